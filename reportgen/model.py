@@ -1,0 +1,520 @@
+"""The typed data model: everything the four documents hold, validated at load.
+
+Pydantic v2 rather than dataclasses because it validates a whole file in one pass and
+reports *every* error with its field path (which the loader turns into file:line:col), forbids
+unknown keys, and lets each field carry its own parser; with dataclasses we would hand-write
+all of that. Every scalar arrives as the text the YAML file holds (see yamlsrc), and the
+types below decide what the text means, so no YAML 1.1 coercion happens anywhere.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+
+from . import era
+from .era import FiscalYear, YearMonth
+from .numbers import Quantity, parse_int, parse_quantity
+from .problems import Invalid, Msg
+
+# ---------------------------------------------------------------------------- scalar types
+
+
+def _text_of(value: Any, what: Msg) -> str:
+    if not isinstance(value, str):
+        raise Invalid(what, value)
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+EXPECTED_TEXT = Msg(ja="文字列", en="text")
+
+
+def _check_text(value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        raise Invalid(
+            Msg(ja="制御文字を含まない文字列", en="text without control characters"),
+            f"{value[:bad.start()][-20:]}\\x{ord(bad.group()):02x}…",
+        )
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_str(value: Any) -> str:
+    return _check_text(_text_of(value, EXPECTED_TEXT))
+
+
+def _parse_text(value: Any) -> str:
+    """A string, or a list of strings meaning one line each; stored as lines joined by \\n."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        lines = []
+        for i, line in enumerate(value):
+            if not isinstance(line, str):
+                raise Invalid(Msg(ja=f"文字列の並び（{i + 1}行目）", en=f"a list of text lines (line {i + 1})"), line)
+            lines.append(_check_text(line))
+        return "\n".join(lines)
+    text = _check_text(_text_of(value, Msg(ja="文字列または文字列の並び", en="text or a list of lines")))
+    return text.rstrip("\n") if text.endswith("\n") else text
+
+
+def _parse_fy(value: Any) -> FiscalYear:
+    return era.parse_fy(_text_of(value, era.EXPECTED_FY))
+
+
+def _parse_month(value: Any) -> YearMonth:
+    return era.parse_year_month(_text_of(value, era.EXPECTED_MONTH))
+
+
+def _parse_flag(value: Any) -> bool:
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise Invalid(Msg(ja="true または false", en="true or false"), value)
+
+
+def _parse_count(value: Any) -> int:
+    return parse_int(_text_of(value, Msg(ja="整数", en="a whole number")), 1, 9999)
+
+
+def _parse_rating(value: Any) -> int:
+    return parse_int(_text_of(value, Msg(ja="評価1～4", en="a rating 1–4")), 1, 4)
+
+
+def _parse_status(value: Any) -> str:
+    text = _text_of(value, STATUS_EXPECTED)
+    norm = unicodedata.normalize("NFKC", text).strip().upper()
+    if norm not in STATUSES:
+        raise Invalid(STATUS_EXPECTED, value)
+    return norm
+
+
+def _parse_quantity(value: Any) -> Quantity:
+    return parse_quantity(_text_of(value, Msg(ja="数値", en="a number")))
+
+
+STATUSES = ("A", "B", "C", "D")
+STATUS_EXPECTED = Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D")
+
+Str = Annotated[str, BeforeValidator(_parse_str)]
+Text = Annotated[str, BeforeValidator(_parse_text)]
+FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
+Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
+Flag = Annotated[bool, BeforeValidator(_parse_flag)]
+Count = Annotated[int, BeforeValidator(_parse_count)]
+RatingValue = Annotated[int, BeforeValidator(_parse_rating)]
+Status = Annotated[str, BeforeValidator(_parse_status)]
+QuantityT = Annotated[Quantity, BeforeValidator(_parse_quantity)]
+
+
+def _distinct_years(value: Any) -> Any:
+    """Keys of a per-year mapping must name different years (R1 and H31 are both FY2019)."""
+    if isinstance(value, dict):
+        seen: dict[int, str] = {}
+        for key in value:
+            try:
+                fy = era.parse_fy(key)
+            except Invalid:
+                continue  # reported by the key validator with its own location
+            if fy.year in seen:
+                raise Invalid(
+                    Msg(ja=f"別々の年度（{seen[fy.year]} と {key} は同じ年度）",
+                        en=f"distinct years ({seen[fy.year]} and {key} are the same fiscal year)"),
+                    key,
+                )
+            seen[fy.year] = key
+    return value
+
+
+class Model(BaseModel):
+    """Base of every data class: frozen, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------------------- common pieces
+
+
+class City(Model):
+    """city.yaml."""
+
+    name: Str = Field(description="The city's name as printed in titles, e.g. 入間市.")
+    prefecture: Str | None = Field(None, description="The prefecture, e.g. 埼玉県.")
+
+
+class Department(Model):
+    name: Str = Field(description="The department (担当課) or sub-unit, exactly as printed.")
+    parent: Str | None = Field(None, description="The department whose forms include this sub-unit's work.")
+
+    @property
+    def form_department(self) -> str:
+        return self.parent or self.name
+
+
+class Departments(Model):
+    """departments.yaml."""
+
+    departments: list[Department]
+
+
+# ---------------------------------------------------------------------------- figures
+
+RELATIONS = ("基準値", "基準値以上", "現状値以上", "現状維持")
+BOUNDS = ("以内", "以上", "以下", "未満")
+
+
+class Reference(Model):
+    source: Str = Field(description="The survey the reference figure comes from, e.g. 市政意向調査.")
+    value: QuantityT = Field(description="The reference figure.")
+
+
+class Figure(Model):
+    """A value as printed: a number, or a state, with its annotations."""
+
+    value: QuantityT | None = None
+    state: Str | None = None
+    as_of: FY | None = None
+    reference: Reference | None = None
+    remark: Str | None = None
+    footnote: Text | None = None
+    means_zero: Flag = False
+
+    @classmethod
+    def _coerce(cls, value: Any) -> Any:
+        return {"value": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_of_value_and_state(self) -> "Figure":
+        if (self.value is None) == (self.state is None):
+            raise Invalid(Msg(ja="value と state のどちらか一方", en="exactly one of value and state"),
+                          "both" if self.value is not None else "neither")
+        return self
+
+    @property
+    def number(self) -> Quantity | None:
+        """The number differences count from (a state that means zero counts as 0)."""
+        if self.value is not None:
+            return self.value
+        if self.means_zero:
+            return Quantity(Decimal(0))
+        return None
+
+
+FigureT = Annotated[Figure, BeforeValidator(Figure._coerce)]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target: a number (optionally with a bound 以内/以上), a relation to the baseline, or a state."""
+
+    value: Quantity | None = None
+    bound: str | None = None
+    relation: str | None = None
+    state: str | None = None
+
+
+TARGET_EXPECTED = Msg(
+    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}）",
+    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持 or {state: 調整中}",
+)
+
+
+def _parse_target(value: Any) -> Target:
+    if isinstance(value, dict):
+        if set(value) != {"state"} or not isinstance(value["state"], str):
+            raise Invalid(TARGET_EXPECTED, value)
+        return Target(state=_check_text(value["state"]))
+    text = _text_of(value, TARGET_EXPECTED).strip()
+    if text in RELATIONS:
+        return Target(relation=text)
+    bound = next((b for b in BOUNDS if text.endswith(b)), None)
+    core = text[: -len(bound)] if bound else text
+    try:
+        return Target(value=parse_quantity(core), bound=bound)
+    except Invalid:
+        raise Invalid(TARGET_EXPECTED, value) from None
+
+
+TargetT = Annotated[Target, BeforeValidator(_parse_target)]
+
+
+class Rating(Model):
+    rating: RatingValue = Field(description="1 かなり努力を要する … 4 達成.")
+    reason: Text = Field("", description="評価理由.")
+
+
+class SubItem(Model):
+    """One survey item of a composite KPI (4-①'s ①…⑩)."""
+
+    name: Str
+    departments: list[Str] = []
+    ratings: dict[FY, Rating] = {}
+
+
+YearFigures = Annotated[dict[FY, FigureT], BeforeValidator(_distinct_years)]
+YearRatings = Annotated[dict[FY, Rating], BeforeValidator(_distinct_years)]
+
+
+class MeasurePatch(Model):
+    """The fields a revision may change."""
+
+    name: Str | None = None
+    unit: Str | None = None
+    prefix: Str | None = None
+    direction: Literal["up", "down", "keep"] | None = None
+    footnote: Text | None = None
+    baseline: FigureT | None = None
+    target: TargetT | None = None
+    departments: list[Str] | None = None
+    policies: list[Str] | None = None
+
+
+class Revision(Model):
+    """A change made after the strategy was published, in force from `since` on."""
+
+    since: FY
+    source: Str = Field(description="The document that made the change.")
+    set: MeasurePatch
+
+
+class Measure(Model):
+    """What goal indicators (指標) and KPIs have in common."""
+
+    name: Str
+    unit: Str = ""
+    prefix: Str = ""
+    direction: Literal["up", "down", "keep"] = Field(
+        description="up: higher is better; down: lower is better; keep: no change is best.")
+    footnote: Text | None = None
+    baseline: FigureT
+    target: TargetT
+    departments: list[Str] = []
+    actuals: YearFigures = {}
+    ratings: YearRatings = {}
+    sub_items: list[SubItem] = []
+    since: FY | None = None
+    revisions: list[Revision] = []
+
+    def exists_in(self, fy: FiscalYear) -> bool:
+        return self.since is None or fy >= self.since
+
+    def as_of(self, fy: FiscalYear):
+        """This measure as documents of FY `fy` print it: revisions up to `fy` applied."""
+        changes: dict[str, Any] = {}
+        for rev in sorted(self.revisions, key=lambda r: r.since):
+            if rev.since <= fy:
+                changes.update({k: v for k, v in rev.set if v is not None})
+        return self.model_copy(update=changes) if changes else self
+
+
+class Indicator(Measure):
+    goal: Count
+
+
+class Kpi(Measure):
+    id: Str
+    policies: list[Str] = Field(min_length=1)
+
+
+class Measures(Model):
+    """strategies/<n>/kpis.yaml."""
+
+    indicators: list[Indicator] = []
+    kpis: list[Kpi] = []
+
+
+# ---------------------------------------------------------------------------- strategy
+
+
+class Policy(Model):
+    id: Str
+    name: Str
+
+
+class Goal(Model):
+    no: Count
+    title: Str
+    project: Str = Field(description="The project name printed 〈…〉 after the goal title.")
+    policies: list[Policy]
+
+
+class Period(Model):
+    from_: FY = Field(alias="from")
+    to: FY
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def years(self) -> list[FiscalYear]:
+        return era.years_between(self.from_, self.to)
+
+
+class Round(Model):
+    """An evaluation round of the 実施事業評価等入力表 (built into the archive of FY `id`)."""
+
+    id: FY
+    from_: FY = Field(alias="from")
+    to: FY
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def years(self) -> list[FiscalYear]:
+        return era.years_between(self.from_, self.to)
+
+
+class Review(Model):
+    """A rating period of the KPI trend sheet (令和4～6年度 中間総括)."""
+
+    id: FY
+    from_: FY = Field(alias="from")
+    to: FY
+    name: Str
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Strategy(Model):
+    """strategies/<n>/strategy.yaml."""
+
+    id: Str
+    edition: Str = Field("", description="Printed before the city name, e.g. 第2期.")
+    print_kpi_ids: Flag = Field(False, description="Print KPI ids (1-①) before their names.")
+    name: Str
+    period: Period
+    baseline_label: Str
+    target_label: Str
+    indicator_baseline_year: FY
+    kpi_baseline_year: FY
+    goals: list[Goal]
+    groupings: dict[Str, list[list[Str]]]
+    rounds: list[Round] = []
+    reviews: list[Review] = []
+
+    def covers(self, fy: FiscalYear) -> bool:
+        return self.period.from_ <= fy <= self.period.to
+
+    def grouping(self, deliverable: str) -> list[list[str]]:
+        return self.groupings.get(deliverable) or self.groupings["default"]
+
+
+# ---------------------------------------------------------------------------- projects
+
+
+class FirstYear(Model):
+    """The FY a project started: exact (`H29`) or only known as on-or-before (`H28以前`)."""
+
+    year: FiscalYear
+    or_before: bool = False
+
+    def __str__(self) -> str:
+        return era.short(self.year) + ("以前" if self.or_before else "")
+
+
+def _parse_first_year(value: Any) -> FirstYear:
+    text = _text_of(value, Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前"))
+    t = text.strip()
+    if t.endswith("以前"):
+        return FirstYear(year=era.parse_fy(t[:-2]), or_before=True)
+    return FirstYear(year=era.parse_fy(t))
+
+
+FirstYearT = Annotated[FirstYear, BeforeValidator(_parse_first_year)]
+
+
+class Listing(Model):
+    """How a project is listed in one year's 対象事業一覧."""
+
+    name: Str | None = None
+    work: Text = Field(description="取組内容 printed that year.")
+    departments: list[Str] | None = None
+
+
+class Evaluation(Model):
+    """One round's evaluation, written by the department (status A–D and three texts)."""
+
+    status: Status | None = None
+    done: Text = ""
+    assessment: Text = ""
+    plan: Text = ""
+    memo: Text = ""
+
+
+class Project(Model):
+    id: Str
+    name: Str
+    description: Text
+    policy: Str
+    departments: list[Str] = Field(min_length=1)
+    first_year: FirstYearT
+    years: Annotated[dict[FY, Listing], BeforeValidator(_distinct_years)] = {}
+    evaluations: Annotated[dict[FY, Evaluation], BeforeValidator(_distinct_years)] = {}
+
+    def is_new_in(self, fy: FiscalYear) -> bool | None:
+        """True: 新規 in `fy`; False: 継続; None: cannot tell (the first year is only bounded)."""
+        first = self.first_year
+        if fy > first.year:
+            return False
+        if fy == first.year and not first.or_before:
+            return True
+        return None
+
+    def name_in(self, fy: FiscalYear) -> str:
+        """The name the year's list uses: the latest rename on or before `fy`."""
+        name = self.name
+        for year in sorted(self.years):
+            if year <= fy and self.years[year].name:
+                name = self.years[year].name
+        return name
+
+    def departments_in(self, fy: FiscalYear) -> list[str]:
+        listing = self.years.get(fy)
+        return list(listing.departments) if listing and listing.departments else list(self.departments)
+
+
+class Projects(Model):
+    """strategies/<n>/projects.yaml."""
+
+    projects: list[Project] = []
+
+
+# ---------------------------------------------------------------------------- pledges
+
+
+class PledgeItem(Model):
+    title: Str
+    content: Text
+    progress: list[Str] = []
+    status: Status | None = None
+
+
+class Pledge(Model):
+    no: Count
+    category: Str
+    title: Str
+    items: list[PledgeItem] = Field(min_length=1)
+
+
+class Chapter(Model):
+    title: Str
+    pledges: list[Pledge] = Field(min_length=1)
+
+
+class PledgeList(Model):
+    """pledges/<YYYY-MM>.yaml."""
+
+    as_of: Month
+    chapters: list[Chapter] = Field(min_length=1)
+
+    def items(self):
+        """(pledge, index, item) for every item, in order."""
+        for chapter in self.chapters:
+            for pledge in chapter.pledges:
+                for i, item in enumerate(pledge.items):
+                    yield pledge, i, item

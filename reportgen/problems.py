@@ -1,0 +1,80 @@
+"""Located, bilingual problem reports: what was expected, what was found, and where."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message in Japanese (for the clerk, the default) and English (`--lang en`)."""
+
+    ja: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ja
+
+
+class Invalid(ValueError):
+    """A value that does not fit its field: `expected` says what fits, `got` what was written."""
+
+    def __init__(self, expected: Msg, got: object):
+        self.expected, self.got = expected, got
+        super().__init__(f"expected {expected.en}, got {show(got)}")
+
+
+def show(value: object) -> str:
+    """How a wrong value is quoted in a message (short, one line, no raw control characters)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return repr(text)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: `file:line:col: path: message`."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: Msg
+    warning: bool = False
+
+    def render(self, lang: str = "ja") -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{path} {self.message(lang)}"
+
+
+def expected_got(expected: Msg, got: object) -> Msg:
+    g = show(got)
+    return Msg(ja=f"{expected.ja}が必要です。書かれていた値: {g}", en=f"expected {expected.en}, got {g}")
+
+
+@dataclass
+class DataError(Exception):
+    """Bad data or a bad returned form: every problem found in one run, in file order."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str = "ja") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out (exit status 2)."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.en)
+        self.message = message

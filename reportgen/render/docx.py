@@ -1,0 +1,35 @@
+"""Fill a docxtpl Word template with a context: every text escaped, line breaks kept, bytes fixed."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate, Listing
+
+from ..package import CoreProps, normalise
+
+# Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _prepare(value: Any) -> Any:
+    """Strings become Listings (escaped, `\\n` → line break) so no text can inject WordprocessingML."""
+    if isinstance(value, str):
+        return Listing(_XML_INVALID.sub("", value))
+    if isinstance(value, dict):
+        return {k: _prepare(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_prepare(v) for v in value]
+    return value
+
+
+def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
+    """Render `template` with `context` and return reproducible .docx bytes."""
+    doc = DocxTemplate(str(template))
+    # autoescape also covers any value that is not a plain string (numbers, booleans)
+    doc.render(_prepare(context), autoescape=True)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise(buf.getvalue(), core)

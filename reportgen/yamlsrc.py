@@ -1,0 +1,150 @@
+"""Strict YAML reading: every scalar as typed text, with the line and column of every value and key.
+
+Policy (documented in docs/data.md): safe loading only; anchors, aliases, merge keys and explicit
+tags are refused; duplicate keys are errors; no scalar is resolved by YAML 1.1 rules. A plain
+`NO`, `1:20` or `0755` reaches the schema as that text, and the schema field decides whether the
+text is acceptable, so nothing changes type behind the writer's back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+Path_ = tuple  # a field path: keys (str) and list indices (int)
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Located:
+    """A YAML document as plain values plus where each value and key stands in the file."""
+
+    value: Any
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    problems: list["YamlProblem"] = field(default_factory=list)
+
+    def where(self, path: tuple) -> tuple[int, int]:
+        """The line and column (1-based) of the value at path, or of its nearest located parent."""
+        p = tuple(path)
+        while True:
+            if p in self.marks:
+                return self.marks[p]
+            if p in self.key_marks:
+                return self.key_marks[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+    def where_key(self, path: tuple) -> tuple[int, int]:
+        return self.key_marks.get(tuple(path)) or self.where(path)
+
+
+class YamlProblem(Exception):
+    """A YAML file that cannot be read; line and column are 1-based."""
+
+    def __init__(self, line: int, column: int, path: tuple, message: str):
+        super().__init__(message)
+        self.line, self.column, self.path, self.message = line, column, path, message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors, aliases and explicit tags while composing."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise YamlProblem(*_pos(event.start_mark), (), "aliases (*name) are not allowed; write the value out")
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
+            if event.anchor is not None:
+                raise YamlProblem(*_pos(event.start_mark), (), "anchors (&name) are not allowed; write the value out")
+            tag = event.tag
+            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str") and not (
+                isinstance(event, CollectionStartEvent) and event.implicit
+            ):
+                raise YamlProblem(*_pos(event.start_mark), (), f"explicit tags such as {tag} are not allowed")
+        return super().compose_node(parent, index)
+
+
+def _pos(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def read_yaml(text: str) -> Located:
+    """Parse one YAML document into plain values with locations; raise YamlProblem."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (1, 1)
+        raise YamlProblem(line, col, (), f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:  # e.g. a byte the reader cannot decode
+        raise YamlProblem(1, 1, (), f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    located = Located(None)
+    if node is None:
+        return located
+    located.value = _walk(node, (), located)
+    return located
+
+
+def _walk(node, path: tuple, located: Located) -> Any:
+    located.marks[path] = _pos(node.start_mark)
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_walk(child, path + (i,), located) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(*_pos(key_node.start_mark), path, "keys must be plain text")
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                located.problems.append(
+                    YamlProblem(*_pos(key_node.start_mark), path, "merge keys (<<) are not allowed"))
+                continue
+            if key in out:
+                # Reported, not raised, so that every duplicate of a file shows in one run.
+                first = located.key_marks[path + (key,)]
+                located.problems.append(YamlProblem(
+                    *_pos(key_node.start_mark), path + (key,),
+                    f"duplicate key {key!r} (first at line {first[0]})",
+                ))
+                continue
+            located.key_marks[path + (key,)] = _pos(key_node.start_mark)
+            out[key] = _walk(value_node, path + (key,), located)
+        return out
+    raise YamlProblem(*_pos(node.start_mark), path, f"unsupported YAML node {type(node).__name__}")
+
+
+def read_yaml_file(path: Path) -> Located:
+    """Read a UTF-8 YAML file (a BOM is allowed)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(1, 1, (), f"not UTF-8 text (byte {exc.start})") from None
+    return read_yaml(text)
+
+
+def format_path(path: tuple) -> str:
+    """kpis[3].target."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
