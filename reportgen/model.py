@@ -34,7 +34,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 EXPECTED_TEXT = Msg(ja="文字列", en="text")
 
 
+EXCEL_CELL_LIMIT = 32767
+
+
 def _check_text(value: str) -> str:
+    if len(value) > EXCEL_CELL_LIMIT:
+        raise Invalid(Msg(ja=f"{EXCEL_CELL_LIMIT:,}文字以内の文字列（Excel のセルの上限）",
+                          en=f"text of at most {EXCEL_CELL_LIMIT:,} characters (Excel's cell limit)"),
+                      f"{len(value):,} characters")
     bad = _CONTROL.search(value)
     if bad:
         raise Invalid(

@@ -15,9 +15,11 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _prepare(value: Any) -> Any:
-    """Strings become Listings (escaped, `\\n` → line break) so no text can inject WordprocessingML."""
+    """Multi-line strings become Listings (escaped, `\\n` → line break); the rest stay str, which
+    autoescape escapes, so templates can still compare them (`labels[it.status]`)."""
     if isinstance(value, str):
-        return Listing(_XML_INVALID.sub("", value))
+        value = _XML_INVALID.sub("", value)
+        return Listing(value) if "\n" in value else value
     if isinstance(value, dict):
         return {k: _prepare(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

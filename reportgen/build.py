@@ -1,0 +1,85 @@
+"""Build the archive: load → validate → contexts → render every year into staging → PDF → publish."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import era
+from .archive import (MANIFEST, TEMPLATES, YearBuild, build_year, folder_name, locked, manifest_bytes, new_staging,
+                      publish, sha256, _write)
+from .deliverables import present_years
+from .era import FiscalYear
+from .loader import Dataset, load
+from .problems import Msg, UsageError
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    years: list[YearBuild]
+    dataset: Dataset
+
+
+def resolve_years(ds: Dataset, requested: list[FiscalYear] | None) -> list[FiscalYear]:
+    """The years to build: those asked for (each must fall in a strategy period or hold a pledge list)."""
+    if not requested:
+        years = present_years(ds)
+        if not years:
+            raise UsageError(Msg(ja="データに年度がありません", en="the data holds no fiscal year to build"))
+        return years
+    out = []
+    for fy in requested:
+        if ds.strategy_for(fy) is None and not any(p.as_of.fiscal_year == fy for p in ds.pledge_lists):
+            raise UsageError(Msg(ja=f"{era.long(fy)}（{fy.year}）を含む総合戦略・公約一覧がデータにありません",
+                                 en=f"no strategy or pledge list in the data covers {era.long(fy)} ({fy.year})"))
+        if fy.year not in {y.year for y in out}:
+            out.append(fy)
+    return sorted(out)
+
+
+def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,
+          progress: Callable[[str], None] | None = None, templates: Path = TEMPLATES) -> BuildResult:
+    """Build the requested years (default: every year the data dates) into `out`, atomically per year.
+
+    Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
+    failure anywhere leaves `out/` exactly as it was.
+    """
+    ds = load(data)
+    targets = resolve_years(ds, years)
+    with locked(out):
+        staged: list[tuple[Path, YearBuild]] = []
+        try:
+            for fy in targets:
+                staging = new_staging(out, folder_name(fy))
+                try:
+                    result = build_year(ds, fy, staging, progress, templates)
+                except BaseException:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    raise
+                staged.append((staging, result))
+            if pdf:
+                from .pdf import convert_batch
+
+                jobs = [(staging / f["path"], f) for staging, r in staged for f in r.files if f["publish"]]
+                if progress:
+                    progress(f"PDF ({len(jobs)})")
+                pdfs = convert_batch([p for p, _ in jobs])
+                for (path, entry), pdf_bytes in zip(jobs, pdfs):
+                    name = Path(entry["path"]).with_suffix(".pdf").as_posix()
+                    _write(path.with_suffix(".pdf"), pdf_bytes)
+                    # LibreOffice stamps PDFs with the time: hashed, but not expected to rebuild identically
+                    for staging, r in staged:
+                        if path.is_relative_to(staging):
+                            r.files.append({"path": name, "sha256": sha256(pdf_bytes), "bytes": len(pdf_bytes),
+                                            "deliverable": entry["deliverable"], "reproducible": False, "publish": True})
+            for staging, result in staged:
+                _write(staging / MANIFEST, manifest_bytes(ds, result))
+            for staging, result in staged:
+                publish(staging, out / result.folder)
+        except BaseException:
+            for staging, _ in staged:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return BuildResult(out, [r for _, r in staged], ds)

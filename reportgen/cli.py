@@ -1,0 +1,139 @@
+"""Command line: parse arguments, call the library, map errors to exit statuses (0 ok, 1 bad input, 2 usage)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, era
+from .problems import DataError, Invalid, Msg, UsageError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+BUILD_EXAMPLES = """examples:
+  python generate.py                          build every fiscal year in data/ into out/
+  python generate.py --year R6 --year H29     only 令和6年度 and 平成29年度 (any spelling: 2024, 令和6年度, FY2024)
+  python generate.py --pdf                    also a PDF of each document (LibreOffice)
+  python generate.py --data other/data --out /srv/archive
+"""
+COLLECT_EXAMPLES = """examples:
+  python generate.py collect returned/*.xlsx          merge the departments' returned forms into data/
+  python generate.py collect --dry-run form.xlsx      show what would change, write nothing
+  python generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
+"""
+VERIFY_EXAMPLES = """examples:
+  python generate.py verify                re-hash and rebuild every year folder in out/
+  python generate.py verify out/2017_H29   one year
+"""
+
+
+def _fy(text: str):
+    try:
+        return era.parse_fy(text)
+    except Invalid as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("ja", "en"), default=os.environ.get("REPORTGEN_LANG", "ja"),
+                   help="language of messages (default: ja)")
+
+
+def parser_for(verb: str) -> argparse.ArgumentParser:
+    if verb == "collect":
+        p = argparse.ArgumentParser(prog="generate.py collect", epilog=COLLECT_EXAMPLES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                                    description="Read returned department forms and merge their answers into the data.")
+        p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="returned .xlsx forms")
+        p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+        p.add_argument("--force", action="store_true", help="apply answers even where data/ changed since the form was sent")
+        p.add_argument("--dry-run", action="store_true", help="report what would change without writing")
+    elif verb == "verify":
+        p = argparse.ArgumentParser(prog="generate.py verify", epilog=VERIFY_EXAMPLES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                                    description="Re-hash every archived file and rebuild each year from its recorded data.")
+        p.add_argument("dir", nargs="?", type=Path, default=Path("out"), help="archive folder or one year folder (default: out)")
+    else:
+        p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                                    description="Build the yearly archive of official documents from data/. "
+                                                "Other verbs: collect, verify (see generate.py VERB --help).")
+        p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
+                       help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")
+        p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+        p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
+        p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document (needs LibreOffice)")
+        p.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    _common(p)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify") else "build"
+    if argv and argv[0] == verb:
+        argv = argv[1:]
+    args = parser_for(verb).parse_args(argv)  # exits 2 on a usage error
+    lang = args.lang
+    try:
+        if verb == "verify":
+            return _verify(args, lang)
+        if verb == "collect":
+            from .collect import run_collect
+
+            return run_collect(args, lang)
+        return _build(args, lang)
+    except DataError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        n = len(exc.problems)
+        print(Msg(ja=f"エラー {n} 件: 何も書き込んでいません。", en=f"{n} error(s): nothing was written.")(lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _build(args, lang: str) -> int:
+    from .build import build
+
+    tty = sys.stderr.isatty()
+    count = [0]
+
+    def progress(what: str) -> None:
+        count[0] += 1
+        if tty:
+            print(f"\r\033[K[{count[0]}] {what}", end="", file=sys.stderr, flush=True)
+
+    result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress)
+    if tty:
+        print("\r\033[K", end="", file=sys.stderr)
+    for w in result.dataset.warnings:
+        print(w.render(lang), file=sys.stderr)
+    total = 0
+    for yb in result.years:
+        size = sum(f["bytes"] for f in yb.files)
+        total += len(yb.files)
+        print(f"{result.out / yb.folder}: {len(yb.files)} " + Msg(ja="ファイル", en="files")(lang) + f" ({size:,} bytes)")
+    print(Msg(ja=f"{len(result.years)} 年度・{total} ファイルを書き込みました。",
+              en=f"wrote {total} files for {len(result.years)} fiscal year(s).")(lang))
+    return EXIT_OK
+
+
+def _verify(args, lang: str) -> int:
+    from .archive import verify
+
+    if not args.dir.is_dir():
+        raise UsageError(Msg(ja=f"フォルダがありません: {args.dir}", en=f"no such folder: {args.dir}"))
+    folders, findings = verify(args.dir)
+    if not folders:
+        raise UsageError(Msg(ja=f"{args.dir} に年度フォルダ（manifest.json）がありません",
+                             en=f"no year folder (manifest.json) under {args.dir}"))
+    for f in findings:
+        print(f"{f.folder}/{f.path}: {f.message(lang)}", file=sys.stderr)
+    if findings:
+        print(Msg(ja=f"検証失敗: {len(findings)} 件", en=f"verify failed: {len(findings)} finding(s)")(lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(Msg(ja=f"検証成功: {', '.join(folders)}（ハッシュ一致・再構築一致）",
+              en=f"verified: {', '.join(folders)} (hashes match, rebuild identical)")(lang))
+    return EXIT_OK

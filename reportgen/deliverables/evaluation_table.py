@@ -1,0 +1,115 @@
+"""実施事業評価等入力表 (evaluation input table): the master workbook and one pre-filled form per department."""
+from __future__ import annotations
+
+from .. import era, forms
+from ..era import FiscalYear
+from ..loader import Dataset, StrategyData
+from ..model import Project, Round
+from . import Deliverable, Output
+from .common import group_name, groups, strategy_title
+
+KEY = "evaluation_table"
+DOCUMENT = "実施事業評価等入力表"
+FIELDS = forms.EVALUATION_FIELDS  # the department's cells: status, done, assessment, plan, memo
+
+
+def round_in(ds: Dataset, fy: FiscalYear) -> tuple[StrategyData, Round] | None:
+    for sd in ds.strategies:
+        for r in sd.strategy.rounds:
+            if r.id == fy:
+                return sd, r
+    return None
+
+
+def applies(ds: Dataset, fy: FiscalYear) -> bool:
+    return round_in(ds, fy) is not None
+
+
+def years(ds: Dataset) -> set[FiscalYear]:
+    return {r.id for sd in ds.strategies for r in sd.strategy.rounds}
+
+
+def projects_of(sd: StrategyData, rnd: Round) -> list[Project]:
+    """Projects running in the round (started on or before its last year)."""
+    return [p for p in sd.projects.projects if p.first_year.year <= rnd.to]
+
+
+def _project_row(p: Project, rnd: Round) -> dict:
+    ev = p.evaluations.get(rnd.id)
+    values = forms.evaluation_values(ev)
+    return {
+        "kind": "project", "id": p.id, "name": p.name, "description": p.description,
+        "is_new": bool(p.is_new_in(rnd.id)), "departments": "\n".join(p.departments),
+        "department_list": list(p.departments), **values,
+    }
+
+
+def rows(sd: StrategyData, rnd: Round, keep=lambda p: True) -> list[dict]:
+    """Goal rows and policy rows breaking the list, project rows under them (those `keep` accepts)."""
+    by_policy: dict[str, list[Project]] = {}
+    for p in projects_of(sd, rnd):
+        if keep(p):
+            by_policy.setdefault(p.policy, []).append(p)
+    out: list[dict] = []
+    last_goal = None
+    for goal_no, pids in groups(sd, KEY):
+        projects = [p for pid in pids for p in by_policy.get(pid, [])]
+        projects.sort(key=lambda p: sd.projects.projects.index(p))
+        if not projects:
+            continue
+        if goal_no != last_goal:
+            goal = sd.strategy.goals[goal_no - 1]
+            out.append({"kind": "goal", "no": str(goal.no), "title": goal.title, "project": goal.project})
+            last_goal = goal_no
+        out.append({"kind": "policy", "name": group_name(sd, pids)})
+        out.extend(_project_row(p, rnd) for p in projects)
+    return out
+
+
+def header(ds: Dataset, sd: StrategyData, rnd: Round) -> dict:
+    return {
+        "strategy": strategy_title(ds, sd),
+        "years": era.list_long(rnd.years),
+        "year": era.long(rnd.to),
+        "previous_year": era.long(rnd.to - 1),
+        "round": era.short(rnd.id),
+        "strategy_id": sd.strategy.id,
+    }
+
+
+def form_departments(ds: Dataset, sd: StrategyData, rnd: Round) -> list[str]:
+    """Departments that receive a form: each project's departments, sub-units under their parent."""
+    names: list[str] = []
+    for p in projects_of(sd, rnd):
+        for d in p.departments:
+            root = ds.form_department(d)
+            if root not in names:
+                names.append(root)
+    return names
+
+
+def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str) -> dict:
+    def mine(p: Project) -> bool:
+        return any(ds.form_department(d) == department for d in p.departments)
+
+    body = rows(sd, rnd, mine)
+    ctx = {**header(ds, sd, rnd), "department": department, "rows": body}
+    ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
+                                     [r for r in body if r["kind"] == "project"], FIELDS, forms.EVALUATION_LOCKED)
+    return ctx
+
+
+def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
+    sd, rnd = round_in(ds, fy)
+    head = header(ds, sd, rnd)
+    ctx = {**head, "rows": rows(sd, rnd)}
+    title = f"{head['strategy']} {DOCUMENT}"
+    jobs = [Output(f"02_{DOCUMENT}_{era.long(rnd.id)}.xlsx", "xlsx", KEY, title, ctx)]
+    for dept in form_departments(ds, sd, rnd):
+        fctx = form_context(ds, sd, rnd, dept)
+        jobs.append(Output(f"forms/{DOCUMENT}_{era.long(rnd.id)}_{dept}.xlsx", "xlsx", "evaluation_form",
+                           f"{title}（{dept}）", fctx, publish=False))
+    return jobs
+
+
+DELIVERABLE = Deliverable(KEY, applies, outputs, years)

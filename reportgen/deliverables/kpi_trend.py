@@ -1,0 +1,266 @@
+"""KPI目標値達成状況推移 (KPI trend sheet): values by year coloured by direction, ratings, charts; KPI update forms."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import era, forms
+from ..era import FiscalYear
+from ..figures import NOT_REPORTED, diff_quantity, figure_text, signed_change, target_text
+from ..loader import Dataset, StrategyData
+from ..model import Figure, Measure, Review
+from . import Deliverable, Output
+from .common import group_name, groups, kpis_in, strategy_title
+from .pledge_list import circled
+
+KEY = "kpi_trend"
+DOCUMENT = "KPI目標値達成状況推移"
+
+
+def applies(ds: Dataset, fy: FiscalYear) -> bool:
+    sd = ds.strategy_for(fy)
+    return sd is not None and bool(sd.measures.indicators or sd.measures.kpis)
+
+
+def years(ds: Dataset) -> set[FiscalYear]:
+    out = set()
+    for sd in ds.strategies:
+        for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
+            out |= set(meas.actuals)
+    return out
+
+
+def review_for(sd: StrategyData, fy: FiscalYear) -> Review | None:
+    """The review whose period holds `fy`, else the latest one that ended before it."""
+    holding = [r for r in sd.strategy.reviews if r.from_ <= fy <= r.to]
+    if holding:
+        return holding[0]
+    ended = [r for r in sd.strategy.reviews if r.to < fy]
+    return ended[-1] if ended else None
+
+
+def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
+    """The rule in README §Suggested rating: 4 target reached; 3 better than the baseline and the
+    latest change not a worsening; 2 no better than … or the latest change a worsening; 1 worse
+    than the baseline. None where baseline, target or a reported number is missing."""
+    base = meas.baseline.number
+    reported = [(fy, f) for fy, f in sorted(meas.actuals.items()) if fy <= upto and f.value is not None]
+    if base is None or not reported:
+        return None
+    target = meas.target
+    if target.value is not None:
+        t = target.value.number
+    elif target.relation in ("基準値", "基準値以上", "現状値以上", "現状維持"):
+        t = base.number
+    else:
+        return None
+    latest = reported[-1][1].value.number
+    sign = {"up": 1, "down": -1}.get(meas.direction)
+    if sign is None:  # keep: the baseline is the target
+        return 4 if latest == base.number else 2
+    if target.bound in ("以内", "以下", "未満"):
+        sign = -1
+    if (latest - t) * sign >= 0:
+        return 4
+    gain = (latest - base.number) * sign
+    if gain < 0:
+        return 1
+    last_step = (latest - reported[-2][1].value.number) * sign if len(reported) > 1 else Decimal(0)
+    if gain > 0 and last_step >= 0:
+        return 3
+    return 2
+
+
+def composite_departments(meas: Measure) -> str:
+    """①上下水道経営課 ②～③都市計画課 ④、⑥～⑦市民安全課 …: sub-items grouped by department."""
+    order: list[str] = []
+    items: dict[str, list[int]] = {}
+    for i, sub in enumerate(meas.sub_items):
+        for d in sub.departments:
+            if d not in items:
+                order.append(d)
+                items[d] = []
+            items[d].append(i)
+    parts = []
+    for d in order:
+        runs, run = [], [items[d][0]]
+        for i in items[d][1:]:
+            if i == run[-1] + 1:
+                run.append(i)
+            else:
+                runs.append(run)
+                run = [i]
+        runs.append(run)
+        text = "、".join(circled(r[0]) if len(r) == 1 else f"{circled(r[0])}～{circled(r[-1])}" for r in runs)
+        parts.append(text + d)
+    return "\n".join(parts)
+
+
+def _number(fig: Figure | None) -> float | None:
+    q = fig.number if fig is not None else None
+    return float(q.number) if q is not None else None
+
+
+def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str) -> dict:
+    period = sd.strategy.period.years
+    values, changes, series = [], [], []
+    for year in period:
+        fig = meas.actuals.get(year) if year <= fy else None
+        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED) if fig is not None else NOT_REPORTED)
+        changes.append(signed_change(meas.baseline, fig, meas.direction) if fig is not None else 0)
+        series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
+    rated = review is not None and review.to <= fy
+    rating = meas.ratings.get(review.id) if rated else None
+    subs = []
+    for i, sub in enumerate(meas.sub_items):
+        r = sub.ratings.get(review.id) if rated else None
+        subs.append({"rating": str(r.rating) if r else "",
+                     "reason": (circled(i) + r.reason) if r and r.reason else (circled(i) if r else "")})
+    if rating is None and subs:  # a composite KPI's row carries its first sub-item (as the seed prints it)
+        first, subs = subs[0], subs[1:]
+        rating_text, reason = first["rating"], first["reason"]
+    else:
+        rating_text, reason = (str(rating.rating), rating.reason) if rating else ("", "")
+    suggestion = suggested_rating(meas, review.to if review and review.to <= fy else fy)
+    departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
+    target_number = meas.target.value.number if meas.target.value is not None else (
+        meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
+    return {
+        "kind": kind, "key": key,
+        "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
+        "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
+        "baseline": figure_text(meas.baseline, as_of="always"),
+        "values": values, "changes": changes,
+        "target": target_text(meas.target),
+        "rating": rating_text, "reason": reason, "departments": departments,
+        "suggested": str(suggestion) if suggestion is not None and str(suggestion) != rating_text and rating_text else "",
+        "suggested_any": str(suggestion) if suggestion is not None else "",
+        "sub_items": subs,
+        "series": {"actual": series, "baseline": _number(meas.baseline),
+                   "target": float(target_number) if target_number is not None else None},
+        "unit": meas.unit,
+    }
+
+
+def measure_key(kind: str, sd: StrategyData, meas: Measure) -> str:
+    if kind == "kpi":
+        return f"kpi:{meas.id}"
+    same_goal = [i for i in sd.measures.indicators if i.goal == meas.goal]
+    return f"indicator:{meas.goal}:{same_goal.index(meas) + 1}"
+
+
+def context(ds: Dataset, fy: FiscalYear) -> dict:
+    sd = ds.strategy_for(fy)
+    s = sd.strategy
+    review = review_for(sd, fy)
+    goals = []
+    for goal in s.goals:
+        rows = []
+        for ind in sd.measures.indicators:
+            if ind.goal == goal.no and ind.exists_in(fy):
+                rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind)))
+        for goal_no, pids in groups(sd, KEY):
+            if goal_no != goal.no:
+                continue
+            kpis = kpis_in(sd, pids, fy)
+            if kpis:
+                rows.append({"kind": "group", "name": group_name(sd, pids)})
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k)) for k in kpis)
+        goals.append({"no": str(goal.no), "title": goal.title, "rows": rows})
+    return {
+        "strategy": strategy_title(ds, sd, sep=" "),
+        "year": era.long(fy),
+        "year_short": era.short(fy),
+        "years": [era.year_end(y) for y in s.period.years],
+        "target_header": f"{s.target_label}（{era.short(s.period.to)}）",
+        "baseline_header": s.baseline_label,
+        "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
+        "goals": goals,
+    }
+
+
+def _department_measures(ds: Dataset, sd: StrategyData, fy: FiscalYear, department: str) -> list[tuple[str, Measure]]:
+    def mine(names) -> bool:
+        return any(ds.form_department(d) == department for d in names)
+
+    found = []
+    for ind in sd.measures.indicators:
+        if ind.exists_in(fy):
+            m = ind.as_of(fy)
+            if mine(m.departments) or any(mine(s.departments) for s in m.sub_items):
+                found.append(("indicator", ind))
+    for k in sd.measures.kpis:
+        if k.exists_in(fy):
+            m = k.as_of(fy)
+            if mine(m.departments) or any(mine(s.departments) for s in m.sub_items):
+                found.append(("kpi", k))
+    return found
+
+
+def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> list[str]:
+    names: list[str] = []
+    for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
+        if not meas.exists_in(fy):
+            continue
+        m = meas.as_of(fy)
+        for d in list(m.departments) + [d for s in m.sub_items for d in s.departments]:
+            root = ds.form_department(d)
+            if root not in names:
+                names.append(root)
+    return names
+
+
+def form_context(ds: Dataset, fy: FiscalYear, department: str) -> dict:
+    """Rows a department updates: the year-end value, and the rating and reason when a review is open."""
+    sd = ds.strategy_for(fy)
+    review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
+    rows = []
+    for kind, raw in _department_measures(ds, sd, fy, department):
+        meas = raw.as_of(fy)
+        key = measure_key(kind, sd, raw)
+        history = [f"{era.year_end(y)}: {figure_text(meas.actuals[y], as_of='note')}"
+                   for y in sorted(meas.actuals) if y < fy]
+        rating = meas.ratings.get(review.id) if review else None
+        label = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
+        own = not meas.sub_items or bool(meas.departments)
+        rows.append({
+            "id": key, "label": label, "kind": kind,
+            "baseline": figure_text(meas.baseline, as_of="always"), "target": target_text(meas.target),
+            "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
+            "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
+            "rating": str(rating.rating) if rating else "", "reason": rating.reason if rating else "",
+            "departments": "\n".join(meas.departments), "has_value": True, "has_rating": review is not None and own,
+        })
+        for i, sub in enumerate(meas.sub_items):
+            if not any(ds.form_department(d) == department for d in sub.departments):
+                continue
+            r = sub.ratings.get(review.id) if review else None
+            rows.append({
+                "id": f"{key}:sub:{i + 1}", "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
+                "baseline": "", "target": "", "history": "", "unit": "", "prefix": "", "value": "",
+                "rating": str(r.rating) if r else "", "reason": r.reason if r else "",
+                "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None,
+            })
+    ctx = {
+        "strategy": strategy_title(ds, sd, sep=" "), "department": department,
+        "year": era.long(fy), "year_end": era.year_end(fy),
+        "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
+        "rows": rows,
+    }
+    ctx["identity"] = forms.identity(forms.KPI, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS, forms.KPI_LOCKED)
+    return ctx
+
+
+def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
+    ctx = context(ds, fy)
+    title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
+    jobs = [Output(f"03_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
+    sd = ds.strategy_for(fy)
+    for dept in form_departments(ds, sd, fy):
+        fctx = form_context(ds, fy, dept)
+        if fctx["rows"]:
+            jobs.append(Output(f"forms/KPI更新_{ctx['year']}_{dept}.xlsx", "xlsx", "kpi_form",
+                               f"{title}（{dept}）", fctx, publish=False))
+    return jobs
+
+
+DELIVERABLE = Deliverable(KEY, applies, outputs, years)

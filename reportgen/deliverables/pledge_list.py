@@ -1,0 +1,81 @@
+"""市長公約進捗状況一覧表 (pledge progress list): Word for publication, Excel for staff; changes since the last list."""
+from __future__ import annotations
+
+from .. import era
+from ..era import FiscalYear
+from ..loader import Dataset
+from ..model import STATUSES, PledgeList
+from . import Deliverable, Output
+
+KEY = "pledge_list"
+DOCUMENT = "市長公約進捗状況一覧表"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled(i: int) -> str:
+    """① for index 0 (items and sub-items are numbered in order)."""
+    return CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})"
+
+
+def lists_in(ds: Dataset, fy: FiscalYear) -> list[PledgeList]:
+    return [p for p in ds.pledge_lists if p.as_of.fiscal_year == fy]
+
+
+def applies(ds: Dataset, fy: FiscalYear) -> bool:
+    return bool(lists_in(ds, fy))
+
+
+def years(ds: Dataset) -> set[FiscalYear]:
+    return {p.as_of.fiscal_year for p in ds.pledge_lists}
+
+
+def previous_of(ds: Dataset, pl: PledgeList) -> PledgeList | None:
+    earlier = [p for p in ds.pledge_lists if p.as_of < pl.as_of]
+    return earlier[-1] if earlier else None
+
+
+def context(ds: Dataset, pl: PledgeList) -> dict:
+    prev = previous_of(ds, pl)
+    before = {(p.no, i): it.status for p, i, it in prev.items()} if prev else {}
+    counts = {s: 0 for s in STATUSES}
+    changed = 0
+    chapters = []
+    for ci, ch in enumerate(pl.chapters):
+        pledges = []
+        for p in ch.pledges:
+            items = []
+            for i, it in enumerate(p.items):
+                if it.status:
+                    counts[it.status] += 1
+                was = before.get((p.no, i)) if prev else None
+                is_changed = prev is not None and was != it.status
+                changed += is_changed
+                items.append({"title": circled(i) + it.title, "content": it.content,
+                              "progress": "\n".join(it.progress), "status": it.status or "",
+                              "changed": is_changed, "previous": was or "",
+                              "change": f" ★（{was or '—'}）" if is_changed else ""})
+            pledges.append({"no": str(p.no), "category": p.category, "title": p.title, "rows": items})
+        chapters.append({"no": str(ci + 1), "title": ch.title, "pledges": pledges})
+    return {
+        "city": ds.city.name,
+        "as_of": era.month_end(pl.as_of),
+        "has_previous": prev is not None,
+        "previous_as_of": era.month_end(prev.as_of) if prev else "",
+        "changed": str(changed),
+        "chapters": chapters,
+        "summary": [{"code": s, "count": str(counts[s])} for s in STATUSES],
+    }
+
+
+def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
+    jobs = []
+    for pl in lists_in(ds, fy):
+        ctx = context(ds, pl)
+        base = f"04_{DOCUMENT}_{ctx['as_of']}"
+        title = f"市長公約（政策宣言）進捗状況一覧表【{ctx['as_of']}現在】"
+        jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
+        jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx))
+    return jobs
+
+
+DELIVERABLE = Deliverable(KEY, applies, outputs, years)

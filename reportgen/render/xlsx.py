@@ -1,0 +1,435 @@
+"""Excel workbooks with openpyxl, one layout per format; no data string ever becomes a formula."""
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from typing import Callable
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .. import forms
+from ..labels import fill, labels
+from ..package import CoreProps, normalise
+
+FONT_NAME = "ＭＳ ゴシック"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+GOAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+POLICY_FILL = PatternFill("solid", fgColor="F2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the department's cells
+IMPROVED_FILL = PatternFill("solid", fgColor="C6EFCE")  # 現状値より上昇(改善)
+WORSENED_FILL = PatternFill("solid", fgColor="FFC7CE")  # 現状値より減少(悪化)
+LINE_PT = 13.0  # height of one line of 10pt text
+
+
+def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: bool = True, border: bool = True,
+        size: float = 10, horizontal: str | None = None, vertical: str = "top", locked: bool = True):
+    """Write one cell; a string is always stored as text (openpyxl would take `=…` for a formula)."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = value if value != "" else None
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+    cell.font = Font(name=FONT_NAME, size=size, bold=bold)
+    cell.alignment = Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal)
+    if border:
+        cell.border = BORDER
+    if fill is not None:
+        cell.fill = fill
+    if not locked:
+        cell.protection = Protection(locked=False)
+    return cell
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel column units: East Asian wide characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
+
+
+def fit_row(ws, row: int, texts: dict[int, str], widths: dict[int, float], minimum: int = 1) -> None:
+    """Set the row height so every wrapped text shows whole (Excel does not re-measure on open)."""
+    n = max([minimum] + [lines_needed(t, widths[c]) for c, t in texts.items() if t])
+    ws.row_dimensions[row].height = round(n * LINE_PT + 4, 1)
+
+
+def page_setup(ws, title_rows: str, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def set_widths(ws, widths: dict[int, float]) -> None:
+    for col, w in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+
+
+def protect(ws, password: str | None = None) -> None:
+    """Lock every cell not marked unlocked; rows and columns may still be resized."""
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    if password:
+        ws.protection.password = password
+
+
+def write_identity(wb: Workbook, ident: dict) -> None:
+    ws = wb.create_sheet(forms.IDENTITY_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.cell(row=1, column=1).value = forms.FORMAT
+    for i, chunk in enumerate(forms.identity_chunks(ident)):
+        put(ws, i + 2, 1, chunk, wrap=False, border=False)
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------------------- pledge list
+
+
+def pledge_list(ctx: dict) -> Workbook:
+    lab = labels("pledge_list", ctx)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = lab["sheet"]
+    widths = {1: 16, 2: 7, 3: 10, 4: 30, 5: 26, 6: 40, 7: 56, 8: 9, 9: 9}
+    set_widths(ws, widths)
+    put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
+    put(ws, 2, 1, lab["legend"], wrap=False, border=False)
+    if ctx["has_previous"]:
+        put(ws, 3, 1, lab["changed_note"], wrap=False, border=False)
+    head = 4
+    for c, text in enumerate(lab["columns"], 1):
+        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center")
+    row = head + 1
+    for ch in ctx["chapters"]:
+        for pl in ch["pledges"]:
+            for it in pl["rows"]:
+                status = it["status"]
+                values = [f"第{ch['no']}章 {ch['title']}", pl["no"], pl["category"], pl["title"], it["title"],
+                          it["content"], it["progress"], status, it["previous"] if ctx["has_previous"] else ""]
+                for c, v in enumerate(values, 1):
+                    put(ws, row, c, v, horizontal="center" if c in (2, 8, 9) else None,
+                        fill=INPUT_FILL if c == 8 and it["changed"] else None)
+                fit_row(ws, row, {c: v for c, v in enumerate(values, 1)}, widths)
+                row += 1
+    last = row - 1
+    dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True, showErrorMessage=True)
+    dv.add(f"H{head + 1}:H{max(last, head + 1)}")
+    ws.add_data_validation(dv)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(lab['columns']))}{last}"
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    page_setup(ws, f"{head}:{head}")
+    summary = wb.create_sheet(lab["summary_sheet"])
+    set_widths(summary, {1: 14, 2: 10})
+    for c, text in enumerate(lab["summary_columns"], 1):
+        put(summary, 1, c, text, bold=True, fill=HEADER_FILL, horizontal="center")
+    for i, s in enumerate(ctx["summary"], 2):
+        put(summary, i, 1, f"{s['code']} {lab['status_labels'][s['code']]}")
+        put(summary, i, 2, int(s["count"]), horizontal="right")
+    page_setup(summary, "1:1", landscape=False)
+    return wb
+
+
+# ---------------------------------------------------------------------------- evaluation table
+
+
+def _status_cell(row: dict, lab: dict) -> str:
+    kind = lab["new"] if row["is_new"] else lab["continuing"]
+    return f"{row['name']} {row['status']}・{kind}" if row["status"] else f"{row['name']} {kind}"
+
+
+def evaluation_table(ctx: dict) -> Workbook:
+    lab = labels("evaluation_table", ctx)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = lab["sheet"]
+    widths = {1: 5, 2: 5, 3: 24, 4: 34, 5: 40, 6: 40, 7: 34, 8: 12, 9: 10}
+    set_widths(ws, widths)
+    put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
+    put(ws, 1, 9, lab["label"], bold=True, border=True, horizontal="center")
+    for i, note in enumerate(lab["notes"], 2):
+        put(ws, i, 1, note, wrap=False, border=False)
+    head = 2 + len(lab["notes"])
+    for c, text in enumerate(lab["columns"], 1):
+        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
+    fit_row(ws, head, dict(enumerate(lab["columns"], 1)), widths)
+    row = head + 1
+    for r in ctx["rows"]:
+        if r["kind"] == "goal":
+            text = fill(lab["goal_row"], r)
+            for c in range(1, 10):
+                put(ws, row, c, text if c == 1 else "", bold=True, fill=GOAL_FILL, wrap=False)
+        elif r["kind"] == "policy":
+            put(ws, row, 1, "", fill=POLICY_FILL)
+            for c in range(2, 10):
+                put(ws, row, c, r["name"] if c == 2 else "", bold=True, fill=POLICY_FILL, wrap=False)
+        else:
+            values = {3: _status_cell(r, lab), 4: r["description"], 5: r["done"], 6: r["assessment"],
+                      7: r["plan"], 8: r["departments"], 9: r["memo"]}
+            put(ws, row, 1, "")
+            put(ws, row, 2, "")
+            for c, v in values.items():
+                put(ws, row, c, v)
+            fit_row(ws, row, values, widths)
+        row += 1
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    page_setup(ws, f"{head}:{head}")
+    return wb
+
+
+def evaluation_form(ctx: dict) -> Workbook:
+    lab = flab = labels("evaluation_form", ctx)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = flab["sheet"]
+    # column A (hidden) holds each row's project id, which collect reads back
+    widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
+    set_widths(ws, widths)
+    ws.column_dimensions["A"].hidden = True
+    put(ws, 1, 2, flab["title"], bold=True, size=13, wrap=False, border=False)
+    for i, line in enumerate(flab["instructions"], 2):
+        put(ws, i, 2, line, wrap=False, border=False)
+    head = 2 + len(flab["instructions"]) + 1
+    for c, text in enumerate(flab["columns"], 2):
+        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
+    fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
+    row = head + 1
+    first = row
+    group = group_policy = ""
+    for r in ctx["rows"]:
+        if r["kind"] == "goal":
+            group = fill(lab["goal_row"], r)
+            continue
+        if r["kind"] == "policy":
+            group_policy = r["name"]
+            continue
+        put(ws, row, 1, r["id"], wrap=False)
+        locked_values = {2: f"{group}\n{group_policy}", 3: r["name"], 4: lab["new"] if r["is_new"] else lab["continuing"],
+                         5: r["description"], 10: r["departments"]}
+        inputs = {6: r["status"], 7: r["done"], 8: r["assessment"], 9: r["plan"], 11: r["memo"]}
+        for c, v in locked_values.items():
+            put(ws, row, c, v)
+        for c, v in inputs.items():
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 6 else None)
+        fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=3)
+        row += 1
+    last = max(row - 1, first)
+    dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True, showErrorMessage=True,
+                        showInputMessage=True, promptTitle="状況", prompt=flab["status_prompt"],
+                        errorTitle="状況", error=flab["status_error"])
+    dv.add(f"F{first}:F{last}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(row=head + 1, column=2)
+    page_setup(ws, f"{head}:{head}")
+    protect(ws, ctx.get("password"))
+    write_identity(wb, ctx["identity"])
+    return wb
+
+
+# ---------------------------------------------------------------------------- KPI trend
+
+
+def kpi_trend(ctx: dict) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    years = ctx["years"]
+    ncol = 3 + 1 + len(years) + 1  # kind, id, name | baseline | years | target
+    rate_col = ncol + 1
+    widths = {1: 10, 2: 6, 3: 30, 4: 16, **{5 + i: 13 for i in range(len(years))}}
+    widths.update({ncol: 12, rate_col: 6, rate_col + 1: 50, rate_col + 2: 18, rate_col + 3: 10})
+    chart_rows: list[tuple[str, dict]] = []
+    for goal in ctx["goals"]:
+        lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
+        ws = wb.create_sheet(lab["sheet"])
+        set_widths(ws, widths)
+        put(ws, 1, 1, lab["title"], bold=True, size=13, wrap=False, border=False)
+        put(ws, 2, 1, lab["subtitle"], bold=True, size=12, wrap=False, border=False)
+        put(ws, 3, 3, lab["legend_improved"], fill=IMPROVED_FILL)
+        put(ws, 4, 3, lab["legend_worsened"], fill=WORSENED_FILL)
+        put(ws, 3, rate_col + 1, lab["rating_legend_title"], bold=True, wrap=False, border=False)
+        for i, line in enumerate(lab["rating_legend"]):
+            put(ws, 4 + i, rate_col + 1, line, wrap=False, border=False, size=9)
+        band, head = 9, 10
+        put(ws, band, 1, lab["band"], bold=True, fill=HEADER_FILL, horizontal="center")
+        ws.merge_cells(start_row=band, start_column=1, end_row=band, end_column=ncol)
+        put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
+        ws.merge_cells(start_row=band, start_column=rate_col, end_row=band, end_column=rate_col + 2)
+        headers = [lab["measure_header"], "", "", ctx["baseline_header"], *years, ctx["target_header"],
+                   lab["rating"], lab["reason"], lab["departments"], lab["suggested"]]
+        for c, text in enumerate(headers, 1):
+            put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
+        ws.merge_cells(start_row=head, start_column=1, end_row=head, end_column=3)
+        fit_row(ws, head, {rate_col + 3: lab["suggested"]}, widths)
+        row = head + 1
+        kind_start: tuple[str, int] | None = None
+
+        def close_kind(end_row: int) -> None:
+            if kind_start and end_row > kind_start[1]:
+                ws.merge_cells(start_row=kind_start[1], start_column=1, end_row=end_row, end_column=1)
+
+        for r in goal["rows"]:
+            if r["kind"] == "group":
+                close_kind(row - 1)
+                kind_start = None
+                put(ws, row, 1, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
+                for c in range(2, rate_col + 4):
+                    put(ws, row, c, "", fill=POLICY_FILL)
+                row += 1
+                continue
+            label = lab["indicator"] if r["kind"] == "indicator" else lab["kpi"]
+            if kind_start is None or kind_start[0] != label:
+                close_kind(row - 1)
+                kind_start = (label, row)
+                put(ws, row, 1, label, vertical="center")
+            else:
+                put(ws, row, 1, "")
+            values = {2: r["id"], 3: r["name"], 4: r["baseline"]}
+            for i, v in enumerate(r["values"]):
+                values[5 + i] = v
+            values.update({ncol: r["target"], rate_col: r["rating"], rate_col + 1: r["reason"],
+                           rate_col + 2: r["departments"], rate_col + 3: r["suggested"]})
+            for c, v in values.items():
+                fill = None
+                if 5 <= c < 5 + len(years):
+                    change = r["changes"][c - 5]
+                    fill = IMPROVED_FILL if change > 0 else WORSENED_FILL if change < 0 else None
+                put(ws, row, c, v, fill=fill, horizontal="center" if c in (2, rate_col, rate_col + 3) else None)
+            span = 1 + len(r["sub_items"])
+            fit_row(ws, row, {c: values[c] for c in (3, rate_col + 1)}, widths)
+            for j, sub in enumerate(r["sub_items"], 1):
+                put(ws, row + j, 1, "")
+                for c in range(2, rate_col + 4):
+                    put(ws, row + j, c, "")
+                put(ws, row + j, rate_col, sub["rating"], horizontal="center")
+                put(ws, row + j, rate_col + 1, sub["reason"])
+                fit_row(ws, row + j, {rate_col + 1: sub["reason"]}, widths)
+            if span > 1:  # the composite KPI's own cells span its sub-item rows
+                for c in list(range(2, ncol + 1)) + [rate_col + 2, rate_col + 3]:
+                    ws.merge_cells(start_row=row, start_column=c, end_row=row + span - 1, end_column=c)
+            if r["kind"] != "group" and r["series"]["actual"] and any(v is not None for v in r["series"]["actual"]):
+                chart_rows.append((f"{r['id']} {r['name']}".strip(), r))
+            row += span
+        close_kind(row - 1)
+        put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
+        ws.freeze_panes = ws.cell(row=head + 1, column=4)
+        page_setup(ws, f"{band}:{head}")
+    if chart_rows:
+        _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}))
+    return wb
+
+
+def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: dict) -> None:
+    """One native line chart per measure: actuals by year, the baseline and the target as flat lines."""
+    data = wb.create_sheet(lab["chart_data_sheet"])
+    data.sheet_state = "hidden"
+    charts = wb.create_sheet(lab["charts_sheet"])
+    years = ctx["years"]
+    for c, y in enumerate(years, 2):
+        data.cell(row=1, column=c).value = y
+    row = 2
+    for n, (title, r) in enumerate(chart_rows):
+        s = r["series"]
+        data.cell(row=row, column=1).value = lab["series_actual"]
+        data.cell(row=row + 1, column=1).value = lab["series_baseline"]
+        data.cell(row=row + 2, column=1).value = lab["series_target"]
+        for c in range(len(years)):
+            data.cell(row=row, column=2 + c).value = s["actual"][c]
+            data.cell(row=row + 1, column=2 + c).value = s["baseline"]
+            data.cell(row=row + 2, column=2 + c).value = s["target"]
+        chart = LineChart()
+        chart.title = title
+        chart.height, chart.width = 7, 12
+        chart.y_axis.title = r["unit"] or None
+        chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
+                       from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
+        chart.series[1].graphicalProperties.line.dashStyle = "dash"
+        chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        anchor_row = 1 + (n // 2) * 15
+        anchor_col = 1 + (n % 2) * 9
+        charts.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
+        row += 3
+
+
+def kpi_form(ctx: dict) -> Workbook:
+    flab = labels("kpi_form", ctx)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = flab["sheet"]
+    widths = {1: 4, 2: 34, 3: 16, 4: 26, 5: 14, 6: 18, 7: 9, 8: 50, 9: 16}
+    set_widths(ws, widths)
+    ws.column_dimensions["A"].hidden = True
+    put(ws, 1, 2, flab["title"], bold=True, size=13, wrap=False, border=False)
+    for i, line in enumerate(flab["instructions"], 2):
+        put(ws, i, 2, line, wrap=False, border=False)
+    head = 2 + len(flab["instructions"]) + 1
+    for c, text in enumerate(flab["columns"], 2):
+        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
+    fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
+    row = first = head + 1
+    rating_cells = []
+    for r in ctx["rows"]:
+        put(ws, row, 1, r["id"], wrap=False)
+        locked_values = {2: r["label"], 3: r["baseline"], 4: r["history"], 5: r["target"], 9: r["departments"]}
+        for c, v in locked_values.items():
+            put(ws, row, c, v)
+        inputs = {}
+        if r["has_value"]:
+            inputs[6] = r["value"]
+        else:
+            put(ws, row, 6, "")
+        if r["has_rating"]:
+            inputs[7] = r["rating"]
+            inputs[8] = r["reason"]
+            rating_cells.append(f"G{row}")
+        else:
+            put(ws, row, 7, "")
+            put(ws, row, 8, "")
+        for c, v in inputs.items():
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 7 else None)
+        fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=2)
+        row += 1
+    if rating_cells:
+        dv = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True, showErrorMessage=True,
+                            showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
+                            errorTitle="評価", error=flab["rating_error"])
+        for ref in rating_cells:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    page_setup(ws, f"{head}:{head}")
+    protect(ws, ctx.get("password"))
+    write_identity(wb, ctx["identity"])
+    return wb
+
+
+LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
+    "pledge_list": pledge_list,
+    "evaluation_table": evaluation_table,
+    "evaluation_form": evaluation_form,
+    "kpi_trend": kpi_trend,
+    "kpi_form": kpi_form,
+}
+
+
+def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
+    wb = LAYOUTS[layout](ctx)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise(buf.getvalue(), core)

@@ -1,0 +1,226 @@
+"""Write the docxtpl Word templates in templates/ (run once; clerks then restyle them in Word).
+
+The committed .docx files are the source of truth: a clerk may restyle them in Word or
+LibreOffice and reportgen follows. This script only records how the first versions were made:
+    python scripts/make_templates.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+MINCHO, GOTHIC = "ＭＳ 明朝", "ＭＳ ゴシック"
+
+
+def _fonts(rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    """Set Latin and East Asian fonts (w:eastAsia), so Japanese text never falls back to a Latin font."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), east_asia)
+    if size:
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            el = OxmlElement(tag) if el is None else el
+            el.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(el)
+    if bold is not None:
+        b = OxmlElement("w:b")
+        if not bold:
+            b.set(qn("w:val"), "0")
+        rpr.append(b)
+
+
+def new_document(landscape: bool = False):
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    if landscape:
+        sec.orientation = WD_ORIENT.LANDSCAPE
+    for side in ("left_margin", "right_margin"):
+        setattr(sec, side, Mm(18))
+    sec.top_margin, sec.bottom_margin = Mm(18), Mm(18)
+    styles = doc.styles
+    # document defaults and Normal: Mincho for East Asian text
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr_default.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), MINCHO)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+    normal = styles["Normal"]
+    normal.font.size = Pt(9.5)
+    _fonts(normal.element, MINCHO)
+    normal.paragraph_format.space_after = Pt(2)
+    for name, size in (("Title", 14), ("Heading 1", 12), ("Heading 2", 10.5)):
+        st = styles[name]
+        _fonts(st.element, GOTHIC, size, bold=True)
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        st.font.italic = False
+        st.paragraph_format.space_before = Pt(10 if name != "Heading 2" else 6)
+        st.paragraph_format.space_after = Pt(4)
+        st.paragraph_format.keep_with_next = True
+        # the default Title has a bottom border; an official document does not
+        ppr = st.element.get_or_add_pPr()
+        for b in ppr.findall(qn("w:pBdr")):
+            ppr.remove(b)
+    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number_footer(sec)
+    return doc
+
+
+def _page_number_footer(section) -> None:
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("- ")
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    r.append(t)
+    fld.append(r)
+    p._p.append(fld)
+    p.add_run(" -")
+
+
+def tag(doc, text: str):
+    """A paragraph holding only a docxtpl block tag ({%p … %}); docxtpl removes it when rendering."""
+    return doc.add_paragraph(text)
+
+
+def table(doc, headers: list[str], cells: list[str], widths_mm: list[float], loop: str, endloop: str = "{%tr endfor %}"):
+    """A table: one repeated header row, a `{%tr for %}` row, the data row, the `{%tr endfor %}` row."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    for row_index, texts in ((0, headers), (2, cells)):
+        row = t.rows[row_index]
+        for cell, text in zip(row.cells, texts):
+            cell.paragraphs[0].text = text
+    t.rows[1].cells[0].paragraphs[0].text = loop
+    t.rows[3].cells[0].paragraphs[0].text = endloop
+    for i, w in enumerate(widths_mm):
+        t.columns[i].width = Mm(w)  # w:gridCol, which LibreOffice follows
+        for row in t.rows:
+            row.cells[i].width = Mm(w)  # w:tcW, which Word follows
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    t._tbl.tblPr.append(layout)
+    header = t.rows[0]
+    trpr = header._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))  # repeat on each page
+    for cell in header.cells:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), "D9D9D9")
+        cell._tc.get_or_add_tcPr().append(shd)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in t.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+    return t
+
+
+def note(doc, text: str):
+    p = doc.add_paragraph(text)
+    p.paragraph_format.left_indent = Mm(4)
+    p.paragraph_format.first_line_indent = Mm(-4)
+    return p
+
+
+def target_list(path: Path) -> None:
+    doc = new_document()
+    doc.add_paragraph("{{ year }}{{ strategy }}対象事業", style="Title")
+    doc.add_paragraph("◎ {{ strategy }}に該当する{{ year }}の事業を基本目標、基本施策ごとに、"
+                      "{{ previous_year_short }}以前からの継続事業、{{ year_short }}からの新規事業に分けてまとめたものです。")
+    tag(doc, "{%p for g in goals %}")
+    doc.add_paragraph("基本目標{{ g.no }}：「{{ g.title }}」〈{{ g.project }}〉", style="Heading 1")
+    measure_tables(doc, "g.indicators", "指標", "headers.indicator_baseline")
+    tag(doc, "{%p for grp in g.groups %}")
+    doc.add_paragraph("◇基本施策：{{ grp.name }}", style="Heading 2")
+    measure_tables(doc, "grp.kpis", "重要業績評価指標（KPI）", "headers.kpi_baseline")
+    tag(doc, "{%p if grp.has_projects %}")
+    for flag, label, rows in (("grp.has_continuing", "○継続事業", "grp.continuing"), ("grp.has_new", "○新規事業", "grp.new")):
+        tag(doc, f"{{%p if {flag} %}}")
+        doc.add_paragraph(label).runs[0].bold = True
+        table(doc, ["事業名", "取組内容", "所管課"],
+              ["{{ p.name }}", "{{ p.work }}", "{{ p.departments }}"], [45, 103, 26], f"{{%tr for p in {rows} %}}")
+        tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("該当事業なし")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    doc.save(path)
+
+
+def measure_tables(doc, var: str, first_header: str, baseline_header: str) -> None:
+    """An indicator or KPI table, with or without the 基準値からの増減 column, then its ※ notes."""
+    tag(doc, f"{{%p if {var}.has_rows %}}")
+    tag(doc, f"{{%p if {var}.has_diff %}}")
+    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "基準値からの増減", "{{ headers.target }}"],
+          ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.diff }}", "{{ r.target }}"],
+          [62, 28, 30, 26, 28], f"{{%tr for r in {var}.rows %}}")
+    tag(doc, "{%p else %}")
+    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "{{ headers.target }}"],
+          ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.target }}"],
+          [74, 33, 35, 32], f"{{%tr for r in {var}.rows %}}")
+    tag(doc, "{%p endif %}")
+    tag(doc, f"{{%p for n in {var}.notes %}}")
+    note(doc, "※{{ n }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def pledge_list(path: Path) -> None:
+    doc = new_document()
+    # the status labels of the format (used by the items and the summary) are set in the title
+    doc.add_paragraph("{% set labels = {'A': '完了', 'B': '実施中', 'C': '着手', 'D': '未着手'} %}"
+                      "市長公約（政策宣言）進捗状況一覧表【{{ as_of }}現在】", style="Title")
+    legend = doc.add_paragraph("A 完了　　B 実施中　　C 着手　　D 未着手")
+    legend.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    tag(doc, "{%p if has_previous %}")
+    doc.add_paragraph("★ 印は前回（{{ previous_as_of }}現在）から評価が変わった項目です（前回の評価を括弧内に示します）。")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for ch in chapters %}")
+    doc.add_paragraph("第{{ ch.no }}章 {{ ch.title }}", style="Heading 1")
+    tag(doc, "{%p for pl in ch.pledges %}")
+    doc.add_paragraph("{{ pl.no }}:【{{ pl.category }}】{{ pl.title }}", style="Heading 2")
+    table(doc, ["", "内容", "取組状況", "評価"],
+          ["{{ it.title }}", "{{ it.content }}", "{{ it.progress }}", "{{ it.status }} {{ labels.get(it.status, '') }}{{ it.change }}"],
+          [36, 52, 66, 20], "{%tr for it in pl.rows %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph("")
+    table(doc, ["評価", "公約数"], ["{{ s.code }} {{ labels[s.code] }}", "{{ s.count }}"], [40, 30], "{%tr for s in summary %}")
+    doc.save(path)
+
+
+def main() -> int:
+    out = ROOT / "templates"
+    out.mkdir(exist_ok=True)
+    target_list(out / "target_list.docx")
+    pledge_list(out / "pledge_list.docx")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
