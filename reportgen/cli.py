@@ -74,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     verb = argv[0] if argv and argv[0] in ("build", "collect", "verify") else "build"
     if argv and argv[0] == verb:
         argv = argv[1:]
-    args = parser_for(verb).parse_args(argv)  # exits 2 on a usage error
+    try:
+        args = parser_for(verb).parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 after --help, 2 on a usage error
+        return int(exc.code or 0)
     lang = args.lang
     try:
         if verb == "verify":

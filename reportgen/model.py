@@ -71,14 +71,20 @@ def _parse_text(value: Any) -> str:
 
 
 def _parse_fy(value: Any) -> FiscalYear:
+    if isinstance(value, FiscalYear):
+        return value
     return era.parse_fy(_text_of(value, era.EXPECTED_FY))
 
 
 def _parse_month(value: Any) -> YearMonth:
+    if isinstance(value, YearMonth):
+        return value
     return era.parse_year_month(_text_of(value, era.EXPECTED_MONTH))
 
 
 def _parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
     if value == "true":
         return True
     if value == "false":
@@ -87,10 +93,14 @@ def _parse_flag(value: Any) -> bool:
 
 
 def _parse_count(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     return parse_int(_text_of(value, Msg(ja="整数", en="a whole number")), 1, 9999)
 
 
 def _parse_rating(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     return parse_int(_text_of(value, Msg(ja="評価1～4", en="a rating 1–4")), 1, 4)
 
 
@@ -103,6 +113,8 @@ def _parse_status(value: Any) -> str:
 
 
 def _parse_quantity(value: Any) -> Quantity:
+    if isinstance(value, Quantity):
+        return value
     return parse_quantity(_text_of(value, Msg(ja="数値", en="a number")))
 
 
@@ -233,6 +245,8 @@ TARGET_EXPECTED = Msg(
 
 
 def _parse_target(value: Any) -> Target:
+    if isinstance(value, Target):
+        return value
     if isinstance(value, dict):
         if set(value) != {"state"} or not isinstance(value["state"], str):
             raise Invalid(TARGET_EXPECTED, value)
@@ -425,6 +439,8 @@ class FirstYear(Model):
 
 
 def _parse_first_year(value: Any) -> FirstYear:
+    if isinstance(value, FirstYear):
+        return value
     text = _text_of(value, Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前"))
     t = text.strip()
     if t.endswith("以前"):

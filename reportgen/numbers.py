@@ -11,14 +11,15 @@ TRIANGLE = "△"
 MINUS = "-"
 
 # A number figure: [prefix][sign]digits[.digits][unit]; prefix and unit hold no digits or signs.
+# ASCII digits only: a full-width ４ is a transcription slip to report, not a digit to accept.
 _FIGURE = re.compile(
-    r"(?P<prefix>[^\d△\-−+.,]*?)"
+    r"(?P<prefix>[^0-9０-９△\-−+.,]*?)"
     r"(?P<sign>[△▲\-−])?"
-    r"(?P<int>\d+(?:,\d{3})*)"
-    r"(?P<frac>\.\d+)?"
-    r"(?P<unit>[^\d△\-−+.,]*)"
+    r"(?P<int>[0-9]+(?:,[0-9]{3})*)"
+    r"(?P<frac>\.[0-9]+)?"
+    r"(?P<unit>[^0-9０-９△\-−+.,]*)"
 )
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 
 
 class FigureError(Invalid):

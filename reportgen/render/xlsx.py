@@ -173,10 +173,12 @@ def evaluation_table(ctx: dict) -> Workbook:
             text = fill(lab["goal_row"], r)
             for c in range(1, 10):
                 put(ws, row, c, text if c == 1 else "", bold=True, fill=GOAL_FILL, wrap=False)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=9)
         elif r["kind"] == "policy":
             put(ws, row, 1, "", fill=POLICY_FILL)
             for c in range(2, 10):
                 put(ws, row, c, r["name"] if c == 2 else "", bold=True, fill=POLICY_FILL, wrap=False)
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
         else:
             values = {3: _status_cell(r, lab), 4: r["description"], 5: r["done"], 6: r["assessment"],
                       7: r["plan"], 8: r["departments"], 9: r["memo"]}
@@ -288,6 +290,7 @@ def kpi_trend(ctx: dict) -> Workbook:
                 put(ws, row, 1, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
                 for c in range(2, rate_col + 4):
                     put(ws, row, c, "", fill=POLICY_FILL)
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=rate_col + 3)
                 row += 1
                 continue
             label = lab["indicator"] if r["kind"] == "indicator" else lab["kpi"]

@@ -1,0 +1,114 @@
+"""Open outputs in LibreOffice headless and return what a person sees: table rows, sheet rows as shown, PDFs."""
+from __future__ import annotations
+
+import csv
+import functools
+import html.parser
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# CSV export filter: comma, double quote, UTF-8 (76), from row 1, keep formatting "as shown" (token 9),
+# every sheet (-1, one file per sheet)
+CSV_FILTER = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1'
+
+
+def need_soffice() -> str:
+    """The soffice path; skip where LibreOffice is absent, but fail when CI is set."""
+    if SOFFICE is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return SOFFICE
+
+
+def convert(path: Path, target: str, outdir: Path) -> list[Path]:
+    exe = need_soffice()
+    profile = outdir / ".profile"
+    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", target, "--outdir", str(outdir), str(path)],
+                   check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(outdir)})
+    return sorted(p for p in outdir.iterdir() if p.is_file() and p.stem.startswith(path.stem))
+
+
+class _Tables(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        elif tag == "p" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@functools.lru_cache(maxsize=None)
+def word_rows(path: Path) -> list[list[str]]:
+    """Every table row of a Word document as LibreOffice lays it out: a list of cell texts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = convert(path, "html:HTML (StarWriter)", Path(tmp))
+        parser = _Tables()
+        parser.feed(next(p for p in out if p.suffix == ".html").read_text(encoding="utf-8", errors="replace"))
+        return parser.rows
+
+
+@functools.lru_cache(maxsize=None)
+def word_text(path: Path) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = convert(path, "txt:Text (encoded):UTF8", Path(tmp))
+        return next(p for p in out if p.suffix == ".txt").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
+    """Each sheet's rows as displayed (number formats applied), by sheet name."""
+    with tempfile.TemporaryDirectory() as tmp:
+        outdir = Path(tmp)
+        files = convert(path, CSV_FILTER, outdir)
+        sheets = {}
+        for f in files:
+            if f.suffix != ".csv":
+                continue
+            name = f.stem[len(path.stem) + 1:] if f.stem != path.stem else ""
+            with open(f, encoding="utf-8", newline="") as fh:
+                sheets[name] = [row for row in csv.reader(fh)]
+        return sheets
+
+
+def pdf(path: Path, outdir: Path) -> Path:
+    return next(p for p in convert(path, "pdf", outdir) if p.suffix == ".pdf")
+
+
+def norm(text: str) -> str:
+    """Compare as a person reads: NFKC (full/half width alike), no whitespace (PDF line wraps)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def norm_row(cells) -> tuple[str, ...]:
+    return tuple(norm(c) for c in cells if norm(c))

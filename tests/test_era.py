@@ -1,0 +1,71 @@
+"""Fiscal years: every accepted spelling parses, nonsense is refused, each format reads as documents print it."""
+import pytest
+
+from reportgen import era
+from reportgen.era import EraError, FiscalYear, YearMonth
+
+
+@pytest.mark.parametrize("text, year", [
+    ("2024", 2024), ("FY2024", 2024), ("fy2024", 2024), ("R6", 2024), ("R06", 2024), ("r6", 2024),
+    ("令和6", 2024), ("令和6年度", 2024), ("令和６年度", 2024), ("令和元年度", 2019), ("R1", 2019),
+    ("H29", 2017), ("平成29年度", 2017), ("H31", 2019), ("平成31年度", 2019), ("平成元年度", 1989),
+    ("S63", 1988), (" R6 ", 2024),
+])
+def test_every_documented_spelling_parses_to_its_western_fiscal_year(text, year):
+    assert era.parse_fy(text).year == year
+
+
+def test_h31_and_r1_are_the_same_fiscal_year_but_keep_their_spelling():
+    h31, r1 = era.parse_fy("H31"), era.parse_fy("R1")
+    assert h31 == r1 and hash(h31) == hash(r1)
+    assert era.short(h31) == "H31" and era.short(r1) == "R1"
+    assert era.long(h31) == "平成31年度" and era.long(r1) == "令和元年度"
+
+
+@pytest.mark.parametrize("text", ["R0", "H32", "令和100", "H0", "平成32年度", "S64", "x", "", "R", "2024年", "1:20", "12"])
+def test_nonsense_years_are_refused_with_what_was_expected(text):
+    with pytest.raises(EraError) as info:
+        era.parse_fy(text)
+    assert repr(text) in str(info.value) and "expected" in str(info.value)
+
+
+def test_non_text_is_refused():
+    with pytest.raises(EraError):
+        era.parse_fy(2024)
+
+
+@pytest.mark.parametrize("year, long, short, end, note", [
+    (2024, "令和6年度", "R6", "R6末", "(R06)"),
+    (2019, "令和元年度", "R1", "R1末", "(R01)"),
+    (2017, "平成29年度", "H29", "H29末", "(H29)"),
+    (2021, "令和3年度", "R3", "R3末", "(R03)"),
+])
+def test_formats_of_a_fiscal_year(year, long, short, end, note):
+    fy = FiscalYear(year)
+    assert (era.long(fy), era.short(fy), era.year_end(fy), era.as_of_note(fy)) == (long, short, end, note)
+
+
+def test_current_column_and_spans_read_as_the_documents_print_them():
+    assert era.year_end_current(era.parse_fy("H28")) == "H28末現在"
+    assert era.span_long(era.parse_fy("R4"), era.parse_fy("R6")) == "令和4～6年度"
+    assert era.span_long(era.parse_fy("H30"), era.parse_fy("R2")) == "平成30年度～令和2年度"
+    assert era.list_long([era.parse_fy("H28"), era.parse_fy("H29")]) == "平成28、29年度"
+    assert era.era_year_only(era.parse_fy("H29")) == "29年度"
+
+
+@pytest.mark.parametrize("text, out", [("2023-09", "令和5年9月末"), ("令和5年9月", "令和5年9月末"),
+                                       ("2019-04", "平成31年4月末"), ("2019-05", "令和元年5月末"),
+                                       ("2018-03", "平成30年3月末")])
+def test_month_ends(text, out):
+    assert era.month_end(era.parse_year_month(text)) == out
+
+
+def test_a_month_belongs_to_the_fiscal_year_it_falls_in():
+    assert YearMonth(2023, 9).fiscal_year.year == 2023
+    assert YearMonth(2024, 3).fiscal_year.year == 2023
+
+
+@pytest.mark.parametrize("text", ["2023-13", "2023/09", "令和5年13月", "x"])
+def test_bad_months_are_refused(text):
+    with pytest.raises(EraError):
+        era.parse_year_month(text)
