@@ -15,19 +15,13 @@ from .era import FiscalYear
 FORMAT = "reportgen-form/1"
 EVALUATION, KPI = "evaluation", "kpi"
 EVALUATION_FIELDS = ("status", "done", "assessment", "plan", "memo")
-EVALUATION_LOCKED = ("name", "description", "departments")
 KPI_FIELDS = ("value", "rating", "reason")
-KPI_LOCKED = ("label", "baseline", "target", "departments")
 IDENTITY_SHEET = "_reportgen"
 CHUNK = 30000  # JSON is split over cells below Excel's 32,767-character limit
 
 
 def digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:20]
-
-
-def locked_digest(row: dict, locked: tuple[str, ...]) -> str:
-    return digest(json.dumps([row.get(k, "") for k in locked], ensure_ascii=False))
 
 
 def evaluation_values(ev) -> dict:
@@ -38,15 +32,14 @@ def evaluation_values(ev) -> dict:
 
 
 def identity(kind: str, strategy_id: str, year: FiscalYear, department: str, rows: list[dict],
-             fields: tuple[str, ...], locked: tuple[str, ...]) -> dict:
+             fields: tuple[str, ...]) -> dict:
     body = {
         "format": FORMAT,
         "kind": kind,
         "strategy": strategy_id,
         "year": era.short(year),
         "department": department,
-        "rows": [{"key": r["id"], "base": {f: digest(r.get(f, "")) for f in fields if f in r},
-                  "locked": locked_digest(r, locked)} for r in rows],
+        "rows": [{"key": r["id"], "base": {f: digest(r.get(f, "")) for f in fields if f in r}} for r in rows],
     }
     body["sent"] = digest(json.dumps(body, ensure_ascii=False, sort_keys=True))
     return body

@@ -95,7 +95,7 @@ def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str) -> 
     body = rows(sd, rnd, mine)
     ctx = {**header(ds, sd, rnd), "department": department, "rows": body}
     ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
-                                     [r for r in body if r["kind"] == "project"], FIELDS, forms.EVALUATION_LOCKED)
+                                     [r for r in body if r["kind"] == "project"], FIELDS)
     return ctx
 
 

@@ -246,7 +246,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str) -> dict:
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows,
     }
-    ctx["identity"] = forms.identity(forms.KPI, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS, forms.KPI_LOCKED)
+    ctx["identity"] = forms.identity(forms.KPI, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
     return ctx
 
 

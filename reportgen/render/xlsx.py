@@ -88,7 +88,17 @@ def protect(ws, password: str | None = None) -> None:
         ws.protection.password = password
 
 
-def write_identity(wb: Workbook, ident: dict) -> None:
+# Where each input field of a form sits (collect reads the same columns back).
+INPUT_COLUMNS = {
+    "evaluation": {"status": "F", "done": "G", "assessment": "H", "plan": "I", "memo": "K"},
+    "kpi": {"value": "F", "rating": "G", "reason": "H"},
+}
+
+
+def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locked: dict, columns: dict) -> None:
+    """The very hidden sheet `collect` recognises a form by: identity, layout and locked-cell digests."""
+    ident = {**ident, "sheet": sheet, "header_row": header_row, "columns": columns,
+             "rows": [{**r, "locked": locked.get(r["key"], {})} for r in ident["rows"]]}
     ws = wb.create_sheet(forms.IDENTITY_SHEET)
     ws.sheet_state = "veryHidden"
     ws.cell(row=1, column=1).value = forms.FORMAT
@@ -212,6 +222,7 @@ def evaluation_form(ctx: dict) -> Workbook:
     row = head + 1
     first = row
     group = group_policy = ""
+    locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:
         if r["kind"] == "goal":
             group = fill(lab["goal_row"], r)
@@ -228,6 +239,7 @@ def evaluation_form(ctx: dict) -> Workbook:
         for c, v in inputs.items():
             put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 6 else None)
         fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=3)
+        locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
         row += 1
     last = max(row - 1, first)
     dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True, showErrorMessage=True,
@@ -238,7 +250,7 @@ def evaluation_form(ctx: dict) -> Workbook:
     ws.freeze_panes = ws.cell(row=head + 1, column=2)
     page_setup(ws, f"{head}:{head}")
     protect(ws, ctx.get("password"))
-    write_identity(wb, ctx["identity"])
+    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS["evaluation"])
     return wb
 
 
@@ -387,6 +399,7 @@ def kpi_form(ctx: dict) -> Workbook:
     fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
     row = first = head + 1
     rating_cells = []
+    locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:
         put(ws, row, 1, r["id"], wrap=False)
         locked_values = {2: r["label"], 3: r["baseline"], 4: r["history"], 5: r["target"], 9: r["departments"]}
@@ -407,6 +420,10 @@ def kpi_form(ctx: dict) -> Workbook:
         for c, v in inputs.items():
             put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 7 else None)
         fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=2)
+        locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
+        for c in (6, 7, 8):  # cells of this row that are not inputs are locked too
+            if c not in inputs:
+                locked_cells[r["id"]][get_column_letter(c)] = forms.digest("")
         row += 1
     if rating_cells:
         dv = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True, showErrorMessage=True,
@@ -418,7 +435,7 @@ def kpi_form(ctx: dict) -> Workbook:
     ws.freeze_panes = ws.cell(row=first, column=3)
     page_setup(ws, f"{head}:{head}")
     protect(ws, ctx.get("password"))
-    write_identity(wb, ctx["identity"])
+    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS["kpi"])
     return wb
 
 
