@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from . import __version__, era
 from .deliverables import Output, outputs_for
 from .era import FiscalYear
+from .labels import TEMPLATES
 from .loader import Dataset, load
 from .package import CoreProps
 from .problems import Msg
@@ -24,7 +25,6 @@ from .problems import Msg
 MANIFEST = "manifest.json"
 FORMAT = "reportgen-archive/1"
 STAGING, OLD = ".staging-", ".old-"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def folder_name(fy: FiscalYear) -> str:

@@ -212,12 +212,14 @@ def _kpi_row(ds, sd, year, department, key, base, cells, columns, form, report, 
                 return _kpi_ratings(ds, sd, year, key, base, cells, columns, form, report, current, meas, sub, rel, review, label)
             else:
                 fig = _parse_value(text, meas.as_of(year), ds, sd)
-                if isinstance(fig, Msg):
+                if isinstance(fig, Msg):  # reported; the rating cells are still checked
                     report.problems.append(_problem(form, report.path, cell, fig))
-                    return
-                new, written = figure_text(fig, as_of="note"), fig
-            _decide(report, Change(rel, target, label, "value", now, new, written),
-                    base["value"], now, current.force)
+                    new = None
+                else:
+                    new, written = figure_text(fig, as_of="note"), fig
+            if new is not None:
+                _decide(report, Change(rel, target, label, "value", now, new, written),
+                        base["value"], now, current.force)
     _kpi_ratings(ds, sd, year, key, base, cells, columns, form, report, current, meas, sub, rel, review, label)
 
 

@@ -12,7 +12,13 @@ from typing import Any
 import jinja2
 import yaml
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def _templates() -> Path:
+    """templates/ of the checkout this code runs from, else of the working folder (an installed copy)."""
+    beside = Path(__file__).resolve().parent.parent / "templates"
+    return beside if beside.is_dir() else Path.cwd() / "templates"
+
+
+TEMPLATES = _templates()
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .. import era, forms
 from ..era import FiscalYear
-from ..figures import NOT_REPORTED, diff_quantity, figure_text, signed_change, target_text
+from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Figure, Measure, Review
 from . import Deliverable, Output
@@ -128,6 +128,7 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         "kind": kind, "key": key,
         "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
         "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
+        "chart_title": (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name,
         "baseline": figure_text(meas.baseline, as_of="always"),
         "values": values, "changes": changes,
         "target": target_text(meas.target),

@@ -336,7 +336,7 @@ def kpi_trend(ctx: dict) -> Workbook:
                 for c in list(range(2, ncol + 1)) + [rate_col + 2, rate_col + 3]:
                     ws.merge_cells(start_row=row, start_column=c, end_row=row + span - 1, end_column=c)
             if r["kind"] != "group" and r["series"]["actual"] and any(v is not None for v in r["series"]["actual"]):
-                chart_rows.append((f"{r['id']} {r['name']}".strip(), r))
+                chart_rows.append((r["chart_title"], r))
             row += span
         close_kind(row - 1)
         put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
