@@ -165,6 +165,9 @@ class City(Model):
 
     name: Str = Field(description="The city's name as printed in titles, e.g. 入間市.")
     prefecture: Str | None = Field(None, description="The prefecture, e.g. 埼玉県.")
+    form_password: Str | None = Field(
+        None, description="Password of the department forms' sheet protection (none by default). "
+                          "It only stops accidental edits: Excel's sheet protection is not a secret.")
 
 
 class Department(Model):

@@ -93,7 +93,7 @@ def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str) -> 
         return any(ds.form_department(d) == department for d in p.departments)
 
     body = rows(sd, rnd, mine)
-    ctx = {**header(ds, sd, rnd), "department": department, "rows": body}
+    ctx = {**header(ds, sd, rnd), "department": department, "rows": body, "password": ds.city.form_password or ""}
     ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
                                      [r for r in body if r["kind"] == "project"], FIELDS)
     return ctx

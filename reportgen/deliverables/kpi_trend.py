@@ -245,7 +245,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str) -> dict:
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
         "year": era.long(fy), "year_end": era.year_end(fy),
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
-        "rows": rows,
+        "rows": rows, "password": ds.city.form_password or "",
     }
     ctx["identity"] = forms.identity(forms.KPI, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
     return ctx

@@ -74,7 +74,8 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
         base = f"04_{DOCUMENT}_{ctx['as_of']}"
         title = f"市長公約（政策宣言）進捗状況一覧表【{ctx['as_of']}現在】"
         jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
-        jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx))
+        # the workbook is the staff's copy to sort and filter; the Word document is what is published
+        jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx, publish=False))
     return jobs
 
 
