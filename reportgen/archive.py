@@ -194,7 +194,8 @@ class Finding:
 
 def verify(out: Path, templates: Path = TEMPLATES) -> tuple[list[str], list[Finding]]:
     """Check every year folder under `out` (or `out` itself if it is one): hashes, then a rebuild."""
-    folders = [out] if (out / MANIFEST).is_file() else sorted(p for p in out.iterdir() if (p / MANIFEST).is_file())
+    folders = [out] if (out / MANIFEST).is_file() else sorted(
+        p for p in out.iterdir() if (p / MANIFEST).is_file() and not p.name.startswith("."))  # staging is not archive
     findings: list[Finding] = []
     for folder in folders:
         findings.extend(_verify_folder(folder, templates))

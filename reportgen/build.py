@@ -9,6 +9,7 @@ from typing import Callable
 from . import era
 from .archive import (MANIFEST, TEMPLATES, YearBuild, build_year, folder_name, locked, manifest_bytes, new_staging,
                       publish, sha256, _write)
+from .datastore import JOURNAL, recover_data
 from .deliverables import present_years
 from .era import FiscalYear
 from .loader import Dataset, load
@@ -46,6 +47,8 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
     failure anywhere leaves `out/` exactly as it was.
     """
+    if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
+        recover_data(Path(data))
     ds = load(data)
     targets = resolve_years(ds, years)
     with locked(out):

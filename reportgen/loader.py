@@ -402,7 +402,7 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
         seen_months[pl.as_of] = f.display
         expected_name = f"{pl.as_of}.yaml"
         if f.relpath.split("/")[-1] != expected_name:
-            out.add(f, ("as_of",), expected_got(Msg(ja=f"ファイル名 {expected_name} と同じ年月", en=f"the month of the file name"), str(pl.as_of)))
+            out.add(f, ("as_of",), expected_got(Msg(ja=f"ファイル名 {expected_name} と同じ年月", en="the month of the file name"), str(pl.as_of)))
         nos: set[int] = set()
         for ci, ch in enumerate(pl.chapters):
             for pi, pledge in enumerate(ch.pledges):

@@ -1,7 +1,6 @@
 """The archive: byte-identical rebuilds, a manifest that verifies, atomic years, bad data writes nothing."""
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,6 @@ import pytest
 from reportgen.archive import verify
 from reportgen.build import build
 from reportgen.cli import main
-from reportgen.problems import DataError
 
 from conftest import DATA
 

@@ -5,7 +5,7 @@ import pytest
 
 from reportgen.figures import diff_text, figure_text, target_text
 from reportgen.model import Figure, Target
-from reportgen.numbers import FigureError, Quantity, difference, format_number, format_quantity, parse_int, parse_quantity
+from reportgen.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
 
 
 @pytest.mark.parametrize("text", ["4,986事業所", "年間20名", "△258人", "-0.033", "113.2ha", "0.3045", "150.0ha",

@@ -1,15 +1,13 @@
 """市長公約進捗状況一覧表: seed 004's rows in Word, the summary computed, the workbook's dropdown, changes marked."""
-import shutil
 
 import docx
 import openpyxl
-import pytest
 
 from reportgen.build import build
 from reportgen.era import parse_fy
 
 import realclient as rc
-from conftest import DATA, seed
+from conftest import seed
 
 DOCX = "2023_R5/04_市長公約進捗状況一覧表_令和5年9月末.docx"
 XLSX = "2023_R5/04_市長公約進捗状況一覧表_令和5年9月末.xlsx"
