@@ -444,11 +444,14 @@ class FirstYear(Model):
 def _parse_first_year(value: Any) -> FirstYear:
     if isinstance(value, FirstYear):
         return value
-    text = _text_of(value, Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前"))
-    t = text.strip()
-    if t.endswith("以前"):
-        return FirstYear(year=era.parse_fy(t[:-2]), or_before=True)
-    return FirstYear(year=era.parse_fy(t))
+    expected = Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前")
+    t = _text_of(value, expected).strip()
+    try:
+        if t.endswith("以前"):
+            return FirstYear(year=era.parse_fy(t[:-2]), or_before=True)
+        return FirstYear(year=era.parse_fy(t))
+    except Invalid:
+        raise Invalid(expected, value) from None
 
 
 FirstYearT = Annotated[FirstYear, BeforeValidator(_parse_first_year)]

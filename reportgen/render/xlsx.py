@@ -9,6 +9,7 @@ from typing import Callable
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -28,10 +29,17 @@ WORSENED_FILL = PatternFill("solid", fgColor="FFC7CE")  # 現状値より減少(
 LINE_PT = 13.0  # height of one line of 10pt text
 
 
+def safe(text: str) -> str:
+    """Drop characters a worksheet cannot hold (the model refuses them; this guards the renderer)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: bool = True, border: bool = True,
         size: float = 10, horizontal: str | None = None, vertical: str = "top", locked: bool = True):
     """Write one cell; a string is always stored as text (openpyxl would take `=…` for a formula)."""
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        value = safe(value)
     cell.value = value if value != "" else None
     if isinstance(value, str) and value:
         cell.data_type = "s"
@@ -358,7 +366,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
     row = 2
     for n, (title, r) in enumerate(chart_rows):
         s = r["series"]
-        data.cell(row=row, column=1).value = lab["series_actual"]
+        data.cell(row=row, column=1).value = safe(lab["series_actual"])
         data.cell(row=row + 1, column=1).value = lab["series_baseline"]
         data.cell(row=row + 2, column=1).value = lab["series_target"]
         for c in range(len(years)):
@@ -366,7 +374,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
             data.cell(row=row + 1, column=2 + c).value = s["baseline"]
             data.cell(row=row + 2, column=2 + c).value = s["target"]
         chart = LineChart()
-        chart.title = title
+        chart.title = safe(title)
         chart.height, chart.width = 7, 12
         chart.y_axis.title = r["unit"] or None
         chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
