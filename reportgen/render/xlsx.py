@@ -122,7 +122,7 @@ def pledge_list(ctx: dict) -> Workbook:
     lab = labels("pledge_list", ctx)
     wb = Workbook()
     ws = wb.active
-    ws.title = lab["sheet"]
+    ws.title = safe(lab["sheet"])
     widths = {1: 16, 2: 7, 3: 10, 4: 30, 5: 26, 6: 40, 7: 56, 8: 9, 9: 9}
     set_widths(ws, widths)
     put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
@@ -151,7 +151,7 @@ def pledge_list(ctx: dict) -> Workbook:
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(lab['columns']))}{last}"
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     page_setup(ws, f"{head}:{head}")
-    summary = wb.create_sheet(lab["summary_sheet"])
+    summary = wb.create_sheet(safe(lab["summary_sheet"]))
     set_widths(summary, {1: 14, 2: 10})
     for c, text in enumerate(lab["summary_columns"], 1):
         put(summary, 1, c, text, bold=True, fill=HEADER_FILL, horizontal="center")
@@ -174,7 +174,7 @@ def evaluation_table(ctx: dict) -> Workbook:
     lab = labels("evaluation_table", ctx)
     wb = Workbook()
     ws = wb.active
-    ws.title = lab["sheet"]
+    ws.title = safe(lab["sheet"])
     widths = {1: 5, 2: 5, 3: 24, 4: 34, 5: 40, 6: 40, 7: 34, 8: 12, 9: 10}
     set_widths(ws, widths)
     put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
@@ -215,7 +215,7 @@ def evaluation_form(ctx: dict) -> Workbook:
     lab = flab = labels("evaluation_form", ctx)
     wb = Workbook()
     ws = wb.active
-    ws.title = flab["sheet"]
+    ws.title = safe(flab["sheet"])
     # column A (hidden) holds each row's project id, which collect reads back
     widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
     set_widths(ws, widths)
@@ -276,7 +276,7 @@ def kpi_trend(ctx: dict) -> Workbook:
     chart_rows: list[tuple[str, dict]] = []
     for goal in ctx["goals"]:
         lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
-        ws = wb.create_sheet(lab["sheet"])
+        ws = wb.create_sheet(safe(lab["sheet"]))
         set_widths(ws, widths)
         put(ws, 1, 1, lab["title"], bold=True, size=13, wrap=False, border=False)
         put(ws, 2, 1, lab["subtitle"], bold=True, size=12, wrap=False, border=False)
@@ -357,18 +357,18 @@ def kpi_trend(ctx: dict) -> Workbook:
 
 def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: dict) -> None:
     """One native line chart per measure: actuals by year, the baseline and the target as flat lines."""
-    data = wb.create_sheet(lab["chart_data_sheet"])
+    data = wb.create_sheet(safe(lab["chart_data_sheet"]))
     data.sheet_state = "hidden"
-    charts = wb.create_sheet(lab["charts_sheet"])
+    charts = wb.create_sheet(safe(lab["charts_sheet"]))
     years = ctx["years"]
     for c, y in enumerate(years, 2):
-        data.cell(row=1, column=c).value = y
+        data.cell(row=1, column=c).value = safe(y)
     row = 2
     for n, (title, r) in enumerate(chart_rows):
         s = r["series"]
         data.cell(row=row, column=1).value = safe(lab["series_actual"])
-        data.cell(row=row + 1, column=1).value = lab["series_baseline"]
-        data.cell(row=row + 2, column=1).value = lab["series_target"]
+        data.cell(row=row + 1, column=1).value = safe(lab["series_baseline"])
+        data.cell(row=row + 2, column=1).value = safe(lab["series_target"])
         for c in range(len(years)):
             data.cell(row=row, column=2 + c).value = s["actual"][c]
             data.cell(row=row + 1, column=2 + c).value = s["baseline"]
@@ -376,7 +376,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
         chart = LineChart()
         chart.title = safe(title)
         chart.height, chart.width = 7, 12
-        chart.y_axis.title = r["unit"] or None
+        chart.y_axis.title = safe(r["unit"]) or None
         chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
                        from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
@@ -394,7 +394,7 @@ def kpi_form(ctx: dict) -> Workbook:
     flab = labels("kpi_form", ctx)
     wb = Workbook()
     ws = wb.active
-    ws.title = flab["sheet"]
+    ws.title = safe(flab["sheet"])
     widths = {1: 4, 2: 34, 3: 16, 4: 26, 5: 14, 6: 18, 7: 9, 8: 50, 9: 16}
     set_widths(ws, widths)
     ws.column_dimensions["A"].hidden = True
