@@ -63,7 +63,7 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
         "previous_as_of": era.month_end(prev.as_of) if prev else "",
         "changed": str(changed),
         "chapters": chapters,
-        "summary": [{"code": s, "count": str(counts[s])} for s in STATUSES],
+        "summary": [{"code": s, "count": counts[s]} for s in STATUSES],
     }
 
 

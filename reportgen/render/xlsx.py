@@ -157,7 +157,7 @@ def pledge_list(ctx: dict) -> Workbook:
         put(summary, 1, c, text, bold=True, fill=HEADER_FILL, horizontal="center")
     for i, s in enumerate(ctx["summary"], 2):
         put(summary, i, 1, f"{s['code']} {lab['status_labels'][s['code']]}")
-        put(summary, i, 2, int(s["count"]), horizontal="right")
+        put(summary, i, 2, s["count"], horizontal="right")
     page_setup(summary, "1:1", landscape=False)
     return wb
 
