@@ -1,0 +1,108 @@
+"""Crash safety: builds and collects killed at random moments leave out/ and data/ old or new, complete."""
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen.archive import recover, verify
+from reportgen.build import build
+from reportgen.datastore import recover_data
+from reportgen.era import parse_fy
+from reportgen.loader import load
+
+from conftest import DATA, ROOT
+from formfill import fill
+
+BUILD_TRIALS, COLLECT_TRIALS = 30, 20
+YEAR = "2017_H29"
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_and_kill(args: list[str], delay: float) -> None:
+    proc = start(args)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def duration(args: list[str]) -> float:
+    t = time.monotonic()
+    assert start(args).wait() == 0
+    return time.monotonic() - t
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    base = tmp_path_factory.mktemp("crash")
+    old_data, new_data = base / "old", base / "new"
+    shutil.copytree(DATA, old_data)
+    shutil.copytree(DATA, new_data)
+    f = new_data / "strategies/1/projects.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("name: ジュニアエコノミースクール", "name: こども経済教室"), encoding="utf-8")
+    old_out, new_out = base / "old_out", base / "new_out"
+    build(old_data, old_out, years=[parse_fy("H29")])
+    build(new_data, new_out, years=[parse_fy("H29")])
+    return base, old_data, new_data, snapshot(old_out / YEAR), snapshot(new_out / YEAR), old_out
+
+
+def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_year_and_verify_passes(states, tmp_path):
+    base, old_data, new_data, old, new, old_out = states
+    assert old != new
+    args = ["--data", str(new_data), "--year", "H29"]
+    total = duration(args + ["--out", str(tmp_path / "calibrate")])
+    rng = random.Random(2024)
+    seen = {"old": 0, "new": 0}
+    for trial in range(BUILD_TRIALS):
+        out = tmp_path / f"out{trial}"
+        shutil.copytree(old_out, out)
+        run_and_kill(args + ["--out", str(out)], rng.uniform(0, total))
+        state = snapshot(out / YEAR)
+        assert state in (old, new), f"trial {trial}: a mixed year folder"
+        seen["old" if state == old else "new"] += 1
+        recover(out)  # what the next build does first, under the lock
+        assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".lock"] == []
+        assert verify(out)[1] == []
+    assert seen["old"] and seen["new"], seen  # the kills fell both before and after the swap
+
+
+def test_a_collect_killed_at_random_moments_leaves_data_old_or_new_and_loadable(states, tmp_path):
+    base, old_data, new_data, old, new, old_out = states
+    form = old_out / YEAR / "forms" / "実施事業評価等入力表_平成29年度_人権推進課.xlsx"
+    filled = fill(form, tmp_path / "filled.xlsx", {"s1-001": {11: "確認済み"}, "s1-002": {6: "A"}})
+    target = "strategies/1/projects.yaml"
+    before = (old_data / target).read_bytes()
+    reference = tmp_path / "reference"
+    shutil.copytree(old_data, reference)
+    args = ["collect", str(filled)]
+    total = duration(args + ["--data", str(reference)])
+    after = (reference / target).read_bytes()
+    assert after != before
+    rng = random.Random(7)
+    seen = {"old": 0, "new": 0}
+    for trial in range(COLLECT_TRIALS):
+        data = tmp_path / f"data{trial}"
+        shutil.copytree(old_data, data)
+        run_and_kill(args + ["--data", str(data)], rng.uniform(0, total))
+        recover_data(data)  # what the next collect or build does first
+        state = (data / target).read_bytes()
+        assert state in (before, after), f"trial {trial}: a half-written file"
+        seen["old" if state == before else "new"] += 1
+        load(data)
+        assert not list(data.rglob(".*.yaml.new")) and not (data / ".collect-journal.json").exists()
+    assert seen["old"] and seen["new"], seen

@@ -1,0 +1,62 @@
+"""Property-based tests: era spellings and figure formatting round-trip for every value."""
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reportgen import era
+from reportgen.era import FiscalYear
+from reportgen.numbers import Quantity, difference, format_number, format_quantity, parse_quantity
+
+years = st.integers(min_value=1926, max_value=2117)
+
+
+@given(years)
+def test_every_fiscal_year_round_trips_through_each_spelling(year):
+    fy = FiscalYear(year)
+    for text in (str(year), f"FY{year}", era.short(fy), era.long(fy), era.short(fy, pad=2)):
+        assert era.parse_fy(text) == fy
+    assert ("元" in era.long(fy)) == (fy.era_year == 1)
+
+
+@given(st.integers(min_value=1989, max_value=2019))
+def test_heisei_spellings_of_any_heisei_year_keep_their_era(year):
+    fy = era.parse_fy(f"H{year - 1988}")
+    assert fy.year == year and era.short(fy) == f"H{year - 1988}"
+
+
+@given(years, years)
+def test_spans_name_both_ends(a, b):
+    first, last = sorted((FiscalYear(a), FiscalYear(b)))
+    text = era.span_long(first, last)
+    assert text.endswith("年度") and (first == last or "～" in text)
+
+
+units = st.sampled_from(["", "人", "件", "事業所", "%", "ha", "名", "店舗"])
+prefixes = st.sampled_from(["", "年間", "年"])
+decimals = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False, places=4)
+
+
+@given(decimals, units, prefixes, st.booleans())
+def test_a_quantity_round_trips_exactly_through_its_printed_form(number, unit, prefix, minus):
+    q = Quantity(number, unit, prefix, minus and number < 0)
+    back = parse_quantity(format_quantity(q))
+    assert back.number == q.number and str(back.number) == str(abs(q.number) if q.number == 0 else q.number)
+    assert (back.unit, back.prefix) == (unit, prefix)
+    assert back.minus == (q.minus and q.number < 0)
+
+
+@given(decimals)
+def test_thousands_separators_group_every_three_digits(number):
+    text = format_number(number)
+    whole = text.lstrip("△").split(".")[0]
+    groups = whole.split(",")
+    assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+
+
+@given(decimals, decimals, units)
+@settings(max_examples=200)
+def test_differences_are_exact_and_percent_differences_have_no_unit(a, b, unit):
+    d = difference(Quantity(a, unit), Quantity(b, unit))
+    assert d.number == b - a
+    assert d.unit == ("" if unit == "%" else unit)
