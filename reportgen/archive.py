@@ -66,20 +66,29 @@ class YearBuild:
     files: list[dict] = field(default_factory=list)
 
 
+def write_document(dest: Path, result: YearBuild, job: Output, data: bytes) -> None:
+    """Write one rendered document into the year's staging folder and record it."""
+    _write(dest / job.filename, data)
+    result.files.append({"path": job.filename, "sha256": sha256(data), "bytes": len(data),
+                         "deliverable": job.deliverable, "reproducible": True, "publish": job.publish})
+
+
+def write_snapshot(ds: Dataset, dest: Path) -> None:
+    """The data the year was built from, kept beside it so the year can be rebuilt later."""
+    for src in ds.sources:
+        _write(dest / "data" / src.relpath, src.content)
+
+
 def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str], None] | None = None,
                templates: Path = TEMPLATES) -> YearBuild:
-    """Render every document of `fy` into `dest` (an empty folder) with the data snapshot and manifest."""
+    """Render every document of `fy` into `dest` (an empty folder) with the data snapshot."""
     stamp = stamp_for(fy)
     result = YearBuild(fy, folder_name(fy))
     for job in outputs_for(ds, fy):
         if progress:
             progress(f"{result.folder}/{job.filename}")
-        data = render(job, stamp, ds.city.name, templates)
-        _write(dest / job.filename, data)
-        result.files.append({"path": job.filename, "sha256": sha256(data), "bytes": len(data),
-                             "deliverable": job.deliverable, "reproducible": True, "publish": job.publish})
-    for src in ds.sources:
-        _write(dest / "data" / src.relpath, src.content)
+        write_document(dest, result, job, render(job, stamp, ds.city.name, templates))
+    write_snapshot(ds, dest)
     return result
 
 

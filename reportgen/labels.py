@@ -27,6 +27,11 @@ def _raw(name: str, folder: str) -> Any:
     return yaml.safe_load((Path(folder) / f"{name}.labels.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=8192)
+def _compiled(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
+
+
 def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[str, ...] = ("goal_row",)) -> Any:
     """The labels of format `name` with `{{ … }}` filled from `variables` (lists and mappings kept).
 
@@ -35,7 +40,7 @@ def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[
 
     def fill(value: Any) -> Any:
         if isinstance(value, str):
-            return _ENV.from_string(value).render(**variables)
+            return _compiled(value).render(**variables) if "{" in value else value
         if isinstance(value, list):
             return [fill(v) for v in value]
         if isinstance(value, dict):
@@ -48,4 +53,4 @@ def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[
 
 def fill(text: str, variables: dict) -> str:
     """Render one raw label with a row's variables."""
-    return _ENV.from_string(text).render(**variables)
+    return _compiled(text).render(**variables)

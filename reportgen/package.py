@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -25,29 +27,55 @@ class CoreProps:
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(self.title)}</dc:title><dc:creator>{escape(self.creator)}</dc:creator>"
-            f"<cp:lastModifiedBy>{escape(self.creator)}</cp:lastModifiedBy>"
+            f"<dc:title>{escape(_xml_safe(self.title))}</dc:title><dc:creator>{escape(_xml_safe(self.creator))}</dc:creator>"
+            f"<cp:lastModifiedBy>{escape(_xml_safe(self.creator))}</cp:lastModifiedBy>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
             "</cp:coreProperties>"
         ).encode("utf-8")
 
 
+def _xml_safe(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def _dos_time(stamp: datetime) -> tuple[int, int]:
+    s = stamp.astimezone(timezone.utc)
+    year = max(s.year, 1980)
+    return (s.hour << 11) | (s.minute << 5) | (s.second // 2), ((year - 1980) << 9) | (s.month << 5) | s.day
+
+
 def normalise(package: bytes, core: CoreProps) -> bytes:
     """Rewrite a zip package so that the same content always gives the same bytes.
 
-    Entry order is kept ([Content_Types].xml must stay first); entry times, permissions and the
-    creating system are fixed; the core properties are replaced by ones built from the data.
+    Entries keep their order ([Content_Types].xml must stay first) and their compressed data,
+    copied as is (the writers' zlib output is already deterministic); only the header fields that
+    vary (times, creating system, permissions) are fixed, and the core properties are replaced by
+    ones built from the data.
     """
-    stamp = core.stamp.astimezone(timezone.utc)
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = core.xml() if info.filename == CORE else src.read(info)
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, data, compresslevel=6)
-    return out.getvalue()
+    dos_time, dos_date = _dos_time(core.stamp)
+    src = zipfile.ZipFile(io.BytesIO(package))
+    local, central = bytearray(), bytearray()
+    entries = 0
+    for info in src.infolist():
+        name = info.filename.encode("utf-8")
+        if info.filename == CORE:
+            raw_data = core.xml()
+            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+            data = compressor.compress(raw_data) + compressor.flush()
+            crc, size, method = zlib.crc32(raw_data), len(raw_data), zipfile.ZIP_DEFLATED
+        else:
+            start = info.header_offset
+            n_len, e_len = struct.unpack("<HH", package[start + 26:start + 30])
+            begin = start + 30 + n_len + e_len
+            data = package[begin:begin + info.compress_size]
+            crc, size, method = info.CRC, info.file_size, info.compress_type
+        flags = 0x800 if any(b > 0x7F for b in name) else 0  # UTF-8 names
+        offset = len(local)
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, dos_time, dos_date,
+                             crc, len(data), size, len(name), 0) + name + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, dos_time, dos_date,
+                               crc, len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name
+        entries += 1
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, len(central), len(local), 0)
+    return bytes(local + central + end)

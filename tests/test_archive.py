@@ -92,9 +92,9 @@ def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, 
     out = tmp_path / "out"
     build(DATA, out)
     before = snapshot(out)
-    import reportgen.archive as archive
+    import reportgen.build as building
 
-    real = archive.render
+    real = building.render
     calls = {"n": 0}
 
     def failing(job, *a, **k):
@@ -103,7 +103,7 @@ def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, 
             raise RuntimeError("disk full")
         return real(job, *a, **k)
 
-    monkeypatch.setattr(archive, "render", failing)
+    monkeypatch.setattr(building, "render", failing)
     with pytest.raises(RuntimeError):
         build(DATA, out)
     assert snapshot(out) == before

@@ -125,7 +125,7 @@ def test_missing_fields_name_the_key(data_copy):
 def test_anchors_and_aliases_are_refused(data_copy):
     (data_copy / "city.yaml").write_text("name: &n 入間市\nprefecture: *n\n", encoding="utf-8")
     (msg,) = problems(data_copy)
-    assert "anchors (&name) are not allowed" in msg
+    assert "anchors and aliases (&name, *name) are not allowed" in msg
 
 
 def test_an_empty_file_and_a_missing_folder(data_copy, tmp_path):

@@ -47,6 +47,7 @@ def _project_row(p: Project, rnd: Round) -> dict:
 def rows(sd: StrategyData, rnd: Round, keep=lambda p: True) -> list[dict]:
     """Goal rows and policy rows breaking the list, project rows under them (those `keep` accepts)."""
     by_policy: dict[str, list[Project]] = {}
+    order = {p.id: i for i, p in enumerate(sd.projects.projects)}
     for p in projects_of(sd, rnd):
         if keep(p):
             by_policy.setdefault(p.policy, []).append(p)
@@ -54,7 +55,7 @@ def rows(sd: StrategyData, rnd: Round, keep=lambda p: True) -> list[dict]:
     last_goal = None
     for goal_no, pids in groups(sd, KEY):
         projects = [p for pid in pids for p in by_policy.get(pid, [])]
-        projects.sort(key=lambda p: sd.projects.projects.index(p))
+        projects.sort(key=lambda p: order[p.id])
         if not projects:
             continue
         if goal_no != last_goal:

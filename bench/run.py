@@ -1,0 +1,165 @@
+"""Benchmarks: build cost against the raw-library floor, 1× → 100× synthetic data, parallel builds.
+
+    python3 bench/run.py                    # scales 1, 10, 100; jobs 1 vs 2 at 10×
+    python3 bench/run.py --scales 1,10      # quicker
+
+Prints wall time, peak memory, time per document and per project, the raw openpyxl/python-docx
+floor for the same files, and the ratio build/floor. Data is SYNTHETIC (bench/synth.py).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synth  # noqa: E402
+
+# The child measures itself: wall time and its own peak resident memory.
+BUILD_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from reportgen.build import build
+import reportgen.render.docx, reportgen.render.xlsx  # imports are not the build's work (the floor's are not timed either)
+t = time.perf_counter()
+r = build(Path({data!r}), Path({out!r}), jobs={jobs})
+wall = time.perf_counter() - t
+files = [f for y in r.years for f in y.files]
+projects = sum(len(s.projects.projects) for s in r.dataset.strategies)
+kpis = sum(len(s.measures.kpis) + len(s.measures.indicators) for s in r.dataset.strategies)
+print(json.dumps({{"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "documents": len(files), "forms": sum(1 for f in files if f["path"].startswith("forms/")),
+                  "projects": projects, "kpis": kpis, "departments": len(r.dataset.departments),
+                  "years": len(r.years)}}))
+"""
+
+# The floor: openpyxl and python-docx writing the same files, sheets, cells and table cells, no logic.
+FLOOR_CHILD = r"""
+import io, json, sys, time
+from pathlib import Path
+import openpyxl, docx
+plans = json.loads(Path({plan!r}).read_text())
+t = time.perf_counter()
+for plan in plans:
+    if plan["kind"] == "xlsx":
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for sheet in plan["sheets"]:
+            ws = wb.create_sheet(sheet["title"])
+            for r, c, v in sheet["cells"]:
+                ws.cell(row=r, column=c).value = v
+        wb.save(io.BytesIO())
+    else:
+        d = docx.Document()
+        for text in plan["paragraphs"]:
+            d.add_paragraph(text)
+        for rows in plan["tables"]:
+            t_ = d.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for i, row in enumerate(rows):
+                cells = t_.rows[i].cells
+                for j, text in enumerate(row):
+                    cells[j].text = text
+        d.save(io.BytesIO())
+print(json.dumps({{"wall": time.perf_counter() - t}}))
+"""
+
+
+def child(code: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def plan_floor(out: Path, plan_path: Path) -> None:
+    """Describe every built document's content (not its layout) for the floor to write again."""
+    import docx
+    import openpyxl
+
+    plans = []
+    for path in sorted(out.rglob("*")):
+        if path.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(path)
+            plans.append({"kind": "xlsx", "sheets": [
+                {"title": ws.title, "cells": [(c.row, c.column, c.value) for row in ws.iter_rows() for c in row
+                                              if c.value is not None]} for ws in wb.worksheets]})
+        elif path.suffix == ".docx":
+            d = docx.Document(path)
+            plans.append({"kind": "docx", "paragraphs": [p.text for p in d.paragraphs],
+                          "tables": [[[c.text for c in r.cells] for r in t.rows] for t in d.tables]})
+    plan_path.write_text(json.dumps(plans, ensure_ascii=False, default=str))
+
+
+def digest(out: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(out.rglob("*")):
+        if p.is_file() and p.name != ".lock":
+            h.update(p.relative_to(out).as_posix().encode() + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", default="1,10,100")
+    ap.add_argument("--jobs-scale", type=int, default=10, help="scale at which jobs 1 and 2 are compared")
+    ap.add_argument("--no-floor", action="store_true")
+    args = ap.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        tmp = Path(tmp)
+        for k in scales:
+            data = synth.generate(ROOT / "data", tmp / f"data{k}", k)
+            out = tmp / f"out{k}"
+            m = child(BUILD_CHILD.format(root=str(ROOT), data=str(data), out=str(out), jobs=1))
+            if not args.no_floor:
+                plan = tmp / f"plan{k}.json"
+                plan_floor(out, plan)
+                m["floor"] = child(FLOOR_CHILD.format(plan=str(plan)))["wall"]
+                plan.unlink()
+            m["scale"] = k
+            rows.append(m)
+            if k == args.jobs_scale:
+                out2 = tmp / f"out{k}j2"
+                m2 = child(BUILD_CHILD.format(root=str(ROOT), data=str(data), out=str(out2), jobs=2))
+                m["jobs2"] = m2["wall"]
+                m["identical"] = digest(out) == digest(out2)
+            import shutil
+
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(data, ignore_errors=True)
+    print()
+    print("| scale | projects | KPIs+indicators | departments | documents (forms) | wall s | peak MB | ms/document | ms/project | floor s | build/floor |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for m in rows:
+        floor = m.get("floor")
+        print(f"| {m['scale']}× | {m['projects']:,} | {m['kpis']:,} | {m['departments']:,} | {m['documents']:,} ({m['forms']:,}) "
+              f"| {m['wall']:.1f} | {m['rss_mb']:.0f} | {1000 * m['wall'] / m['documents']:.1f} "
+              f"| {1000 * m['wall'] / m['projects']:.1f} | {floor:.1f} | {m['wall'] / floor:.2f} |" if floor else
+              f"| {m['scale']}× | {m['projects']:,} | {m['kpis']:,} | {m['departments']:,} | {m['documents']:,} ({m['forms']:,}) "
+              f"| {m['wall']:.1f} | {m['rss_mb']:.0f} | {1000 * m['wall'] / m['documents']:.1f} | {1000 * m['wall'] / m['projects']:.1f} | - | - |")
+    base = rows[0]["wall"] / rows[0]["projects"]
+    print()
+    for m in rows:
+        print(f"cost per project at {m['scale']}×: {1000 * m['wall'] / m['projects']:.1f} ms ({100 * (m['wall'] / m['projects'] / base - 1):+.0f}% vs {rows[0]['scale']}×)")
+    for m in rows:
+        if "jobs2" in m:
+            print(f"--jobs 2 at {m['scale']}×: {m['wall']:.1f} s → {m['jobs2']:.1f} s, speed-up {m['wall'] / m['jobs2']:.2f}×, "
+                  f"byte-identical: {m['identical']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
