@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -47,24 +47,34 @@ def _render_one(args) -> bytes:
 
 
 def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path) -> None:
-    """Render every document of every year, in `jobs` processes, writing each as it arrives."""
+    """Render every document of every year, in `jobs` processes, writing each as it arrives.
+
+    Large documents are handed out first so the processes finish together; the manifest lists
+    files in job order whatever the completion order, so the bytes never depend on `jobs`.
+    """
     work = []
     for fy, (staging, result) in zip(targets, staged):
         for job in outputs_for(ds, fy):  # contexts are pure and built here, once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
+    order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
+
+    def done(staging, result, job, data) -> None:
+        if progress:
+            progress(f"{result.folder}/{job.filename}")
+        write_document(staging, result, job, data)
+
     if jobs > 1 and len(work) > 1:
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            results = pool.map(_render_one, [w[3] for w in work], chunksize=max(1, len(work) // (jobs * 8)))
-            for (staging, result, job, _), data in zip(work, results):
-                if progress:
-                    progress(f"{result.folder}/{job.filename}")
-                write_document(staging, result, job, data)
+            pending = {pool.submit(_render_one, w[3]): w for w in sorted(work, key=lambda w: not w[2].publish)}
+            for future in as_completed(pending):
+                staging, result, job, _ = pending[future]
+                done(staging, result, job, future.result())
     else:
         for staging, result, job, args in work:
-            if progress:
-                progress(f"{result.folder}/{job.filename}")
-            write_document(staging, result, job, render(*args))
+            done(staging, result, job, render(*args))
+    for _, result in staged:
+        result.files.sort(key=lambda f: order[(id(result), f["path"])])
 
 
 def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,

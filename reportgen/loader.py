@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import typing
@@ -48,6 +49,16 @@ class StrategyData:
                 if policy.id == pid:
                     return policy
         raise KeyError(pid)
+
+    @functools.cached_property
+    def indicator_numbers(self) -> dict[int, int]:
+        """id(indicator) → its number within its goal (1-based), the stable part of its form key."""
+        seen: dict[int, int] = {}
+        numbers = {}
+        for ind in self.measures.indicators:
+            seen[ind.goal] = seen.get(ind.goal, 0) + 1
+            numbers[id(ind)] = seen[ind.goal]
+        return numbers
 
     def goal_of(self, pid: str) -> m.Goal:
         for goal in self.strategy.goals:

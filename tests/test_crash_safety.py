@@ -1,6 +1,5 @@
 """Crash safety: builds and collects killed at random moments leave out/ and data/ old or new, complete."""
 import hashlib
-import os
 import random
 import shutil
 import signal

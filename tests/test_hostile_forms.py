@@ -1,8 +1,6 @@
 """Hostile returned forms (SYNTHETIC files): each is refused with a clear message, within seconds and
 bounded memory, and data/ changes only for a valid form."""
 import hashlib
-import io
-import re
 import shutil
 import subprocess
 import sys

@@ -150,3 +150,13 @@ def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_
     err = capsys.readouterr().err
     assert "expected a number in 人" in err and "'30件'" in err and "a rating 1–4" in err
     assert (data_copy / "strategies/2/kpis.yaml").read_bytes() == before
+
+
+def test_patched_chart_xml_is_byte_identical_to_openpyxls_own(tmp_path, monkeypatch):
+    """The chart fast path (one serialisation per chart shape) writes exactly what openpyxl writes."""
+    fast, plain = tmp_path / "fast", tmp_path / "plain"
+    build(DATA, fast, years=[parse_fy("R6"), parse_fy("H29")])
+    monkeypatch.setenv("REPORTGEN_PLAIN_CHARTS", "1")
+    build(DATA, plain, years=[parse_fy("R6"), parse_fy("H29")])
+    for book in ("2024_R6/03_KPI目標値達成状況推移_令和6年度.xlsx", "2017_H29/03_KPI目標値達成状況推移_平成29年度.xlsx"):
+        assert (fast / book).read_bytes() == (plain / book).read_bytes()

@@ -44,13 +44,12 @@ def _project_row(p: Project, rnd: Round) -> dict:
     }
 
 
-def rows(sd: StrategyData, rnd: Round, keep=lambda p: True) -> list[dict]:
-    """Goal rows and policy rows breaking the list, project rows under them (those `keep` accepts)."""
+def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) -> list[dict]:
+    """Goal rows and policy rows breaking the list, project rows under them (all, or `projects`)."""
     by_policy: dict[str, list[Project]] = {}
     order = {p.id: i for i, p in enumerate(sd.projects.projects)}
-    for p in projects_of(sd, rnd):
-        if keep(p):
-            by_policy.setdefault(p.policy, []).append(p)
+    for p in projects_of(sd, rnd) if projects is None else projects:
+        by_policy.setdefault(p.policy, []).append(p)
     out: list[dict] = []
     last_goal = None
     for goal_no, pids in groups(sd, KEY):
@@ -78,22 +77,17 @@ def header(ds: Dataset, sd: StrategyData, rnd: Round) -> dict:
     }
 
 
-def form_departments(ds: Dataset, sd: StrategyData, rnd: Round) -> list[str]:
-    """Departments that receive a form: each project's departments, sub-units under their parent."""
-    names: list[str] = []
+def form_departments(ds: Dataset, sd: StrategyData, rnd: Round) -> dict[str, list[Project]]:
+    """Departments that receive a form, with their projects (sub-units go to their parent's form)."""
+    forms_of: dict[str, list[Project]] = {}
     for p in projects_of(sd, rnd):
-        for d in p.departments:
-            root = ds.form_department(d)
-            if root not in names:
-                names.append(root)
-    return names
+        for root in dict.fromkeys(ds.form_department(d) for d in p.departments):
+            forms_of.setdefault(root, []).append(p)
+    return forms_of
 
 
-def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str) -> dict:
-    def mine(p: Project) -> bool:
-        return any(ds.form_department(d) == department for d in p.departments)
-
-    body = rows(sd, rnd, mine)
+def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str, projects: list[Project]) -> dict:
+    body = rows(sd, rnd, projects)
     ctx = {**header(ds, sd, rnd), "department": department, "rows": body, "password": ds.city.form_password or ""}
     ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
                                      [r for r in body if r["kind"] == "project"], FIELDS)
@@ -106,8 +100,8 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
     ctx = {**head, "rows": rows(sd, rnd)}
     title = f"{head['strategy']} {DOCUMENT}"
     jobs = [Output(f"02_{DOCUMENT}_{era.long(rnd.id)}.xlsx", "xlsx", KEY, title, ctx)]
-    for dept in form_departments(ds, sd, rnd):
-        fctx = form_context(ds, sd, rnd, dept)
+    for dept, projects in form_departments(ds, sd, rnd).items():
+        fctx = form_context(ds, sd, rnd, dept, projects)
         jobs.append(Output(f"forms/{DOCUMENT}_{era.long(rnd.id)}_{dept}.xlsx", "xlsx", "evaluation_form",
                            f"{title}（{dept}）", fctx, publish=False))
     return jobs

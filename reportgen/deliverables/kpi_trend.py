@@ -145,8 +145,7 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
 def measure_key(kind: str, sd: StrategyData, meas: Measure) -> str:
     if kind == "kpi":
         return f"kpi:{meas.id}"
-    same_goal = [i for i in sd.measures.indicators if i.goal == meas.goal]
-    return f"indicator:{meas.goal}:{same_goal.index(meas) + 1}"
+    return f"indicator:{meas.goal}:{sd.indicator_numbers[id(meas)]}"
 
 
 def context(ds: Dataset, fy: FiscalYear) -> dict:
@@ -179,43 +178,26 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     }
 
 
-def _department_measures(ds: Dataset, sd: StrategyData, fy: FiscalYear, department: str) -> list[tuple[str, Measure]]:
-    def mine(names) -> bool:
-        return any(ds.form_department(d) == department for d in names)
-
-    found = []
-    for ind in sd.measures.indicators:
-        if ind.exists_in(fy):
-            m = ind.as_of(fy)
-            if mine(m.departments) or any(mine(s.departments) for s in m.sub_items):
-                found.append(("indicator", ind))
-    for k in sd.measures.kpis:
-        if k.exists_in(fy):
-            m = k.as_of(fy)
-            if mine(m.departments) or any(mine(s.departments) for s in m.sub_items):
-                found.append(("kpi", k))
-    return found
+def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
+    """Departments that update measures in `fy`, with their measures (one pass over the measures)."""
+    forms_of: dict[str, list[tuple[str, Measure]]] = {}
+    for kind, items in (("indicator", sd.measures.indicators), ("kpi", sd.measures.kpis)):
+        for meas in items:
+            if not meas.exists_in(fy):
+                continue
+            m = meas.as_of(fy)
+            names = list(m.departments) + [d for s in m.sub_items for d in s.departments]
+            for root in dict.fromkeys(ds.form_department(d) for d in names):
+                forms_of.setdefault(root, []).append((kind, meas))
+    return forms_of
 
 
-def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> list[str]:
-    names: list[str] = []
-    for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
-        if not meas.exists_in(fy):
-            continue
-        m = meas.as_of(fy)
-        for d in list(m.departments) + [d for s in m.sub_items for d in s.departments]:
-            root = ds.form_department(d)
-            if root not in names:
-                names.append(root)
-    return names
-
-
-def form_context(ds: Dataset, fy: FiscalYear, department: str) -> dict:
+def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tuple[str, Measure]]) -> dict:
     """Rows a department updates: the year-end value, and the rating and reason when a review is open."""
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
     rows = []
-    for kind, raw in _department_measures(ds, sd, fy, department):
+    for kind, raw in measures:
         meas = raw.as_of(fy)
         key = measure_key(kind, sd, raw)
         history = [f"{era.year_end(y)}: {figure_text(meas.actuals[y], as_of='note')}"
@@ -256,8 +238,8 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
     title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
     jobs = [Output(f"03_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
     sd = ds.strategy_for(fy)
-    for dept in form_departments(ds, sd, fy):
-        fctx = form_context(ds, fy, dept)
+    for dept, measures in form_departments(ds, sd, fy).items():
+        fctx = form_context(ds, fy, dept, measures)
         if fctx["rows"]:
             jobs.append(Output(f"forms/KPI更新_{ctx['year']}_{dept}.xlsx", "xlsx", "kpi_form",
                                f"{title}（{dept}）", fctx, publish=False))
