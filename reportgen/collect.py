@@ -131,116 +131,137 @@ def examine(ds: Dataset, path: Path, current: "Overlay") -> FormReport:
     if report.problems:
         return report
 
-    columns = ident["columns"]
     for row in ident["rows"]:
-        key, base = row["key"], row["base"]
-        cells = form.rows[key]
+        r = _Row(ds, sd, year, report.department, row["key"], row["base"], form.rows[row["key"]],
+                 ident["columns"], form, report, current)
         if kind == forms.EVALUATION:
-            _evaluation_row(ds, sd, year, report.department, key, base, cells, columns, form, report, current)
+            _evaluation_row(r)
         else:
-            _kpi_row(ds, sd, year, report.department, key, base, cells, columns, form, report, current)
+            _kpi_row(r)
     return report
 
 
-def _decide(report: FormReport, change: Change, base_digest: str, current_text: str, force: bool) -> None:
-    """Three ways: sent (base), returned (change.new), data now (current_text)."""
-    if forms.digest(change.new) == base_digest or change.new == current_text:
-        report.unchanged += 1
-    elif forms.digest(current_text) == base_digest or force:
-        report.applied.append(change)
-    else:
-        report.conflicts.append((change, current_text))
+@dataclass
+class _Row:
+    """One returned row and everything needed to judge it."""
+
+    ds: Dataset
+    sd: StrategyData
+    year: FiscalYear
+    department: str
+    key: str
+    base: dict
+    cells: dict
+    columns: dict
+    form: ReturnedForm
+    report: FormReport
+    current: "Overlay"
+
+    def cell(self, field_name: str) -> Cell:
+        return self.cells[self.columns[field_name]]
+
+    def problem(self, cell: Cell | None, message: Msg) -> None:
+        self.report.problems.append(_problem(self.form, self.report.path, cell, message))
+
+    def text(self, field_name: str) -> str | None:
+        return _clean_text(self.form, self.report.path, self.cell(field_name), self.report)
+
+    def mine(self, departments) -> bool:
+        return any(self.ds.form_department(d) == self.department for d in departments)
+
+    def decide(self, change: Change, now: str) -> None:
+        """Three ways: sent (the base digest), returned (change.new), data now."""
+        report = self.report
+        if forms.digest(change.new) == self.base.get(change.field, "") or change.new == now:
+            report.unchanged += 1
+        elif forms.digest(now) == self.base.get(change.field, "") or self.current.force:
+            report.applied.append(change)
+        else:
+            report.conflicts.append((change, now))
 
 
-def _evaluation_row(ds, sd, year, department, key, base, cells, columns, form, report, current) -> None:
-    project = next((p for p in sd.projects.projects if p.id == key), None)
+def _another_department(name: str, department: str) -> Msg:
+    return Msg(ja=f"{name} は {department} の担当ではありません（別の部署の様式です）",
+               en=f"{name} is not {department}'s (a form of another department)")
+
+
+def _evaluation_row(r: _Row) -> None:
+    project = next((p for p in r.sd.projects.projects if p.id == r.key), None)
     if project is None:
-        report.problems.append(_problem(form, report.path, cells.get(columns["status"]), Msg(
-            ja=f"事業 {key} はデータにありません", en=f"project {key} is not in the data")))
+        r.problem(r.cell("status"), Msg(ja=f"事業 {r.key} はデータにありません", en=f"project {r.key} is not in the data"))
         return
-    if not any(ds.form_department(d) == department for d in project.departments):
-        report.problems.append(_problem(form, report.path, cells.get(columns["status"]), Msg(
-            ja=f"事業 {project.name} は {department} の所管ではありません（別の部署の様式です）",
-            en=f"project {project.name} is not {department}'s (a form of another department)")))
+    if not r.mine(project.departments):
+        r.problem(r.cell("status"), _another_department(project.name, r.department))
         return
-    rel = f"strategies/{sd.strategy.id}/projects.yaml"
-    now = current.evaluation(project, year)
-    for fld, letter in columns.items():
-        cell = cells[letter]
-        if fld == "status":
-            if cell.formula:
-                text = _clean_text(form, report.path, cell, report)
-                continue
-            text = unicodedata.normalize("NFKC", cell.text).strip().upper()
+    rel = f"strategies/{r.sd.strategy.id}/projects.yaml"
+    now = r.current.evaluation(project, r.year)
+    for fld in r.columns:
+        if fld == "status" and not r.cell(fld).formula:
+            text = unicodedata.normalize("NFKC", r.cell(fld).text).strip().upper()
             if text not in STATUSES + ("",):
-                report.problems.append(_problem(form, report.path, cell, expected_got(
-                    Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D"), cell.text)))
+                r.problem(r.cell(fld), expected_got(Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D"), r.cell(fld).text))
                 continue
         else:
-            text = _clean_text(form, report.path, cell, report)
+            text = r.text(fld)
             if text is None:
                 continue
-        change = Change(rel, ("project", key, year, fld), project.name, fld, now.get(fld, ""), text, text)
-        _decide(report, change, base.get(fld, ""), now.get(fld, ""), current.force)
+        r.decide(Change(rel, ("project", r.key, r.year, fld), project.name, fld, now.get(fld, ""), text, text), now.get(fld, ""))
 
 
-def _kpi_row(ds, sd, year, department, key, base, cells, columns, form, report, current) -> None:
-    meas, sub = current.measure(sd, key)
+def _kpi_row(r: _Row) -> None:
+    meas, sub = r.current.measure(r.sd, r.key)
     if meas is None:
-        report.problems.append(_problem(form, report.path, cells.get(columns["value"]), Msg(
-            ja=f"指標 {key} はデータにありません", en=f"measure {key} is not in the data")))
+        r.problem(r.cell("value"), Msg(ja=f"指標 {r.key} はデータにありません", en=f"measure {r.key} is not in the data"))
         return
-    rel = f"strategies/{sd.strategy.id}/kpis.yaml"
-    review = next((r for r in sd.strategy.reviews if r.from_ <= year <= r.to), None)
-    label = meas.as_of(year).name if sub is None else f"{meas.name} {meas.sub_items[sub].name}"
-    if sub is None and "value" in base:
-        cell = cells[columns["value"]]
-        text = _clean_text(form, report.path, cell, report)
-        if text is not None:
-            target = ("measure", key, "actual", year, None)
-            now = current.now(target, figure_text(meas.actuals[year], as_of="note") if year in meas.actuals else "")
-            if text == "":
-                written = None
-                new = ""
-            elif forms.digest(text) == base["value"]:  # returned as sent (notes such as (R03) included)
-                report.unchanged += 1
-                return _kpi_ratings(ds, sd, year, key, base, cells, columns, form, report, current, meas, sub, rel, review, label)
-            else:
-                fig = _parse_value(text, meas.as_of(year), ds, sd)
-                if isinstance(fig, Msg):  # reported; the rating cells are still checked
-                    report.problems.append(_problem(form, report.path, cell, fig))
-                    new = None
-                else:
-                    new, written = figure_text(fig, as_of="note"), fig
-            if new is not None:
-                _decide(report, Change(rel, target, label, "value", now, new, written),
-                        base["value"], now, current.force)
-    _kpi_ratings(ds, sd, year, key, base, cells, columns, form, report, current, meas, sub, rel, review, label)
+    defined = meas.as_of(r.year)
+    label = defined.name if sub is None else f"{defined.name} {meas.sub_items[sub].name}"
+    owners = meas.sub_items[sub].departments if sub is not None else (
+        list(defined.departments) + [d for s in defined.sub_items for d in s.departments])
+    if not r.mine(owners):
+        r.problem(r.cell("value"), _another_department(label, r.department))
+        return
+    rel = f"strategies/{r.sd.strategy.id}/kpis.yaml"
+    if sub is None and "value" in r.base:
+        _kpi_value(r, meas, defined, label, rel)
+    review = next((v for v in r.sd.strategy.reviews if v.from_ <= r.year <= v.to), None)
+    if review is not None and "rating" in r.base:
+        _kpi_rating(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
 
 
-def _kpi_ratings(ds, sd, year, key, base, cells, columns, form, report, current, meas, sub, rel, review, label) -> None:
-    if review is not None and "rating" in base:
-        rating_cell, reason_cell = cells[columns["rating"]], cells[columns["reason"]]
-        rating_text = _clean_text(form, report.path, rating_cell, report)
-        reason = _clean_text(form, report.path, reason_cell, report)
-        if rating_text is None or reason is None:
+def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
+    text = r.text("value")
+    if text is None:
+        return
+    target = ("measure", r.key, "actual", r.year, None)
+    now = r.current.now(target, figure_text(meas.actuals[r.year], as_of="note") if r.year in meas.actuals else "")
+    if text == "" or forms.digest(text) == r.base["value"]:  # emptied, or returned as sent ((R03) notes included)
+        new, written = text, None
+    else:
+        fig = _parse_value(text, defined, r.sd)
+        if isinstance(fig, Msg):
+            r.problem(r.cell("value"), fig)
             return
-        rating_text = unicodedata.normalize("NFKC", rating_text).strip()
-        if rating_text not in ("", "1", "2", "3", "4"):
-            report.problems.append(_problem(form, report.path, rating_cell, expected_got(
-                Msg(ja="評価 1～4", en="a rating 1–4"), rating_cell.text)))
-            return
-        holder = meas if sub is None else meas.sub_items[sub]
-        r = holder.ratings.get(review.id)
-        now_rating, now_reason = (str(r.rating), r.reason) if r else ("", "")
-        for fld, new, now in (("rating", rating_text, now_rating), ("reason", reason, now_reason)):
-            target = ("measure", key, fld, review.id, sub)
-            now = current.now(target, now)
-            _decide(report, Change(rel, target, label, fld, now, new, new),
-                    base.get(fld, ""), now, current.force)
+        new, written = figure_text(fig, as_of="note"), fig
+    r.decide(Change(rel, target, label, "value", now, new, written), now)
 
 
-def _parse_value(text: str, meas, ds: Dataset, sd: StrategyData) -> Figure | Msg:
+def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
+    rating_text, reason = r.text("rating"), r.text("reason")
+    if rating_text is None or reason is None:
+        return
+    rating_text = unicodedata.normalize("NFKC", rating_text).strip()
+    if rating_text not in ("", "1", "2", "3", "4"):
+        r.problem(r.cell("rating"), expected_got(Msg(ja="評価 1～4", en="a rating 1–4"), r.cell("rating").text))
+        return
+    rated = holder.ratings.get(review.id)
+    for fld, new, now in (("rating", rating_text, str(rated.rating) if rated else ""),
+                          ("reason", reason, rated.reason if rated else "")):
+        target = ("measure", r.key, fld, review.id, sub)
+        now = r.current.now(target, now)
+        r.decide(Change(rel, target, label, fld, now, new, new), now)
+
+
+def _parse_value(text: str, meas, sd: StrategyData) -> Figure | Msg:
     """A year-end value typed by a department: a number in the measure's unit (the unit may be left
     out), or a state already used in the data (未発表, —, …)."""
     t = unicodedata.normalize("NFKC", text).strip()

@@ -431,7 +431,8 @@ class Strategy(Model):
 # ---------------------------------------------------------------------------- projects
 
 
-class FirstYear(Model):
+@dataclass(frozen=True)
+class FirstYear:
     """The FY a project started: exact (`H29`) or only known as on-or-before (`H28以前`)."""
 
     year: FiscalYear

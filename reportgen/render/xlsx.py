@@ -11,7 +11,10 @@ from typing import Callable
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,6 +32,9 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the department's cells
 IMPROVED_FILL = PatternFill("solid", fgColor="C6EFCE")  # 現状値より上昇(改善)
 WORSENED_FILL = PatternFill("solid", fgColor="FFC7CE")  # 現状値より減少(悪化)
 LINE_PT = 13.0  # height of one line of 10pt text
+# REPORTGEN_REFERENCE_PATHS=1 makes merges and charts go through openpyxl's own (slow) code; a
+# test builds both ways and compares the bytes, which proves the fast paths write the same file.
+REFERENCE_PATHS = os.environ.get("REPORTGEN_REFERENCE_PATHS") == "1"
 
 
 def safe(text: str) -> str:
@@ -66,6 +72,50 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: b
 
 
 _WIDE = re.compile(r"[^\x00-\x7f\uff61-\uff9f]")  # beyond ASCII, except half-width katakana
+
+
+def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """Merge a range exactly as openpyxl's merge_cells does, reusing the border and protection ids it
+    computes: openpyxl rebuilds and re-hashes a border per edge cell, half of a trend workbook's
+    time (profile); identical combinations give identical ids, so the bytes do not change."""
+    if REFERENCE_PATHS:
+        ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
+        return
+    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
+    mcr = MergedCellRange(ws, coord)
+    ws.merged_cells.add(mcr)
+    cells = mcr.cells
+    next(cells)
+    for row, col in cells:
+        ws._cells[row, col] = MergedCell(ws, row, col)
+    start = mcr.start_cell
+    cache = ws.parent.__dict__.setdefault("_reportgen_merge_borders", {})
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, name)
+        if side and side.style is None:
+            continue
+        for row, col in getattr(mcr, name):
+            cell = ws._cells.get((row, col))
+            if cell is None:
+                cell = ws._cells[(row, col)] = MergedCell(ws, row=row, column=col)
+            if cell._style is None:  # what openpyxl's style setters do first
+                cell._style = StyleArray()
+            key = (cell._style.borderId, name, start._style.borderId)
+            if key in cache:
+                cell._style.borderId = cache[key]
+            else:
+                cell.border += Border(**{name: side})
+                cache[key] = cell._style.borderId
+    protection = copy(start.protection)
+    start.protection = protection
+    pid = start._style.protectionId
+    for row, col in mcr.cells:
+        cell = ws._cells.get((row, col))
+        if cell is None:
+            cell = ws._cells[(row, col)] = MergedCell(ws, row=row, column=col)
+        if cell._style is None:
+            cell._style = StyleArray()
+        cell._style.protectionId = pid
 
 
 def text_width(text: str) -> int:
@@ -205,12 +255,12 @@ def evaluation_table(ctx: dict) -> Workbook:
             text = fill(lab["goal_row"], r)
             for c in range(1, 10):
                 put(ws, row, c, text if c == 1 else "", bold=True, fill=GOAL_FILL, wrap=False)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=9)
+            merge(ws, row, 1, row, 9)
         elif r["kind"] == "policy":
             put(ws, row, 1, "", fill=POLICY_FILL)
             for c in range(2, 10):
                 put(ws, row, c, r["name"] if c == 2 else "", bold=True, fill=POLICY_FILL, wrap=False)
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
+            merge(ws, row, 2, row, 9)
         else:
             values = {3: _status_cell(r, lab), 4: r["description"], 5: r["done"], 6: r["assessment"],
                       7: r["plan"], 8: r["departments"], 9: r["memo"]}
@@ -301,21 +351,21 @@ def kpi_trend(ctx: dict) -> Workbook:
             put(ws, 4 + i, rate_col + 1, line, wrap=False, border=False, size=9)
         band, head = 9, 10
         put(ws, band, 1, lab["band"], bold=True, fill=HEADER_FILL, horizontal="center")
-        ws.merge_cells(start_row=band, start_column=1, end_row=band, end_column=ncol)
+        merge(ws, band, 1, band, ncol)
         put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
-        ws.merge_cells(start_row=band, start_column=rate_col, end_row=band, end_column=rate_col + 2)
+        merge(ws, band, rate_col, band, rate_col + 2)
         headers = [lab["measure_header"], "", "", ctx["baseline_header"], *years, ctx["target_header"],
                    lab["rating"], lab["reason"], lab["departments"], lab["suggested"]]
         for c, text in enumerate(headers, 1):
             put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
-        ws.merge_cells(start_row=head, start_column=1, end_row=head, end_column=3)
+        merge(ws, head, 1, head, 3)
         fit_row(ws, head, {rate_col + 3: lab["suggested"]}, widths)
         row = head + 1
         kind_start: tuple[str, int] | None = None
 
         def close_kind(end_row: int) -> None:
             if kind_start and end_row > kind_start[1]:
-                ws.merge_cells(start_row=kind_start[1], start_column=1, end_row=end_row, end_column=1)
+                merge(ws, kind_start[1], 1, end_row, 1)
 
         for r in goal["rows"]:
             if r["kind"] == "group":
@@ -324,7 +374,7 @@ def kpi_trend(ctx: dict) -> Workbook:
                 put(ws, row, 1, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
                 for c in range(2, rate_col + 4):
                     put(ws, row, c, "", fill=POLICY_FILL)
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=rate_col + 3)
+                merge(ws, row, 1, row, rate_col + 3)
                 row += 1
                 continue
             label = lab["indicator"] if r["kind"] == "indicator" else lab["kpi"]
@@ -356,7 +406,7 @@ def kpi_trend(ctx: dict) -> Workbook:
                 fit_row(ws, row + j, {rate_col + 1: sub["reason"]}, widths)
             if span > 1:  # the composite KPI's own cells span its sub-item rows
                 for c in list(range(2, ncol + 1)) + [rate_col + 2, rate_col + 3]:
-                    ws.merge_cells(start_row=row, start_column=c, end_row=row + span - 1, end_column=c)
+                    merge(ws, row, c, row + span - 1, c)
             if r["kind"] != "group" and r["series"]["actual"] and any(v is not None for v in r["series"]["actual"]):
                 chart_rows.append((r["chart_title"], r))
             row += span
@@ -422,7 +472,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
             data.cell(row=row + 1, column=2 + c).value = s["baseline"]
             data.cell(row=row + 2, column=2 + c).value = s["target"]
         chart = LineChart()
-        if os.environ.get("REPORTGEN_PLAIN_CHARTS") != "1":  # set by the test that compares both ways
+        if not REFERENCE_PATHS:
             chart._write = _patched_write(chart, shared)
         chart.title = safe(title)
         chart.height, chart.width = 7, 12
