@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import era
+from . import era, gcpause
 from .archive import (MANIFEST, TEMPLATES, YearBuild, _write, folder_name, locked, manifest_bytes, new_staging,
                       publish, render, sha256, stamp_for, write_document, write_snapshot)
 from .datastore import JOURNAL, recover_data
@@ -89,7 +89,8 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
         recover_data(Path(data))
     ds = load(data)
     targets = resolve_years(ds, years)
-    with locked(out):
+    # the data lives as long as the build: the collector need not scan it again and again
+    with gcpause.frozen(), locked(out):
         staged: list[tuple[Path, YearBuild]] = []
         try:
             for fy in targets:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .gcpause import paused
 from .problems import DataError, Invalid, Msg, Problem, expected_got, show
 from .yamlsrc import Located, YamlProblem, format_path, read_yaml
 
@@ -49,6 +50,11 @@ class StrategyData:
                 if policy.id == pid:
                     return policy
         raise KeyError(pid)
+
+    @functools.cached_property
+    def project_order(self) -> dict[str, int]:
+        """Project id → its position in projects.yaml (the order documents list projects in)."""
+        return {p.id: i for i, p in enumerate(self.projects.projects)}
 
     @functools.cached_property
     def indicator_numbers(self) -> dict[int, int]:
@@ -122,6 +128,11 @@ class _Collector:
 
 def load(data_dir: Path | str) -> Dataset:
     """Read and validate every file under `data_dir`; raise DataError listing every problem."""
+    with paused():
+        return _load(data_dir)
+
+
+def _load(data_dir: Path | str) -> Dataset:
     root = Path(data_dir)
     out = _Collector()
     display_root = _display(root)

@@ -47,7 +47,7 @@ def _project_row(p: Project, rnd: Round) -> dict:
 def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) -> list[dict]:
     """Goal rows and policy rows breaking the list, project rows under them (all, or `projects`)."""
     by_policy: dict[str, list[Project]] = {}
-    order = {p.id: i for i, p in enumerate(sd.projects.projects)}
+    order = sd.project_order
     for p in projects_of(sd, rnd) if projects is None else projects:
         by_policy.setdefault(p.policy, []).append(p)
     out: list[dict] = []

@@ -83,7 +83,9 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         return
     coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
     mcr = MergedCellRange(ws, coord)
-    ws.merged_cells.add(mcr)
+    # MultiCellRange.add first scans every range already merged (quadratic over a sheet);
+    # the ranges merged here never overlap, so the set gets exactly what add() would give it
+    ws.merged_cells.ranges.add(mcr)
     cells = mcr.cells
     next(cells)
     for row, col in cells:
