@@ -25,7 +25,6 @@ def paused() -> Iterator[None]:
 @contextmanager
 def frozen() -> Iterator[None]:
     """Keep every object alive now (the loaded data) out of the collector's sight until the end."""
-    gc.collect()
     gc.freeze()
     try:
         yield
