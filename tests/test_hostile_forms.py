@@ -105,28 +105,14 @@ def row_deleted(form, tmp):
     return tmp / "deleted.xlsx"
 
 
-def department_swapped(form, tmp):
+def edited_identity(form, tmp, name, old, new):
+    """The form with its hidden identity edited (a clerk who found the very hidden sheet)."""
     wb = openpyxl.load_workbook(form)
     ws = wb["_reportgen"]
-    ws["A2"].value = ws["A2"].value.replace('"department": "人権推進課"', '"department": "商工観光課"')
-    wb.save(tmp / "swapped.xlsx")
-    return tmp / "swapped.xlsx"
-
-
-def unknown_department(form, tmp):
-    wb = openpyxl.load_workbook(form)
-    ws = wb["_reportgen"]
-    ws["A2"].value = ws["A2"].value.replace('"department": "人権推進課"', '"department": "秘密課"')
-    wb.save(tmp / "unknown.xlsx")
-    return tmp / "unknown.xlsx"
-
-
-def another_year(form, tmp):
-    wb = openpyxl.load_workbook(form)
-    ws = wb["_reportgen"]
-    ws["A2"].value = ws["A2"].value.replace('"year": "H29"', '"year": "H30"')
-    wb.save(tmp / "year.xlsx")
-    return tmp / "year.xlsx"
+    assert old in ws["A2"].value
+    ws["A2"].value = ws["A2"].value.replace(old, new)
+    wb.save(tmp / name)
+    return tmp / name
 
 
 def macro(form, tmp):
@@ -146,9 +132,12 @@ CASES = {
     "unrelated workbook": (lambda f, t: (openpyxl.Workbook().save(t / "u.xlsx"), t / "u.xlsx")[1], "not a reportgen form"),
     "identity removed": (identity_removed, "not a reportgen form"),
     "identity damaged": (identity_damaged, "identity is damaged"),
-    "a form of another year": (another_year, "a form of another year"),
-    "a form claiming another department": (department_swapped, "a form of another department"),
-    "an unknown department": (unknown_department, "is not in the data"),
+    "a form of another year": (lambda f, t: edited_identity(f, t, "y.xlsx", '"year": "H29"', '"year": "H30"'),
+                               "a form of another year"),
+    "a form claiming another department": (lambda f, t: edited_identity(
+        f, t, "d.xlsx", '"department": "人権推進課"', '"department": "商工観光課"'), "a form of another department"),
+    "an unknown department": (lambda f, t: edited_identity(
+        f, t, "u.xlsx", '"department": "人権推進課"', '"department": "秘密課"'), "is not in the data"),
     "locked cell changed": (lambda f, t: fill(f, t / "l.xlsx", {"s1-001": {5: "書き換えた事業内容"}}), "tampering"),
     "row added": (row_added, "rows cannot be added"),
     "row deleted": (row_deleted, "is missing (tampering)"),

@@ -277,13 +277,14 @@ def evaluation_table(ctx: dict) -> Workbook:
     return wb
 
 
-def evaluation_form(ctx: dict) -> Workbook:
-    lab = flab = labels("evaluation_form", ctx)
+def form_sheet(flab: dict, widths: dict[int, float]):
+    """A department form's sheet: title, instructions and the header row; returns (wb, ws, header row).
+
+    Column A, hidden, holds each row's key, which collect reads back.
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = safe(flab["sheet"])
-    # column A (hidden) holds each row's project id, which collect reads back
-    widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
     set_widths(ws, widths)
     ws.column_dimensions["A"].hidden = True
     put(ws, 1, 2, flab["title"], bold=True, size=13, wrap=False, border=False)
@@ -293,6 +294,25 @@ def evaluation_form(ctx: dict) -> Workbook:
     for c, text in enumerate(flab["columns"], 2):
         put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
     fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
+    return wb, ws, head
+
+
+def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: DataValidation | None,
+                locked_cells: dict, kind: str, frozen_columns: int) -> Workbook:
+    """Dropdown, frozen header and name columns, print setup, protection and the identity collect recognises."""
+    if dropdown is not None:
+        ws.add_data_validation(dropdown)
+    ws.freeze_panes = ws.cell(row=first, column=frozen_columns + 1)
+    page_setup(ws, f"{head}:{head}")
+    protect(ws, ctx.get("password"))
+    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS[kind])
+    return wb
+
+
+def evaluation_form(ctx: dict) -> Workbook:
+    lab = flab = labels("evaluation_form", ctx)
+    widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
+    wb, ws, head = form_sheet(flab, widths)
     row = head + 1
     first = row
     group = group_policy = ""
@@ -320,12 +340,7 @@ def evaluation_form(ctx: dict) -> Workbook:
                         showInputMessage=True, promptTitle="状況", prompt=flab["status_prompt"],
                         errorTitle="状況", error=flab["status_error"])
     dv.add(f"F{first}:F{last}")
-    ws.add_data_validation(dv)
-    ws.freeze_panes = ws.cell(row=head + 1, column=2)
-    page_setup(ws, f"{head}:{head}")
-    protect(ws, ctx.get("password"))
-    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS["evaluation"])
-    return wb
+    return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "evaluation", frozen_columns=3)
 
 
 # ---------------------------------------------------------------------------- KPI trend
@@ -498,19 +513,8 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
 
 def kpi_form(ctx: dict) -> Workbook:
     flab = labels("kpi_form", ctx)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe(flab["sheet"])
     widths = {1: 4, 2: 34, 3: 16, 4: 26, 5: 14, 6: 18, 7: 9, 8: 50, 9: 16}
-    set_widths(ws, widths)
-    ws.column_dimensions["A"].hidden = True
-    put(ws, 1, 2, flab["title"], bold=True, size=13, wrap=False, border=False)
-    for i, line in enumerate(flab["instructions"], 2):
-        put(ws, i, 2, line, wrap=False, border=False)
-    head = 2 + len(flab["instructions"]) + 1
-    for c, text in enumerate(flab["columns"], 2):
-        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
-    fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
+    wb, ws, head = form_sheet(flab, widths)
     row = first = head + 1
     rating_cells = []
     locked_cells: dict[str, dict[str, str]] = {}
@@ -539,18 +543,14 @@ def kpi_form(ctx: dict) -> Workbook:
             if c not in inputs:
                 locked_cells[r["id"]][get_column_letter(c)] = forms.digest("")
         row += 1
+    dv = None
     if rating_cells:
         dv = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True, showErrorMessage=True,
                             showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
                             errorTitle="評価", error=flab["rating_error"])
         for ref in rating_cells:
             dv.add(ref)
-        ws.add_data_validation(dv)
-    ws.freeze_panes = ws.cell(row=first, column=3)
-    page_setup(ws, f"{head}:{head}")
-    protect(ws, ctx.get("password"))
-    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS["kpi"])
-    return wb
+    return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "kpi", frozen_columns=2)
 
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
