@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import era
 from .era import FiscalYear
 from .model import Figure, Target
-from .numbers import Quantity, difference, format_number, format_quantity
+from .numbers import Quantity, difference, format_quantity
 
 NOT_COMPUTABLE = "—"  # a difference that cannot be computed (FORMATS.md §1)
 NOT_REPORTED = "-"    # a year not yet reported (FORMATS.md §3)
@@ -77,7 +77,3 @@ def signed_change(baseline: Figure | None, current: Figure | None, direction: st
         return -1
     up = q.number > 0
     return 1 if up == (direction == "up") else -1
-
-
-def number_plain(q: Quantity) -> str:
-    return format_number(q.number, q.minus)

@@ -8,14 +8,11 @@ text is acceptable, so nothing changes type behind the writer's back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-Path_ = tuple  # a field path: keys (str) and list indices (int)
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -144,16 +141,6 @@ def _walk(node, path: tuple, located: Located, seen: set) -> Any:
             out[key] = _walk(value_node, path + (key,), located, seen)
         return out
     raise YamlProblem(*_pos(node.start_mark), path, f"unsupported YAML node {type(node).__name__}")
-
-
-def read_yaml_file(path: Path) -> Located:
-    """Read a UTF-8 YAML file (a BOM is allowed)."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise YamlProblem(1, 1, (), f"not UTF-8 text (byte {exc.start})") from None
-    return read_yaml(text)
 
 
 def format_path(path: tuple) -> str:

@@ -1,7 +1,7 @@
 """The deliverables, in the order a year's archive lists them; each builds pure render jobs."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..era import FiscalYear
@@ -46,7 +46,7 @@ def outputs_for(ds, fy: FiscalYear) -> list[Output]:
     jobs: list[Output] = []
     for d in registry():
         if d.applies(ds, fy):
-            jobs.extend(Output(**{**o.__dict__, "deliverable": d.key}) for o in d.outputs(ds, fy))
+            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, fy))
     return jobs
 
 

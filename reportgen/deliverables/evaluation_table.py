@@ -10,7 +10,6 @@ from .common import group_name, groups, strategy_title
 
 KEY = "evaluation_table"
 DOCUMENT = "実施事業評価等入力表"
-FIELDS = forms.EVALUATION_FIELDS  # the department's cells: status, done, assessment, plan, memo
 
 
 def round_in(ds: Dataset, fy: FiscalYear) -> tuple[StrategyData, Round] | None:
@@ -90,7 +89,7 @@ def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str, pro
     body = rows(sd, rnd, projects)
     ctx = {**header(ds, sd, rnd), "department": department, "rows": body, "password": ds.city.form_password or ""}
     ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
-                                     [r for r in body if r["kind"] == "project"], FIELDS)
+                                     [r for r in body if r["kind"] == "project"], forms.EVALUATION_FIELDS)
     return ctx
 
 

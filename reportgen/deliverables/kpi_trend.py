@@ -134,7 +134,6 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         "target": target_text(meas.target),
         "rating": rating_text, "reason": reason, "departments": departments,
         "suggested": str(suggestion) if suggestion is not None and str(suggestion) != rating_text and rating_text else "",
-        "suggested_any": str(suggestion) if suggestion is not None else "",
         "sub_items": subs,
         "series": {"actual": series, "baseline": _number(meas.baseline),
                    "target": float(target_number) if target_number is not None else None},

@@ -38,7 +38,6 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
     prev = previous_of(ds, pl)
     before = {(p.no, i): it.status for p, i, it in prev.items()} if prev else {}
     counts = {s: 0 for s in STATUSES}
-    changed = 0
     chapters = []
     for ci, ch in enumerate(pl.chapters):
         pledges = []
@@ -49,7 +48,6 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
                     counts[it.status] += 1
                 was = before.get((p.no, i)) if prev else None
                 is_changed = prev is not None and was != it.status
-                changed += is_changed
                 items.append({"title": circled(i) + it.title, "content": it.content,
                               "progress": "\n".join(it.progress), "status": it.status or "",
                               "changed": is_changed, "previous": was or "",
@@ -57,11 +55,9 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
             pledges.append({"no": str(p.no), "category": p.category, "title": p.title, "rows": items})
         chapters.append({"no": str(ci + 1), "title": ch.title, "pledges": pledges})
     return {
-        "city": ds.city.name,
         "as_of": era.month_end(pl.as_of),
         "has_previous": prev is not None,
         "previous_as_of": era.month_end(prev.as_of) if prev else "",
-        "changed": str(changed),
         "chapters": chapters,
         "summary": [{"code": s, "count": counts[s]} for s in STATUSES],
     }

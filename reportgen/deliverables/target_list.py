@@ -91,8 +91,6 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "year_short": era.era_year_only(fy),
         "headers": headers,
         "goals": goals,
-        "counts": {"continuing": str(sum(1 for p in listed if not p.is_new_in(fy))),
-                   "new": str(sum(1 for p in listed if p.is_new_in(fy)))},
     }
 
 

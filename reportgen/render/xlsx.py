@@ -184,14 +184,20 @@ def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locke
 # ---------------------------------------------------------------------------- pledge list
 
 
-def pledge_list(ctx: dict) -> Workbook:
-    lab = labels("pledge_list", ctx)
+def new_sheet(lab: dict, widths: dict[int, float], title_column: int = 1, title_size: float = 14):
+    """A workbook whose first sheet is named and sized from the labels, with the title in row 1."""
     wb = Workbook()
     ws = wb.active
     ws.title = safe(lab["sheet"])
-    widths = {1: 16, 2: 7, 3: 10, 4: 30, 5: 26, 6: 40, 7: 56, 8: 9, 9: 9}
     set_widths(ws, widths)
-    put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
+    put(ws, 1, title_column, lab["title"], bold=True, size=title_size, wrap=False, border=False)
+    return wb, ws
+
+
+def pledge_list(ctx: dict) -> Workbook:
+    lab = labels("pledge_list", ctx)
+    widths = {1: 16, 2: 7, 3: 10, 4: 30, 5: 26, 6: 40, 7: 56, 8: 9, 9: 9}
+    wb, ws = new_sheet(lab, widths)
     put(ws, 2, 1, lab["legend"], wrap=False, border=False)
     if ctx["has_previous"]:
         put(ws, 3, 1, lab["changed_note"], wrap=False, border=False)
@@ -238,12 +244,8 @@ def _status_cell(row: dict, lab: dict) -> str:
 
 def evaluation_table(ctx: dict) -> Workbook:
     lab = labels("evaluation_table", ctx)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe(lab["sheet"])
     widths = {1: 5, 2: 5, 3: 24, 4: 34, 5: 40, 6: 40, 7: 34, 8: 12, 9: 10}
-    set_widths(ws, widths)
-    put(ws, 1, 1, lab["title"], bold=True, size=14, wrap=False, border=False)
+    wb, ws = new_sheet(lab, widths)
     put(ws, 1, 9, lab["label"], bold=True, border=True, horizontal="center")
     for i, note in enumerate(lab["notes"], 2):
         put(ws, i, 1, note, wrap=False, border=False)
@@ -282,12 +284,8 @@ def form_sheet(flab: dict, widths: dict[int, float]):
 
     Column A, hidden, holds each row's key, which collect reads back.
     """
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe(flab["sheet"])
-    set_widths(ws, widths)
+    wb, ws = new_sheet(flab, widths, title_column=2, title_size=13)
     ws.column_dimensions["A"].hidden = True
-    put(ws, 1, 2, flab["title"], bold=True, size=13, wrap=False, border=False)
     for i, line in enumerate(flab["instructions"], 2):
         put(ws, i, 2, line, wrap=False, border=False)
     head = 2 + len(flab["instructions"]) + 1
@@ -310,7 +308,7 @@ def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: Da
 
 
 def evaluation_form(ctx: dict) -> Workbook:
-    lab = flab = labels("evaluation_form", ctx)
+    flab = labels("evaluation_form", ctx)
     widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
     wb, ws, head = form_sheet(flab, widths)
     row = head + 1
@@ -319,13 +317,13 @@ def evaluation_form(ctx: dict) -> Workbook:
     locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:
         if r["kind"] == "goal":
-            group = fill(lab["goal_row"], r)
+            group = fill(flab["goal_row"], r)
             continue
         if r["kind"] == "policy":
             group_policy = r["name"]
             continue
         put(ws, row, 1, r["id"], wrap=False)
-        locked_values = {2: f"{group}\n{group_policy}", 3: r["name"], 4: lab["new"] if r["is_new"] else lab["continuing"],
+        locked_values = {2: f"{group}\n{group_policy}", 3: r["name"], 4: flab["new"] if r["is_new"] else flab["continuing"],
                          5: r["description"], 10: r["departments"]}
         inputs = {6: r["status"], 7: r["done"], 8: r["assessment"], 9: r["plan"], 11: r["memo"]}
         for c, v in locked_values.items():
