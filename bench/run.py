@@ -119,7 +119,8 @@ def main() -> int:
     ap.add_argument("--scales", default="1,10,100")
     ap.add_argument("--jobs-scale", type=int, default=10, help="scale at which jobs 1 and 2 are compared")
     ap.add_argument("--no-floor", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement up to 10× (best kept); 1 above")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement up to 10× (best kept)")
+    ap.add_argument("--repeat-large", type=int, default=2, help="runs per measurement above 10× (best kept)")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
@@ -129,7 +130,7 @@ def main() -> int:
         for k in scales:
             data = synth.generate(ROOT / "data", tmp / f"data{k}", k)
             out = tmp / f"out{k}"
-            runs = args.repeat if k <= 10 else 1
+            runs = args.repeat if k <= 10 else args.repeat_large
             m = best([child(BUILD_CHILD.format(root=str(ROOT), data=str(data), out=str(out) + (f"-{i}" if i else ""), jobs=1))
                       for i in range(runs)])
             if not args.no_floor:
@@ -163,10 +164,29 @@ def main() -> int:
     print()
     for m in rows:
         print(f"cost per project at {m['scale']}×: {1000 * m['wall'] / m['projects']:.1f} ms ({100 * (m['wall'] / m['projects'] / base - 1):+.0f}% vs {rows[0]['scale']}×)")
+    for a, b in zip(rows, rows[1:]):  # the marginal cost: what one more project costs between two scales
+        marginal = (b["wall"] - a["wall"]) / (b["projects"] - a["projects"])
+        print(f"marginal cost per project {a['scale']}× → {b['scale']}×: {1000 * marginal:.1f} ms")
     for m in rows:
         if "jobs2" in m:
             print(f"--jobs 2 at {m['scale']}×: {m['wall']:.1f} s → {m['jobs2']:.1f} s, speed-up {m['wall'] / m['jobs2']:.2f}×, "
                   f"byte-identical: {m['identical']}")
+    print()
+    print("targets (issue 8):")
+    for m in rows:
+        if m.get("floor"):
+            ratio = m["wall"] / m["floor"]
+            print(f"  build/floor at {m['scale']}× ≤ 1.5: {ratio:.2f} {'met' if ratio <= 1.5 else 'NOT MET'}")
+    for m in rows[1:]:
+        change = m["wall"] / m["projects"] / base - 1
+        print(f"  cost per project {rows[0]['scale']}× → {m['scale']}× within ±25%: {100 * change:+.1f}% "
+              f"{'met' if abs(change) <= 0.25 else 'NOT MET'}")
+    last = rows[-1]
+    print(f"  peak memory at {last['scale']}× < 1 GB: {last['rss_mb']:.0f} MB {'met' if last['rss_mb'] < 1024 else 'NOT MET'}")
+    for m in rows:
+        if "jobs2" in m:
+            speed = m["wall"] / m["jobs2"]
+            print(f"  --jobs 2 at {m['scale']}× ≥ 1.6× faster: {speed:.2f}× {'met' if speed >= 1.6 and m['identical'] else 'NOT MET'}")
     return 0
 
 

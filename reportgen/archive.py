@@ -112,11 +112,10 @@ def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Write a file into a staging folder; `publish` makes the whole folder durable at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
 
 
 def _fsync_dir(path: Path) -> None:
@@ -125,6 +124,37 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _syncfs(path: Path) -> bool:
+    """Flush the filesystem holding `path` in one call (Linux syncfs); False where unavailable."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return fn(fd) == 0
+    finally:
+        os.close(fd)
+
+
+def sync_tree(root: Path) -> None:
+    """Make every file and folder under `root` durable before it is published.
+
+    One syncfs where Linux offers it: an fsync per file was 5% of a build (profile), and it left
+    the sub-folders' entries unsynced; elsewhere every file and folder is fsynced.
+    """
+    if _syncfs(root):
+        return
+    for folder, _, names in os.walk(root):
+        for name in names:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
 
 
 # ---------------------------------------------------------------------------- atomic publication
@@ -180,7 +210,7 @@ def publish(staging: Path, target: Path) -> None:
     Where the exchange is unavailable, the old folder is first renamed aside; a crash between the
     two renames is undone by `recover` on the next run, so a reader sees the old or the new set.
     """
-    _fsync_dir(staging)
+    sync_tree(staging)
     if not target.exists():
         os.rename(staging, target)
     elif _exchange(staging, target):

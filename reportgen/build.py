@@ -46,6 +46,13 @@ def _render_one(args) -> bytes:
     return render(*args)
 
 
+_FORKED_WORK: list = []  # set before the workers fork: they inherit it, so no context is pickled
+
+
+def _render_forked(i: int) -> bytes:
+    return render(*_FORKED_WORK[i])
+
+
 def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
 
@@ -64,12 +71,19 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
         write_document(staging, result, job, data)
 
     if jobs > 1 and len(work) > 1:
-        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            pending = {pool.submit(_render_one, w[3]): w for w in sorted(work, key=lambda w: not w[2].publish)}
-            for future in as_completed(pending):
-                staging, result, job, _ = pending[future]
-                done(staging, result, job, future.result())
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork") if fork else None
+        _FORKED_WORK[:] = [w[3] for w in work] if fork else []
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                ordered = sorted(range(len(work)), key=lambda i: not work[i][2].publish)
+                pending = {(pool.submit(_render_forked, i) if fork else pool.submit(_render_one, work[i][3])): work[i]
+                           for i in ordered}
+                for future in as_completed(pending):
+                    staging, result, job, _ = pending[future]
+                    done(staging, result, job, future.result())
+        finally:
+            _FORKED_WORK.clear()
     else:
         for staging, result, job, args in work:
             done(staging, result, job, render(*args))

@@ -24,7 +24,9 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, ke
 
 @lru_cache(maxsize=None)
 def _raw(name: str, folder: str) -> Any:
-    return yaml.safe_load((Path(folder) / f"{name}.labels.yaml").read_text(encoding="utf-8"))
+    # libyaml where installed (PyYAML's wheels include it): the pure-Python parser was most of a first build's label cost
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((Path(folder) / f"{name}.labels.yaml").read_text(encoding="utf-8"), Loader=loader)
 
 
 @lru_cache(maxsize=8192)

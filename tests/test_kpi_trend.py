@@ -155,16 +155,17 @@ def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_
     assert (data_copy / "strategies/2/kpis.yaml").read_bytes() == before
 
 
-def test_the_fast_merge_and_chart_paths_write_exactly_what_openpyxl_writes(tmp_path):
-    """Merges and charts take a fast path (profile: half of a trend workbook's time); openpyxl's own
-    code, forced with REPORTGEN_REFERENCE_PATHS=1 in a fresh process, must give the same bytes."""
+def test_the_renderers_shortcuts_write_exactly_what_the_libraries_own_code_writes(tmp_path):
+    """Merges, charts, sheets written in memory and templates compiled once are shortcuts (each
+    found by a profile); openpyxl's and docxtpl's own code, forced with REPORTGEN_REFERENCE_PATHS=1
+    in a fresh process, must give the same bytes for every document."""
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     build(DATA, fast)
     env = {**os.environ, "REPORTGEN_REFERENCE_PATHS": "1"}
     subprocess.run([sys.executable, str(ROOT / "generate.py"), "--out", str(plain)], env=env, check=True,
                    cwd=ROOT, capture_output=True)
-    books = sorted(p.relative_to(fast) for p in fast.rglob("*.xlsx"))
-    assert len(books) == 65
+    books = sorted(p.relative_to(fast) for p in fast.rglob("*") if p.suffix in (".xlsx", ".docx"))
+    assert len(books) == 71
     assert [b for b in books if (fast / b).read_bytes() != (plain / b).read_bytes()] == []
 
 

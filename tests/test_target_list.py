@@ -8,7 +8,7 @@ from reportgen.build import build
 from reportgen.era import parse_fy
 
 import realclient as rc
-from conftest import DATA, seed
+from conftest import DATA, ROOT, seed
 
 H29 = "2017_H29/01_対象事業一覧_平成29年度.docx"
 
@@ -145,3 +145,31 @@ def test_a4_east_asian_fonts_repeated_headers_unsplit_rows_and_page_numbers(buil
         assert t.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
         assert all("cantSplit" in r._tr.xml for r in t.rows)
     assert 'w:instr="PAGE"' in sec.footer._element.xml
+
+
+def test_slimming_a_template_keeps_the_styles_it_uses_and_what_they_build_on_and_drops_the_rest(tmp_path):
+    """python-docx's blank document brings 164 styles and a second copy of them; `slim` keeps the
+    used ones (with their basedOn/link chain and the defaults) so each render parses less."""
+    import importlib.util
+    import zipfile
+
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "scripts" / "make_templates.py")
+    mt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mt)
+    path = tmp_path / "t.docx"
+    d = docx.Document()
+    d.add_paragraph("{{ title }}", style="Heading 2")
+    d.add_paragraph("plain")
+    d.save(path)
+    mt.slim(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+    styles = {s.name for s in docx.Document(path).styles}
+    assert {"Heading 2", "Heading 2 Char", "Normal", "Default Paragraph Font", "Normal Table"} <= styles
+    assert not {"Heading 1", "Title", "Light Shading Accent 1"} & styles and len(styles) < 20  # of 164
+    from docxtpl import DocxTemplate
+
+    t = DocxTemplate(str(path))
+    t.render({"title": "見出し"})
+    t.save(tmp_path / "r.docx")
+    assert [p.text for p in docx.Document(tmp_path / "r.docx").paragraphs] == ["見出し", "plain"]

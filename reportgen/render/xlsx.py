@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 import math
 import re
-import os
 from copy import copy, deepcopy
 from typing import Callable
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
@@ -17,10 +17,14 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from .. import forms
 from ..labels import fill, labels
 from ..package import CoreProps, normalise
+from . import REFERENCE_PATHS
 
 FONT_NAME = "ＭＳ ゴシック"
 THIN = Side(style="thin", color="000000")
@@ -32,9 +36,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the department's cells
 IMPROVED_FILL = PatternFill("solid", fgColor="C6EFCE")  # 現状値より上昇(改善)
 WORSENED_FILL = PatternFill("solid", fgColor="FFC7CE")  # 現状値より減少(悪化)
 LINE_PT = 13.0  # height of one line of 10pt text
-# REPORTGEN_REFERENCE_PATHS=1 makes merges and charts go through openpyxl's own (slow) code; a
-# test builds both ways and compares the bytes, which proves the fast paths write the same file.
-REFERENCE_PATHS = os.environ.get("REPORTGEN_REFERENCE_PATHS") == "1"
 
 
 def safe(text: str) -> str:
@@ -45,7 +46,7 @@ def safe(text: str) -> str:
 def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: bool = True, border: bool = True,
         size: float = 10, horizontal: str | None = None, vertical: str = "top", locked: bool = True):
     """Write one cell; a string is always stored as text (openpyxl would take `=…` for a formula)."""
-    cell = ws.cell(row=row, column=col)
+    cell = ws._get_cell(row, col)  # ws.cell() without its argument checks: rows and columns here start at 1
     if isinstance(value, str):
         value = safe(value)
     cell.value = value if value != "" else None
@@ -65,9 +66,9 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: b
             cell.fill = fill
         if not locked:
             cell.protection = Protection(locked=False)
-        cache[key] = copy(cell._style)
+        cache[key] = StyleArray(cell._style)
     else:
-        cell._style = copy(style)
+        cell._style = StyleArray(style)
     return cell
 
 
@@ -437,34 +438,56 @@ def kpi_trend(ctx: dict) -> Workbook:
 A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
-def _patched_write(chart: LineChart, shared: dict):
-    """The chart's XML: the first same-shaped chart's tree with this one's title, unit and ranges.
+class _ChartCopy(LineChart):
+    """A line chart that exists only as XML: the drawing needs its anchor, size and part name.
 
-    The charts of a trend workbook differ only in those; serialising each through openpyxl's
-    object model took a quarter of a large build (profile at 30×). The patched tree is exactly
-    what openpyxl writes (a test compares the bytes both ways).
+    The charts of a trend workbook differ only in their title, unit and ranges; building each
+    one's object model (series, titles, axes) and serialising it was a quarter of a trend
+    workbook's time (profile). The first chart of each shape a process makes is built by openpyxl;
+    the others copy its XML with their own texts, exactly what openpyxl writes for them (a test
+    builds both ways and compares the bytes).
     """
-    plain = chart._write
 
-    def write():
-        shape = (chart.y_axis.title is not None, len(chart.series))
-        cached = shared.get(shape)
-        if cached is None:
-            tree = plain()
-            shared[shape] = deepcopy(tree)
-            return tree
-        tree = deepcopy(cached)
-        texts = list(tree.iter(A_NS + "t"))
-        texts[0].text = chart.title.tx.rich.p[0].r[0].t
-        if chart.y_axis.title is not None:
-            texts[-1].text = chart.y_axis.title.tx.rich.p[0].r[0].t
-        for ser, el in zip(chart.series, tree.iter("ser")):
-            el.find("tx/strRef/f").text = ser.tx.strRef.f
-            el.find("cat/numRef/f").text = ser.cat.numRef.f
-            el.find("val/numRef/f").text = ser.val.numRef.f
-        return tree
+    def __init__(self, write: Callable[[], object]) -> None:  # LineChart.__init__ builds what the XML replaces
+        self._write = write
 
-    return write
+
+# The XML of the first chart of each shape (with or without a unit) this process built; the
+# others are written from it. It holds no data: only the texts and ranges that _chart_xml replaces.
+_CHART_XML: dict[bool, object] = {}
+
+
+def _chart_xml(tree, title: str, unit: str | None, refs: list[tuple[str, str, str]]):
+    tree = deepcopy(tree)
+    texts = list(tree.iter(A_NS + "t"))
+    texts[0].text = title
+    if unit is not None:
+        texts[-1].text = unit
+    for (tx, cat, val), el in zip(refs, tree.iter("ser")):
+        el.find("tx/strRef/f").text = tx
+        el.find("cat/numRef/f").text = cat
+        el.find("val/numRef/f").text = val
+    return tree
+
+
+def _full_chart(data, row: int, years: list, title: str, unit: str | None) -> LineChart:
+    """A chart built through openpyxl's object model."""
+    chart = LineChart()
+    chart.title = title
+    chart.height, chart.width = 7, 12
+    chart.y_axis.title = unit
+    chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
+                   from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
+    for series in chart.series:
+        series.smooth = False  # a trend is read point to point, not as a curve
+    chart.series[0].marker.symbol = "circle"  # a single reported year must still show
+    chart.series[0].marker.size = 6
+    chart.series[1].graphicalProperties.line.dashStyle = "dash"
+    chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    return chart
 
 
 def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: dict) -> None:
@@ -473,9 +496,10 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
     data.sheet_state = "hidden"
     charts = wb.create_sheet(safe(lab["charts_sheet"]))
     years = ctx["years"]
-    shared: dict = {}
     for c, y in enumerate(years, 2):
         data.cell(row=1, column=c).value = safe(y)
+    sheet = Reference(data, min_col=1, min_row=1).sheetname
+    categories = str(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
     row = 2
     for n, (title, r) in enumerate(chart_rows):
         s = r["series"]
@@ -486,23 +510,21 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
             data.cell(row=row, column=2 + c).value = s["actual"][c]
             data.cell(row=row + 1, column=2 + c).value = s["baseline"]
             data.cell(row=row + 2, column=2 + c).value = s["target"]
-        chart = LineChart()
-        if not REFERENCE_PATHS:
-            chart._write = _patched_write(chart, shared)
-        chart.title = safe(title)
-        chart.height, chart.width = 7, 12
-        chart.y_axis.title = safe(r["unit"]) or None
-        chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
-                       from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
-        for series in chart.series:
-            series.smooth = False  # a trend is read point to point, not as a curve
-        chart.series[0].marker.symbol = "circle"  # a single reported year must still show
-        chart.series[0].marker.size = 6
-        chart.series[1].graphicalProperties.line.dashStyle = "dash"
-        chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
+        title, unit = safe(title), safe(r["unit"]) or None
+        template = _CHART_XML.get(unit is not None)
+        if REFERENCE_PATHS:
+            chart = _full_chart(data, row, years, title, unit)
+        elif template is None:
+            chart = _full_chart(data, row, years, title, unit)
+            tree = _CHART_XML[unit is not None] = chart._write()
+            chart._write = lambda tree=tree: tree
+        else:
+            refs = [(f"{sheet}!A{row + i}", categories,
+                     str(Reference(data, min_col=2, max_col=1 + len(years), min_row=row + i, max_row=row + i)))
+                    for i in range(3)]
+            chart = _ChartCopy(lambda template=template, title=title, unit=unit, refs=refs:
+                               _chart_xml(template, title, unit, refs))
+            chart.height, chart.width = 7, 12
         anchor_row = 1 + (n // 2) * 15
         anchor_col = 1 + (n % 2) * 9
         charts.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
@@ -560,8 +582,29 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
 }
 
 
-def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
-    wb = LAYOUTS[layout](ctx)
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, except that each sheet's XML goes to memory instead of a temporary file
+    (a file created, reread and removed per sheet: 10% of a small form's time in the profile)."""
+
+    def write_worksheet(self, ws):
+        if REFERENCE_PATHS:
+            return super().write_worksheet(ws)
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)
+
+
+def save(wb: Workbook) -> bytes:
+    """The workbook's package, as Workbook.save would write it (normalise fixes the zip headers)."""
     buf = io.BytesIO()
-    wb.save(buf)
-    return normalise(buf.getvalue(), core)
+    _InMemoryWriter(wb, ZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    return buf.getvalue()
+
+
+def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
+    return normalise(save(LAYOUTS[layout](ctx)), core)
