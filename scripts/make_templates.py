@@ -221,20 +221,20 @@ def pledge_list(path: Path) -> None:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# Parts python-docx's blank document carries that a template never needs: Word 2010's duplicate
-# of styles.xml, a thumbnail of an empty page, an empty bibliography.
-DROP = re.compile(r"word/stylesWithEffects\.xml|docProps/thumbnail\.jpeg|customXml/.*")
-DROP_REL = re.compile(r'<Relationship [^>]*Target="(?:stylesWithEffects\.xml|docProps/thumbnail\.jpeg|\.\./customXml/item1\.xml)"/>')
-DROP_TYPE = re.compile(r'<Override PartName="/(?:word/stylesWithEffects\.xml|customXml/itemProps1\.xml)"[^>]*/>')
+# Parts a template never needs: Word 2010's duplicate of styles.xml (440 KB in python-docx's blank
+# document) and a thumbnail picture of the first page.
+DROP = re.compile(r"word/stylesWithEffects\.xml|docProps/thumbnail\.\w+")
+DROP_REL = re.compile(r'<Relationship [^>]*Target="(?:stylesWithEffects\.xml|docProps/thumbnail\.\w+)"/>')
+DROP_TYPE = re.compile(r'<Override PartName="/word/stylesWithEffects\.xml"[^>]*/>')
 
 
 def slim(path: Path) -> None:
     """Keep only the styles the template uses (and those they are based on), drop unused parts.
 
     python-docx's blank document defines 164 styles (340 KB, mostly table styles nobody uses) and
-    a 440 KB copy of them; every render parsed, re-serialised and recompressed both, which made
-    each Word document cost about as much as 50 Excel forms (benchmark profile). Word and
-    LibreOffice still offer every built-in style: they add one to the file when it is applied.
+    a 440 KB copy of them; every render parsed, re-serialised and recompressed both: 60% of a
+    target list's render time (benchmark profile, 32 → 13 ms per document). Word and LibreOffice
+    still offer every built-in style: they add one to the file when it is applied.
     """
     src = zipfile.ZipFile(path)
     parts = {i.filename: src.read(i) for i in src.infolist()}
