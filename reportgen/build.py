@@ -46,11 +46,12 @@ def _render_one(args) -> bytes:
     return render(*args)
 
 
-_FORKED_WORK: list = []  # set before the workers fork: they inherit it, so no context is pickled
+# Each build's work, set before its workers fork: they inherit it, so no context is pickled.
+_FORKED_WORK: dict[int, list] = {}
 
 
-def _render_forked(i: int) -> bytes:
-    return render(*_FORKED_WORK[i])
+def _render_forked(key: int, i: int) -> bytes:
+    return render(*_FORKED_WORK[key][i])
 
 
 def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path) -> None:
@@ -73,17 +74,19 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
     if jobs > 1 and len(work) > 1:
         fork = "fork" in multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork") if fork else None
-        _FORKED_WORK[:] = [w[3] for w in work] if fork else []
+        key = id(work)
+        if fork:
+            _FORKED_WORK[key] = [w[3] for w in work]
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 ordered = sorted(range(len(work)), key=lambda i: not work[i][2].publish)
-                pending = {(pool.submit(_render_forked, i) if fork else pool.submit(_render_one, work[i][3])): work[i]
+                pending = {(pool.submit(_render_forked, key, i) if fork else pool.submit(_render_one, work[i][3])): work[i]
                            for i in ordered}
                 for future in as_completed(pending):
                     staging, result, job, _ = pending[future]
                     done(staging, result, job, future.result())
         finally:
-            _FORKED_WORK.clear()
+            _FORKED_WORK.pop(key, None)
     else:
         for staging, result, job, args in work:
             done(staging, result, job, render(*args))
