@@ -126,11 +126,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _libc(name: str):
+    """A C library function of this system (Linux system calls without a Python binding), or None."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def _syncfs(path: Path) -> bool:
     """Flush the filesystem holding `path` in one call (Linux syncfs); False where unavailable."""
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
+    fn = _libc("syncfs")
+    if fn is None:
         return False
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -194,10 +201,8 @@ _RENAME_EXCHANGE = 2
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one step (Linux renameat2); False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
+    fn = _libc("renameat2")
+    if fn is None:
         return False
     at_fdcwd = -100
     rc = fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), _RENAME_EXCHANGE)
