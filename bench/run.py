@@ -5,9 +5,10 @@
 
 Prints wall time, peak memory, time per document and per project, the raw openpyxl/python-docx
 floor for the same files, the ratio build/floor, and each target of issue 8 with whether it is met.
-Data is SYNTHETIC (bench/synth.py). The machine's speed drifts over minutes, so what is compared
-is measured close together: builds alternate with floor runs, and the smallest scale is measured
-again just before each larger one for the cost per project.
+Data is SYNTHETIC (bench/synth.py). A shared machine's speed swings within minutes, so what is
+compared is measured in turn: at each larger scale, runs of the smallest scale (for the cost per
+project), of the build, of its floor and (at --jobs-scale) of the build in 2 processes alternate,
+and each keeps its best.
 """
 from __future__ import annotations
 
@@ -145,32 +146,31 @@ def main() -> int:
             data = synth.generate(ROOT / "data", tmp / f"data{k}", k)
             out = tmp / f"out{k}"
             runs = args.repeat if k <= 10 else args.repeat_large
-            paired = None
-            if first_data is not None:
-                # the machine's speed drifts over minutes: the smallest scale is measured again just
-                # before this one, so that their costs per project are compared at the same moment
-                paired = measure(first_data, tmp / f"paired{k}", 1, args.repeat)["wall"]
-            if args.no_floor:
-                m = measure(data, out, 1, runs)
-            else:  # builds and floors alternate, so that both see the machine in the same state
-                builds = [measure(data, out, 1, 1)]
-                plan = tmp / f"plan{k}.json"
-                plan_floor(out, plan)
-                floors = []
-                for i in range(1, runs + 1):
+            # this machine's speed swings within minutes: what is compared is measured in turn (the
+            # smallest scale again, this scale, its floor, 2 processes), each keeping its best run
+            base_runs = max(1, args.repeat // runs)
+            builds, floors, bases, parallel = [], [], [], []
+            plan = tmp / f"plan{k}.json"
+            for i in range(runs):
+                if first_data is not None:
+                    bases += [measure(first_data, tmp / f"paired{k}-{i}-{j}", 1, 1)["wall"] for j in range(base_runs)]
+                builds.append(measure(data, Path(f"{out}-{i}") if i else out, 1, 1))
+                if not args.no_floor:
+                    if i == 0:
+                        plan_floor(out, plan)
                     floors.append(child(FLOOR_CHILD.format(plan=str(plan)))["wall"])
-                    if i < runs:
-                        builds.append(measure(data, Path(f"{out}-{i}"), 1, 1))
-                plan.unlink()
-                m = best(builds)
+                if k == args.jobs_scale:
+                    parallel.append(measure(data, tmp / f"out{k}j2-{i}", 2, 1)["wall"])
+            plan.unlink(missing_ok=True)
+            m = best(builds)
+            if floors:
                 m["floor"] = min(floors)
-            m["paired_base"] = paired
+            m["paired_base"] = min(bases) if bases else None
             m["scale"] = k
             rows.append(m)
-            if k == args.jobs_scale:
-                out2 = tmp / f"out{k}j2"
-                m["jobs2"] = measure(data, out2, 2, runs)["wall"]
-                m["identical"] = digest(out) == digest(out2)
+            if parallel:
+                m["jobs2"] = min(parallel)
+                m["identical"] = digest(out) == digest(tmp / f"out{k}j2-0")
             for folder in tmp.iterdir():
                 if folder.name.startswith(("out", "paired")):
                     shutil.rmtree(folder, ignore_errors=True)
@@ -192,14 +192,14 @@ def main() -> int:
     print()
 
     def change(m: dict) -> float:
-        """Cost per project against the smallest scale measured just before it (paired)."""
+        """Cost per project against the smallest scale measured in turn with it (paired)."""
         return m["wall"] / m["projects"] / (m["paired_base"] / rows[0]["projects"]) - 1
 
     for m in rows:
         line = (f"cost per project at {m['scale']}×: {1000 * m['wall'] / m['projects']:.1f} ms "
                 f"({100 * (m['wall'] / m['projects'] / base - 1):+.0f}% vs {rows[0]['scale']}× measured first")
         if m["paired_base"]:
-            line += (f"; {100 * change(m):+.0f}% vs {rows[0]['scale']}× measured just before: "
+            line += (f"; {100 * change(m):+.0f}% vs {rows[0]['scale']}× measured in turn with it: "
                      f"{1000 * m['paired_base'] / rows[0]['projects']:.1f} ms")
         print(line + ")")
     for a, b in zip(rows, rows[1:]):  # the marginal cost: what one more project costs between two scales
