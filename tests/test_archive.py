@@ -37,8 +37,8 @@ def test_building_in_two_processes_gives_the_same_bytes_and_the_same_manifest_or
     assert first == second and len(first) > 60  # manifest.json included: files listed in the same order
 
 
-def test_publishing_without_syncfs_fsyncs_every_file_and_folder(tmp_path, monkeypatch):
-    """Where syncfs is missing, each file and folder of the staged year is made durable one by one."""
+def test_publishing_fsyncs_every_file_and_folder_of_the_staged_year(tmp_path, monkeypatch):
+    """Files are written without fsync; before the swap every file and folder, sub-folders too, is synced."""
     from reportgen import archive
 
     tree = tmp_path / "stage"
@@ -54,7 +54,6 @@ def test_publishing_without_syncfs_fsyncs_every_file_and_folder(tmp_path, monkey
         opened[fd] = Path(path).relative_to(tmp_path).as_posix()
         return fd
 
-    monkeypatch.setattr(archive, "_syncfs", lambda path: False)
     monkeypatch.setattr(archive.os, "open", fake_open)
     monkeypatch.setattr(archive.os, "fsync", lambda fd: (synced.append(opened[fd]), real_fsync(fd)))
     archive.sync_tree(tree)
