@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -68,17 +69,18 @@ class YearBuild:
     files: list[dict] = field(default_factory=list)
 
 
-def write_document(dest: Path, result: YearBuild, job: Output, data: bytes) -> None:
+def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
+                   write: Callable[[Path, bytes], None] | None = None) -> None:
     """Write one rendered document into the year's staging folder and record it."""
-    _write(dest / job.filename, data)
+    (write or _write)(dest / job.filename, data)
     result.files.append({"path": job.filename, "sha256": sha256(data), "bytes": len(data),
                          "deliverable": job.deliverable, "reproducible": True, "publish": job.publish})
 
 
-def write_snapshot(ds: Dataset, dest: Path) -> None:
+def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None] | None = None) -> None:
     """The data the year was built from, kept beside it so the year can be rebuilt later."""
     for src in ds.sources:
-        _write(dest / "data" / src.relpath, src.content)
+        (write or _write)(dest / "data" / src.relpath, src.content)
 
 
 def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str], None] | None = None,
@@ -112,13 +114,13 @@ def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write a file into a staging folder; `publish` makes the whole folder durable at once."""
+    """Write a file, not yet durable (a staging folder's files go through `Durable.write`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: str | Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -126,21 +128,41 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def sync_tree(root: Path) -> None:
-    """Make every file and folder under `root` durable before it is published.
+class Durable:
+    """Writes staging files and fsyncs each in a background thread while the build goes on.
 
-    The files are written first and fsynced here together, sub-folders' entries included. syncfs
-    would be one call, but it also waits for every other program's unwritten data on the disk
-    (235 ms behind 400 MB, measured), which made the build's time depend on its neighbours.
+    fsync mostly waits for the disk (0.28 ms a file here, 0.12 ms of it CPU, measured): done at
+    publication it added up to 0.17 s at 10× the data, all of it serial; done behind the
+    rendering of the next document it costs almost nothing. `settle` waits for the files and then
+    syncs the folders, so a published year is durable exactly as before. syncfs would be one call,
+    but it also waits for every other program's unwritten data on the disk (235 ms behind 400 MB,
+    measured), which made the build's time depend on its neighbours.
     """
-    for folder, _, names in os.walk(root):
-        for name in names:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(folder))
+
+    def __init__(self) -> None:
+        # the thread starts with the first write: a build forks its workers before that
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future] = []
+
+    def write(self, path: Path, data: bytes) -> None:
+        _write(path, data)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="reportgen-fsync")
+        self._pending.append(self._pool.submit(_fsync, path))
+
+    def settle(self, root: Path) -> None:
+        """Every file written so far on disk (an fsync error is raised here), then `root`'s folders."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+        for folder, _, _ in os.walk(root, topdown=False):
+            _fsync(folder)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending = []
 
 
 # ---------------------------------------------------------------------------- atomic publication
@@ -189,13 +211,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def publish(staging: Path, target: Path) -> None:
+def publish(staging: Path, target: Path, durable: Durable) -> None:
     """Make `staging` the year folder `target` atomically; the previous folder is removed after.
 
     Where the exchange is unavailable, the old folder is first renamed aside; a crash between the
     two renames is undone by `recover` on the next run, so a reader sees the old or the new set.
+    Every file of `staging` must have been written through `durable`.
     """
-    sync_tree(staging)
+    durable.settle(staging)
     if not target.exists():
         os.rename(staging, target)
     elif _exchange(staging, target):
@@ -205,7 +228,7 @@ def publish(staging: Path, target: Path) -> None:
         os.rename(target, aside)
         os.rename(staging, target)
         shutil.rmtree(aside)
-    _fsync_dir(target.parent)
+    _fsync(target.parent)
 
 
 # ---------------------------------------------------------------------------- verify

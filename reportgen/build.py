@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import era, gcpause
-from .archive import (MANIFEST, TEMPLATES, YearBuild, _write, folder_name, locked, manifest_bytes, new_staging,
+from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, folder_name, locked, manifest_bytes, new_staging,
                       publish, render, sha256, stamp_for, write_document, write_snapshot)
 from .datastore import JOURNAL, recover_data
 from .deliverables import outputs_for, present_years
@@ -54,7 +54,7 @@ def _render_forked(key: int, i: int) -> bytes:
     return render(*_FORKED_WORK[key][i])
 
 
-def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path) -> None:
+def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
 
     Large documents are handed out first so the processes finish together; the manifest lists
@@ -69,7 +69,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
     def done(staging, result, job, data) -> None:
         if progress:
             progress(f"{result.folder}/{job.filename}")
-        write_document(staging, result, job, data)
+        write_document(staging, result, job, data, durable.write)
 
     if jobs > 1 and len(work) > 1:
         fork = "fork" in multiprocessing.get_all_start_methods()
@@ -109,12 +109,13 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     # the data lives as long as the build: the collector need not scan it again and again
     with gcpause.frozen(), locked(out):
         staged: list[tuple[Path, YearBuild]] = []
+        durable = Durable()
         try:
             for fy in targets:
                 staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
-            _render_all(ds, targets, staged, jobs, progress, templates)
+            _render_all(ds, targets, staged, jobs, progress, templates, durable)
             for staging, _ in staged:
-                write_snapshot(ds, staging)
+                write_snapshot(ds, staging, durable.write)
             if pdf:
                 from .pdf import convert_batch
 
@@ -124,18 +125,21 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
                 pdfs = convert_batch([p for p, _ in jobs])
                 for (path, entry), pdf_bytes in zip(jobs, pdfs):
                     name = Path(entry["path"]).with_suffix(".pdf").as_posix()
-                    _write(path.with_suffix(".pdf"), pdf_bytes)
+                    durable.write(path.with_suffix(".pdf"), pdf_bytes)
                     # LibreOffice stamps PDFs with the time: hashed, but not expected to rebuild identically
                     for staging, r in staged:
                         if path.is_relative_to(staging):
                             r.files.append({"path": name, "sha256": sha256(pdf_bytes), "bytes": len(pdf_bytes),
                                             "deliverable": entry["deliverable"], "reproducible": False, "publish": True})
             for staging, result in staged:
-                _write(staging / MANIFEST, manifest_bytes(ds, result))
+                durable.write(staging / MANIFEST, manifest_bytes(ds, result))
             for staging, result in staged:
-                publish(staging, out / result.folder)
+                publish(staging, out / result.folder, durable)
         except BaseException:
+            durable.close()  # before the folders go: nothing still fsyncs in them
             for staging, _ in staged:
                 shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            durable.close()
     return BuildResult(out, [r for _, r in staged], ds)

@@ -37,27 +37,67 @@ def test_building_in_two_processes_gives_the_same_bytes_and_the_same_manifest_or
     assert first == second and len(first) > 60  # manifest.json included: files listed in the same order
 
 
-def test_publishing_fsyncs_every_file_and_folder_of_the_staged_year(tmp_path, monkeypatch):
-    """Files are written without fsync; before the swap every file and folder, sub-folders too, is synced."""
+def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
+    """The paths (relative to `root`) that archive fsyncs, in order."""
     from reportgen import archive
 
-    tree = tmp_path / "stage"
-    (tree / "forms").mkdir(parents=True)
-    for name in ("a.xlsx", "forms/b.xlsx"):
-        (tree / name).write_bytes(b"x")
-    synced = []
+    synced, opened = [], {}
     real_open, real_fsync = archive.os.open, archive.os.fsync
-    opened = {}
 
     def fake_open(path, flags, *a):
         fd = real_open(path, flags, *a)
-        opened[fd] = Path(path).relative_to(tmp_path).as_posix()
+        opened[fd] = Path(path).relative_to(root).as_posix()
         return fd
 
     monkeypatch.setattr(archive.os, "open", fake_open)
     monkeypatch.setattr(archive.os, "fsync", lambda fd: (synced.append(opened[fd]), real_fsync(fd)))
-    archive.sync_tree(tree)
-    assert sorted(synced) == ["stage", "stage/a.xlsx", "stage/forms", "stage/forms/b.xlsx"]
+    return synced
+
+
+def test_every_staged_file_is_fsynced_and_then_every_folder_sub_folders_first(tmp_path, monkeypatch):
+    """Files are fsynced in the background as they are written; settling waits for them, then syncs folders."""
+    from reportgen.archive import Durable
+
+    tree = tmp_path / "stage"
+    synced = _record_fsyncs(monkeypatch, tmp_path)
+    durable = Durable()
+    try:
+        for name in ("a.xlsx", "forms/b.xlsx"):
+            durable.write(tree / name, b"x")
+        durable.settle(tree)
+    finally:
+        durable.close()
+    assert sorted(synced[:2]) == ["stage/a.xlsx", "stage/forms/b.xlsx"]
+    assert synced[2:] == ["stage/forms", "stage"]
+    assert (tree / "forms" / "b.xlsx").read_bytes() == b"x"
+
+
+def test_a_build_syncs_every_file_it_publishes_before_the_year_appears(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    synced = _record_fsyncs(monkeypatch, tmp_path)
+    build(DATA, out, years=None)
+    files = {f"out/{p.relative_to(out).as_posix()}" for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
+    # out/.staging-2017_H29-xyz/forms/a.xlsx is published as out/2017_H29/forms/a.xlsx
+    staged = {"out/" + s.split("/")[1][len(".staging-"):].rsplit("-", 1)[0] + "/" + s.split("/", 2)[2]
+              for s in synced if s.startswith("out/.staging-") and s.count("/") >= 2}
+    assert files <= staged and len(files) > 60
+
+
+def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
+    from reportgen import archive
+
+    out = tmp_path / "out"
+    build(DATA, out, years=None)
+    before = snapshot(out)
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(archive.os, "fsync", failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        build(DATA, out, years=None)
+    assert snapshot(out) == before
+    assert not list(out.glob(".staging-*"))
 
 
 def test_the_manifest_lists_every_file_with_its_hash_the_data_hash_and_the_version(built):
