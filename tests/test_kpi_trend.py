@@ -181,3 +181,19 @@ def test_a_kpi_form_for_a_measure_moved_to_another_department_is_refused(tmp_pat
     filled = fill(form, tmp_path / "k.xlsx", {"kpi:3-③": {6: 30}})
     assert main(["collect", str(filled), "--data", str(data_copy), "--lang", "en"]) == 1
     assert "a form of another department" in capsys.readouterr().err
+
+
+def test_a_goal_without_indicators_starts_with_its_first_policy_row_and_keeps_its_frozen_header(tmp_path, data_copy):
+    import yaml
+
+    path = data_copy / "strategies" / "2" / "kpis.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["indicators"] = [i for i in doc["indicators"] if i["goal"] != 1]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build(data_copy, tmp_path / "out", years=[parse_fy("R6")])
+    ws = openpyxl.load_workbook(tmp_path / "out" / R6)["基本目標1"]
+    head = next(r for r in range(1, 20) if ws.cell(row=r, column=4).value == "現状値")
+    policy_row = next(m for m in ws.merged_cells.ranges if m.min_row == m.max_row == head + 1)
+    assert policy_row.min_col == 1 and policy_row.max_col > 4  # the policy's name over the whole row
+    assert ws.cell(row=head + 1, column=1).value and ws.cell(row=head + 2, column=1).value == "重要業績評価指標（KPI）"
+    assert ws.freeze_panes == f"D{head + 1}"

@@ -222,7 +222,7 @@ def pledge_list(ctx: dict) -> Workbook:
     dv.add(f"H{head + 1}:H{max(last, head + 1)}")
     ws.add_data_validation(dv)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(lab['columns']))}{last}"
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"
     page_setup(ws, f"{head}:{head}")
     summary = wb.create_sheet(safe(lab["summary_sheet"]))
     set_widths(summary, {1: 14, 2: 10})
@@ -275,7 +275,7 @@ def evaluation_table(ctx: dict) -> Workbook:
                 put(ws, row, c, v)
             fit_row(ws, row, values, widths)
         row += 1
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"
     page_setup(ws, f"{head}:{head}")
     return wb
 
@@ -301,7 +301,7 @@ def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: Da
     """Dropdown, frozen header and name columns, print setup, protection and the identity collect recognises."""
     if dropdown is not None:
         ws.add_data_validation(dropdown)
-    ws.freeze_panes = ws.cell(row=first, column=frozen_columns + 1)
+    ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{first}"
     page_setup(ws, f"{head}:{head}")
     protect(ws, ctx.get("password"))
     write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS[kind])
@@ -428,7 +428,8 @@ def kpi_trend(ctx: dict) -> Workbook:
             row += span
         close_kind(row - 1)
         put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
-        ws.freeze_panes = ws.cell(row=head + 1, column=4)
+        # by coordinate: a goal without indicators starts with a policy row, merged over this cell
+        ws.freeze_panes = f"D{head + 1}"
         page_setup(ws, f"{band}:{head}")
     if chart_rows:
         _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}))
