@@ -12,6 +12,8 @@ from typing import Any
 import jinja2
 import yaml
 
+from .jinjacache import CompileOnce
+
 def _templates() -> Path:
     """templates/ of the checkout this code runs from, else of the working folder (an installed copy)."""
     beside = Path(__file__).resolve().parent.parent / "templates"
@@ -19,7 +21,7 @@ def _templates() -> Path:
 
 
 TEMPLATES = _templates()
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = CompileOnce("labels", cache_size=400, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 @lru_cache(maxsize=None)

@@ -1,15 +1,15 @@
 """Fill a docxtpl Word template with a context: every text escaped, line breaks kept, bytes fixed."""
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate, Listing
-from jinja2 import BaseLoader, Environment, FileSystemBytecodeCache
+from jinja2 import Environment
 
+from ..jinjacache import CompileOnce
 from ..package import CoreProps, normalise
 from . import REFERENCE_PATHS
 
@@ -30,42 +30,18 @@ def _prepare(value: Any) -> Any:
     return value
 
 
-class _Sources(BaseLoader):
-    """Template sources by the hash of their text, so that Jinja's caches can key them."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, str] = {}
-
-    def get_source(self, environment, name):
-        return self.by_name[name], None, lambda: True
-
-
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Jinja's own cache of compiled templates (a private folder in the system's temporary
-    directory, keyed and checked by the source's hash); none where that folder is unusable."""
-    try:
-        return FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
-
-
-class _CompileOnce(Environment):
+class _CompileOnce(CompileOnce):
     """docxtpl compiles every part of a template again on each render (a third of a target list's
-    time in the profile); the same source always compiles to the same template, so it is
-    compiled once per process, and its bytecode kept between processes as Jinja provides."""
+    time in the profile): here each part's source is compiled once per process, its bytecode kept
+    between processes."""
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, loader=_Sources(), bytecode_cache=_bytecode_cache(), cache_size=64)
+        super().__init__("docx", autoescape=True)
 
     def from_string(self, source, globals=None, template_class=None):
-        if REFERENCE_PATHS or globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        name = hashlib.sha256(source.encode("utf-8")).hexdigest()
-        sources = self.loader.by_name
-        if name not in sources and len(sources) >= 64:  # a long-lived process with many templates: stay bounded
-            sources.clear()
-        sources[name] = source
-        return self.get_template(name)
+        if REFERENCE_PATHS:
+            return Environment.from_string(self, source, globals, template_class)
+        return super().from_string(source, globals, template_class)
 
 
 _ENV = _CompileOnce()

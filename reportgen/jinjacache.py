@@ -1,0 +1,52 @@
+"""Jinja environments that compile each template text once per process and keep its bytecode between processes."""
+from __future__ import annotations
+
+import hashlib
+
+from jinja2 import BaseLoader, Environment, FileSystemBytecodeCache
+
+
+class _Sources(BaseLoader):
+    """Template sources by the hash of their text, so that Jinja's caches can key them."""
+
+    def __init__(self, limit: int) -> None:
+        self.by_name: dict[str, str] = {}
+        self.limit = limit
+
+    def get_source(self, environment, name):
+        return self.by_name[name], None, lambda: True
+
+
+def _bytecode_cache(directory: str | None = None) -> FileSystemBytecodeCache | None:
+    """Jinja's own cache of compiled templates (by default a private folder in the system's temporary
+    directory, keyed and checked by the source's hash); none where that folder is unusable."""
+    try:
+        return FileSystemBytecodeCache(directory)
+    except (OSError, RuntimeError):
+        return None
+
+
+class CompileOnce(Environment):
+    """`from_string` without compiling the same text twice: Jinja compiles on every call, and
+    compiling is most of what a template costs the first time (profile). The same source always
+    compiles to the same template, so it is looked up by the hash of its text, in memory and then
+    in Jinja's bytecode cache, which a new process finds already filled.
+
+    The bytecode cache keys a template by its name and source only, while options such as
+    autoescape change the compiled code: `namespace` keeps each environment's templates apart.
+    """
+
+    def __init__(self, namespace: str, cache_size: int = 64, cache_dir: str | None = None, **options) -> None:
+        super().__init__(loader=_Sources(cache_size), bytecode_cache=_bytecode_cache(cache_dir), cache_size=cache_size,
+                         **options)
+        self.namespace = f"reportgen-{namespace}-" + hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()[:16]
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        name = f"{self.namespace}/{hashlib.sha256(source.encode('utf-8')).hexdigest()}"
+        sources = self.loader.by_name
+        if name not in sources and len(sources) >= self.loader.limit:  # a long-lived process: stay bounded
+            sources.clear()
+        sources[name] = source
+        return self.get_template(name)
