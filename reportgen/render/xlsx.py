@@ -76,14 +76,32 @@ _WIDE = re.compile(r"[^\x00-\x7f\uff61-\uff9f]")  # beyond ASCII, except half-wi
 
 
 def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-    """Merge a range exactly as openpyxl's merge_cells does, reusing the border and protection ids it
-    computes: openpyxl rebuilds and re-hashes a border per edge cell, half of a trend workbook's
-    time (profile); identical combinations give identical ids, so the bytes do not change."""
+    """Merge a range exactly as openpyxl's merge_cells does, reusing the style ids it computes.
+
+    openpyxl rebuilds and re-hashes a border for the range's first cell and for every edge cell,
+    and a protection for every cell (half of a trend workbook's time in the profile). In one
+    workbook the same ids in always give the same ids out (a combination is added to the
+    workbook's list once and never moves), so each combination is computed once per workbook
+    and the bytes do not change (a test compares them with openpyxl's own merge_cells).
+    """
     if REFERENCE_PATHS:
         ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
         return
-    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
-    mcr = MergedCellRange(ws, coord)
+    cache = ws.parent.__dict__.setdefault("_reportgen_merge_borders", {})
+    # MergedCellRange(ws, coord) without parsing the coordinate it was just given
+    mcr = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(mcr, min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
+    mcr.ws = ws
+    start = ws._cells.get((start_row, start_column)) or ws.cell(row=start_row, column=start_column)
+    mcr.start_cell = start
+    end = ws._cells.get((end_row, end_column))
+    if end is not None:  # the first cell takes the last cell's right and bottom edges
+        key = ("end", start._style.borderId, end._style.borderId if end._style is not None else None)
+        if key in cache:
+            start._style.borderId = cache[key]
+        else:
+            start.border += Border(right=end.border.right, bottom=end.border.bottom)
+            cache[key] = start._style.borderId
     # MultiCellRange.add first scans every range already merged (quadratic over a sheet);
     # the ranges merged here never overlap, so the set gets exactly what add() would give it
     ws.merged_cells.ranges.add(mcr)
@@ -91,8 +109,6 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
     next(cells)
     for row, col in cells:
         ws._cells[row, col] = MergedCell(ws, row, col)
-    start = mcr.start_cell
-    cache = ws.parent.__dict__.setdefault("_reportgen_merge_borders", {})
     for name in ("top", "left", "right", "bottom"):
         side = getattr(start.border, name)
         if side and side.style is None:
@@ -109,8 +125,8 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
             else:
                 cell.border += Border(**{name: side})
                 cache[key] = cell._style.borderId
-    protection = copy(start.protection)
-    start.protection = protection
+    # openpyxl sets a copy of the first cell's protection on every cell: an equal value, so the
+    # first cell's own id
     pid = start._style.protectionId
     for row, col in mcr.cells:
         cell = ws._cells.get((row, col))
