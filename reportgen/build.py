@@ -54,8 +54,12 @@ def _render_forked(key: int, i: int) -> bytes:
     return render(*_FORKED_WORK[key][i])
 
 
-def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable) -> None:
+def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable,
+                meanwhile: Callable[[], None]) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
+
+    `meanwhile` runs once rendering has begun: after the workers are forked, since it may start
+    the fsync thread and a process should not fork with threads running.
 
     Large documents are handed out first so the processes finish together; the manifest lists
     files in job order whatever the completion order, so the bytes never depend on `jobs`.
@@ -81,13 +85,15 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 ordered = sorted(range(len(work)), key=lambda i: not work[i][2].publish)
                 pending = {(pool.submit(_render_forked, key, i) if fork else pool.submit(_render_one, work[i][3])): work[i]
-                           for i in ordered}
+                           for i in ordered}  # the workers are forked at the first submit
+                meanwhile()
                 for future in as_completed(pending):
                     staging, result, job, _ = pending[future]
                     done(staging, result, job, future.result())
         finally:
             _FORKED_WORK.pop(key, None)
     else:
+        meanwhile()
         for staging, result, job, args in work:
             done(staging, result, job, render(*args))
     for _, result in staged:
@@ -113,9 +119,12 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
         try:
             for fy in targets:
                 staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
-            _render_all(ds, targets, staged, jobs, progress, templates, durable)
-            for staging, _ in staged:
-                write_snapshot(ds, staging, durable.write)
+
+            def snapshots() -> None:  # written as rendering starts, their fsyncs overlap it
+                for staging, _ in staged:
+                    write_snapshot(ds, staging, durable.write)
+
+            _render_all(ds, targets, staged, jobs, progress, templates, durable, snapshots)
             if pdf:
                 from .pdf import convert_batch
 

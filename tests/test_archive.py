@@ -37,6 +37,23 @@ def test_building_in_two_processes_gives_the_same_bytes_and_the_same_manifest_or
     assert first == second and len(first) > 60  # manifest.json included: files listed in the same order
 
 
+def test_the_workers_are_forked_before_any_other_thread_starts(tmp_path, monkeypatch):
+    """A fork copies only the forking thread: a lock another thread held would stay held in the child."""
+    import os
+    import threading
+
+    threads_at_fork = []
+    real_fork = os.fork
+
+    def fork():
+        threads_at_fork.append(threading.active_count())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    build(DATA, tmp_path / "out", jobs=2)
+    assert threads_at_fork and set(threads_at_fork) == {1}
+
+
 def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
     """The paths (relative to `root`) that archive fsyncs, in order."""
     from reportgen import archive
