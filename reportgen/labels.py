@@ -14,6 +14,7 @@ import yaml
 
 from .jinjacache import CompileOnce
 
+
 def _templates() -> Path:
     """templates/ of the checkout this code runs from, else of the working folder (an installed copy)."""
     beside = Path(__file__).resolve().parent.parent / "templates"

@@ -78,6 +78,9 @@ def test_a_form_has_a_status_dropdown_unlocked_tinted_inputs_locked_rest_and_pro
         assert ws.cell(row=row, column=col).protection.locked is True
     assert ws.column_dimensions["A"].hidden
     assert ws.cell(row=row, column=3).value == "女性就労情報提供・支援事業"
+    # the header, and each row's goal, policy and project name, stay in view while the clerk scrolls
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value)
+    assert ws.freeze_panes == f"D{first}"
     assert "【記入のお願い】人権推進課" in ws["B2"].value
 
 

@@ -92,11 +92,12 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
     mcr = MergedCellRange.__new__(MergedCellRange)
     CellRange.__init__(mcr, min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
     mcr.ws = ws
-    start = ws._cells.get((start_row, start_column)) or ws.cell(row=start_row, column=start_column)
-    mcr.start_cell = start
+    start = mcr.start_cell = ws._cells.get((start_row, start_column)) or ws.cell(row=start_row, column=start_column)
+    if start._style is None:  # what openpyxl's style setters do first
+        start._style = StyleArray()
     end = ws._cells.get((end_row, end_column))
-    if end is not None:  # the first cell takes the last cell's right and bottom edges
-        key = ("end", start._style.borderId, end._style.borderId if end._style is not None else None)
+    if end is not None and end is not start:  # the first cell takes the last cell's right and bottom edges
+        key = ("end", start._style.borderId, end._style.borderId if end._style is not None else 0)
         if key in cache:
             start._style.borderId = cache[key]
         else:
@@ -105,36 +106,26 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
     # MultiCellRange.add first scans every range already merged (quadratic over a sheet);
     # the ranges merged here never overlap, so the set gets exactly what add() would give it
     ws.merged_cells.ranges.add(mcr)
+    # every other cell becomes an empty merged cell; openpyxl sets a copy of the first cell's
+    # protection on each, an equal value, so the first cell's own id
     cells = mcr.cells
     next(cells)
     for row, col in cells:
-        ws._cells[row, col] = MergedCell(ws, row, col)
+        cell = ws._cells[row, col] = MergedCell(ws, row, col)
+        cell._style = StyleArray()
+        cell._style.protectionId = start._style.protectionId
     for name in ("top", "left", "right", "bottom"):
         side = getattr(start.border, name)
         if side and side.style is None:
             continue
         for row, col in getattr(mcr, name):
-            cell = ws._cells.get((row, col))
-            if cell is None:
-                cell = ws._cells[(row, col)] = MergedCell(ws, row=row, column=col)
-            if cell._style is None:  # what openpyxl's style setters do first
-                cell._style = StyleArray()
+            cell = ws._cells[row, col]
             key = (cell._style.borderId, name, start._style.borderId)
             if key in cache:
                 cell._style.borderId = cache[key]
             else:
                 cell.border += Border(**{name: side})
                 cache[key] = cell._style.borderId
-    # openpyxl sets a copy of the first cell's protection on every cell: an equal value, so the
-    # first cell's own id
-    pid = start._style.protectionId
-    for row, col in mcr.cells:
-        cell = ws._cells.get((row, col))
-        if cell is None:
-            cell = ws._cells[(row, col)] = MergedCell(ws, row=row, column=col)
-        if cell._style is None:
-            cell._style = StyleArray()
-        cell._style.protectionId = pid
 
 
 def text_width(text: str) -> int:
