@@ -5,6 +5,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -43,6 +44,64 @@ def _dos_time(stamp: datetime) -> tuple[int, int]:
     s = stamp.astimezone(timezone.utc)
     year = max(s.year, 1980)
     return (s.hour << 11) | (s.minute << 5) | (s.second // 2), ((year - 1980) << 9) | (s.month << 5) | s.day
+
+
+class Entries:
+    """A package's parts collected in memory, in the order written: the part of a ZipFile that
+    openpyxl's writer uses, so that `zip_entries` can build the package in one pass."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def writestr(self, name: str, data: bytes | str) -> None:
+        self.items.append((name, data.encode("utf-8") if isinstance(data, str) else data))
+
+    def namelist(self) -> list[str]:
+        return [name for name, _ in self.items]
+
+    def close(self) -> None:
+        pass
+
+
+# Parts that many packages share byte for byte (a theme, a stylesheet, relationships) are
+# compressed once: deflate at a fixed level always gives the same output for the same input.
+_DEFLATED: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
+_DEFLATED_MAX = 256
+
+
+def _deflate(raw: bytes) -> tuple[bytes, int]:
+    """Raw deflate at zlib's default level (what ZipFile writes) and the CRC of `raw`."""
+    hit = _DEFLATED.get(raw)
+    if hit is not None:
+        _DEFLATED.move_to_end(raw)
+        return hit
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    hit = compressor.compress(raw) + compressor.flush(), zlib.crc32(raw)
+    _DEFLATED[raw] = hit
+    if len(_DEFLATED) > _DEFLATED_MAX:
+        _DEFLATED.popitem(last=False)
+    return hit
+
+
+def zip_entries(entries: Entries, core: CoreProps) -> bytes:
+    """The package of `entries`, byte for byte what `normalise` makes of the same parts written
+    through ZipFile (the core properties replaced by ones built from the data)."""
+    dos_time, dos_date = _dos_time(core.stamp)
+    local, central = bytearray(), bytearray()
+    for name_str, raw in entries.items:
+        if name_str == CORE:
+            raw = core.xml()
+        data, crc = _deflate(raw)
+        name = name_str.encode("utf-8")
+        flags = 0x800 if any(b > 0x7F for b in name) else 0  # UTF-8 names
+        offset = len(local)
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                             crc, len(data), len(raw), len(name), 0) + name + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                               crc, len(data), len(raw), len(name), 0, 0, 0, 0, 0, offset) + name
+    n = len(entries.items)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), len(local), 0)
+    return bytes(local + central + end)
 
 
 def normalise(package: bytes, core: CoreProps) -> bytes:

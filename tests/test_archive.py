@@ -89,15 +89,38 @@ def test_every_staged_file_is_fsynced_and_then_every_folder_sub_folders_first(tm
     assert (tree / "forms" / "b.xlsx").read_bytes() == b"x"
 
 
-def test_a_build_syncs_every_file_it_publishes_before_the_year_appears(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_syncs_every_file_it_publishes_before_the_year_appears(tmp_path, monkeypatch, jobs):
+    """In 2 processes the workers write the documents, and the parent syncs them."""
     out = tmp_path / "out"
     synced = _record_fsyncs(monkeypatch, tmp_path)
-    build(DATA, out, years=None)
+    build(DATA, out, years=None, jobs=jobs)
     files = {f"out/{p.relative_to(out).as_posix()}" for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
     # out/.staging-2017_H29-xyz/forms/a.xlsx is published as out/2017_H29/forms/a.xlsx
     staged = {"out/" + s.split("/")[1][len(".staging-"):].rsplit("-", 1)[0] + "/" + s.split("/", 2)[2]
               for s in synced if s.startswith("out/.staging-") and s.count("/") >= 2}
     assert files <= staged and len(files) > 60
+
+
+def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
+    from reportgen import build as build_module
+
+    out = tmp_path / "out"
+    build(DATA, out, years=None)
+    before = snapshot(out)
+    real_render = build_module.render
+    victim = sorted(out.glob("*/forms/*.xlsx"))[-1].name  # one form among many
+
+    def render(job, *args):
+        if job.filename.endswith(victim):
+            raise RuntimeError("renderer crashed")
+        return real_render(job, *args)
+
+    monkeypatch.setattr(build_module, "render", render)  # the workers are forked with it
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        build(DATA, out, years=None, jobs=2)
+    assert snapshot(out) == before
+    assert not list(out.glob(".staging-*"))
 
 
 def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):

@@ -156,8 +156,9 @@ def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_
 
 
 def test_the_renderers_shortcuts_write_exactly_what_the_libraries_own_code_writes(tmp_path):
-    """Merges, charts, sheets written in memory and templates compiled once are shortcuts (each
-    found by a profile); openpyxl's and docxtpl's own code, forced with REPORTGEN_REFERENCE_PATHS=1
+    """Merges, charts, sheets written in memory, style objects and stylesheets shared between
+    workbooks, packages zipped in one pass and templates compiled once are shortcuts (each found by
+    a profile); openpyxl's, ZipFile's and docxtpl's own code, forced with REPORTGEN_REFERENCE_PATHS=1
     in a fresh process, must give the same bytes for every document."""
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     build(DATA, fast)

@@ -1,6 +1,7 @@
 """Excel workbooks with openpyxl, one layout per format; no data string ever becomes a formula."""
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -11,6 +12,9 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.borders import DEFAULT_BORDER
+from openpyxl.styles.fills import DEFAULT_EMPTY_FILL, DEFAULT_GRAY_FILL
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.cell_range import CellRange
@@ -19,22 +23,68 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.styles.stylesheet import write_stylesheet
+from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import ARC_APP, ARC_CORE, ARC_ROOT_RELS, ARC_STYLE, ARC_THEME, ARC_WORKBOOK, ARC_WORKBOOK_RELS
+from openpyxl.xml.functions import tostring
 
 from .. import forms
 from ..labels import fill, labels
-from ..package import CoreProps, normalise
+from ..package import CoreProps, Entries, normalise, zip_entries
 from . import REFERENCE_PATHS
 
 FONT_NAME = "ＭＳ ゴシック"
+# Style objects shared by every workbook of the process, by identity. openpyxl never changes a
+# style object in place (a cell is given a new one), so a shared object always writes the same
+# XML: a stylesheet made only of shared objects is known by their identities (_stylesheet_key).
+# The dictionary keeps them alive, so an identity is never reused.
+_SHARED: dict[int, object] = {}
+_BY_VALUE: dict[object, object] = {}
+
+
+def shared(obj):
+    """`obj` itself, or the shared object equal to it (openpyxl's own test of equal styles)."""
+    if REFERENCE_PATHS:  # each workbook its own objects, as openpyxl's users make them
+        return obj
+    obj = _BY_VALUE.setdefault(obj, obj)
+    _SHARED[id(obj)] = obj
+    return obj
+
+
+for _default in (DEFAULT_FONT, DEFAULT_BORDER, DEFAULT_EMPTY_FILL, DEFAULT_GRAY_FILL):  # every new workbook's
+    shared(_default)
+
 THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-GOAL_FILL = PatternFill("solid", fgColor="DDEBF7")
-POLICY_FILL = PatternFill("solid", fgColor="F2F2F2")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the department's cells
-IMPROVED_FILL = PatternFill("solid", fgColor="C6EFCE")  # 現状値より上昇(改善)
-WORSENED_FILL = PatternFill("solid", fgColor="FFC7CE")  # 現状値より減少(悪化)
+BORDER = shared(Border(left=THIN, right=THIN, top=THIN, bottom=THIN))
+HEADER_FILL = shared(PatternFill("solid", fgColor="D9D9D9"))
+GOAL_FILL = shared(PatternFill("solid", fgColor="DDEBF7"))
+POLICY_FILL = shared(PatternFill("solid", fgColor="F2F2F2"))
+INPUT_FILL = shared(PatternFill("solid", fgColor="FFF2CC"))  # the department's cells
+IMPROVED_FILL = shared(PatternFill("solid", fgColor="C6EFCE"))  # 現状値より上昇(改善)
+WORSENED_FILL = shared(PatternFill("solid", fgColor="FFC7CE"))  # 現状値より減少(悪化)
+UNLOCKED = shared(Protection(locked=False))
+
+
+def _font(size: float, bold: bool) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold) if REFERENCE_PATHS else _shared_font(size, bold)
+
+
+def _alignment(wrap: bool, vertical: str, horizontal: str | None) -> Alignment:
+    return (Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal) if REFERENCE_PATHS
+            else _shared_alignment(wrap, vertical, horizontal))
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_font(size: float, bold: bool) -> Font:
+    return shared(Font(name=FONT_NAME, size=size, bold=bold))
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_alignment(wrap: bool, vertical: str, horizontal: str | None) -> Alignment:
+    return shared(Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal))
 LINE_PT = 13.0  # height of one line of 10pt text
 
 
@@ -58,14 +108,14 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: b
     cache = ws.parent.__dict__.setdefault("_reportgen_styles", {})
     style = cache.get(key)
     if style is None:
-        cell.font = Font(name=FONT_NAME, size=size, bold=bold)
-        cell.alignment = Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal)
+        cell.font = _font(size, bold)
+        cell.alignment = _alignment(wrap, vertical, horizontal)
         if border:
             cell.border = BORDER
         if fill is not None:
             cell.fill = fill
         if not locked:
-            cell.protection = Protection(locked=False)
+            cell.protection = UNLOCKED if not REFERENCE_PATHS else Protection(locked=False)
         cache[key] = StyleArray(cell._style)
     else:
         cell._style = StyleArray(style)
@@ -101,7 +151,7 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         if key in cache:
             start._style.borderId = cache[key]
         else:
-            start.border += Border(right=end.border.right, bottom=end.border.bottom)
+            start.border = shared(start.border + Border(right=end.border.right, bottom=end.border.bottom))
             cache[key] = start._style.borderId
     # MultiCellRange.add first scans every range already merged (quadratic over a sheet);
     # the ranges merged here never overlap, so the set gets exactly what add() would give it
@@ -124,7 +174,7 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
             if key in cache:
                 cell._style.borderId = cache[key]
             else:
-                cell.border += Border(**{name: side})
+                cell.border = shared(cell.border + Border(**{name: side}))
                 cache[key] = cell._style.borderId
 
 
@@ -581,6 +631,12 @@ def kpi_form(ctx: dict) -> Workbook:
     return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "kpi", frozen_columns=2)
 
 
+@functools.lru_cache(maxsize=1)
+def _app_xml() -> bytes:
+    """docProps/app.xml: openpyxl writes the same default properties into every workbook."""
+    return tostring(ExtendedProperties().to_tree())
+
+
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "pledge_list": pledge_list,
     "evaluation_table": evaluation_table,
@@ -590,13 +646,79 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
 }
 
 
-class _InMemoryWriter(ExcelWriter):
-    """openpyxl's writer, except that each sheet's XML goes to memory instead of a temporary file
-    (a file created, reread and removed per sheet: 10% of a small form's time in the profile)."""
+def _shared_ids(items) -> tuple | None:
+    ids = []
+    for x in items:
+        if _SHARED.get(id(x)) is not x:
+            return None
+        ids.append(id(x))
+    return tuple(ids)
+
+
+def _stylesheet_key(wb: Workbook) -> tuple | None:
+    """Everything openpyxl's write_stylesheet reads from `wb`, as a key that is cheap to build;
+    None when the stylesheet holds an object that is not shared or a part this module never sets
+    (then the stylesheet is written the long way)."""
+    named = wb._named_styles
+    if len(named) != 1 or wb._differential_styles.styles or wb._table_styles.tableStyle:
+        return None
+    ns = named[0]
+    if ns.alignment != Alignment() or ns.protection != Protection():  # a default Normal style
+        return None
+    parts = (_shared_ids(wb._fonts), _shared_ids(wb._fills), _shared_ids(wb._borders),
+             # element 0 of these two is never written (an id of 0 means none)
+             _shared_ids(wb._alignments[1:]), _shared_ids(wb._protections[1:]))
+    if None in parts:
+        return None
+    tables = wb._table_styles
+    return parts + (tuple(wb._number_formats), tuple(a.tobytes() for a in wb._cell_styles), tuple(wb._colors),
+                    (ns.name, ns.builtinId, ns.hidden, ns._style.tobytes()),
+                    (tables.count, tables.defaultTableStyle, tables.defaultPivotStyle))
+
+
+_STYLESHEETS: dict[tuple, bytes] = {}
+
+
+def _stylesheet_xml(wb: Workbook) -> bytes:
+    """xl/styles.xml: workbooks of one layout mostly share it (every form of a kind, measured), and
+    writing it was a tenth of a form's time."""
+    key = _stylesheet_key(wb)
+    xml = _STYLESHEETS.get(key) if key is not None else None
+    if xml is None:
+        xml = tostring(write_stylesheet(wb))
+        if key is not None:
+            if len(_STYLESHEETS) >= 64:
+                _STYLESHEETS.clear()
+            _STYLESHEETS[key] = xml
+    return xml
+
+
+class _PartsWriter(ExcelWriter):
+    """openpyxl's writer, writing each part into `Entries` (package.zip_entries makes the package):
+    sheets go to memory instead of a temporary file each (created, reread and removed: 10% of a
+    small form's time in the profile), and the parts many workbooks share are made once."""
+
+    def write_data(self):
+        """ExcelWriter.write_data for the parts these layouts have (no macros, images, pivot
+        tables, external links or custom properties): the same parts, in the same order."""
+        wb, archive = self.workbook, self._archive
+        if wb.vba_archive or len(wb.custom_doc_props) or wb.loaded_theme or wb._pivots or wb._external_links:
+            raise ValueError("the workbook has a part this writer does not write")
+        archive.writestr(ARC_APP, _app_xml())
+        archive.writestr(ARC_CORE, b"")  # zip_entries puts the package's own core properties here
+        archive.writestr(ARC_THEME, theme_xml)
+        self._write_worksheets()
+        self._write_chartsheets()
+        self._write_images()
+        self._write_charts()
+        archive.writestr(ARC_STYLE, _stylesheet_xml(wb))
+        writer = WorkbookWriter(wb)
+        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, writer.write())
+        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        self.manifest._write(archive, wb)
 
     def write_worksheet(self, ws):
-        if REFERENCE_PATHS:
-            return super().write_worksheet(ws)
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
@@ -607,12 +729,12 @@ class _InMemoryWriter(ExcelWriter):
         self.manifest.append(ws)
 
 
-def save(wb: Workbook) -> bytes:
-    """The workbook's package, as Workbook.save would write it (normalise fixes the zip headers)."""
-    buf = io.BytesIO()
-    _InMemoryWriter(wb, ZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True)).save()
-    return buf.getvalue()
-
-
 def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
-    return normalise(save(LAYOUTS[layout](ctx)), core)
+    wb = LAYOUTS[layout](ctx)
+    if REFERENCE_PATHS:  # openpyxl's own writer, as Workbook.save uses it
+        buf = io.BytesIO()
+        ExcelWriter(wb, ZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True)).save()
+        return normalise(buf.getvalue(), core)
+    parts = Entries()
+    _PartsWriter(wb, parts).save()
+    return zip_entries(parts, core)
