@@ -1,7 +1,11 @@
-"""Jinja environments that compile each template text once per process and keep its bytecode between processes."""
+"""Template work done once: Jinja environments that compile each text once per process and keep its
+bytecode between processes, and text transformations remembered the same way."""
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from typing import Callable
 
 from jinja2 import BaseLoader, Environment, FileSystemBytecodeCache
 
@@ -50,3 +54,54 @@ class CompileOnce(Environment):
             sources.clear()
         sources[name] = source
         return self.get_template(name)
+
+
+class TextMemo:
+    """A pure function of a text, remembered in memory and in the bytecode cache's private folder,
+    where a new process finds it (for work that costs more than reading a small file).
+
+    `namespace` names the function and its version: a result is only ever found for the same
+    function and the same text. Each file starts with the hash of its body and is put in place by
+    a rename, so a result is read whole or not at all; a folder that cannot be used only costs the
+    work again."""
+
+    def __init__(self, namespace: str, fn: Callable[[str], str], cache_dir: str | None = None, limit: int = 64) -> None:
+        self.namespace, self.fn, self.limit = namespace, fn, limit
+        cache = _bytecode_cache(cache_dir)
+        self.directory = cache.directory if cache is not None else None
+        self.memory: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        out = self.memory.get(text)
+        if out is None:
+            out = self._stored(text)
+            if len(self.memory) >= self.limit:  # a long-lived process: stay bounded
+                self.memory.clear()
+            self.memory[text] = out
+        return out
+
+    def _stored(self, text: str) -> str:
+        if self.directory is None:
+            return self.fn(text)
+        path = os.path.join(self.directory, f"{self.namespace}-{hashlib.sha256(text.encode('utf-8')).hexdigest()}")
+        try:
+            with open(path, "rb") as f:
+                digest, _, body = f.read().partition(b"\n")
+            if hashlib.sha256(body).hexdigest().encode() == digest:
+                return body.decode("utf-8")
+        except OSError:
+            pass
+        out = self.fn(text)
+        body = out.encode("utf-8")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+        return out

@@ -41,3 +41,48 @@ def test_a_long_lived_process_keeps_a_bounded_number_of_sources(tmp_path):
     for i in range(10):
         assert env.from_string(f"{i}{{{{ a }}}}").render(a="x") == f"{i}x"
     assert len(env.loader.by_name) <= 4
+
+
+def test_a_remembered_transformation_runs_once_and_a_new_process_reads_its_result(tmp_path):
+    from reportgen.jinjacache import TextMemo
+
+    calls = []
+
+    def shout(text):
+        calls.append(text)
+        return text.upper() + "！"
+
+    first = TextMemo("shout-1", shout, cache_dir=str(tmp_path))
+    assert first("入間<w:t>a</w:t>") == first("入間<w:t>a</w:t>") == "入間<W:T>A</W:T>！"
+    later = TextMemo("shout-1", shout, cache_dir=str(tmp_path))  # what a new process builds
+    assert later("入間<w:t>a</w:t>") == "入間<W:T>A</W:T>！" and len(calls) == 1
+    other = TextMemo("shout-2", shout, cache_dir=str(tmp_path))  # another function (or version): its own results
+    assert other("入間<w:t>a</w:t>") == "入間<W:T>A</W:T>！" and len(calls) == 2
+
+
+def test_a_damaged_remembered_result_is_made_again_not_used(tmp_path):
+    from reportgen.jinjacache import TextMemo
+
+    TextMemo("upper", str.upper, cache_dir=str(tmp_path))("abc")
+    (stored,) = [p for p in tmp_path.iterdir() if p.name.startswith("upper-")]
+    digest, _, body = stored.read_bytes().partition(b"\n")
+    stored.write_bytes(digest + b"\n" + body[:-1] + b"X")  # a flipped byte
+    assert TextMemo("upper", str.upper, cache_dir=str(tmp_path))("abc") == "ABC"
+    stored.write_bytes(b"")  # an empty file
+    assert TextMemo("upper", str.upper, cache_dir=str(tmp_path))("abc") == "ABC"
+
+
+def test_a_folder_that_cannot_be_used_only_costs_the_work_again(tmp_path):
+    from reportgen.jinjacache import TextMemo
+
+    calls = []
+
+    def upper(text):
+        calls.append(text)
+        return text.upper()
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    assert TextMemo("upper", upper, cache_dir=str(not_a_folder))("abc") == "ABC"
+    assert TextMemo("upper", upper, cache_dir=str(not_a_folder))("abc") == "ABC"
+    assert len(calls) == 2 and not_a_folder.read_text() == "x"
