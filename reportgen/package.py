@@ -65,8 +65,9 @@ class Entries:
 
 # Parts that many packages share byte for byte (a theme, a stylesheet, relationships) are
 # compressed once: deflate at a fixed level always gives the same output for the same input.
+# Only small parts are kept: the shared ones are a few kB, a large part is a sheet of its own.
 _DEFLATED: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
-_DEFLATED_MAX = 256
+_DEFLATED_MAX, _DEFLATED_PART_MAX = 256, 64 * 1024
 
 
 def _deflate(raw: bytes) -> tuple[bytes, int]:
@@ -77,31 +78,40 @@ def _deflate(raw: bytes) -> tuple[bytes, int]:
         return hit
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     hit = compressor.compress(raw) + compressor.flush(), zlib.crc32(raw)
-    _DEFLATED[raw] = hit
-    if len(_DEFLATED) > _DEFLATED_MAX:
-        _DEFLATED.popitem(last=False)
+    if len(raw) <= _DEFLATED_PART_MAX:
+        _DEFLATED[raw] = hit
+        if len(_DEFLATED) > _DEFLATED_MAX:
+            _DEFLATED.popitem(last=False)
     return hit
+
+
+def _zip(members: list[tuple[str, bytes, int, int, int]], core: CoreProps) -> bytes:
+    """A zip of (name, compressed data, CRC, size, method) members with every varying header field fixed."""
+    dos_time, dos_date = _dos_time(core.stamp)
+    local, central = bytearray(), bytearray()
+    for name_str, data, crc, size, method in members:
+        name = name_str.encode("utf-8")
+        flags = 0x800 if any(b > 0x7F for b in name) else 0  # UTF-8 names
+        offset = len(local)
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, dos_time, dos_date,
+                             crc, len(data), size, len(name), 0) + name + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, dos_time, dos_date,
+                               crc, len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name
+    n = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), len(local), 0)
+    return bytes(local + central + end)
 
 
 def zip_entries(entries: Entries, core: CoreProps) -> bytes:
     """The package of `entries`, byte for byte what `normalise` makes of the same parts written
     through ZipFile (the core properties replaced by ones built from the data)."""
-    dos_time, dos_date = _dos_time(core.stamp)
-    local, central = bytearray(), bytearray()
-    for name_str, raw in entries.items:
-        if name_str == CORE:
+    members = []
+    for name, raw in entries.items:
+        if name == CORE:
             raw = core.xml()
         data, crc = _deflate(raw)
-        name = name_str.encode("utf-8")
-        flags = 0x800 if any(b > 0x7F for b in name) else 0  # UTF-8 names
-        offset = len(local)
-        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
-                             crc, len(data), len(raw), len(name), 0) + name + data
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
-                               crc, len(data), len(raw), len(name), 0, 0, 0, 0, 0, offset) + name
-    n = len(entries.items)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), len(local), 0)
-    return bytes(local + central + end)
+        members.append((name, data, crc, len(raw), zipfile.ZIP_DEFLATED))
+    return _zip(members, core)
 
 
 def normalise(package: bytes, core: CoreProps) -> bytes:
@@ -112,29 +122,16 @@ def normalise(package: bytes, core: CoreProps) -> bytes:
     vary (times, creating system, permissions) are fixed, and the core properties are replaced by
     ones built from the data.
     """
-    dos_time, dos_date = _dos_time(core.stamp)
-    src = zipfile.ZipFile(io.BytesIO(package))
-    local, central = bytearray(), bytearray()
-    entries = 0
-    for info in src.infolist():
-        name = info.filename.encode("utf-8")
+    members = []
+    for info in zipfile.ZipFile(io.BytesIO(package)).infolist():
         if info.filename == CORE:
-            raw_data = core.xml()
-            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-            data = compressor.compress(raw_data) + compressor.flush()
-            crc, size, method = zlib.crc32(raw_data), len(raw_data), zipfile.ZIP_DEFLATED
-        else:
-            start = info.header_offset
-            n_len, e_len = struct.unpack("<HH", package[start + 26:start + 30])
-            begin = start + 30 + n_len + e_len
-            data = package[begin:begin + info.compress_size]
-            crc, size, method = info.CRC, info.file_size, info.compress_type
-        flags = 0x800 if any(b > 0x7F for b in name) else 0  # UTF-8 names
-        offset = len(local)
-        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, dos_time, dos_date,
-                             crc, len(data), size, len(name), 0) + name + data
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, dos_time, dos_date,
-                               crc, len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name
-        entries += 1
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, len(central), len(local), 0)
-    return bytes(local + central + end)
+            raw = core.xml()
+            data, crc = _deflate(raw)
+            members.append((CORE, data, crc, len(raw), zipfile.ZIP_DEFLATED))
+            continue
+        start = info.header_offset
+        n_len, e_len = struct.unpack("<HH", package[start + 26:start + 30])
+        begin = start + 30 + n_len + e_len
+        members.append((info.filename, package[begin:begin + info.compress_size], info.CRC, info.file_size,
+                        info.compress_type))
+    return _zip(members, core)

@@ -65,26 +65,20 @@ POLICY_FILL = shared(PatternFill("solid", fgColor="F2F2F2"))
 INPUT_FILL = shared(PatternFill("solid", fgColor="FFF2CC"))  # the department's cells
 IMPROVED_FILL = shared(PatternFill("solid", fgColor="C6EFCE"))  # 現状値より上昇(改善)
 WORSENED_FILL = shared(PatternFill("solid", fgColor="FFC7CE"))  # 現状値より減少(悪化)
-UNLOCKED = shared(Protection(locked=False))
 
 
-def _font(size: float, bold: bool) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold) if REFERENCE_PATHS else _shared_font(size, bold)
+def _made_once(make: Callable):
+    """`make`, its result shared and made once per argument (each call anew on the reference path)."""
+    if REFERENCE_PATHS:
+        return make
+    return functools.lru_cache(maxsize=None)(lambda *args: shared(make(*args)))
 
 
-def _alignment(wrap: bool, vertical: str, horizontal: str | None) -> Alignment:
-    return (Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal) if REFERENCE_PATHS
-            else _shared_alignment(wrap, vertical, horizontal))
+_font = _made_once(lambda size, bold: Font(name=FONT_NAME, size=size, bold=bold))
+_alignment = _made_once(lambda wrap, vertical, horizontal: Alignment(wrap_text=wrap, vertical=vertical,
+                                                                    horizontal=horizontal))
+_unlocked = _made_once(lambda: Protection(locked=False))
 
-
-@functools.lru_cache(maxsize=None)
-def _shared_font(size: float, bold: bool) -> Font:
-    return shared(Font(name=FONT_NAME, size=size, bold=bold))
-
-
-@functools.lru_cache(maxsize=None)
-def _shared_alignment(wrap: bool, vertical: str, horizontal: str | None) -> Alignment:
-    return shared(Alignment(wrap_text=wrap, vertical=vertical, horizontal=horizontal))
 LINE_PT = 13.0  # height of one line of 10pt text
 
 
@@ -115,7 +109,7 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: b
         if fill is not None:
             cell.fill = fill
         if not locked:
-            cell.protection = UNLOCKED if not REFERENCE_PATHS else Protection(locked=False)
+            cell.protection = _unlocked()
         cache[key] = StyleArray(cell._style)
     else:
         cell._style = StyleArray(style)
