@@ -308,14 +308,11 @@ def evaluation_table(ctx: dict) -> Workbook:
     row = head + 1
     for r in ctx["rows"]:
         if r["kind"] == "goal":
-            text = fill(lab["goal_row"], r)
-            for c in range(1, 10):
-                put(ws, row, c, text if c == 1 else "", bold=True, fill=GOAL_FILL, wrap=False)
+            put(ws, row, 1, fill(lab["goal_row"], r), bold=True, fill=GOAL_FILL, wrap=False)
             merge(ws, row, 1, row, 9)
         elif r["kind"] == "policy":
             put(ws, row, 1, "", fill=POLICY_FILL)
-            for c in range(2, 10):
-                put(ws, row, c, r["name"] if c == 2 else "", bold=True, fill=POLICY_FILL, wrap=False)
+            put(ws, row, 2, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
             merge(ws, row, 2, row, 9)
         else:
             values = {3: _status_cell(r, lab), 4: r["description"], 5: r["done"], 6: r["assessment"],
@@ -439,9 +436,7 @@ def kpi_trend(ctx: dict) -> Workbook:
                 close_kind(row - 1)
                 kind_start = None
                 put(ws, row, 1, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
-                for c in range(2, rate_col + 4):
-                    put(ws, row, c, "", fill=POLICY_FILL)
-                merge(ws, row, 1, row, rate_col + 3)
+                merge(ws, row, 1, row, rate_col + 3)  # the row's other cells: made by the merge, empty
                 row += 1
                 continue
             label = lab["indicator"] if r["kind"] == "indicator" else lab["kpi"]
