@@ -147,8 +147,10 @@ def main() -> int:
             out = tmp / f"out{k}"
             runs = args.repeat if k <= 10 else args.repeat_large
             # this machine's speed swings within minutes: what is compared is measured in turn (the
-            # smallest scale again, this scale, its floor, 2 processes), each keeping its best run
-            base_runs = max(1, args.repeat // runs)
+            # smallest scale again, this scale, its floor, 2 processes), each keeping its best run.
+            # The smallest scale's build is short (half a second), so a moment of load spoils it
+            # whole: it runs twice --repeat times over the larger build's runs (a few seconds in all)
+            base_runs = -(-2 * args.repeat // runs)
             builds, floors, bases, parallel = [], [], [], []
             plan = tmp / f"plan{k}.json"
             for i in range(runs):

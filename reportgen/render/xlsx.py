@@ -119,19 +119,48 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, fill=None, wrap: b
 _WIDE = re.compile(r"[^\x00-\x7f\uff61-\uff9f]")  # beyond ASCII, except half-width katakana
 
 
+# Borders a merge computes, by the identities of the shared borders it combines: the same two
+# borders always combine into the same one, in every workbook.
+_COMBINED: dict[tuple, object] = {}
+
+
+def _combined(border, source, names: tuple[str, ...]):
+    """shared(`border` + the sides `names` of `source`), computed once per process."""
+    key = (id(border), id(source), names)
+    hit = _COMBINED.get(key)
+    if hit is None:
+        hit = shared(border + Border(**{name: getattr(source, name) for name in names}))
+        if _SHARED.get(id(border)) is border and _SHARED.get(id(source)) is source:  # ids that are never reused
+            _COMBINED[key] = hit
+    return hit
+
+
+def _border_id(wb: Workbook, border) -> int:
+    """What `cell.border = border` stores, without hashing a shared border again in each workbook
+    (IndexedList.add returns the index of the equal border already listed, which never moves)."""
+    ids = wb.__dict__.setdefault("_reportgen_border_ids", {})
+    i = ids.get(id(border))
+    if i is None:
+        i = wb._borders.add(border)
+        if _SHARED.get(id(border)) is border:
+            ids[id(border)] = i
+    return i
+
+
 def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-    """Merge a range exactly as openpyxl's merge_cells does, reusing the style ids it computes.
+    """Merge a range exactly as openpyxl's merge_cells does, with the borders it computes.
 
     openpyxl rebuilds and re-hashes a border for the range's first cell and for every edge cell,
-    and a protection for every cell (half of a trend workbook's time in the profile). In one
-    workbook the same ids in always give the same ids out (a combination is added to the
-    workbook's list once and never moves), so each combination is computed once per workbook
-    and the bytes do not change (a test compares them with openpyxl's own merge_cells).
+    and a protection for every cell (half of a trend workbook's time in the profile). The same
+    borders always combine into the same border, so each combination is computed once per process
+    and looked up in each workbook by identity; the bytes do not change (a test compares them
+    with openpyxl's own merge_cells).
     """
     if REFERENCE_PATHS:
         ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
         return
-    cache = ws.parent.__dict__.setdefault("_reportgen_merge_borders", {})
+    wb = ws.parent
+    borders = wb._borders
     # MergedCellRange(ws, coord) without parsing the coordinate it was just given
     mcr = MergedCellRange.__new__(MergedCellRange)
     CellRange.__init__(mcr, min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
@@ -141,12 +170,8 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         start._style = StyleArray()
     end = ws._cells.get((end_row, end_column))
     if end is not None and end is not start:  # the first cell takes the last cell's right and bottom edges
-        key = ("end", start._style.borderId, end._style.borderId if end._style is not None else 0)
-        if key in cache:
-            start._style.borderId = cache[key]
-        else:
-            start.border = shared(start.border + Border(right=end.border.right, bottom=end.border.bottom))
-            cache[key] = start._style.borderId
+        end_border = borders[end._style.borderId if end._style is not None else 0]
+        start._style.borderId = _border_id(wb, _combined(borders[start._style.borderId], end_border, ("right", "bottom")))
     # MultiCellRange.add first scans every range already merged (quadratic over a sheet);
     # the ranges merged here never overlap, so the set gets exactly what add() would give it
     ws.merged_cells.ranges.add(mcr)
@@ -159,17 +184,13 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         cell._style = StyleArray()
         cell._style.protectionId = start._style.protectionId
     for name in ("top", "left", "right", "bottom"):
-        side = getattr(start.border, name)
+        start_border = borders[start._style.borderId]
+        side = getattr(start_border, name)
         if side and side.style is None:
             continue
         for row, col in getattr(mcr, name):
-            cell = ws._cells[row, col]
-            key = (cell._style.borderId, name, start._style.borderId)
-            if key in cache:
-                cell._style.borderId = cache[key]
-            else:
-                cell.border = shared(cell.border + Border(**{name: side}))
-                cache[key] = cell._style.borderId
+            style = ws._cells[row, col]._style
+            style.borderId = _border_id(wb, _combined(borders[style.borderId], start_border, (name,)))
 
 
 def text_width(text: str) -> int:
