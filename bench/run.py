@@ -6,9 +6,11 @@
 Prints wall time, peak memory, time per document and per project, the raw openpyxl/python-docx
 floor for the same files, the ratio build/floor, and each target of issue 8 with whether it is met.
 Data is SYNTHETIC (bench/synth.py). A shared machine's speed swings within minutes, so what is
-compared is measured in turn: at each larger scale, runs of the smallest scale (for the cost per
-project), of the build, of its floor and (at --jobs-scale) of the build in 2 processes alternate,
-and each keeps its best.
+compared is measured in turn: at each larger scale, runs of the build, of its floor and (at
+--jobs-scale) of the build in 2 processes alternate, and each keeps its best. The cost per project
+is compared in pairs: just before each run of a larger scale, the smallest scale is built several
+times in a row (a block about as long as that run, so both average the machine's swings over a
+similar time); each pair gives a change, and the median change is reported.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,17 +149,21 @@ def main() -> int:
             data = synth.generate(ROOT / "data", tmp / f"data{k}", k)
             out = tmp / f"out{k}"
             runs = args.repeat if k <= 10 else args.repeat_large
-            # this machine's speed swings within minutes: what is compared is measured in turn (the
-            # smallest scale again, this scale, its floor, 2 processes), each keeping its best run.
-            # The smallest scale's build is short (half a second), so a moment of load spoils it
-            # whole: it runs twice --repeat times over the larger build's runs (a few seconds in all)
-            base_runs = -(-2 * args.repeat // runs)
-            builds, floors, bases, parallel = [], [], [], []
+            # this machine's speed swings within minutes: what is compared is measured in turn (this
+            # scale, its floor, 2 processes), each keeping its best run. For the cost per project,
+            # each run is paired with a block of runs of the smallest scale just before it: a
+            # half-second build alone is spoilt whole by a moment of load, or catches a quiet moment
+            # a build of several seconds cannot, so the block lasts about as long (up to 10 runs)
+            block = min(10, k // scales[0]) if first_data is not None else 0
+            builds, floors, bases, parallel, changes = [], [], [], [], []
             plan = tmp / f"plan{k}.json"
             for i in range(runs):
-                if first_data is not None:
-                    bases += [measure(first_data, tmp / f"paired{k}-{i}-{j}", 1, 1)["wall"] for j in range(base_runs)]
+                if block:
+                    base = sum(measure(first_data, tmp / f"paired{k}-{i}-{j}", 1, 1)["wall"] for j in range(block)) / block
+                    bases.append(base)
                 builds.append(measure(data, Path(f"{out}-{i}") if i else out, 1, 1))
+                if block:
+                    changes.append(builds[-1]["wall"] / builds[-1]["projects"] / (base / rows[0]["projects"]) - 1)
                 if not args.no_floor:
                     if i == 0:
                         plan_floor(out, plan)
@@ -167,7 +174,8 @@ def main() -> int:
             m = best(builds)
             if floors:
                 m["floor"] = min(floors)
-            m["paired_base"] = min(bases) if bases else None
+            m["paired_base"] = statistics.median(bases) if bases else None
+            m["paired_change"] = statistics.median(changes) if changes else None
             m["scale"] = k
             rows.append(m)
             if parallel:
@@ -194,15 +202,15 @@ def main() -> int:
     print()
 
     def change(m: dict) -> float:
-        """Cost per project against the smallest scale measured in turn with it (paired)."""
-        return m["wall"] / m["projects"] / (m["paired_base"] / rows[0]["projects"]) - 1
+        """Cost per project against the smallest scale, the median of the pairs measured in turn."""
+        return m["paired_change"]
 
     for m in rows:
         line = (f"cost per project at {m['scale']}×: {1000 * m['wall'] / m['projects']:.1f} ms "
                 f"({100 * (m['wall'] / m['projects'] / base - 1):+.0f}% vs {rows[0]['scale']}× measured first")
         if m["paired_base"]:
-            line += (f"; {100 * change(m):+.0f}% vs {rows[0]['scale']}× measured in turn with it: "
-                     f"{1000 * m['paired_base'] / rows[0]['projects']:.1f} ms")
+            line += (f"; {100 * change(m):+.0f}% paired with blocks of {rows[0]['scale']}× measured in turn with it "
+                     f"(median {1000 * m['paired_base'] / rows[0]['projects']:.1f} ms)")
         print(line + ")")
     for a, b in zip(rows, rows[1:]):  # the marginal cost: what one more project costs between two scales
         marginal = (b["wall"] - a["wall"]) / (b["projects"] - a["projects"])
