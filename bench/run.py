@@ -159,11 +159,11 @@ def main() -> int:
             plan = tmp / f"plan{k}.json"
             for i in range(runs):
                 if block:
-                    base = sum(measure(first_data, tmp / f"paired{k}-{i}-{j}", 1, 1)["wall"] for j in range(block)) / block
-                    bases.append(base)
+                    bases.append(sum(measure(first_data, tmp / f"paired{k}-{i}-{j}", 1, 1)["wall"]
+                                     for j in range(block)) / block)
                 builds.append(measure(data, Path(f"{out}-{i}") if i else out, 1, 1))
-                if block:
-                    changes.append(builds[-1]["wall"] / builds[-1]["projects"] / (base / rows[0]["projects"]) - 1)
+                if block:  # this run against the block just before it
+                    changes.append(builds[-1]["wall"] / builds[-1]["projects"] / (bases[-1] / rows[0]["projects"]) - 1)
                 if not args.no_floor:
                     if i == 0:
                         plan_floor(out, plan)

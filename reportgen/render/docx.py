@@ -77,6 +77,17 @@ class _PartsWriter:
         self.entries.writestr(pack_uri.membername, blob)
 
 
+def _head(package, entries: Entries) -> _PartsWriter:
+    """What python-docx's package writer writes before the parts ([Content_Types].xml and the
+    package's relationships), into `entries`; the writer, for the parts that follow."""
+    for part in package.parts:
+        part.before_marshal()
+    writer = _PartsWriter(entries)
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    return writer
+
+
 def _package(doc: DocxTemplate, core: CoreProps) -> bytes:
     """doc.save() and normalise() in one pass: python-docx's package writer writes the same parts
     in the same order, straight into the final package, whose unchanged parts (styles, theme,
@@ -84,13 +95,8 @@ def _package(doc: DocxTemplate, core: CoreProps) -> bytes:
     if doc.pics_to_replace or doc.crc_to_new_media or doc.crc_to_new_embedded or doc.zipname_to_replace:
         raise ValueError("the template asks for replaced media, which this writer does not do")
     package = doc.docx.part.package
-    for part in package.parts:
-        part.before_marshal()
     entries = Entries()
-    writer = _PartsWriter(entries)
-    PackageWriter._write_content_types_stream(writer, package.parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, package.parts)
+    PackageWriter._write_parts(_head(package, entries), package.parts)
     return zip_entries(entries, core)
 
 
@@ -128,12 +134,8 @@ class _Prepared:
                 xml = tpl.get_part_xml(part)
                 self.texts[id(part)] = (tpl.patch_xml(xml), tpl.get_headers_footers_encoding(xml))
         package = doc.part.package
-        for part in package.parts:
-            part.before_marshal()
         head = Entries()
-        writer = _PartsWriter(head)
-        PackageWriter._write_content_types_stream(writer, package.parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
+        _head(package, head)
         self.head = head.items
         # every part in python-docx's order: the part, its name, its bytes (None: rendered each
         # time) and its relationships
