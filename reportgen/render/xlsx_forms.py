@@ -1,0 +1,133 @@
+"""Department forms as Excel workbooks: the evaluation form and the KPI update form, with their identity."""
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .. import forms
+from ..labels import fill, labels
+from .xlsx import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put
+
+
+# Where each input field of a form sits (collect reads the same columns back).
+INPUT_COLUMNS = {
+    "evaluation": {"status": "F", "done": "G", "assessment": "H", "plan": "I", "memo": "K"},
+    "kpi": {"value": "F", "rating": "G", "reason": "H"},
+}
+
+
+def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locked: dict, columns: dict) -> None:
+    """The very hidden sheet `collect` recognises a form by: identity, layout and locked-cell digests."""
+    ident = {**ident, "sheet": sheet, "header_row": header_row, "columns": columns,
+             "rows": [{**r, "locked": locked.get(r["key"], {})} for r in ident["rows"]]}
+    ws = wb.create_sheet(forms.IDENTITY_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.cell(row=1, column=1).value = forms.FORMAT
+    for i, chunk in enumerate(forms.identity_chunks(ident)):
+        put(ws, i + 2, 1, chunk, wrap=False, border=False)
+    ws.protection.sheet = True
+
+
+def form_sheet(flab: dict, widths: dict[int, float]):
+    """A department form's sheet: title, instructions and the header row; returns (wb, ws, header row).
+
+    Column A, hidden, holds each row's key, which collect reads back.
+    """
+    wb, ws = new_sheet(flab, widths, title_column=2, title_size=13)
+    ws.column_dimensions["A"].hidden = True
+    for i, line in enumerate(flab["instructions"], 2):
+        put(ws, i, 2, line, wrap=False, border=False)
+    head = 2 + len(flab["instructions"]) + 1
+    for c, text in enumerate(flab["columns"], 2):
+        put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
+    fit_row(ws, head, dict(enumerate(flab["columns"], 2)), widths)
+    return wb, ws, head
+
+
+def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: DataValidation | None,
+                locked_cells: dict, kind: str, frozen_columns: int) -> Workbook:
+    """Dropdown, frozen header and name columns, print setup, protection and the identity collect recognises."""
+    if dropdown is not None:
+        ws.add_data_validation(dropdown)
+    ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{first}"
+    page_setup(ws, f"{head}:{head}")
+    protect(ws, ctx.get("password"))
+    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS[kind])
+    return wb
+
+
+def evaluation_form(ctx: dict) -> Workbook:
+    flab = labels("evaluation_form", ctx)
+    widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
+    wb, ws, head = form_sheet(flab, widths)
+    row = head + 1
+    first = row
+    group = group_policy = ""
+    locked_cells: dict[str, dict[str, str]] = {}
+    for r in ctx["rows"]:
+        if r["kind"] == "goal":
+            group = fill(flab["goal_row"], r)
+            continue
+        if r["kind"] == "policy":
+            group_policy = r["name"]
+            continue
+        put(ws, row, 1, r["id"], wrap=False)
+        locked_values = {2: f"{group}\n{group_policy}", 3: r["name"], 4: flab["new"] if r["is_new"] else flab["continuing"],
+                         5: r["description"], 10: r["departments"]}
+        inputs = {6: r["status"], 7: r["done"], 8: r["assessment"], 9: r["plan"], 11: r["memo"]}
+        for c, v in locked_values.items():
+            put(ws, row, c, v)
+        for c, v in inputs.items():
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 6 else None)
+        fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=3)
+        locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
+        row += 1
+    last = max(row - 1, first)
+    dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True, showErrorMessage=True,
+                        showInputMessage=True, promptTitle="状況", prompt=flab["status_prompt"],
+                        errorTitle="状況", error=flab["status_error"])
+    dv.add(f"F{first}:F{last}")
+    return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "evaluation", frozen_columns=3)
+
+
+def kpi_form(ctx: dict) -> Workbook:
+    flab = labels("kpi_form", ctx)
+    widths = {1: 4, 2: 34, 3: 16, 4: 26, 5: 14, 6: 18, 7: 9, 8: 50, 9: 16}
+    wb, ws, head = form_sheet(flab, widths)
+    row = first = head + 1
+    rating_cells = []
+    locked_cells: dict[str, dict[str, str]] = {}
+    for r in ctx["rows"]:
+        put(ws, row, 1, r["id"], wrap=False)
+        locked_values = {2: r["label"], 3: r["baseline"], 4: r["history"], 5: r["target"], 9: r["departments"]}
+        for c, v in locked_values.items():
+            put(ws, row, c, v)
+        inputs = {}
+        if r["has_value"]:
+            inputs[6] = r["value"]
+        else:
+            put(ws, row, 6, "")
+        if r["has_rating"]:
+            inputs[7] = r["rating"]
+            inputs[8] = r["reason"]
+            rating_cells.append(f"G{row}")
+        else:
+            put(ws, row, 7, "")
+            put(ws, row, 8, "")
+        for c, v in inputs.items():
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 7 else None)
+        fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=2)
+        locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
+        for c in (6, 7, 8):  # cells of this row that are not inputs are locked too
+            if c not in inputs:
+                locked_cells[r["id"]][get_column_letter(c)] = forms.digest("")
+        row += 1
+    dv = None
+    if rating_cells:
+        dv = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True, showErrorMessage=True,
+                            showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
+                            errorTitle="評価", error=flab["rating_error"])
+        for ref in rating_cells:
+            dv.add(ref)
+    return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "kpi", frozen_columns=2)
