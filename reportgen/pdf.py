@@ -25,7 +25,8 @@ from xml.sax.saxutils import escape
 from .problems import Msg, UsageError
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
-SYSTEM_FONTS_CONF = Path("/etc/fonts/fonts.conf")
+# where the system's fontconfig configuration lives (Linux; the BSDs), unless FONTCONFIG_FILE says
+SYSTEM_FONTS_CONFS = (Path("/etc/fonts/fonts.conf"), Path("/usr/local/etc/fonts/fonts.conf"))
 LOCALE = "ja-JP"
 
 # Settings of the temporary profile (registrymodifications.xcu): path, property, value.
@@ -45,7 +46,8 @@ def soffice() -> str | None:
 
 def fontconfig_file(folder: Path) -> Path:
     """A fontconfig file for LibreOffice's run: the system's configuration, then reportgen's substitutions."""
-    system = Path(os.environ.get("FONTCONFIG_FILE") or SYSTEM_FONTS_CONF)
+    given = os.environ.get("FONTCONFIG_FILE")
+    system = Path(given) if given else next((p for p in SYSTEM_FONTS_CONFS if p.is_file()), SYSTEM_FONTS_CONFS[0])
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
