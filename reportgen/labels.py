@@ -37,7 +37,12 @@ def _compiled(text: str) -> jinja2.Template:
     return _ENV.from_string(text)
 
 
-def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[str, ...] = ("goal_row",)) -> Any:
+# Labels filled with a row's own variables, through `fill` (a row of the evaluation table, a goal's
+# page of charts, a chart's alternative text).
+PER_ROW = ("goal_row", "charts_heading", "chart_alt")
+
+
+def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[str, ...] = PER_ROW) -> Any:
     """The labels of format `name` with `{{ … }}` filled from `variables` (lists and mappings kept).
 
     Keys in `per_row` stay raw: they take a row's own variables, through `fill`.

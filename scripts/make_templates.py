@@ -4,6 +4,15 @@ The committed .docx files are the source of truth: a clerk may restyle them in W
 LibreOffice and reportgen follows. This script only records how the first versions were made:
     python scripts/make_templates.py
     python scripts/make_templates.py --slim    # only drop unused styles and parts from the committed files
+    python scripts/make_templates.py --fonts   # only apply `fonts_and_language` to the committed files
+
+Fonts (issue 19): every style names its faces outright (ＭＳ 明朝 for the body, ＭＳ ゴシック for
+titles and headings) for Latin letters and digits as well as Japanese, and no style refers to the
+theme's fonts: a theme reference (w:asciiTheme …) overrides the named face, so Latin text in a
+heading came out in the theme's Calibri (DejaVu Sans in LibreOffice) instead of ＭＳ ゴシック. The
+document's language is Japanese (w:lang ja-JP), which is also the language of its PDF.
+Accessibility: each table's header row is marked w:tblHeader (repeated on every page; LibreOffice
+tags its cells TH in the PDF); the footer holds the page number as `- 1 -`.
 """
 from __future__ import annotations
 
@@ -25,6 +34,8 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 MINCHO, GOTHIC = "ＭＳ 明朝", "ＭＳ ゴシック"
+THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+LANGUAGE = "ja-JP"
 
 
 def _fonts(rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -36,6 +47,8 @@ def _fonts(rpr_owner, east_asia: str, size: float | None = None, bold: bool | No
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), east_asia)
+    for attr in THEME_ATTRS:  # a theme font would override the face named here
+        fonts.attrib.pop(qn(attr), None)
     if size:
         for tag in ("w:sz", "w:szCs"):
             el = rpr.find(qn(tag))
@@ -65,7 +78,7 @@ def new_document(landscape: bool = False):
     fonts = rpr_default.find(qn("w:rFonts"))
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), MINCHO)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+    for attr in THEME_ATTRS:
         if fonts.get(qn(attr)) is not None:
             del fonts.attrib[qn(attr)]
     normal = styles["Normal"]
@@ -221,6 +234,45 @@ def pledge_list(path: Path) -> None:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def fonts_and_language(path: Path) -> None:
+    """Name the faces outright in every style and make the document Japanese (see the docstring above).
+
+    A style whose fonts came only from the theme (the character styles linked to the headings and
+    the title) gets the face of its linked paragraph style, else ＭＳ 明朝. Nothing else changes.
+    """
+    src = zipfile.ZipFile(path)
+    parts = {i.filename: src.read(i) for i in src.infolist()}
+    styles = etree.fromstring(parts["word/styles.xml"])
+    by_id = {st.get(W + "styleId"): st for st in styles.iter(W + "style")}
+
+    def named(st) -> str | None:
+        fonts = st.find(f"{W}rPr/{W}rFonts")
+        return fonts.get(W + "eastAsia") if fonts is not None else None
+
+    for st in by_id.values():
+        fonts = st.find(f"{W}rPr/{W}rFonts")
+        if fonts is None or not any(fonts.get(W + a[2:]) for a in THEME_ATTRS):
+            continue
+        link = st.find(W + "link")
+        face = named(st) or (named(by_id[link.get(W + "val")]) if link is not None and link.get(W + "val") in by_id else None)
+        for attr in THEME_ATTRS:
+            fonts.attrib.pop(W + attr[2:], None)
+        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(W + attr, fonts.get(W + attr) or face or MINCHO)
+    defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    lang = defaults.find(W + "lang")
+    if lang is None:
+        lang = etree.SubElement(defaults, W + "lang")
+    lang.set(W + "val", LANGUAGE)
+    lang.set(W + "eastAsia", LANGUAGE)
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, parts[info.filename], compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(buf.getvalue())
 # Parts a template never needs: Word 2010's duplicate of styles.xml (440 KB in python-docx's blank
 # document) and a thumbnail picture of the first page.
 DROP = re.compile(r"word/stylesWithEffects\.xml|docProps/thumbnail\.\w+")
@@ -276,10 +328,15 @@ def main() -> int:
         for path in sorted(out.glob("*.docx")):
             slim(path)
         return 0
+    if sys.argv[1:] == ["--fonts"]:  # only fix fonts and language in the committed templates
+        for path in sorted(out.glob("*.docx")):
+            fonts_and_language(path)
+        return 0
     target_list(out / "target_list.docx")
     pledge_list(out / "pledge_list.docx")
     for path in sorted(out.glob("*.docx")):
         slim(path)
+        fonts_and_language(path)
     return 0
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable
 
 from .. import era, forms
+from ..labels import fill, labels
 from ..era import FiscalYear
 from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
 from ..loader import Dataset, StrategyData
@@ -100,14 +102,18 @@ def _number(fig: Figure | None) -> float | None:
     return float(q.number) if q is not None else None
 
 
-def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str) -> dict:
+def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str,
+         alt: Callable[[dict], str] | None = None) -> dict:
     period = sd.strategy.period.years
     values, changes, series = [], [], []
+    latest = None  # (year, text) of the last value the chart plots
     for year in period:
         fig = meas.actuals.get(year) if year <= fy else None
         values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED) if fig is not None else NOT_REPORTED)
         changes.append(signed_change(meas.baseline, fig, meas.direction) if fig is not None else 0)
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
+        if series[-1] is not None:
+            latest = (year, values[-1])
     rated = review is not None and review.to <= fy
     rating = meas.ratings.get(review.id) if rated else None
     subs = []
@@ -124,11 +130,16 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
     target_number = meas.target.value.number if meas.target.value is not None else (
         meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
+    chart_title = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
+    # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
+    chart_alt = alt({"title": chart_title, "baseline": figure_text(meas.baseline, as_of="always"),
+                     "target": target_text(meas.target), "latest": latest[1] if latest else NOT_REPORTED,
+                     "latest_year": era.year_end(latest[0]) if latest else ""}) if alt else ""
     return {
         "kind": kind, "key": key,
         "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
         "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
-        "chart_title": (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name,
+        "chart_title": chart_title, "chart_alt": chart_alt,
         "baseline": figure_text(meas.baseline, as_of="always"),
         "values": values, "changes": changes,
         "target": target_text(meas.target),
@@ -151,26 +162,33 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     sd = ds.strategy_for(fy)
     s = sd.strategy
     review = review_for(sd, fy)
+    target_header = f"{s.target_label}（{era.short(s.period.to)}）"
+    # the labels as the workbook fills them; a chart's alternative text is filled per measure
+    raw_alt = labels(KEY, {"strategy": strategy_title(ds, sd, sep=" "), "no": "", "baseline": s.baseline_label})["chart_alt"]
+
+    def alt(values: dict) -> str:
+        return fill(raw_alt, {"baseline_header": s.baseline_label, "target_header": target_header, **values})
+
     goals = []
     for goal in s.goals:
         rows = []
         for ind in sd.measures.indicators:
             if ind.goal == goal.no and ind.exists_in(fy):
-                rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind)))
+                rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt))
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
             kpis = kpis_in(sd, pids, fy)
             if kpis:
                 rows.append({"kind": "group", "name": group_name(sd, pids)})
-                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k)) for k in kpis)
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt) for k in kpis)
         goals.append({"no": str(goal.no), "title": goal.title, "rows": rows})
     return {
         "strategy": strategy_title(ds, sd, sep=" "),
         "year": era.long(fy),
         "year_short": era.short(fy),
         "years": [era.year_end(y) for y in s.period.years],
-        "target_header": f"{s.target_label}（{era.short(s.period.to)}）",
+        "target_header": target_header,
         "baseline_header": s.baseline_label,
         "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,

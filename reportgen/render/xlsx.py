@@ -11,6 +11,8 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Font as DrawingFont, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.borders import DEFAULT_BORDER
 from openpyxl.styles.fills import DEFAULT_EMPTY_FILL, DEFAULT_GRAY_FILL
@@ -21,7 +23,10 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor, SpreadsheetDrawing
+from openpyxl.drawing.xdr import XDRPositiveSize2D as PositiveSize2D
+from openpyxl.utils.units import cm_to_EMU
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.styles.stylesheet import write_stylesheet
@@ -218,7 +223,8 @@ def page_setup(ws, title_rows: str, landscape: bool = True) -> None:
     ws.print_title_rows = title_rows
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.text = "- &P -"
+    ws.oddFooter.center.font = f"{FONT_NAME},標準"  # else the office's default face (a fallback in the PDF)
 
 
 def set_widths(ws, widths: dict[int, float]) -> None:
@@ -341,7 +347,7 @@ def kpi_trend(ctx: dict) -> Workbook:
     rate_col = ncol + 1
     widths = {1: 10, 2: 6, 3: 30, 4: 16, **{5 + i: 13 for i in range(len(years))}}
     widths.update({ncol: 12, rate_col: 6, rate_col + 1: 50, rate_col + 2: 18, rate_col + 3: 10})
-    chart_rows: list[tuple[str, dict]] = []
+    chart_rows: list[tuple[str, dict, dict]] = []  # (title, row, goal)
     for goal in ctx["goals"]:
         lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
         ws = wb.create_sheet(safe(lab["sheet"]))
@@ -410,13 +416,14 @@ def kpi_trend(ctx: dict) -> Workbook:
                 for c in list(range(2, ncol + 1)) + [rate_col + 2, rate_col + 3]:
                     merge(ws, row, c, row + span - 1, c)
             if r["kind"] != "group" and r["series"]["actual"] and any(v is not None for v in r["series"]["actual"]):
-                chart_rows.append((r["chart_title"], r))
+                chart_rows.append((r["chart_title"], r, goal))
             row += span
         close_kind(row - 1)
         put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
         # by coordinate: a goal without indicators starts with a policy row, merged over this cell
         ws.freeze_panes = f"D{head + 1}"
         page_setup(ws, f"{band}:{head}")
+        ws.page_setup.fitToHeight = 1  # one goal per page, as the published sheet prints it
     if chart_rows:
         _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}))
     return wb
@@ -461,7 +468,7 @@ def _full_chart(data, row: int, years: list, title: str, unit: str | None) -> Li
     """A chart built through openpyxl's object model."""
     chart = LineChart()
     chart.title = title
-    chart.height, chart.width = 7, 12
+    chart.height, chart.width = CHART_CM
     chart.y_axis.title = unit
     chart.add_data(Reference(data, min_col=1, max_col=1 + len(years), min_row=row, max_row=row + 2),
                    from_rows=True, titles_from_data=True)
@@ -474,10 +481,71 @@ def _full_chart(data, row: int, years: list, title: str, unit: str | None) -> Li
     chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # every text of the chart in the workbook's face, else the office's default face (a fallback in
+    # the PDF); openpyxl writes no text properties for the chart as a whole, so each text has its own
+    face = CharacterProperties(latin=DrawingFont(typeface=FONT_NAME), ea=DrawingFont(typeface=FONT_NAME))
+    for titled in (chart, chart.y_axis):
+        for para in titled.title.tx.rich.p if titled.title is not None else []:
+            para.pPr = ParagraphProperties(defRPr=face)
+            for run in para.r:
+                run.rPr = face
+    for part in (chart.x_axis, chart.y_axis, chart.legend):
+        part.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=face), endParaRPr=face, r=[])])
     return chart
 
 
-def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: dict) -> None:
+# The charts sheet prints each goal's charts on pages of their own, CHART_GRID charts a page, none
+# cut by a page boundary (A4 landscape at 100%: 184 mm high between the margins; a page's rows are
+# 23 x 20 pt = 162 mm, a chart 75 mm in 11 rows of 20 pt = 78 mm; two columns of 12.4 cm + 12 cm).
+CHART_CM = (7.5, 12)  # height, width
+CHART_GRID = (2, 2)  # rows, columns
+CHART_ROW_PT, CHART_SLOT_ROWS, CHART_COLUMN_WIDTH = 20, 11, 66
+
+
+class _ChartAnchor(OneCellAnchor):
+    """A chart's place (cell, size) that gives the frame openpyxl makes for the chart its
+    alternative text (`descr`), which LibreOffice and Excel read out and reportgen.pdf puts in the PDF."""
+
+    # openpyxl's serialiser lists a class's own fields: a subclass names its parent's
+    __elements__, __attrs__, __nested__ = OneCellAnchor.__elements__, OneCellAnchor.__attrs__, OneCellAnchor.__nested__
+    __namespaced__ = OneCellAnchor.__namespaced__
+
+    def __init__(self, row: int, col: int, descr: str) -> None:
+        super().__init__(_from=AnchorMarker(col=col - 1, row=row - 1),
+                         ext=PositiveSize2D(cm_to_EMU(CHART_CM[1]), cm_to_EMU(CHART_CM[0])))
+        self.__dict__["descr"] = descr
+
+    def __setattr__(self, name, value):
+        if name == "graphicFrame" and value is not None:
+            value.nvGraphicFramePr.cNvPr.descr = self.__dict__["descr"]
+        super().__setattr__(name, value)
+
+
+def _chart_slots(ws, chart_rows: list[tuple[str, dict, dict]], lab: dict) -> list[tuple[int, int]]:
+    """Lay out the charts sheet: each goal from a new page, under a heading repeated on each of its
+    pages, CHART_GRID charts a page; a manual break ends every page. The (row, column) of each chart."""
+    per_page = CHART_GRID[0] * CHART_GRID[1]
+    page_rows = 1 + CHART_GRID[0] * CHART_SLOT_ROWS
+    for c in range(1, CHART_GRID[1] + 1):
+        ws.column_dimensions[get_column_letter(c)].width = CHART_COLUMN_WIDTH
+    slots, row, goal, k = [], 0, None, 0
+    for _title, _r, g in chart_rows:
+        if g is not goal or k == per_page:  # a new page
+            if row:
+                ws.row_breaks.append(Break(id=row))
+            top = row + 1
+            put(ws, top, 1, fill(lab["charts_heading"], g), bold=True, size=12, wrap=False, border=False)
+            for r in range(top, top + page_rows):
+                ws.row_dimensions[r].height = CHART_ROW_PT
+            row, goal, k = top + page_rows - 1, g, 0
+        slots.append((top + 1 + (k // CHART_GRID[1]) * CHART_SLOT_ROWS, 1 + k % CHART_GRID[1]))
+        k += 1
+    page_setup(ws, None)
+    ws.print_area = f"A1:{get_column_letter(CHART_GRID[1])}{row}"
+    return slots
+
+
+def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], lab: dict) -> None:
     """One native line chart per measure: actuals by year, the baseline and the target as flat lines."""
     data = wb.create_sheet(safe(lab["chart_data_sheet"]))
     data.sheet_state = "hidden"
@@ -488,7 +556,8 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
     sheet = Reference(data, min_col=1, min_row=1).sheetname
     categories = str(Reference(data, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
     row = 2
-    for n, (title, r) in enumerate(chart_rows):
+    slots = _chart_slots(charts, chart_rows, lab)
+    for n, (title, r, _goal) in enumerate(chart_rows):
         s = r["series"]
         data.cell(row=row, column=1).value = safe(lab["series_actual"])
         data.cell(row=row + 1, column=1).value = safe(lab["series_baseline"])
@@ -511,10 +580,8 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict]], lab: di
                     for i in range(3)]
             chart = _ChartCopy(lambda template=template, title=title, unit=unit, refs=refs:
                                _chart_xml(template, title, unit, refs))
-            chart.height, chart.width = 7, 12
-        anchor_row = 1 + (n // 2) * 15
-        anchor_col = 1 + (n % 2) * 9
-        charts.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
+            chart.height, chart.width = CHART_CM
+        charts.add_chart(chart, _ChartAnchor(*slots[n], safe(r["chart_alt"])))
         row += 3
 
 
