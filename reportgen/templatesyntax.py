@@ -18,6 +18,8 @@ _DUMMY = {"for": "{% for _ in _ %}", "if": "{% if _ %}", "macro": "{% macro _m()
           "autoescape": "{% autoescape true %}", "raw": "{% raw %}", "trans": "{% trans %}", "set": "{% set _ %}"}
 _DOCXTPL_VALUE = re.compile(r"\s*(?:colspan|cellbg)\s+(.*)", re.DOTALL)  # docxtpl makes these {{ … }}
 _DOCXTPL_MARK = re.compile(r"\s*(?:vm|hm)\s*")  # docxtpl's merge marks: no Jinja of their own
+# One environment for parsing and for the lists of filters and tests (the renderers' have the same).
+ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\n": " ", "\r": " "})  # as docxtpl reads them
 
 

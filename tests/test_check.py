@@ -23,7 +23,8 @@ from reportgen.deliverables import outputs_for, present_years
 from reportgen.era import FiscalYear
 from reportgen.loader import load
 from reportgen.problems import DataError
-from reportgen.templatecheck import check_templates, label_variables, template_paths
+from reportgen.labelcheck import label_variables
+from reportgen.templatecheck import check_templates, template_paths
 
 TEMPLATES = ROOT / "templates"
 BASELINE = "<w:r><w:t>{{ r.baseline }}</w:t></w:r>"
