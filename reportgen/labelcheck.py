@@ -7,7 +7,7 @@ import jinja2
 import yaml
 
 from .problems import Msg, Problem
-from .templatenames import NameCheck, Shape, suggestion
+from .templatenames import NameCheck, Shape, unknown
 from .templatesyntax import ENV
 
 
@@ -43,12 +43,9 @@ def check_labels(path: Path, shape: Shape | None, row_shape: Shape | None, per_r
         if scope is None:
             return
 
-        def report(_line: int, what: str, name: str, known: list[str]) -> None:
-            near = suggestion(name, known)
-            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-            problems.append(Problem(file, line, col, path, Msg(
-                f"「{text}」の {what} はこの表のデータにありません（使える名前: {shown or 'なし'}）。" + (f" もしかして「{near}」？" if near else ""),
-                f"unknown name {what} in \"{text}\" (names available: {shown or 'none'})" + (f"; did you mean \"{near}\"?" if near else ""))))
+        def report(_line: int, what: str, name: str, known: list[str], kind: str) -> None:
+            problems.append(Problem(file, line, col, path, unknown(what, name, known, kind, text,
+                                                                   Msg("この表のデータ", "this workbook's data"))))
 
         NameCheck(ENV, scope, report).run(tree)
 

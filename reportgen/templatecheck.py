@@ -19,8 +19,8 @@ from lxml import etree
 
 from .problems import DataError, Msg, Problem
 from .labelcheck import check_labels, label_variables
-from .templatenames import NameCheck, Shape, shape_of, suggestion
-from .templatesyntax import ENV, Tag, balance, isolated, source
+from .templatenames import NameCheck, Shape, shape_of, unknown
+from .templatesyntax import ENV, Tag, balance, isolated, source, stand_in
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -242,18 +242,22 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
             problems.append(TemplateProblem(file, 0, 0, "", Msg(f"{ja} 周りの文字: 「{tag.around}」", f"{en}; text around it: \"{tag.around}\""),
                                             where=tag.where, order=tag.order))
 
-        balance(tags, bad)
+        fixes = balance(tags, bad)
         try:
-            tree = ENV.parse(source(tags))
+            tree = ENV.parse(source(tags, fixes))
         except jinja2.TemplateSyntaxError as exc:
             # one error at a time from Jinja: each tag parsed on its own finds them all
             found = len(problems)
-            for tag in tags:
-                isolated(ENV, tag, bad)
+            for i, tag in enumerate(tags):
+                if not isolated(ENV, tag, bad):
+                    fixes[i] = stand_in(tag)  # read past it: the other tags' names are still checked
             if len(problems) == found == before:  # what neither check placed
                 tag = tags[min(max(exc.lineno, 1), len(tags)) - 1]
                 bad(tag, f"Jinja が読めません: {exc.message}", f"Jinja cannot read it: {exc.message}")
-            continue
+            try:
+                tree = ENV.parse(source(tags, fixes))
+            except jinja2.TemplateSyntaxError:
+                continue
         if shape is not None:  # the tags Jinja reads, whatever else is wrong around them
             _names(tree, shape, tags, bad)
     problems.sort(key=lambda p: p.order)
@@ -261,14 +265,10 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
 
 
 def _names(tree, shape: Shape, tags: list[Tag], bad) -> None:
-    def report(line: int, what: str, name: str, known: list[str]) -> None:
+    def report(line: int, what: str, name: str, known: list[str], kind: str) -> None:
         tag = tags[min(max(line, 1), len(tags)) - 1]
-        near = suggestion(name, known)
-        hint_ja = f" もしかして「{near}」？" if near else ""
-        hint_en = f"; did you mean \"{near}\"?" if near else ""
-        shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-        bad(tag, f"「{tag.written}」の {what} はこの文書のデータにありません（ここで使える名前: {shown or 'なし'}）。{hint_ja}",
-            f"unknown name {what} in \"{tag.written}\" (names available here: {shown or 'none'}){hint_en}")
+        msg = unknown(what, name, known, kind, tag.written, Msg("この文書のデータ", "this document's data"))
+        bad(tag, msg.ja, msg.en)
 
     NameCheck(ENV, shape, report).run(tree)
 

@@ -6,6 +6,8 @@ from typing import Callable
 
 from jinja2 import Environment, nodes
 
+from .problems import Msg
+
 
 class Shape:
     """What the real contexts hold at one place of a template's context: the keys of the mappings
@@ -67,7 +69,7 @@ def shape_of(values: list) -> Shape | None:
 _GUARDS = {"defined", "undefined"}
 _DEFAULTS = {"default", "d"}
 
-Report = Callable[[int, str, str, list[str]], None]  # (line, what, name, the names known there)
+Report = Callable[[int, str, str, list[str], str], None]  # (line, what, name, the names known there, "name"/"filter"/"test")
 
 
 class NameCheck:
@@ -150,7 +152,7 @@ class NameCheck:
             if node.name in keys:
                 return keys[node.name]
             if node.name not in self.env.globals:
-                self.report(node.lineno, node.name, node.name, sorted(keys))
+                self.report(node.lineno, node.name, node.name, sorted(keys), "name")
             return None
         if isinstance(node, nodes.Getattr):
             return self.member(self.expr(node.node, scope), node.attr, node)
@@ -163,14 +165,14 @@ class NameCheck:
             return base.elem if base is not None and not isinstance(arg, nodes.Slice) else base
         if isinstance(node, nodes.Filter):
             if node.name not in self.env.filters:
-                self.report(node.lineno, f"|{node.name}", node.name, sorted(self.env.filters))
+                self.report(node.lineno, node.name, node.name, sorted(self.env.filters), "filter")
             if node.node is not None and node.name not in _DEFAULTS:
                 self.expr(node.node, scope)
             self.args(node, scope)
             return None
         if isinstance(node, nodes.Test):
             if node.name not in self.env.tests:
-                self.report(node.lineno, f"is {node.name}", node.name, sorted(self.env.tests))
+                self.report(node.lineno, node.name, node.name, sorted(self.env.tests), "test")
             if node.name not in _GUARDS:
                 self.expr(node.node, scope)
             self.args(node, scope)
@@ -206,7 +208,7 @@ class NameCheck:
             return base.keys[key]
         if any(hasattr(t, key) for t in base.types):
             return None  # a method or attribute of the value itself (dict.get, str.upper, …)
-        self.report(node.lineno, _spelt(node), key, sorted(base.keys or ()))
+        self.report(node.lineno, _spelt(node), key, sorted(base.keys or ()), "name")
         return None
 
 
@@ -220,6 +222,19 @@ def _spelt(node: nodes.Node) -> str:
         arg = node.arg.value if isinstance(node.arg, nodes.Const) else "…"
         return f"{_spelt(node.node)}[{arg!r}]"
     return "…"
+
+
+def unknown(what: str, name: str, known: list[str], kind: str, written: str, scope: Msg) -> Msg:
+    """The message for an unknown name, filter or test in `written`, with the closest known one."""
+    near = suggestion(name, known)
+    hint = (f" もしかして「{near}」？", f"; did you mean \"{near}\"?") if near else ("", "")
+    if kind != "name":
+        ja_kind = {"filter": "フィルター", "test": "テスト（is …）"}[kind]
+        return Msg(f"「{written}」の{ja_kind} {name} は Jinja にありません。{hint[0]}",
+                   f"no Jinja {kind} {name} in \"{written}\"{hint[1]}")
+    shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+    return Msg(f"「{written}」の {what} は{scope.ja}にありません（ここで使える名前: {shown or 'なし'}）。{hint[0]}",
+               f"unknown name {what} in \"{written}\" ({scope.en} has here: {shown or 'nothing'}){hint[1]}")
 
 
 def suggestion(name: str, known: list[str]) -> str | None:

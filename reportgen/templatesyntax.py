@@ -16,6 +16,9 @@ _BLOCKS = {"for": {"else"}, "if": {"elif", "else"}, "macro": set(), "call": set(
 _DUMMY = {"for": "{% for _ in _ %}", "if": "{% if _ %}", "macro": "{% macro _m() %}", "call": "{% call _m() %}",
           "filter": "{% filter upper %}", "with": "{% with %}", "block": "{% block _b %}",
           "autoescape": "{% autoescape true %}", "raw": "{% raw %}", "trans": "{% trans %}", "set": "{% set _ %}"}
+# What stands for an unreadable tag when the rest of the template is read for its names.
+_STAND_IN = {"for": "{% for _ in [] %}", "if": "{% if true %}", "elif": "{% elif true %}", "else": "{% else %}",
+             "with": "{% with %}", "set": "{% set _ = none %}"}
 _DOCXTPL_VALUE = re.compile(r"\s*(?:colspan|cellbg)\s+(.*)", re.DOTALL)  # docxtpl makes these {{ … }}
 _DOCXTPL_MARK = re.compile(r"\s*(?:vm|hm)\s*")  # docxtpl's merge marks: no Jinja of their own
 # One environment for parsing and for the lists of filters and tests (the renderers' have the same).
@@ -70,9 +73,11 @@ class Tag:
 Bad = Callable[[Tag, str, str], None]
 
 
-def source(tags: list[Tag]) -> str:
-    """The template as Jinja sees it, one tag a line (line n is tags[n - 1])."""
-    return "\n".join(t.jinja for t in tags)
+def source(tags: list[Tag], fixes: dict[int, str] | None = None) -> str:
+    """The template as Jinja sees it, one tag a line (line n is tags[n - 1]); `fixes` replaces the
+    lines of some tags (balance() and isolated() say how to read past their problems)."""
+    fixes = fixes or {}
+    return "\n".join(fixes.get(i, t.jinja) for i, t in enumerate(tags))
 
 
 def _opens(tag: Tag) -> bool:
@@ -81,9 +86,12 @@ def _opens(tag: Tag) -> bool:
     return kw in _BLOCKS and not (kw == "set" and "=" in tag.inner)
 
 
-def balance(tags: list[Tag], bad: Bad) -> None:
-    """Each block tag closed by its own end tag, each middle tag inside its block."""
+def balance(tags: list[Tag], bad: Bad) -> dict[int, str]:
+    """Each block tag closed by its own end tag, each middle tag inside its block. Returns how to
+    read past what is wrong (a stray tag left out, the missing end tags added) so that the names
+    of the rest can still be checked."""
     stack: list[Tag] = []
+    fixes: dict[int, str] = {}
 
     def unclosed(t: Tag, before: Tag | None) -> None:
         kw = t.keyword
@@ -95,7 +103,7 @@ def balance(tags: list[Tag], bad: Bad) -> None:
                    f"（{{% end{kw} %}} が足りません）。",
                 f"\"{t.written}\" is still open when \"{before.written}\" ({before.where.en}) comes (missing {{% end{kw} %}})")
 
-    for t in tags:
+    for i, t in enumerate(tags):
         kw = t.keyword
         if not kw:
             continue
@@ -106,23 +114,39 @@ def balance(tags: list[Tag], bad: Bad) -> None:
             if not any(s.keyword == want for s in stack):
                 bad(t, f"「{t.written}」に対応する {{% {want} … %}} がありません。",
                     f"\"{t.written}\" has no {{% {want} … %}} to close")
+                fixes[i] = ""
                 continue
+            ends = ""
             while stack[-1].keyword != want:
+                ends += "{% end" + stack[-1].keyword + " %}"
                 unclosed(stack.pop(), t)
             stack.pop()
+            if ends:
+                fixes[i] = ends + t.jinja
         elif any(kw in middles for middles in _BLOCKS.values()):
             if not stack or kw not in _BLOCKS[stack[-1].keyword]:
                 inside = " / ".join(f"{{% {b} %}}" for b, m in _BLOCKS.items() if kw in m)
                 bad(t, f"「{t.written}」が {inside} の中にありません。", f"\"{t.written}\" is not inside {inside}")
+                fixes[i] = ""
     for t in stack:
         unclosed(t, None)
+    if stack and tags:
+        last = len(tags) - 1
+        fixes[last] = fixes.get(last, tags[last].jinja) + "".join("{% end" + t.keyword + " %}" for t in reversed(stack))
+    return fixes
 
 
-def isolated(env: jinja2.Environment, tag: Tag, bad: Bad) -> None:
-    """Parse one tag on its own (with a dummy opener or end around it), so every bad tag is found."""
+def stand_in(tag: Tag) -> str:
+    """A readable tag of the same kind, for reading past an unreadable one ('' for values)."""
+    return _STAND_IN.get(tag.keyword, "")
+
+
+def isolated(env: jinja2.Environment, tag: Tag, bad: Bad) -> bool:
+    """Parse one tag on its own (with a dummy opener or end around it), so every bad tag is found;
+    whether Jinja reads it."""
     text, kw = tag.jinja, tag.keyword
     if not text:
-        return
+        return True
     if kw.startswith("end") and kw[3:] in _BLOCKS:
         text = _DUMMY[kw[3:]] + text
     elif _opens(tag):
@@ -136,3 +160,5 @@ def isolated(env: jinja2.Environment, tag: Tag, bad: Bad) -> None:
         env.parse(text)
     except jinja2.TemplateSyntaxError as exc:
         bad(tag, f"「{tag.written}」を Jinja が読めません: {exc.message}", f"Jinja cannot read \"{tag.written}\": {exc.message}")
+        return False
+    return True

@@ -147,14 +147,16 @@ def test_every_problem_at_once(templates, outputs):
     edit_docx(tl, "<w:t>{{ p.work }}</w:t>", "<w:t>{{ p.wrok }}</w:t>")
     edit_docx(tl, "<w:t>{{ r.name }}</w:t>", "<w:t>{{ r.name </w:t>")  # not closed
     edit_docx(pl, "<w:t>{%p endif %}</w:t>", "<w:t>{%p endfor %}</w:t>")  # unbalanced
+    edit_docx(pl, "<w:t>{{ it.content }}</w:t>", "<w:t>{{ it.contnet }}</w:t>")  # still found past it
+    edit_docx(pl, "<w:t>{{ s.code }} {{", "<w:t>{{ s.code + }} {{")  # unreadable
     labels = templates / "kpi_form.labels.yaml"
     labels.write_text(labels.read_text(encoding="utf-8").replace("{{ department }}", "{{ departmnet }}", 1), encoding="utf-8")
     found = messages(check_templates(template_paths(templates), outputs))
     text = "\n".join(found)
     assert "r.curent" in text and "p.wrok" in text and "{{ r.name" in text and "閉じていません" in text
     assert "{%p if has_previous %}" in text and "{%p endfor %}" in text
-    assert "departmnet" in text
-    assert len(found) == 6, text  # the unbalanced if/endfor: the stray end, the if never closed
+    assert "departmnet" in text and "it.contnet" in text and "{{ s.code + }}" in text
+    assert len(found) == 8, text  # the unbalanced if/endfor: the stray end, the if never closed
 
 
 def test_unbalanced_block_names_both_tags(templates, outputs):
