@@ -142,7 +142,8 @@ def _signature(run) -> tuple:
 
 def _scan(part: _Part, file: str, order0: int, problems: list) -> list[Tag]:
     """The tags of one part in order; problems of their writing (splits, unclosed, dropped text)."""
-    tags: list[Tag] = []
+    units: list[tuple[Tag, dict]] = []  # each tag, with its paragraph, row and cell
+    owner_of: dict = {}  # paragraph, row or cell -> the {%p/tr/tc %} tag docxtpl replaces it with
 
     def bad(where, order, ja, en):
         problems.append(TemplateProblem(file, 0, 0, "", Msg(ja, en), where=where, order=(order0, *order)))
@@ -194,10 +195,14 @@ def _scan(part: _Part, file: str, order0: int, problems: list) -> list[Tag]:
             if lv is not None and not (opener == "{#" and lv.group(1) == "r"):
                 level, raw = lv.group(1), raw[lv.end():]
             tag = Tag(opener, raw, level, written, where, context, (order0, pi, i))
-            tags.append(tag)
+            row, cell = (chain[-1][1], chain[-1][2]) if chain else (None, None)
+            units.append((tag, {"p": p, "tr": row, "tc": cell}))
             if level in ("p", "tr", "tc"):
                 _dropped(tag, p, chain, bad, (pi, i))
-    return tags
+                owner_of.setdefault(units[-1][1][level], tag)
+    # what docxtpl drops with its paragraph, row or cell is not part of the template Jinja reads
+    return [t for t, where_is in units
+            if all(owner_of.get(where_is[lv], t) is t for lv in ("tr", "tc", "p") if where_is[lv] is not None)]
 
 
 def _dropped(tag: Tag, p, chain: list, bad, order) -> None:
