@@ -17,8 +17,8 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
-from .problems import DataError, Msg, Problem
 from .labelcheck import check_labels, label_variables
+from .problems import DataError, Msg, Problem
 from .templatenames import NameCheck, Shape, shape_of, unknown
 from .templatesyntax import ENV, Tag, balance, isolated, source, stand_in
 

@@ -172,6 +172,10 @@ def test_text_a_row_tag_drops(templates, outputs):
     edit_docx(path, "<w:p/></w:tc>", "<w:p><w:r><w:t>注記</w:t></w:r></w:p></w:tc>")  # a cell of the first {%tr for %} row
     found = messages(check_templates([path], outputs))
     assert len(found) == 1 and "注記" in found[0] and "{%tr for r in g.indicators.rows %}" in found[0], found
+    # a tag there is dropped too: reported as dropped, not read as part of the template
+    edit_docx(path, "<w:t>注記</w:t>", "<w:t>{{ r.nmae }}</w:t>")
+    found = messages(check_templates([path], outputs))
+    assert len(found) == 1 and "{{ r.nmae }}" in found[0] and "出力されません" in found[0], found
 
 
 def test_labels_file_unknown_name_and_syntax(templates, outputs):
