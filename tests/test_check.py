@@ -122,6 +122,18 @@ def test_tag_split_into_runs_of_different_formatting(templates, outputs):
     assert f"表{t}・{r}行目・{c}列目" in found[0] and "書式" in found[0] and "{{ r.baseline }}" in found[0]
 
 
+def test_tag_split_over_the_edge_of_a_link(templates, outputs):
+    """docxtpl would join the parts by cutting through the link's XML: the document breaks."""
+    path = templates / "target_list.docx"
+    link = '<w:hyperlink w:anchor="x">' + PLAIN.format("baseline") + "</w:hyperlink>"
+    edit_docx(path, BASELINE, PLAIN.format("{{ r.") + link + PLAIN.format(" }}"))
+    text = docx.Document(str(path)).tables[0].rows[2].cells[1].text  # python-docx may leave the link's text out
+    assert text in ("{{ r.baseline }}", "{{ r. }}")
+    t, r, c = place_of(path, text)
+    found = messages(check_templates([path], outputs))
+    assert len(found) == 1 and f"表{t}・{r}行目・{c}列目" in found[0] and "リンク" in found[0], found
+
+
 def test_tag_split_by_spell_check_is_mended(templates, outputs):
     """Word's spell-check marks split a tag into runs of the same formatting: docxtpl joins them,
     so nothing is reported and the values are printed; a misspelt name so split is still found."""
