@@ -320,9 +320,18 @@ def check_templates(templates: list[Path], outputs: list | None) -> list[Problem
     return problems
 
 
+def missing_templates(templates: list[Path], outputs: list | None) -> list[Problem]:
+    """Each template or labels file the render jobs need that is not among `templates`."""
+    given = {Path(p).name for p in templates}
+    needed = {o.layout if o.kind == "docx" else f"{o.layout}.labels.yaml" for o in outputs or ()}
+    return [TemplateProblem(name, 0, 0, "", Msg("テンプレートがありません（この名前のファイルが必要です）",
+                                                "the template is missing (a file of this name is needed)"))
+            for name in sorted(needed - given)]
+
+
 def require_templates(templates: list[Path], outputs: list) -> None:
     """Raise DataError with every template problem (build calls this before writing anything)."""
-    problems = check_templates(templates, outputs)
+    problems = missing_templates(templates, outputs) + check_templates(templates, outputs)
     if problems:
         raise DataError(problems)
 
@@ -347,4 +356,4 @@ def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Proble
         present = present_years(ds)
         years = len(present)
         outputs = [o for fy in present for o in outputs_for(ds, fy)]
-    return problems + check_templates(templates, outputs), warnings, years
+    return problems + missing_templates(templates, outputs) + check_templates(templates, outputs), warnings, years

@@ -24,7 +24,7 @@ from reportgen.era import FiscalYear
 from reportgen.loader import load
 from reportgen.problems import DataError
 from reportgen.labelcheck import label_variables
-from reportgen.templatecheck import check_templates, template_paths
+from reportgen.templatecheck import check_templates, require_templates, template_paths
 
 TEMPLATES = ROOT / "templates"
 BASELINE = "<w:r><w:t>{{ r.baseline }}</w:t></w:r>"
@@ -202,6 +202,15 @@ def test_labels_file_unknown_name_and_syntax(templates, outputs):
     assert len(found) == 3, found
     for key, msg in zip(("strategi", "previous_year", "titel"), sorted(found, key=lambda m: int(m.split(":")[1]))):
         assert f"evaluation_table.labels.yaml:{line_of[key]}:" in msg and key in msg
+
+
+def test_missing_template_is_named(templates, outputs):
+    (templates / "pledge_list.docx").unlink()
+    (templates / "kpi_form.labels.yaml").unlink()
+    with pytest.raises(DataError) as caught:
+        require_templates(template_paths(templates), outputs)
+    found = messages(caught.value.problems)
+    assert len(found) == 2 and found[0].startswith("kpi_form.labels.yaml: ") and found[1].startswith("pledge_list.docx: "), found
 
 
 def test_label_variables_are_those_the_renderers_give(monkeypatch):
