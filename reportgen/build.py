@@ -17,6 +17,7 @@ from .deliverables import outputs_for, present_years
 from .era import FiscalYear
 from .loader import Dataset, load
 from .problems import Msg, UsageError
+from .templatecheck import require_templates, template_paths
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _batches(work: list, jobs: int) -> list[list[int]]:
 
 
 def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable,
-                meanwhile: Callable[[], None]) -> None:
+                meanwhile: Callable[[], None], planned: list | None = None) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
 
     `meanwhile` runs once rendering has begun: after the workers are forked, since it may start
@@ -87,8 +88,8 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
     files in job order whatever the completion order, so the bytes never depend on `jobs`.
     """
     work = []
-    for fy, (staging, result) in zip(targets, staged):
-        for job in outputs_for(ds, fy):  # contexts are pure and built here, once
+    for n, (fy, (staging, result)) in enumerate(zip(targets, staged)):
+        for job in (planned[n] if planned is not None else outputs_for(ds, fy)):  # contexts are pure, built once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
@@ -138,6 +139,10 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
         recover_data(Path(data))
     ds = load(data)
     targets = resolve_years(ds, years)
+    with gcpause.paused():  # contexts are pure: built once, checked, then rendered
+        planned = [outputs_for(ds, fy) for fy in targets]
+        # every template checked against these years' contexts before anything is written (out/ not even locked)
+        require_templates(template_paths(templates), [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
     with gcpause.frozen(), locked(out):
         staged: list[tuple[Path, YearBuild]] = []
@@ -150,7 +155,7 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
                 for staging, _ in staged:
                     write_snapshot(ds, staging, durable.write)
 
-            _render_all(ds, targets, staged, jobs, progress, templates, durable, snapshots)
+            _render_all(ds, targets, staged, jobs, progress, templates, durable, snapshots, planned)
             if pdf:
                 from .pdf import convert_batch
 

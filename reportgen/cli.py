@@ -23,6 +23,17 @@ COLLECT_EXAMPLES = """examples:
   python generate.py collect --dry-run form.xlsx      show what would change, write nothing
   python generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
 """
+CHECK_EXAMPLES = """examples:
+  python generate.py check                      check data/ and every template; nothing is built or written
+  python generate.py check --data other/data    another data folder
+  python generate.py check --lang en            the problems in English
+
+Reported, all at once, each with its file and place (the table, row and column of a Word
+template, or its paragraph, and the text around it): bad data; a name a template uses that its
+document's data does not have ({{ r.baseilne }}); an unbalanced {% if %}/{% for %}; a tag Word
+split into parts of different formatting; a tag Jinja cannot read. `build` runs the same check
+first and writes nothing when it fails.
+"""
 VERIFY_EXAMPLES = """examples:
   python generate.py verify                re-hash and rebuild every year folder in out/
   python generate.py verify out/2017_H29   one year
@@ -50,6 +61,11 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
         p.add_argument("--force", action="store_true", help="apply answers even where data/ changed since the form was sent")
         p.add_argument("--dry-run", action="store_true", help="report what would change without writing")
+    elif verb == "check":
+        p = argparse.ArgumentParser(prog="generate.py check", epilog=CHECK_EXAMPLES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                                    description="Check the data and every template (Word and labels) without building.")
+        p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
     elif verb == "verify":
         p = argparse.ArgumentParser(prog="generate.py verify", epilog=VERIFY_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -59,7 +75,7 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
                                     description="Build the yearly archive of official documents from data/. "
-                                                "Other verbs: collect, verify (see generate.py VERB --help).")
+                                                "Other verbs: collect, verify, check (see generate.py VERB --help).")
         p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
                        help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -74,7 +90,7 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify") else "build"
+    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify", "check") else "build"
     if argv and argv[0] == verb:
         argv = argv[1:]
     try:
@@ -85,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if verb == "verify":
             return _verify(args, lang)
+        if verb == "check":
+            return _check(args, lang)
         if verb == "collect":
             from .collect import run_collect
 
@@ -144,4 +162,26 @@ def _verify(args, lang: str) -> int:
         return EXIT_BAD_INPUT
     print(Msg(ja=f"検証成功: {', '.join(folders)}（ハッシュ一致・再構築一致）",
               en=f"verified: {', '.join(folders)} (hashes match, rebuild identical)")(lang))
+    return EXIT_OK
+
+
+def _check(args, lang: str) -> int:
+    from .labels import TEMPLATES
+    from .templatecheck import check, template_paths
+
+    if not args.data.is_dir():
+        raise UsageError(Msg(ja=f"フォルダがありません: {args.data}", en=f"no such folder: {args.data}"))
+    paths = template_paths(TEMPLATES)
+    problems, warnings, years = check(args.data, paths)
+    for w in warnings:
+        print(w.render(lang), file=sys.stderr)
+    for p in problems:
+        print(p.render(lang), file=sys.stderr)
+    if problems:
+        n = len(problems)
+        print(Msg(ja=f"問題 {n} 件（build はこれが直るまで何も書き込みません）。",
+                  en=f"{n} problem(s) (build writes nothing until they are fixed).")(lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(Msg(ja=f"問題はありません: データ（{years} 年度）、テンプレート {len(paths)} 件（{', '.join(p.name for p in paths)}）。",
+              en=f"no problems: the data ({years} fiscal years), {len(paths)} templates ({', '.join(p.name for p in paths)}).")(lang))
     return EXIT_OK

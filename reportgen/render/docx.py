@@ -13,7 +13,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, Listing
-from jinja2 import Environment
+from jinja2 import Environment, StrictUndefined
 
 from ..jinjacache import CompileOnce, TextMemo
 from ..package import CoreProps, Entries, normalise, zip_entries
@@ -42,7 +42,8 @@ class _CompileOnce(CompileOnce):
     between processes."""
 
     def __init__(self) -> None:
-        super().__init__("docx", autoescape=True)
+        # strict: a name the context lacks (a misspelt tag) fails the render instead of printing nothing
+        super().__init__("docx", autoescape=True, undefined=StrictUndefined)
 
     def from_string(self, source, globals=None, template_class=None):
         if REFERENCE_PATHS:

@@ -1,0 +1,66 @@
+"""Lint labels files (templates/*.labels.yaml): each `{{ }}` readable by Jinja, each name one the workbook's data provides."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .problems import Msg, Problem
+from .templatenames import NameCheck, Shape, unknown
+from .templatesyntax import ENV
+
+
+def check_labels(path: Path, shape: Shape | None, row_shape: Shape | None, per_row: tuple[str, ...] = ("goal_row",),
+                 file: str | None = None) -> list[Problem]:
+    """Every `{{ }}` of one labels file: Jinja's syntax, and each name its variables lack."""
+    file = file or str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [Problem(file, 1, 1, "", Msg(f"YAML として読めません（{exc}）", f"cannot be read as YAML ({exc})"))]
+    problems: list[Problem] = []
+
+    def walk(node, path: str, top: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                walk(v, f"{path}.{k.value}" if path else str(k.value), top or str(k.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, f"{path}[{i}]", top)
+        elif isinstance(node, yaml.ScalarNode) and "{" in node.value:
+            one(node, path, row_shape if top in per_row else shape)
+
+    def one(node, path: str, scope: Shape | None) -> None:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        text = node.value
+        try:
+            tree = ENV.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(file, line, col, path, Msg(f"「{text}」を Jinja が読めません: {exc.message}",
+                                                               f"Jinja cannot read \"{text}\": {exc.message}")))
+            return
+        if scope is None:
+            return
+
+        def report(_line: int, what: str, name: str, known: list[str], kind: str) -> None:
+            problems.append(Problem(file, line, col, path, unknown(what, name, known, kind, text,
+                                                                   Msg("この表のデータ", "this workbook's data"))))
+
+        NameCheck(ENV, scope, report).run(tree)
+
+    walk(root, "", "")
+    return problems
+
+
+def label_variables(name: str, ctx: dict) -> tuple[list[dict], list[dict]]:
+    """The variables the workbook renderers give labels file `name` for one context, and those they
+    give its per-row labels (`fill`), as render/xlsx*.py call labels(); tests/test_check.py records
+    the real calls and compares."""
+    if name == "kpi_trend":
+        whole = [{**ctx, **goal, "baseline": ctx["baseline_header"]} for goal in ctx["goals"]]
+        whole.append({**ctx, "no": "", "baseline": ctx["baseline_header"]})
+    else:
+        whole = [ctx]
+    rows = [r for r in ctx.get("rows", ()) if isinstance(r, dict) and r.get("kind") == "goal"]
+    return whole, rows
