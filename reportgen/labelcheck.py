@@ -11,9 +11,9 @@ from .templatenames import NameCheck, Shape, unknown
 from .templatesyntax import ENV
 
 
-def check_labels(path: Path, shape: Shape | None, row_shape: Shape | None, per_row: tuple[str, ...] = ("goal_row",),
-                 file: str | None = None) -> list[Problem]:
-    """Every `{{ }}` of one labels file: Jinja's syntax, and each name its variables lack."""
+def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | None], file: str | None = None) -> list[Problem]:
+    """Every `{{ }}` of one labels file: Jinja's syntax, and each name its variables lack (the keys
+    of `row_shapes` are filled one row at a time, with that row's variables)."""
     file = file or str(path)
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -29,7 +29,7 @@ def check_labels(path: Path, shape: Shape | None, row_shape: Shape | None, per_r
             for i, v in enumerate(node.value):
                 walk(v, f"{path}[{i}]", top)
         elif isinstance(node, yaml.ScalarNode) and "{" in node.value:
-            one(node, path, row_shape if top in per_row else shape)
+            one(node, path, row_shapes[top] if top in row_shapes else shape)
 
     def one(node, path: str, scope: Shape | None) -> None:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -53,14 +53,16 @@ def check_labels(path: Path, shape: Shape | None, row_shape: Shape | None, per_r
     return problems
 
 
-def label_variables(name: str, ctx: dict) -> tuple[list[dict], list[dict]]:
-    """The variables the workbook renderers give labels file `name` for one context, and those they
-    give its per-row labels (`fill`), as render/xlsx*.py call labels(); tests/test_check.py records
-    the real calls and compares."""
+def label_variables(name: str, ctx: dict) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The variables the workbook renderers give labels file `name` for one context, and, for each
+    key filled row by row (labels.PER_ROW), the variables each row gives it, as render/xlsx*.py and
+    the deliverables call labels() and fill(); tests/test_check.py records the real calls and compares."""
+    from .deliverables.kpi_trend import CHART_ALT_HEADERS, CHART_ALT_NAMES
+
     if name == "kpi_trend":
         whole = [{**ctx, **goal, "baseline": ctx["baseline_header"]} for goal in ctx["goals"]]
         whole.append({**ctx, "no": "", "baseline": ctx["baseline_header"]})
-    else:
-        whole = [ctx]
+        alt = dict.fromkeys(CHART_ALT_HEADERS + CHART_ALT_NAMES, "")
+        return whole, {"charts_heading": list(ctx["goals"]), "chart_alt": [alt]}
     rows = [r for r in ctx.get("rows", ()) if isinstance(r, dict) and r.get("kind") == "goal"]
-    return whole, rows
+    return [ctx], {"goal_row": rows}

@@ -61,6 +61,11 @@ def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[
     return {k: (v if k in per_row else fill(v)) for k, v in raw.items()}
 
 
+def raw_label(name: str, key: str, folder: Path = TEMPLATES) -> str:
+    """One per-row label of format `name` as written, to be filled with `fill`."""
+    return _raw(name, str(folder))[key]
+
+
 def fill(text: str, variables: dict) -> str:
     """Render one raw label with a row's variables."""
     return _compiled(text).render(**variables)

@@ -18,6 +18,7 @@ import jinja2
 from lxml import etree
 
 from .labelcheck import check_labels, label_variables
+from .labels import PER_ROW
 from .problems import DataError, Msg, Problem
 from .templatenames import NameCheck, Shape, shape_of, unknown
 from .templatesyntax import ENV, Tag, balance, isolated, source, stand_in
@@ -307,13 +308,15 @@ def check_templates(templates: list[Path], outputs: list | None) -> list[Problem
         file = _shown(path)
         if path.name.endswith(".labels.yaml"):
             name = path.name[: -len(".labels.yaml")]
-            whole, rows = [], []
+            whole, rows = [], {}
             for o in outputs or ():
                 if o.kind == "xlsx" and o.layout == name:
                     w, r = label_variables(name, o.context)
                     whole += w
-                    rows += r
-            problems += check_labels(path, shape_of(whole), shape_of(rows) or (Shape([{}]) if whole else None), file=file)
+                    for key, values in r.items():
+                        rows.setdefault(key, []).extend(values)
+            row_shapes = {k: shape_of(rows.get(k, ())) or (Shape([{}]) if whole else None) for k in PER_ROW}
+            problems += check_labels(path, shape_of(whole), row_shapes, file=file)
         elif path.suffix == ".docx":
             contexts = [o.context for o in outputs or () if o.kind == "docx" and o.layout == path.name]
             problems += check_docx(path, shape_of(contexts), file=file)

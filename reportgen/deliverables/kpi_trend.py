@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .. import era, forms
-from ..labels import fill, labels
+from ..labels import fill, raw_label
 from ..era import FiscalYear
 from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
 from ..loader import Dataset, StrategyData
@@ -132,9 +132,9 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
     chart_title = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
     # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
-    chart_alt = alt({"title": chart_title, "baseline": figure_text(meas.baseline, as_of="always"),
-                     "target": target_text(meas.target), "latest": latest[1] if latest else NOT_REPORTED,
-                     "latest_year": era.year_end(latest[0]) if latest else ""}) if alt else ""
+    chart_alt = alt(dict(zip(CHART_ALT_NAMES, (
+        chart_title, figure_text(meas.baseline, as_of="always"), target_text(meas.target),
+        latest[1] if latest else NOT_REPORTED, era.year_end(latest[0]) if latest else "")))) if alt else ""
     return {
         "kind": kind, "key": key,
         "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
@@ -152,6 +152,12 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     }
 
 
+# The names a chart's alternative text (labels key `chart_alt`) is filled with, besides the headers
+# of the table (CHART_ALT_HEADERS); the template check reads them from here.
+CHART_ALT_NAMES = ("title", "baseline", "target", "latest", "latest_year")
+CHART_ALT_HEADERS = ("baseline_header", "target_header")
+
+
 def measure_key(kind: str, sd: StrategyData, meas: Measure) -> str:
     if kind == "kpi":
         return f"kpi:{meas.id}"
@@ -164,10 +170,10 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     review = review_for(sd, fy)
     target_header = f"{s.target_label}（{era.short(s.period.to)}）"
     # the labels as the workbook fills them; a chart's alternative text is filled per measure
-    raw_alt = labels(KEY, {"strategy": strategy_title(ds, sd, sep=" "), "no": "", "baseline": s.baseline_label})["chart_alt"]
+    raw_alt = raw_label(KEY, "chart_alt")
 
     def alt(values: dict) -> str:
-        return fill(raw_alt, {"baseline_header": s.baseline_label, "target_header": target_header, **values})
+        return fill(raw_alt, {**dict(zip(CHART_ALT_HEADERS, (s.baseline_label, target_header))), **values})
 
     goals = []
     for goal in s.goals:
