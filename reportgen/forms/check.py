@@ -72,9 +72,17 @@ def writes_minus(meas) -> bool:
     """Whether the measure writes negatives with `-` (indices) rather than △: as its own figures do."""
     figures = [meas.baseline, *meas.actuals.values()]
     qs = [f.value for f in figures if f is not None and f.value is not None]
+    qs += [f.reference.value for f in figures if f is not None and f.reference is not None]
     if meas.target is not None and meas.target.value is not None:
         qs.append(meas.target.value)
     return any(q.minus for q in qs)
+
+
+def written_prefix(meas) -> str:
+    """The prefix the measure's actuals are written with (its latest numeric actual's: 年間11名 → 年間,
+    2件 under a 年4件 target → none), else the measure's own."""
+    numeric = [meas.actuals[y].value for y in sorted(meas.actuals) if meas.actuals[y].value is not None]
+    return numeric[-1].prefix if numeric else meas.prefix
 
 
 def _spaces(t: str) -> str:
@@ -108,7 +116,7 @@ def value(cell: Cell, meas, states: tuple[str, ...] = STATES) -> Figure | Msg:
         q = None
     if q is not None:
         unit = q.unit if q.unit else meas.unit
-        prefix = q.prefix if q.prefix else (meas.prefix if unit == meas.unit else "")
+        prefix = q.prefix if q.prefix else (written_prefix(meas) if unit == meas.unit else "")
         q = Quantity(q.number, unit, prefix, writes_minus(meas) if q.number < 0 else False)
         if not model.quantity_problems(q, meas):
             return Figure(value=q, as_of=as_of)

@@ -119,11 +119,13 @@ class ReturnedForm:
 
 @dataclass(frozen=True)
 class _Meta:
-    """What openpyxl does not tell about a cell: its number format id and code, and the stored text."""
+    """What openpyxl does not tell about a cell: its number format id and code, the stored number,
+    and a string cell's text exactly as stored (openpyxl half-decodes shared strings' escapes)."""
 
     format_id: int | None
     code: str | None
     stored: str | None
+    text: str | None = None
 
 
 def _parse(z: zipfile.ZipFile, name: str):
@@ -158,13 +160,37 @@ def _styles(z: zipfile.ZipFile) -> list[tuple[int | None, str | None]]:
     return out
 
 
+def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+    """The shared strings as stored: plain or rich runs joined, furigana (rPh) left out."""
+    names = {n.lower(): n for n in z.namelist()}
+    name = names.get("xl/sharedstrings.xml")
+    if name is None:
+        return []
+    out = []
+    for si in _parse(z, name).iter(f"{{{MAIN_NS}}}si"):
+        parts = [t.text or "" for t in si.findall(f"{{{MAIN_NS}}}t")]
+        parts += [t.text or "" for r in si.findall(f"{{{MAIN_NS}}}r") for t in r.findall(f"{{{MAIN_NS}}}t")]
+        out.append("".join(parts))
+    return out
+
+
+def _inline(el) -> str:
+    is_ = el.find(f"{{{MAIN_NS}}}is")
+    if is_ is None:
+        return ""
+    parts = [t.text or "" for t in is_.findall(f"{{{MAIN_NS}}}t")]
+    parts += [t.text or "" for r in is_.findall(f"{{{MAIN_NS}}}r") for t in r.findall(f"{{{MAIN_NS}}}t")]
+    return "".join(parts)
+
+
 def _cell_meta(z: zipfile.ZipFile, part: str) -> dict[str, _Meta]:
-    """Style and stored value of every number cell of the sheet, by reference."""
+    """Style and stored value of every number cell, and the stored text of every string cell, by reference."""
     from defusedxml.ElementTree import iterparse
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.cell import coordinate_from_string
 
     styles = _styles(z)
+    strings = _shared_strings(z)
     meta: dict[str, _Meta] = {}
     row = col = 0
     with z.open(part) as f:
@@ -183,11 +209,16 @@ def _cell_meta(z: zipfile.ZipFile, part: str) -> dict[str, _Meta]:
                 else:
                     col += 1
                     ref = f"{get_column_letter(col)}{row}"
-                if el.get("t", "n") == "n":
+                t = el.get("t", "n")
+                v = el.find(f"{{{MAIN_NS}}}v")
+                if t == "n":
                     s = el.get("s")
                     fid, code = styles[int(s)] if s and s.isdigit() and int(s) < len(styles) else (0, None)
-                    v = el.find(f"{{{MAIN_NS}}}v")
                     meta[ref] = _Meta(fid, code, v.text if v is not None else None)
+                elif t == "s" and v is not None and (v.text or "").strip().isdigit() and int(v.text) < len(strings):
+                    meta[ref] = _Meta(None, None, None, strings[int(v.text)])
+                elif t == "inlineStr":
+                    meta[ref] = _Meta(None, None, None, _inline(el))
                 el.clear()
             elif tag == "row":
                 el.clear()
@@ -228,7 +259,8 @@ def _cell(c, meta: dict[str, _Meta]) -> Cell:
         return Cell(ref, c.row, c.column, _date_text(v), kind="date")
     if c.data_type == "e":
         return Cell(ref, c.row, c.column, str(v), kind="error")
-    return Cell(ref, c.row, c.column, excel.cell_text(str(v)))
+    stored = meta.get(ref)
+    return Cell(ref, c.row, c.column, excel.cell_text(stored.text if stored and stored.text is not None else str(v)))
 
 
 def read_form(path: Path) -> ReturnedForm:
