@@ -269,13 +269,18 @@ def read_form(path: Path) -> ReturnedForm:
     check_package(path)
     import openpyxl
 
-    try:
-        with warnings.catch_warnings():  # e.g. a Gnumeric file's missing default style: nothing for the clerk
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - any parser failure means: not a readable workbook
-        raise FormRefused(Msg(ja=f"Excel ブックとして読めません（{type(exc).__name__}）",
-                              en=f"cannot be read as a workbook ({type(exc).__name__})")) from None
+    with open(path, "rb") as fh:  # ours to close: openpyxl leaves the file open when it fails
+        try:
+            with warnings.catch_warnings():  # e.g. a Gnumeric file's missing default style: nothing for the clerk
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(fh, data_only=False, keep_links=False)
+        except Exception as exc:  # noqa: BLE001 - any parser failure means: not a readable workbook
+            raise FormRefused(Msg(ja=f"Excel ブックとして読めません（{type(exc).__name__}）",
+                                  en=f"cannot be read as a workbook ({type(exc).__name__})")) from None
+        return _recognise(path, wb)
+
+
+def _recognise(path: Path, wb) -> ReturnedForm:
     try:
         if IDENTITY_SHEET not in wb.sheetnames:
             raise FormRefused(Msg(ja="reportgen が作成した様式ではありません（識別情報がありません）",
