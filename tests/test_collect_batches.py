@@ -159,14 +159,22 @@ def test_no_library_warning_or_install_path_reaches_the_clerk(sent, tmp_path, da
                          ids=["collect", "build"])
 def test_build_and_collect_wait_for_the_same_lock(sent, tmp_path, data_copy, verb):
     form = fill(sent / EVAL.format("人権推進課"), tmp_path / "f.xlsx", {"s1-001": {11: "メモ"}})
-    args = [a.format(form=form, data=data_copy, out=tmp_path / "out") for a in verb]
+
+    def command(data: Path, out: Path) -> list[str]:
+        return [sys.executable, str(ROOT / "generate.py"), *[a.format(form=form, data=data, out=out) for a in verb]]
+
+    # how long the command takes unhindered, on a copy of the data
+    shutil.copytree(data_copy, tmp_path / "reference")
+    start = time.monotonic()
+    subprocess.run(command(tmp_path / "reference", tmp_path / "ref-out"), cwd=ROOT, check=True, capture_output=True, timeout=300)
+    alone = time.monotonic() - start
     with open(data_copy / ".lock", "a+") as held:  # a build or a collect holding the lock
         fcntl.flock(held, fcntl.LOCK_EX)
-        proc = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(6)
+        proc = subprocess.Popen(command(data_copy, tmp_path / "out"), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(max(3 * alone, 5))  # three times what it needs alone: it would have finished without the lock
         waited = proc.poll() is None
         untouched = "メモ" not in (data_copy / "strategies/1/projects.yaml").read_text(encoding="utf-8")
+        nothing_built = not (tmp_path / "out" / "2017_H29").exists()
         fcntl.flock(held, fcntl.LOCK_UN)
-    assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
-    assert waited and untouched
+    assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    assert waited and untouched and nothing_built
