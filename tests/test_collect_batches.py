@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -139,7 +139,7 @@ def test_no_library_warning_or_install_path_reaches_the_clerk(sent, tmp_path, da
     filled = xw.excel_save(sent / KPI.format("商工観光課"), tmp_path / "k.xlsx", {"kpi:1-②": {"F": "12"}})
     gnumeric = resave_with_gnumeric(filled, tmp_path / "gnumeric.xlsx")
     broken = tmp_path / "broken.xlsx"
-    with __import__("zipfile").ZipFile(filled) as src, __import__("zipfile").ZipFile(broken, "w") as dst:
+    with zipfile.ZipFile(filled) as src, zipfile.ZipFile(broken, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
             dst.writestr(item, data.replace(b"<sheetData>", b"<sheetData><row r=\"x\">") if "sheet1" in item.filename else data)
@@ -176,5 +176,6 @@ def test_build_and_collect_wait_for_the_same_lock(sent, tmp_path, data_copy, ver
         untouched = "メモ" not in (data_copy / "strategies/1/projects.yaml").read_text(encoding="utf-8")
         nothing_built = not (tmp_path / "out" / "2017_H29").exists()
         fcntl.flock(held, fcntl.LOCK_UN)
-    assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
     assert waited and untouched and nothing_built

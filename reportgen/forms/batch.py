@@ -10,7 +10,7 @@ from ..figures import figure_text
 from ..loader import Dataset, StrategyData, load
 from ..problems import DataError, Msg, show
 from . import check, layout
-from .identity import build_id, dataset_id, digest
+from .identity import dataset_id, digest
 from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
 from .read import Cell, FormRefused, ReturnedForm, read_form
 from .writeback import texts_with, validate

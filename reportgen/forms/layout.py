@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import column_index_from_string  # noqa: F401 (the reader uses it too)
+from openpyxl.utils import column_index_from_string
 
 EVALUATION, KPI = "evaluation", "kpi"
 
