@@ -168,9 +168,9 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")
     _structure(form, report)
-    if report.problems:
-        return report
-    for row in ident["rows"]:
+    for row in ident["rows"]:  # every problem at once: the cells of the rows that are there are judged too
+        if len(form.row_numbers.get(row["key"], [])) != 1:
+            continue
         r = _Row(ds, sd, year, report.department, row["key"], row["base"], form.rows[row["key"]], form, report, current)
         (_evaluation_row if form.kind == layout.EVALUATION else _kpi_row)(r)
     if report.problems:
