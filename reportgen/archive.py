@@ -199,16 +199,36 @@ class Durable:
 
 
 @contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """One build or collect at a time per output folder; a second one waits for the first."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".lock", "a+") as f:
+def lock(folder: Path) -> Iterator[None]:
+    """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first."""
+    with open(folder / ".lock", "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
-            recover(out)
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def data_lock(data: Path) -> Iterator[None]:
+    """The lock build and collect both take on data/: a build never reads data/ while a collect writes it.
+
+    A missing folder is left to the loader to report; a read-only one cannot be written by anyone
+    (collect fails on it), so a build reads it unlocked."""
+    if not Path(data).is_dir() or not os.access(data, os.W_OK):
+        yield
+        return
+    with lock(Path(data)):
+        yield
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one waits for the first."""
+    out.mkdir(parents=True, exist_ok=True)
+    with lock(out):
+        recover(out)
+        yield
 
 
 def recover(out: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import era, gcpause
-from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, folder_name, locked, manifest_bytes,
+from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes,
                       new_staging, publish, record_document, render, sha256, stamp_for, write_document, write_file,
                       write_snapshot)
 from .datastore import JOURNAL, recover_data
@@ -135,6 +135,11 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     failure anywhere leaves `out/` exactly as it was. `jobs` > 1 renders in that many processes;
     the bytes are the same either way.
     """
+    with data_lock(Path(data)):  # the lock collect takes: a build and a collect never interleave
+        return _build(data, out, years, pdf, progress, templates, jobs)
+
+
+def _build(data, out, years, pdf, progress, templates, jobs) -> BuildResult:
     if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
         recover_data(Path(data))
     ds = load(data)

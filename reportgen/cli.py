@@ -22,6 +22,7 @@ COLLECT_EXAMPLES = """examples:
   python generate.py collect returned/*.xlsx          merge the departments' returned forms into data/
   python generate.py collect --dry-run form.xlsx      show what would change, write nothing
   python generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
+  python generate.py collect --year H29 old/*.xlsx    forms of 平成29年度 (not the year being collected)
 """
 CHECK_EXAMPLES = """examples:
   python generate.py check                      check data/ and every template; nothing is built or written
@@ -61,6 +62,9 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
         p.add_argument("--force", action="store_true", help="apply answers even where data/ changed since the form was sent")
         p.add_argument("--dry-run", action="store_true", help="report what would change without writing")
+        p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
+                       help="collect forms of this fiscal year (repeatable); default: the year being collected, "
+                            "i.e. the latest year the data issues that kind of form for")
     elif verb == "check":
         p = argparse.ArgumentParser(prog="generate.py check", epilog=CHECK_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -104,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         if verb == "check":
             return _check(args, lang)
         if verb == "collect":
-            from .collect import run_collect
+            from .collect import run
 
-            return run_collect(args, lang)
+            return run(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run, lang=lang)
         return _build(args, lang)
     except DataError as exc:
         print(exc.render(lang), file=sys.stderr)

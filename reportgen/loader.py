@@ -544,16 +544,5 @@ def _definitions(meas) -> list:
 
 
 def _check_quantity(out, kf, path, q, meas) -> None:
-    if isinstance(meas, list):  # any of several definitions will do
-        if any(q.unit == d.unit and (not q.prefix or q.prefix == d.prefix) for d in meas):
-            return
-        meas = meas[-1]
-    if q.unit != meas.unit:
-        want = meas.unit or "（なし）"
-        out.add(kf, path, expected_got(
-            Msg(ja=f"単位 {want} の数値（例: 1,234{meas.unit}）", en=f"a number in {meas.unit or 'no unit'} such as 1,234{meas.unit}"),
-            f"{q.prefix}{q.number}{q.unit}"))
-    if q.prefix and q.prefix != meas.prefix:
-        out.add(kf, path, expected_got(
-            Msg(ja=f"接頭語 {meas.prefix or '（なし）'}", en=f"the prefix {meas.prefix!r}" if meas.prefix else "no prefix"),
-            q.prefix))
+    for expected, got in m.quantity_problems(q, meas):
+        out.add(kf, path, expected_got(expected, got))

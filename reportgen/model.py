@@ -37,7 +37,9 @@ EXPECTED_TEXT = Msg(ja="文字列", en="text")
 EXCEL_CELL_LIMIT = 32767
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str) -> str:
+    """The rule for every text, in data/ and in a returned form: Excel's cell limit, no control
+    characters (U+2028/2029 included), line ends as LF."""
     if len(value) > EXCEL_CELL_LIMIT:
         raise Invalid(Msg(ja=f"{EXCEL_CELL_LIMIT:,}文字以内の文字列（Excel のセルの上限）",
                           en=f"text of at most {EXCEL_CELL_LIMIT:,} characters (Excel's cell limit)"),
@@ -52,10 +54,10 @@ def _check_text(value: str) -> str:
 
 
 def _parse_str(value: Any) -> str:
-    return _check_text(_text_of(value, EXPECTED_TEXT))
+    return check_text(_text_of(value, EXPECTED_TEXT))
 
 
-def _parse_text(value: Any) -> str:
+def parse_text(value: Any) -> str:
     """A string, or a list of strings meaning one line each; stored as lines joined by \\n."""
     if value is None:
         return ""
@@ -64,9 +66,9 @@ def _parse_text(value: Any) -> str:
         for i, line in enumerate(value):
             if not isinstance(line, str):
                 raise Invalid(Msg(ja=f"文字列の並び（{i + 1}行目）", en=f"a list of text lines (line {i + 1})"), line)
-            lines.append(_check_text(line))
+            lines.append(check_text(line))
         return "\n".join(lines)
-    text = _check_text(_text_of(value, Msg(ja="文字列または文字列の並び", en="text or a list of lines")))
+    text = check_text(_text_of(value, Msg(ja="文字列または文字列の並び", en="text or a list of lines")))
     return text.rstrip("\n") if text.endswith("\n") else text
 
 
@@ -98,13 +100,13 @@ def _parse_count(value: Any) -> int:
     return parse_int(_text_of(value, Msg(ja="整数", en="a whole number")), 1, 9999)
 
 
-def _parse_rating(value: Any) -> int:
+def parse_rating(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     return parse_int(_text_of(value, Msg(ja="評価1～4", en="a rating 1–4")), 1, 4)
 
 
-def _parse_status(value: Any) -> str:
+def parse_status(value: Any) -> str:
     text = _text_of(value, STATUS_EXPECTED)
     norm = unicodedata.normalize("NFKC", text).strip().upper()
     if norm not in STATUSES:
@@ -122,13 +124,13 @@ STATUSES = ("A", "B", "C", "D")
 STATUS_EXPECTED = Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D")
 
 Str = Annotated[str, BeforeValidator(_parse_str)]
-Text = Annotated[str, BeforeValidator(_parse_text)]
+Text = Annotated[str, BeforeValidator(parse_text)]
 FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
 Flag = Annotated[bool, BeforeValidator(_parse_flag)]
 Count = Annotated[int, BeforeValidator(_parse_count)]
-RatingValue = Annotated[int, BeforeValidator(_parse_rating)]
-Status = Annotated[str, BeforeValidator(_parse_status)]
+RatingValue = Annotated[int, BeforeValidator(parse_rating)]
+Status = Annotated[str, BeforeValidator(parse_status)]
 QuantityT = Annotated[Quantity, BeforeValidator(_parse_quantity)]
 
 
@@ -253,7 +255,7 @@ def _parse_target(value: Any) -> Target:
     if isinstance(value, dict):
         if set(value) != {"state"} or not isinstance(value["state"], str):
             raise Invalid(TARGET_EXPECTED, value)
-        return Target(state=_check_text(value["state"]))
+        return Target(state=check_text(value["state"]))
     text = _text_of(value, TARGET_EXPECTED).strip()
     if text in RELATIONS:
         return Target(relation=text)
@@ -335,6 +337,24 @@ class Measure(Model):
             if rev.since <= fy:
                 changes.update({k: v for k, v in rev.set if v is not None})
         return self.model_copy(update=changes) if changes else self
+
+
+def quantity_problems(q: Quantity, meas) -> list[tuple[Msg, str]]:
+    """The rule for a number of a measure (baseline, target, actual; in data/ or typed in a form):
+    its unit, and its prefix if it has one; (what was expected, what was found) for each problem.
+    `meas` may be a list of definitions (revisions): any will do."""
+    if isinstance(meas, list):
+        if any(q.unit == d.unit and (not q.prefix or q.prefix == d.prefix) for d in meas):
+            return []
+        meas = meas[-1]
+    out = []
+    if q.unit != meas.unit:
+        out.append((Msg(ja=f"単位 {meas.unit or '（なし）'} の数値（例: 1,234{meas.unit}）",
+                        en=f"a number in {meas.unit or 'no unit'} such as 1,234{meas.unit}"), f"{q.prefix}{q.number}{q.unit}"))
+    if q.prefix and q.prefix != meas.prefix:
+        out.append((Msg(ja=f"接頭語 {meas.prefix or '（なし）'}", en=f"the prefix {meas.prefix!r}" if meas.prefix else "no prefix"),
+                    q.prefix))
+    return out
 
 
 class Indicator(Measure):

@@ -1,7 +1,8 @@
-"""Test helpers that act as a department: fill a form, re-save it through LibreOffice."""
+"""Test helpers that act as a department: fill a form, re-save it through LibreOffice or Gnumeric."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -36,3 +37,32 @@ def resave_with_libreoffice(path: Path, outdir: Path) -> Path:
     assert out, "LibreOffice did not save the workbook"
     assert out[0].read_bytes() != path.read_bytes()
     return out[0]
+
+
+def resave_all_with_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open and save several workbooks in one LibreOffice run (their names must differ); source → re-saved."""
+    exe = rc.need_soffice()
+    src = outdir / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for p in paths:
+        shutil.copyfile(p, src / p.name)
+        copies.append(src / p.name)
+    profile = outdir / ".profile"
+    import os
+
+    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, copies)],
+                   check=True, capture_output=True, timeout=600, env={**os.environ, "HOME": str(outdir)})
+    out = {p: outdir / p.name for p in paths}
+    for p, q in out.items():
+        assert q.is_file() and q.read_bytes() != p.read_bytes(), f"LibreOffice did not save {p.name}"
+    return out
+
+
+def resave_with_gnumeric(path: Path, dest: Path) -> Path:
+    """Open and save the workbook with Gnumeric's ssconvert (its own package, no default cell style)."""
+    exe = rc.need_ssconvert()
+    subprocess.run([exe, "--export-type=Gnumeric_Excel:xlsx2", str(path), str(dest)], check=True,
+                   capture_output=True, timeout=120)
+    return dest

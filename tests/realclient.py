@@ -112,3 +112,13 @@ def norm(text: str) -> str:
 
 def norm_row(cells) -> tuple[str, ...]:
     return tuple(norm(c) for c in cells if norm(c))
+
+
+def need_ssconvert() -> str:
+    """Gnumeric's ssconvert; skip where it is absent, but fail when CI is set."""
+    exe = shutil.which("ssconvert")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Gnumeric (ssconvert) is required in CI")
+        pytest.skip("Gnumeric (ssconvert) is not installed")
+    return exe

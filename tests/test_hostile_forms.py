@@ -15,6 +15,7 @@ from reportgen.build import build
 from reportgen.era import parse_fy
 
 from conftest import DATA, ROOT
+from excelwrite import excel_save
 from formfill import fill
 
 MEMORY_LIMIT = 1024 ** 3  # address space of the collecting process
@@ -144,6 +145,10 @@ CASES = {
     "formula in an input cell": (lambda f, t: fill(f, t / "fx.xlsx", {"s1-001": {7: "=HYPERLINK(\"http://x\")"}}), "formulas are not accepted"),
     "value outside the dropdown": (lambda f, t: fill(f, t / "dd.xlsx", {"s1-001": {6: "Z"}}), "one of A, B, C, D"),
     "a date in a text cell": (lambda f, t: fill(f, t / "dt.xlsx", {"s1-001": {7: __import__("datetime").datetime(2024, 1, 1)}}), "expected text"),
+    "Strict Open XML": (lambda f, t: excel_save(f, t / "strict.xlsx", {"s1-001": {"K": "x"}}, strict=True),
+                        "save it again as an ordinary"),
+    "a row inserted with text": (lambda f, t: excel_save(f, t / "ins.xlsx", inserted=[("s1-002", {"G": "書いた"})]),
+                                 "text outside the form's input cells"),
 }
 
 

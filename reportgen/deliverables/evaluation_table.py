@@ -88,7 +88,7 @@ def form_departments(ds: Dataset, sd: StrategyData, rnd: Round) -> dict[str, lis
 def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str, projects: list[Project]) -> dict:
     body = rows(sd, rnd, projects)
     ctx = {**header(ds, sd, rnd), "department": department, "rows": body, "password": ds.city.form_password or ""}
-    ctx["identity"] = forms.identity(forms.EVALUATION, sd.strategy.id, rnd.id, department,
+    ctx["identity"] = forms.identity(forms.EVALUATION, ds, sd.strategy.id, rnd.id, department,
                                      [r for r in body if r["kind"] == "project"], forms.EVALUATION_FIELDS)
     return ctx
 

@@ -160,8 +160,8 @@ CHART_ALT_HEADERS = ("baseline_header", "target_header")
 
 def measure_key(kind: str, sd: StrategyData, meas: Measure) -> str:
     if kind == "kpi":
-        return f"kpi:{meas.id}"
-    return f"indicator:{meas.goal}:{sd.indicator_numbers[id(meas)]}"
+        return forms.measure_key("kpi", id=meas.id)
+    return forms.measure_key("indicator", goal=meas.goal, number=sd.indicator_numbers[id(meas)])
 
 
 def context(ds: Dataset, fy: FiscalYear) -> dict:
@@ -241,7 +241,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
                 continue
             r = sub.ratings.get(review.id) if review else None
             rows.append({
-                "id": f"{key}:sub:{i + 1}", "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
+                "id": forms.sub_key(key, i), "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
                 "baseline": "", "target": "", "history": "", "unit": "", "prefix": "", "value": "",
                 "rating": str(r.rating) if r else "", "reason": r.reason if r else "",
                 "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None,
@@ -252,7 +252,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows, "password": ds.city.form_password or "",
     }
-    ctx["identity"] = forms.identity(forms.KPI, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
+    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
     return ctx
 
 

@@ -6,20 +6,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import forms
+from ..forms import layout
 from ..labels import fill, labels
 from .xlsx import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put
 
 
-# Where each input field of a form sits (collect reads the same columns back).
-INPUT_COLUMNS = {
-    "evaluation": {"status": "F", "done": "G", "assessment": "H", "plan": "I", "memo": "K"},
-    "kpi": {"value": "F", "rating": "G", "reason": "H"},
-}
+def fixed_rows(ws, head: int) -> list[str]:
+    """Digests of the rows above the first data row (title, instructions, header): a row without a
+    key that is none of them was inserted by the clerk, and collect reports what it holds."""
+    return sorted({forms.digest(forms.row_text(ws.cell(row=r, column=c).value for c in range(2, ws.max_column + 1)))
+                   for r in range(1, head + 1)})
 
 
-def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locked: dict, columns: dict) -> None:
+def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locked: dict, fixed: list[str]) -> None:
     """The very hidden sheet `collect` recognises a form by: identity, layout and locked-cell digests."""
-    ident = {**ident, "sheet": sheet, "header_row": header_row, "columns": columns,
+    ident = {**ident, "sheet": sheet, "header_row": header_row, "fixed": fixed,
              "rows": [{**r, "locked": locked.get(r["key"], {})} for r in ident["rows"]]}
     ws = wb.create_sheet(forms.IDENTITY_SHEET)
     ws.sheet_state = "veryHidden"
@@ -53,13 +54,14 @@ def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: Da
     ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{first}"
     page_setup(ws, f"{head}:{head}")
     protect(ws, ctx.get("password"))
-    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, INPUT_COLUMNS[kind])
+    write_identity(wb, ctx["identity"], ws.title, head, locked_cells, fixed_rows(ws, head))
     return wb
 
 
 def evaluation_form(ctx: dict) -> Workbook:
     flab = labels("evaluation_form", ctx)
-    widths = {1: 4, 2: 18, 3: 24, 4: 8, 5: 34, 6: 9, 7: 40, 8: 40, 9: 34, 10: 12, 11: 16}
+    widths = layout.widths(layout.EVALUATION)
+    col = {c.name: c.index for c in layout.COLUMNS[layout.EVALUATION]}
     wb, ws, head = form_sheet(flab, widths)
     row = head + 1
     first = row
@@ -73,13 +75,14 @@ def evaluation_form(ctx: dict) -> Workbook:
             group_policy = r["name"]
             continue
         put(ws, row, 1, r["id"], wrap=False)
-        locked_values = {2: f"{group}\n{group_policy}", 3: r["name"], 4: flab["new"] if r["is_new"] else flab["continuing"],
-                         5: r["description"], 10: r["departments"]}
-        inputs = {6: r["status"], 7: r["done"], 8: r["assessment"], 9: r["plan"], 11: r["memo"]}
+        shown = {"group": f"{group}\n{group_policy}", "new": flab["new"] if r["is_new"] else flab["continuing"]}
+        locked_values = {c.index: shown.get(c.name, r.get(c.name)) for c in layout.COLUMNS[layout.EVALUATION]
+                         if not c.input and c.name != "key"}
+        inputs = {c.index: r[c.name] for c in layout.COLUMNS[layout.EVALUATION] if c.input}
         for c, v in locked_values.items():
             put(ws, row, c, v)
         for c, v in inputs.items():
-            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 6 else None)
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == col["status"] else None)
         fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=3)
         locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
         row += 1
@@ -87,39 +90,41 @@ def evaluation_form(ctx: dict) -> Workbook:
     dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True, showErrorMessage=True,
                         showInputMessage=True, promptTitle="状況", prompt=flab["status_prompt"],
                         errorTitle="状況", error=flab["status_error"])
-    dv.add(f"F{first}:F{last}")
+    status = layout.column(layout.EVALUATION, "status").letter
+    dv.add(f"{status}{first}:{status}{last}")
     return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "evaluation", frozen_columns=3)
 
 
 def kpi_form(ctx: dict) -> Workbook:
     flab = labels("kpi_form", ctx)
-    widths = {1: 4, 2: 34, 3: 16, 4: 26, 5: 14, 6: 18, 7: 9, 8: 50, 9: 16}
+    widths = layout.widths(layout.KPI)
+    col = {c.name: c.index for c in layout.COLUMNS[layout.KPI]}
     wb, ws, head = form_sheet(flab, widths)
     row = first = head + 1
     rating_cells = []
     locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:
         put(ws, row, 1, r["id"], wrap=False)
-        locked_values = {2: r["label"], 3: r["baseline"], 4: r["history"], 5: r["target"], 9: r["departments"]}
+        locked_values = {c.index: r[c.name] for c in layout.COLUMNS[layout.KPI] if not c.input and c.name != "key"}
         for c, v in locked_values.items():
             put(ws, row, c, v)
         inputs = {}
         if r["has_value"]:
-            inputs[6] = r["value"]
+            inputs[col["value"]] = r["value"]
         else:
-            put(ws, row, 6, "")
+            put(ws, row, col["value"], "")
         if r["has_rating"]:
-            inputs[7] = r["rating"]
-            inputs[8] = r["reason"]
-            rating_cells.append(f"G{row}")
+            inputs[col["rating"]] = r["rating"]
+            inputs[col["reason"]] = r["reason"]
+            rating_cells.append(f"{get_column_letter(col['rating'])}{row}")
         else:
-            put(ws, row, 7, "")
-            put(ws, row, 8, "")
+            put(ws, row, col["rating"], "")
+            put(ws, row, col["reason"], "")
         for c, v in inputs.items():
-            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == 7 else None)
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == col["rating"] else None)
         fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=2)
         locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
-        for c in (6, 7, 8):  # cells of this row that are not inputs are locked too
+        for c in (col["value"], col["rating"], col["reason"]):  # cells of this row that are not inputs are locked too
             if c not in inputs:
                 locked_cells[r["id"]][get_column_letter(c)] = forms.digest("")
         row += 1

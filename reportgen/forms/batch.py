@@ -1,0 +1,335 @@
+"""Collecting a batch of returned forms: each form recognised, checked, merged and accepted or refused on its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import era
+from ..era import FiscalYear
+from ..figures import figure_text
+from ..loader import Dataset, StrategyData, load
+from ..problems import DataError, Msg, show
+from . import check, layout
+from .identity import dataset_id, digest
+from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
+from .read import Cell, FormRefused, ReturnedForm, read_form
+from .writeback import texts_with, validate
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """A problem of a returned form, at its cell where it has one: `入力表!F10: 状況: …`."""
+
+    sheet: str
+    ref: str
+    field: str
+    message: Msg
+
+
+@dataclass
+class FormReport:
+    """What became of one form: applied, refused (with every reason), or applied with conflicts waiting."""
+
+    path: Path
+    kind: str = ""
+    department: str = ""
+    year: FiscalYear | None = None
+    build: str = ""
+    refused: Msg | None = None
+    problems: list[FormProblem] = field(default_factory=list)
+    applied: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[tuple[Change, str]] = field(default_factory=list)  # (department's change, data now)
+
+    @property
+    def accepted(self) -> bool:
+        return self.refused is None and not self.problems
+
+
+@dataclass
+class CollectResult:
+    reports: list[FormReport]
+    written: list[str]          # data files rewritten (relative to data/)
+    dry_run: bool
+    years: dict[str, FiscalYear]  # the year being collected, by form kind
+
+    @property
+    def refused(self) -> list[FormReport]:
+        return [r for r in self.reports if not r.accepted]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not any(r.conflicts for r in self.reports)
+
+
+def collecting_years(ds: Dataset) -> dict[str, FiscalYear]:
+    """The year being collected, for each kind of form: the latest year the data issues such forms
+    for (the same years a build issues them for)."""
+    from ..deliverables import evaluation_table, kpi_trend
+
+    out = {}
+    for kind, years in ((layout.EVALUATION, evaluation_table.years(ds)), (layout.KPI, kpi_trend.years(ds))):
+        if years:
+            out[kind] = max(years)
+    return out
+
+
+def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
+            dry_run: bool = False) -> CollectResult:
+    """Every form judged on its own; the valid ones written to data/ in one atomic step at the end.
+
+    `years`: the fiscal years whose forms are taken (default: the year being collected, per kind).
+    Takes the lock `build` takes, so the two never interleave.
+    """
+    from ..archive import data_lock
+    from ..datastore import recover_data, write_atomically
+
+    with data_lock(data):
+        recover_data(data)
+        ds = load(data)
+        wanted = collecting_years(ds)
+        overlay = Overlay(ds, force=force)
+        reports: list[FormReport] = []
+        texts: dict[str, str] = {}
+        for path in files:
+            report = examine(ds, Path(path), overlay, wanted, years)
+            reports.append(report)
+            if report.accepted and report.applied:
+                try:
+                    new = texts_with(data, report.applied, texts)
+                    validate(data, new)
+                except DataError as exc:  # a value the cell rules let through but the data's rules refuse
+                    report.problems.extend(FormProblem("", "", p.path, p.message) for p in exc.problems)
+                    report.applied, report.conflicts = [], []
+                    continue
+                texts = new
+                overlay.accept(report.applied)
+        current = {rel: (data / rel).read_text(encoding="utf-8") for rel in texts}
+        changed = {rel: t for rel, t in texts.items() if t != current[rel]}
+        if changed and not dry_run:
+            write_atomically(data, changed)
+    return CollectResult(reports, sorted(changed), dry_run, wanted)
+
+
+# ---------------------------------------------------------------------------- one form
+
+
+def _strategy(ds: Dataset, sid: str) -> StrategyData | None:
+    return next((s for s in ds.strategies if s.strategy.id == sid), None)
+
+
+def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
+    report.refused = Msg(ja=ja, en=en)
+    return report
+
+
+def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalYear],
+            years: list[FiscalYear] | None = None) -> FormReport:
+    """Read one form and decide, value by value, what it changes (against `current`: data plus earlier forms)."""
+    report = FormReport(path)
+    try:
+        form = read_form(path)
+    except FormRefused as exc:
+        report.refused = exc.message
+        return report
+    ident = form.identity
+    report.kind, report.department, report.build = form.kind, str(ident.get("department", "")), str(ident.get("build", ""))
+    try:
+        report.year = era.parse_fy(str(ident.get("year")))
+    except ValueError:
+        return _refuse(report, "様式の年度が読めません", "the form's fiscal year is not readable")
+    if ident.get("city") != ds.city.name:
+        return _refuse(report, f"{ident.get('city')} の様式です（このデータは {ds.city.name} のものです）",
+                       f"a form of {ident.get('city')} (this data is {ds.city.name}'s)")
+    if ident.get("dataset") != dataset_id(ds):
+        return _refuse(report, f"別のデータセットから作成された様式です（作成したビルド {report.build}）",
+                       f"a form issued from another data set's build (build {report.build})")
+    sd = _strategy(ds, str(ident.get("strategy")))
+    year = report.year
+    if sd is None:
+        return _refuse(report, "この様式の戦略がデータにありません", "the form's strategy is not in the data")
+    if form.kind == layout.EVALUATION and not any(r.id == year for r in sd.strategy.rounds):
+        return _refuse(report, f"{era.long(year)} の評価回はデータにありません（別の年度の様式です）",
+                       f"the data has no evaluation round {era.long(year)} (a form of another year)")
+    if form.kind == layout.KPI and not sd.strategy.covers(year):
+        return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
+                       f"{era.long(year)} lies outside the strategy (a form of another year)")
+    if years is not None and year not in years:
+        named = "、".join(era.long(y) for y in years)
+        return _refuse(report, f"{era.long(year)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
+                       f"a form for {era.long(year)}, not for the year(s) named ({', '.join(era.short(y) for y in years)}) (a form of another year)")
+    if years is None and wanted.get(form.kind) != year:
+        now = era.long(wanted[form.kind]) if form.kind in wanted else "（なし）"
+        return _refuse(report, f"{era.long(year)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
+                               f"この年度を取り込むには --year {era.short(year)} を指定してください）",
+                       f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
+                       f"name it with --year {era.short(year)} to collect it)")
+    if report.department not in {d.form_department for d in ds.departments.values()}:
+        return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
+                       f"the form's department {report.department!r} is not in the data")
+    _structure(form, report)
+    for row in ident["rows"]:  # every problem at once: the cells of the rows that are there are judged too
+        if len(form.row_numbers.get(row["key"], [])) != 1:
+            continue
+        r = _Row(ds, sd, year, report.department, row["key"], row["base"], form.rows[row["key"]], form, report, current)
+        (_evaluation_row if form.kind == layout.EVALUATION else _kpi_row)(r)
+    if report.problems:
+        report.applied, report.conflicts, report.unchanged = [], [], 0
+    return report
+
+
+def _structure(form: ReturnedForm, report: FormReport) -> None:
+    """Rows added, removed or doubled; locked cells changed; text typed where the form has no input."""
+    add = report.problems.append
+    for row, key in form.extra_keys:
+        add(FormProblem(form.sheet, f"A{row}", "", Msg(
+            ja=f"様式にない行です（{key}）: 行の追加・変更はできません", en=f"a row the form was not sent with ({key}): rows cannot be added")))
+    for cell in form.stray:
+        add(FormProblem(form.sheet, cell.ref, "", Msg(
+            ja=f"様式の入力欄の外に書かれています（{show(cell.text)}）: 挿入した行や列には書けません。色付きのセルに書いてください",
+            en=f"text outside the form's input cells ({show(cell.text)}): an inserted row or column is not read; "
+               "write it in a tinted cell")))
+    for row in form.identity["rows"]:
+        key = row["key"]
+        found = form.row_numbers.get(key, [])
+        if len(found) != 1:
+            add(FormProblem(form.sheet, f"A{found[1]}" if found else "", "", Msg(
+                ja=f"行 {key} が{'ありません' if not found else '重複しています'}（改ざん）",
+                en=f"row {key} is {'missing' if not found else 'duplicated'} (tampering)")))
+            continue
+        cells = form.rows[key]
+        for letter, expected in row.get("locked", {}).items():
+            cell = cells.get(letter)
+            if cell is None or digest(cell.text) != expected:
+                add(FormProblem(form.sheet, cell.ref if cell else f"{letter}{found[0]}", "", Msg(
+                    ja="保護されたセルが変更されています（改ざん）", en="a locked cell was changed (tampering)")))
+
+
+@dataclass
+class _Row:
+    """One returned row and everything needed to judge it."""
+
+    ds: Dataset
+    sd: StrategyData
+    year: FiscalYear
+    department: str
+    key: str
+    base: dict
+    cells: dict
+    form: ReturnedForm
+    report: FormReport
+    current: Overlay
+
+    def cell(self, name: str) -> Cell:
+        return self.cells[layout.column(self.form.kind, name).letter]
+
+    def problem(self, name: str, message: Msg) -> None:
+        self.report.problems.append(FormProblem(self.form.sheet, self.cell(name).ref, name, message))
+
+    def judged(self, name: str, rule) -> object | None:
+        """The rule's value for the cell, or None (reported at the cell). A cell sent with a value and
+        returned empty is refused: a cleared answer is never taken as "delete it from data/"."""
+        value = rule(self.cell(name))
+        if isinstance(value, Msg):
+            self.problem(name, value)
+            return None
+        if value == "" and self.base.get(name, digest("")) != digest(""):
+            self.problem(name, Msg(
+                ja="送付時に記入されていた値が消されています。消すことはできません: 元の値に戻すか、新しい値を記入してください",
+                en="the value the form was sent with was cleared; answers cannot be deleted: restore it or write a new one"))
+            return None
+        return value
+
+    def mine(self, departments) -> bool:
+        return any(self.ds.form_department(d) == self.department for d in departments)
+
+    def decide(self, change: Change, now: str) -> None:
+        outcome = decide(self.base.get(change.field, ""), change.new, now, self.current.force)
+        if outcome == UNCHANGED:
+            self.report.unchanged += 1
+        elif outcome == APPLY:
+            self.report.applied.append(change)
+        elif outcome == CONFLICT:
+            self.report.conflicts.append((change, now))
+
+
+def _another_department(name: str, department: str) -> Msg:
+    return Msg(ja=f"{name} は {department} の担当ではありません（別の部署の様式です）",
+               en=f"{name} is not {department}'s (a form of another department)")
+
+
+EVALUATION_RULES = {"status": check.status, "done": check.text, "assessment": check.text, "plan": check.text,
+                    "memo": check.text}
+
+
+def _evaluation_row(r: _Row) -> None:
+    project = next((p for p in r.sd.projects.projects if p.id == r.key), None)
+    if project is None:
+        r.problem("status", Msg(ja=f"事業 {r.key} はデータにありません", en=f"project {r.key} is not in the data"))
+        return
+    if not r.mine(project.departments):
+        r.problem("status", _another_department(project.name, r.department))
+        return
+    rel = f"strategies/{r.sd.strategy.id}/projects.yaml"
+    now = r.current.evaluation(project, r.year)
+    for name, rule in EVALUATION_RULES.items():
+        value = r.judged(name, rule)
+        if value is not None:
+            r.decide(Change(rel, ("project", r.key, r.year, name), project.name, name, now[name], value, value), now[name])
+
+
+def _kpi_row(r: _Row) -> None:
+    meas, sub = r.current.measure(r.sd, r.key)
+    if meas is None:
+        r.problem("value", Msg(ja=f"指標 {r.key} はデータにありません", en=f"measure {r.key} is not in the data"))
+        return
+    defined = meas.as_of(r.year)
+    label = defined.name if sub is None else f"{defined.name} {meas.sub_items[sub].name}"
+    owners = meas.sub_items[sub].departments if sub is not None else (
+        list(defined.departments) + [d for s in defined.sub_items for d in s.departments])
+    if not r.mine(owners):
+        r.problem("value", _another_department(label, r.department))
+        return
+    rel = f"strategies/{r.sd.strategy.id}/kpis.yaml"
+    if sub is None and "value" in r.base:
+        _kpi_value(r, meas, defined, label, rel)
+    review = next((v for v in r.sd.strategy.reviews if v.from_ <= r.year <= v.to), None)
+    if review is not None and "rating" in r.base:
+        _kpi_rating(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
+
+
+def _states(sd: StrategyData) -> tuple[str, ...]:
+    found = {f.state for m in list(sd.measures.indicators) + list(sd.measures.kpis) for f in m.actuals.values() if f.state}
+    return tuple(dict.fromkeys([*check.STATES, *sorted(found)]))
+
+
+def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
+    target = ("measure", r.key, "actual", r.year, None)
+    now = r.current.now(target, figure_text(meas.actuals[r.year], as_of="note") if r.year in meas.actuals else "")
+    cell = r.cell("value")
+    if cell.kind == "text" and not cell.formula and digest(cell.text.rstrip()) == r.base["value"]:
+        r.report.unchanged += 1  # returned as sent ((R03) notes included)
+        return
+    fig = r.judged("value", lambda c: "" if c.kind == "text" and not c.text.strip() else check.value(c, defined, _states(r.sd)))
+    if fig is None or fig == "":
+        if fig == "":
+            r.report.unchanged += 1  # sent empty, returned empty
+        return
+    new = figure_text(fig, as_of="note")
+    r.decide(Change(rel, target, label, "value", now, new, fig), now)
+
+
+def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
+    rating, reason = r.judged("rating", check.rating), r.judged("reason", check.text)
+    if rating is None or reason is None:
+        return
+    rated = holder.ratings.get(review.id)
+    if reason and not rating and not rated:
+        r.problem("rating", Msg(ja="評価理由だけが書かれています: 評価 1～4 を選んでください",
+                                en="a reason without a rating: pick a rating 1–4"))
+        return
+    for name, new, now in (("rating", rating, str(rated.rating) if rated else ""),
+                           ("reason", reason, rated.reason if rated else "")):
+        target = ("measure", r.key, name, review.id, sub)
+        now = r.current.now(target, now)
+        r.decide(Change(rel, target, label, name, now, new, new), now)
