@@ -151,7 +151,7 @@ def test_control_characters_are_dropped_and_every_part_stays_well_formed_xml():
 
     jobs = outputs_for(ds, parse_fy("R5"))
     assert {j.kind for j in jobs} == {"docx", "xlsx"} and len(jobs) > 10
-    pledge_texts = []
+    pledge: dict[str, list[str]] = {}
     for job in jobs:
         dirty = render(job, poison(job.context), dirty_core)
         xml = parts(dirty)
@@ -162,12 +162,10 @@ def test_control_characters_are_dropped_and_every_part_stays_well_formed_xml():
         clean = render(job, job.context, clean_core)
         assert text == seen_text(job.kind, clean, parts(clean)), job.filename
         if job.filename.startswith("04_"):
-            pledge_texts.append(text)
-    # a pledge as written in data/pledges/2023-09.yaml, whole, in the Word document and the workbook
-    assert len(pledge_texts) == 2
-    for text in pledge_texts:
-        assert "1:【デジタル】デジタル未来都市推進部門の設置と特命人材の公募" in text or \
-            "デジタル未来都市推進部門の設置と特命人材の公募" in text
+            pledge[job.kind] = text
+    # a pledge as written in data/pledges/2023-09.yaml, whole: the Word heading numbers it, the workbook's cell holds it
+    assert "1:【デジタル】デジタル未来都市推進部門の設置と特命人材の公募" in pledge["docx"]
+    assert "デジタル未来都市推進部門の設置と特命人材の公募" in pledge["xlsx"]
 
 
 def poison(value):
