@@ -131,5 +131,13 @@ def test_a_form_password_from_the_data_protects_the_forms(tmp_path, data_copy):
     city.write_text(city.read_text(encoding="utf-8") + "form_password: kikaku\n", encoding="utf-8")
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("H29")])
+    from openpyxl.utils.protection import hash_password
+
     ws = openpyxl.load_workbook(next((out / "2017_H29" / "forms").glob("*.xlsx"))).worksheets[0]
-    assert ws.protection.sheet and ws.protection.password
+    # Excel keeps the password's legacy hash: the one that Excel (and openpyxl) computes from "kikaku"
+    assert ws.protection.sheet and ws.protection.password == hash_password("kikaku")
+
+
+def test_without_a_form_password_the_forms_are_locked_but_open_to_anyone(built):
+    ws = openpyxl.load_workbook(next((built / "2017_H29" / "forms").glob("*.xlsx"))).worksheets[0]
+    assert ws.protection.sheet and not ws.protection.password
