@@ -1,4 +1,4 @@
-"""--pdf through one LibreOffice process; concurrent builds serialise; progress, summary and language."""
+"""--pdf through one LibreOffice process; a second build waits for the first; progress, summary and language."""
 import json
 import subprocess
 import sys
@@ -55,21 +55,62 @@ def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_
     assert findings == [] and folders == ["2017_H29", "2023_R5"]
 
 
-def test_two_concurrent_builds_do_not_interleave(tmp_path):
+def test_a_second_build_waits_for_the_first_to_publish_before_it_starts(tmp_path, monkeypatch):
+    """Two builds into one folder made to overlap on purpose: the first holds the folder until the
+    second is queued on the lock (or, were there no lock, already inside), so the order is fixed."""
+    import fcntl
+
+    import reportgen.build as b
+
     out = tmp_path / "out"
-    results = []
+    events: list[tuple[str, str]] = []
+    first_inside, second_arrived, second_inside = threading.Event(), threading.Event(), threading.Event()
+    real_staging, real_publish, real_flock = b.new_staging, b.publish, fcntl.flock
+
+    def who() -> str:
+        return threading.current_thread().name
+
+    def flock(f, op):
+        if who() == "second" and op & fcntl.LOCK_EX:
+            second_arrived.set()  # the second build is about to take the lock
+        return real_flock(f, op)
+
+    def staging(folder, name):  # the first thing a build does inside the lock
+        events.append((who(), "inside"))
+        if who() == "first":
+            first_inside.set()
+            assert second_arrived.wait(120), "the second build never reached the lock"
+            second_inside.wait(1.0)  # a lock keeps it out; without one it is in by now
+        else:
+            second_arrived.set()
+            second_inside.set()
+        return real_staging(folder, name)
+
+    def publish(staging_folder, target, durable):  # the last
+        real_publish(staging_folder, target, durable)
+        events.append((who(), "published"))
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    monkeypatch.setattr(b, "new_staging", staging)
+    monkeypatch.setattr(b, "publish", publish)
+    results, errors = [], []
 
     def run():
-        results.append(build(DATA, out, years=[parse_fy("H29")]))
+        try:
+            results.append(build(DATA, out, years=[parse_fy("H29")]))
+        except BaseException as exc:  # noqa: BLE001 - reported below, with the order seen
+            errors.append(exc)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 2
+    first, second = threading.Thread(target=run, name="first"), threading.Thread(target=run, name="second")
+    first.start()
+    assert first_inside.wait(120)
+    second.start()
+    first.join()
+    second.join()
+    assert events == [("first", "inside"), ("first", "published"), ("second", "inside"), ("second", "published")]
+    assert errors == [] and len(results) == 2
     assert verify(out)[1] == []
-    assert not [p for p in out.iterdir() if p.name.startswith(".")  and p.name != ".lock"]
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "2017_H29"]  # no staging left behind
 
 
 def test_the_command_line_in_a_fresh_process_prints_a_summary_and_exits_0(tmp_path):
@@ -90,5 +131,13 @@ def test_a_form_password_from_the_data_protects_the_forms(tmp_path, data_copy):
     city.write_text(city.read_text(encoding="utf-8") + "form_password: kikaku\n", encoding="utf-8")
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("H29")])
+    from openpyxl.utils.protection import hash_password
+
     ws = openpyxl.load_workbook(next((out / "2017_H29" / "forms").glob("*.xlsx"))).worksheets[0]
-    assert ws.protection.sheet and ws.protection.password
+    # Excel keeps the password's legacy hash: the one that Excel (and openpyxl) computes from "kikaku"
+    assert ws.protection.sheet and ws.protection.password == hash_password("kikaku")
+
+
+def test_without_a_form_password_the_forms_are_locked_but_open_to_anyone(built):
+    ws = openpyxl.load_workbook(next((built / "2017_H29" / "forms").glob("*.xlsx"))).worksheets[0]
+    assert ws.protection.sheet and not ws.protection.password

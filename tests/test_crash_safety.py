@@ -60,6 +60,17 @@ def states(tmp_path_factory):
     return base, old_data, new_data, snapshot(old_out / YEAR), snapshot(new_out / YEAR), old_out
 
 
+def difference(state: dict, old: dict, new: dict) -> str:
+    """Which files of a year folder are neither the old nor the new build's (for the failure message)."""
+    lines = []
+    for path in sorted(set(state) | set(old) | set(new)):
+        s, o, n = state.get(path), old.get(path), new.get(path)
+        if s != n or s != o:
+            lines.append(f"  {path}: {'old' if s == o else 'new' if s == n else 'missing' if s is None else 'neither'}"
+                         f"{'' if o == n else ' (old and new differ)'}")
+    return "\n".join(lines)
+
+
 def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_year_and_verify_passes(states, tmp_path):
     base, old_data, new_data, old, new, old_out = states
     assert old != new
@@ -67,16 +78,32 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_year_and_ver
     total = duration(args + ["--out", str(tmp_path / "calibrate")])
     rng = random.Random(2024)
     seen = {"old": 0, "new": 0}
-    for trial in range(BUILD_TRIALS):
-        out = tmp_path / f"out{trial}"
+
+    def trial(n: int, delay: float) -> None:
+        out = tmp_path / f"out{n}"
         shutil.copytree(old_out, out)
-        run_and_kill(args + ["--out", str(out)], rng.uniform(0, total))
+        run_and_kill(args + ["--out", str(out)], delay)
         state = snapshot(out / YEAR)
-        assert state in (old, new), f"trial {trial}: a mixed year folder"
+        assert state in (old, new), f"trial {n} (killed at {delay:.2f} s of {total:.2f} s): a mixed year folder\n" + \
+            difference(state, old, new)
         seen["old" if state == old else "new"] += 1
         recover(out)  # what the next build does first, under the lock
         assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".lock"] == []
         assert verify(out)[1] == []
+        shutil.rmtree(out)
+
+    # one random moment in each of BUILD_TRIALS equal slots of 1.5× the measured run, as for collect.
+    # The swap comes at 73–82 % of a run (measured under load; after it only the old folder's removal
+    # and the exit remain): uniform moments over the measured run put a few kills after it, and a run
+    # slower than the measured one none, so that the last assert failed about one run in seven.
+    for n in range(BUILD_TRIALS):
+        trial(n, 1.5 * total * (n + rng.random()) / BUILD_TRIALS)
+    # a machine slowed down since the measurement can still push every kill before the swap: then kill
+    # later and later (the run's end is reached by 4× unless it ran four times slower)
+    extra = BUILD_TRIALS
+    while not seen["new"] and extra < BUILD_TRIALS + 3:
+        trial(extra, (2 + extra - BUILD_TRIALS) * total)
+        extra += 1
     assert seen["old"] and seen["new"], seen  # the kills fell both before and after the swap
 
 

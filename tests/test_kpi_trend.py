@@ -10,7 +10,9 @@ import pytest
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.era import parse_fy
+from reportgen.deliverables.kpi_trend import suggested_rating
 from reportgen.loader import load
+from reportgen.model import Measure
 
 import realclient as rc
 from conftest import DATA, ROOT, seed
@@ -109,12 +111,102 @@ def test_one_native_line_chart_per_kpi_with_actuals_baseline_and_target(built):
     assert [data.cell(row=first_row + k, column=1).value for k in range(3)] == ["実績", "現状値", "目標値"]
 
 
-def test_suggested_ratings_are_shown_only_where_they_differ(built):
-    rows = rc.sheet_rows(built / R6)["基本目標3"]
-    waiting = next(r for r in rows if r[2] == "学童保育室待機児童数")
-    assert waiting[10] == "3" and waiting[13] == ""  # 103 → 35 improving, latest change an improvement: 3
-    births = next(r for r in rows if r[2] == "合計特殊出生率")
-    assert births[10] == "1" and births[13] == ""
+def measure(direction, baseline, target, actuals, unit="人"):
+    return Measure.model_validate({"name": "x", "unit": unit, "direction": direction, "baseline": baseline,
+                                   "target": target, "actuals": actuals})
+
+
+# README "Suggested rating (算定評価)", case by case; each expected value worked out by hand from the rule
+@pytest.mark.parametrize("direction, baseline, target, actuals, expected", [
+    # 4: the target reached in the KPI's direction (exactly reached counts)
+    ("up", "100人", "200人", {"R4": "150人", "R5": "210人"}, 4),
+    ("up", "100人", "200人", {"R4": "200人"}, 4),
+    ("down", "103人", "0人", {"R4": "21人", "R5": "0人"}, 4),
+    # 3: better than the baseline and the latest change not a worsening (no change is not a worsening)
+    ("up", "100人", "200人", {"R4": "120人", "R5": "150人"}, 3),
+    ("up", "100人", "200人", {"R4": "150人", "R5": "150人"}, 3),
+    ("up", "100人", "200人", {"R4": "150人"}, 3),
+    ("down", "103人", "0人", {"R4": "21人", "R5": "83人", "R6": "35人"}, 3),
+    # 2: better than the baseline but the latest change a worsening, or no better than the baseline
+    ("up", "100人", "200人", {"R4": "160人", "R5": "150人"}, 2),
+    ("down", "103人", "0人", {"R4": "21人", "R5": "83人"}, 2),
+    ("up", "100人", "200人", {"R4": "100人"}, 2),
+    ("up", "100人", "200人", {"R4": "80人", "R5": "100人"}, 2),
+    # 1: worse than the baseline, even while improving
+    ("up", "100人", "200人", {"R4": "90人"}, 1),
+    ("up", "100人", "200人", {"R4": "80人", "R5": "90人"}, 1),
+    ("down", "103人", "0人", {"R4": "104人"}, 1),
+    # △ numbers: −321 → −176 → −150 reaches −160
+    ("up", "△321人", "△160人", {"R4": "△176人", "R5": "△150人"}, 4),
+    ("up", "△321人", "△160人", {"R4": "△358人"}, 1),
+    ("up", "△321人", "△160人", {"R4": "△176人", "R5": "△200人"}, 2),
+    # a …以内 target is reached from below (2.0%以内: 2.0% and 1.9% reach it, 2.1% does not)
+    ("down", "2.28%", "2.0%以内", {"R4": "2.0%"}, 4),
+    ("down", "2.28%", "2.0%以内", {"R4": "1.9%"}, 4),
+    ("down", "2.28%", "2.0%以内", {"R4": "2.1%"}, 3),
+    ("down", "2.28%", "2.0%以内", {"R4": "2.5%"}, 1),
+    # …from below whatever the direction; better or worse than the baseline still in the KPI's direction
+    ("up", "100人", "150人以内", {"R4": "140人"}, 4),
+    ("up", "100人", "150人以内", {"R4": "160人"}, 3),
+    ("up", "100人", "150人以内", {"R4": "90人"}, 4),  # within 150: reached (4 comes first)
+    # a relation to the baseline counts as the baseline
+    ("up", "596件", "基準値以上", {"R4": "596件"}, 4),
+    ("up", "596件", "基準値以上", {"R4": "600件"}, 4),
+    ("up", "596件", "基準値以上", {"R4": "526件"}, 1),
+    ("up", "95.6%", "現状維持", {"R4": "93.2%", "R5": "57.1%", "R6": "93.0%"}, 1),
+    ("up", "78.1%", "現状値以上", {"R6": "78.1%"}, 4),
+    # keep: 4 when the value equals the baseline, else 2 (either way)
+    ("keep", "100人", "現状維持", {"R4": "100人"}, 4),
+    ("keep", "100人", "現状維持", {"R4": "101人"}, 2),
+    ("keep", "100人", "現状維持", {"R4": "99人"}, 2),
+    # the latest reported value: a year not reported is passed over, a year after the review ignored
+    ("up", "100人", "200人", {"R4": "150人", "R5": {"state": "未発表"}, "R6": "140人"}, 2),
+    ("up", "100人", "200人", {"R4": "150人", "R7": "90人"}, 3),
+    ("up", "100人", "200人", {"R4": "150人", "R7": "250人"}, 3),
+    # nothing suggested without a baseline, a target or a number
+    ("up", {"state": "調査中"}, "200人", {"R4": "150人"}, None),
+    ("up", "100人", {"state": "調整中"}, {"R4": "150人"}, None),
+    ("up", "100人", "200人", {"R4": {"state": "未発表"}}, None),
+    ("up", "100人", "200人", {}, None),
+    ("up", "100人", "200人", {"R7": "150人"}, None),
+])
+def test_the_suggested_rating_follows_the_readme_rule(direction, baseline, target, actuals, expected):
+    unit = "%" if "%" in str(baseline) else "件" if "件" in str(baseline) else "人"
+    assert suggested_rating(measure(direction, baseline, target, actuals, unit), parse_fy("R6")) == expected
+
+
+def test_the_suggested_ratings_a_person_sees_in_the_r6_workbook(built):
+    """Each worked out by hand from data/strategies/2/kpis.yaml (baseline → target, R4–R6) and the
+    README's rule; shown only where it differs from the department's rating, blank elsewhere."""
+    expected = {
+        ("基本目標1", "市内工業団地の事業所数"): ("3", "1"),  # 264 → 270; 262 < 264: worse
+        ("基本目標1", "創業支援による創業者数"): ("2", "1"),  # 20 → 25; 11 < 20
+        ("基本目標2", "定住意向"): ("2", "1"),  # 78.1% → 現状値以上 (78.1%); 77.8% < 78.1%
+        ("基本目標3", "婚活イベント支援件数"): ("1", "2"),  # 0 → 4; 6, 3, 2: better, last change worse
+        ("基本目標3", "保育所等の低年齢児の入所と待機児童の割合"): ("3", "1"),  # 98.5% → 100%; 98.0%
+        ("基本目標3", "今後も入間市で子育てしていきたい方の割合"): ("2", "1"),  # up, 95.6% → 現状維持; 93.0%
+        ("基本目標3", "中1ギャップ問題の状況（不安の解消率）"): ("2", "1"),  # 84.0% → 90.0%; 75.0%
+        ("基本目標4", "住みよいと感じる人の割合"): ("2", "1"),  # 77.7% → 80.0%; 77.5%
+        ("基本目標4", "入間市に対する誇りや愛着を感じる割合"): ("2", "1"),  # 41.8% → 45.0%; 41.7%
+        ("基本目標4", "防災に関する都市間協定締結数"): ("3", "2"),  # 4 → 5; 4: no better
+    }
+    shown = {}
+    blanks = {}
+    for name, rows in rc.sheet_rows(built / R6).items():
+        if not name.startswith("基本目標"):
+            continue
+        head = next(i for i, r in enumerate(rows) if r[3] == "現状値")
+        assert rows[head][13] == "算定評価（参考）"
+        for r in rows[head + 1:]:
+            if len(r) > 13 and r[13]:
+                shown[(name, r[2].split("（※")[0])] = (r[10], r[13])
+            elif len(r) > 13 and r[2]:
+                blanks[(name, r[2])] = r[10]
+    assert shown == expected
+    # where the rule agrees with the department, nothing is shown: 103 → 35 (21, 83, 35) is 3;
+    # 1.15 → 0.95 is worse, 1
+    assert blanks[("基本目標3", "学童保育室待機児童数")] == "3"
+    assert blanks[("基本目標3", "合計特殊出生率")] == "1"
 
 
 def test_print_setup(built):

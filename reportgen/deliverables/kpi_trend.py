@@ -59,9 +59,9 @@ def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
     sign = {"up": 1, "down": -1}.get(meas.direction)
     if sign is None:  # keep: the baseline is the target
         return 4 if latest == base.number else 2
-    if target.bound in ("以内", "以下", "未満"):
-        sign = -1
-    if (latest - t) * sign >= 0:
+    # a …以内 target is reached from below; better or worse than the baseline stays the KPI's direction
+    reach = -1 if target.bound in ("以内", "以下", "未満") else sign
+    if (latest - t) * reach >= 0:
         return 4
     gain = (latest - base.number) * sign
     if gain < 0:
