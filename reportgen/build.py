@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import era, gcpause
-from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, folder_name, locked, manifest_bytes,
-                      new_staging, publish, record_document, render, sha256, stamp_for, write_document, write_file,
-                      write_snapshot)
+from . import era, gcpause, templateset
+from .archive import (MANIFEST, Durable, YearBuild, folder_name, locked, manifest_bytes, new_staging, publish,
+                      record_document, render, sha256, stamp_for, write_document, write_file, write_snapshot,
+                      write_templates)
 from .datastore import JOURNAL, recover_data
 from .deliverables import outputs_for, present_years
 from .era import FiscalYear
@@ -76,8 +76,8 @@ def _batches(work: list, jobs: int) -> list[list[int]]:
     return [[i] for i in large] + [small[k:k + size] for k in range(0, len(small), size)]
 
 
-def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable,
-                meanwhile: Callable[[], None]) -> None:
+def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: templateset.TemplateSet,
+                durable: Durable, meanwhile: Callable[[], None], used: dict[int, set[str]]) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
 
     `meanwhile` runs once rendering has begun: after the workers are forked, since it may start
@@ -90,6 +90,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
     for fy, (staging, result) in zip(targets, staged):
         for job in outputs_for(ds, fy):  # contexts are pure and built here, once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
+            used.setdefault(id(result), set()).add(templateset.needed(job.kind, job.layout))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
     def done(staging, result, job, data) -> None:
@@ -127,16 +128,18 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
 
 
 def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,
-          progress: Callable[[str], None] | None = None, templates: Path = TEMPLATES, jobs: int = 1) -> BuildResult:
+          progress: Callable[[str], None] | None = None, templates: Path | None = None, jobs: int = 1) -> BuildResult:
     """Build the requested years (default: every year the data dates) into `out`, atomically per year.
 
     Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
     failure anywhere leaves `out/` exactly as it was. `jobs` > 1 renders in that many processes;
-    the bytes are the same either way.
+    the bytes are the same either way. The templates are reportgen's own (or those of the folder
+    `templates`), each replaced by the data folder's `templates/` file of the same name.
     """
     if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
         recover_data(Path(data))
     ds = load(data)
+    tset = templateset.for_data(data, base=templates)
     targets = resolve_years(ds, years)
     # the data lives as long as the build: the collector need not scan it again and again
     with gcpause.frozen(), locked(out):
@@ -147,10 +150,12 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
                 staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
 
             def snapshots() -> None:  # written as rendering starts, their fsyncs overlap it
-                for staging, _ in staged:
+                for staging, result in staged:
                     write_snapshot(ds, staging, durable.write)
+                    write_templates(result, tset, used.get(id(result), set()), staging, durable.write)
 
-            _render_all(ds, targets, staged, jobs, progress, templates, durable, snapshots)
+            used: dict[int, set[str]] = {}  # the template and labels files each year's documents need
+            _render_all(ds, targets, staged, jobs, progress, tset, durable, snapshots, used)
             if pdf:
                 from .pdf import convert_batch
 
