@@ -32,7 +32,7 @@ TEMPLATES_DIR = "templates"  # a year folder's copies of the templates and label
 
 
 def folder_name(fy: FiscalYear) -> str:
-    """2017_H29, 2024_R6 (the default era of the year, whatever spelling the data used)."""
+    """2017_H29, 2024_R6, 2019_R1 (FY2019 as city.yaml names it, whatever spelling the data used)."""
     plain = FiscalYear(fy.year)
     return f"{plain.year}_{era.short(plain)}"
 
@@ -145,18 +145,24 @@ def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str]
     """Render every document of `fy` into `dest` (an empty folder) with the data and templates."""
     stamp = stamp_for(fy)
     tset = _template_set(templates)
-    result = YearBuild(fy, folder_name(fy))
-    jobs = outputs_for(ds, fy)
-    for job in jobs:
-        if progress:
-            progress(f"{result.folder}/{job.filename}")
-        write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
+    with era.fy2019_named(ds.city.fy2019):
+        result = YearBuild(fy, folder_name(fy))
+        jobs = outputs_for(ds, fy)
+        for job in jobs:
+            if progress:
+                progress(f"{result.folder}/{job.filename}")
+            write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
     write_snapshot(ds, dest)
     write_templates(result, tset, {templateset.needed(job.kind, job.layout) for job in jobs}, dest)
     return result
 
 
 def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
+    with era.fy2019_named(ds.city.fy2019):
+        return _manifest_bytes(ds, build)
+
+
+def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
     fy = build.fy
     doc = {
         "format": FORMAT,

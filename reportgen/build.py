@@ -140,6 +140,11 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
         recover_data(Path(data))
     ds = load(data)
     tset = templateset.for_data(data, base=templates)
+    with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
+        return _build(ds, out, years, pdf, progress, tset, jobs)
+
+
+def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int) -> BuildResult:
     targets = resolve_years(ds, years)
     # the data lives as long as the build: the collector need not scan it again and again
     with gcpause.frozen(), locked(out):
