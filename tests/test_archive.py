@@ -363,6 +363,20 @@ def test_an_archive_built_today_still_verifies_after_the_templates_are_restyled(
     assert snapshot(restyled_build / "2017_H29")["01_対象事業一覧_平成29年度.docx"] != before["01_対象事業一覧_平成29年度.docx"]
 
 
+def test_restyling_the_shipped_templates_in_place_never_fails_an_earlier_year(tmp_path):
+    base = tmp_path / "templates"  # stands for the templates/ a clerk restyles in the checkout
+    shutil.copytree(TEMPLATES, base)
+    out = tmp_path / "out"
+    build(DATA, out, years=[era_module.parse_fy("H29")], templates=base)
+    restyle(base)
+    folders, findings = verify(out, templates=base)
+    assert folders == ["2017_H29"] and findings == []
+    again = tmp_path / "again"
+    build(DATA, again, years=[era_module.parse_fy("H29")], templates=base)
+    changed = {p for p, h in snapshot(again / "2017_H29").items() if snapshot(out / "2017_H29").get(p) != h}
+    assert {"01_対象事業一覧_平成29年度.docx", "03_KPI目標値達成状況推移_平成29年度.xlsx", "manifest.json"} <= changed
+
+
 def test_a_data_template_that_replaces_nothing_is_refused(tmp_path, data_copy, capsys):
     (data_copy / "templates").mkdir()
     (data_copy / "templates" / "target_lst.docx").write_bytes((TEMPLATES / "target_list.docx").read_bytes())
