@@ -454,8 +454,8 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
                 else:
                     os.environ["SOURCE_DATE_EPOCH"] = old_epoch
         except Exception as exc:  # noqa: BLE001 - any failure to rebuild is a finding
-            bad("data", f"記録されたデータとテンプレートから再構築できません: {exc}",
-                f"cannot rebuild from the recorded data and templates: {exc}")
+            bad("", f"記録されたデータとテンプレートから再構築できません（{type(exc).__name__}: {exc}）",
+                f"cannot rebuild from the recorded data and templates ({type(exc).__name__}: {exc})")
             return found
         rebuilt_files = {f["path"]: f for f in rebuilt.files}
         for path, entry in ((e["path"], e) for e in manifest.get("files", [])):
