@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -81,8 +82,15 @@ def test_the_installed_libraries_are_the_locked_versions_and_the_manifest_names_
 
 
 def test_pip_install_then_reportgen_in_an_empty_folder_builds_with_the_shipped_templates(tmp_path):
+    # from a copy of what the source tree holds: setuptools reuses a build/ folder left in the checkout
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for name in ("reportgen", "templates"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(src)],
                    check=True, capture_output=True, cwd=tmp_path)
     wheel = next(wheels.glob("reportgen-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
