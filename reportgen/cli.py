@@ -53,7 +53,8 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
     elif verb == "verify":
         p = argparse.ArgumentParser(prog="generate.py verify", epilog=VERIFY_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                    description="Re-hash every archived file and rebuild each year from its recorded data.")
+                                    description="Compare the installed library versions with the recorded ones, re-hash every "
+                                                "archived file, and rebuild each year from its archived data and templates.")
         p.add_argument("dir", nargs="?", type=Path, default=Path("out"), help="archive folder or one year folder (default: out)")
     else:
         p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,

@@ -74,7 +74,7 @@ def for_data(data_dir: Path | str | None, base: Path | None = None) -> TemplateS
     """The shipped templates (or those of `base`), each replaced by the data folder's own file of
     the same name in `<data>/templates/`. A file there that replaces nothing is an error: a
     misspelt name would otherwise be ignored without a word."""
-    base_set = folder_set(base if base is not None else shipped(), SHIPPED)
+    base_set = folder_set(base, SHIPPED) if base is not None else _shipped_set()
     own = Path(data_dir) / OVERRIDES if data_dir is not None else None
     if own is None or not own.is_dir():
         return base_set
