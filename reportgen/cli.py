@@ -130,7 +130,7 @@ def _build(args, lang: str) -> int:
 
 
 def _verify(args, lang: str) -> int:
-    from .archive import HASH, LIBRARY, REBUILD, verify
+    from .verification import HASH, LIBRARY, REBUILD, verify
 
     if not args.dir.is_dir():
         raise UsageError(Msg(ja=f"フォルダがありません: {args.dir}", en=f"no such folder: {args.dir}"))

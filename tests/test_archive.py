@@ -261,7 +261,7 @@ import zipfile
 from importlib.metadata import version as installed_version
 
 from reportgen import era as era_module
-from reportgen.archive import HASH, LIBRARY, REBUILD
+from reportgen.verification import HASH, LIBRARY, REBUILD
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
