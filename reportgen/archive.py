@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import os
+import platform
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,22 +16,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import __version__, era
+from . import __version__, era, templateset
 from .deliverables import Output, outputs_for
 from .era import FiscalYear
 from .gcpause import paused
-from .labels import TEMPLATES
-from .loader import Dataset, load
+from .loader import Dataset
 from .package import CoreProps
-from .problems import Msg
+from .templateset import TemplateSet
 
 MANIFEST = "manifest.json"
-FORMAT = "reportgen-archive/1"
+FORMAT = "reportgen-archive/2"  # 2: the templates, labels and library versions are recorded
 STAGING, OLD = ".staging-", ".old-"
+TEMPLATES_DIR = "templates"  # a year folder's copies of the templates and labels it was built with
 
 
 def folder_name(fy: FiscalYear) -> str:
-    """2017_H29, 2024_R6 (the default era of the year, whatever spelling the data used)."""
+    """2017_H29, 2024_R6, 2019_R1 (FY2019 as city.yaml names it, whatever spelling the data used)."""
     plain = FiscalYear(fy.year)
     return f"{plain.year}_{era.short(plain)}"
 
@@ -47,14 +48,43 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render(job: Output, stamp: datetime, creator: str, templates: Path = TEMPLATES) -> bytes:
-    """Render one job to bytes (the renderers are imported here, never by the pure layers)."""
+# The libraries whose versions can change a document's bytes (by their distribution names), recorded
+# in every manifest and compared by verify. pydantic coerces the data before any context is built.
+SHAPING = ("openpyxl", "et-xmlfile", "python-docx", "docxtpl", "jinja2", "markupsafe", "lxml", "pyyaml", "pydantic")
+
+
+def environment() -> dict:
+    """The Python, zlib (every package is deflated by it) and library versions this process builds with."""
+    import zlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for name in SHAPING:
+        try:
+            libs[name] = version(name)
+        except PackageNotFoundError:
+            libs[name] = None
+    return {"python": platform.python_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION, "libraries": libs}
+
+
+def _template_set(templates: TemplateSet | Path | None) -> TemplateSet:
+    if isinstance(templates, TemplateSet):
+        return templates
+    return templateset.folder_set(templates) if templates is not None else templateset.for_data(None)
+
+
+def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | Path | None = None) -> bytes:
+    """Render one job to bytes (the renderers are imported here, never by the pure layers).
+
+    The renderers see only the one template or labels file the job needs (templateset.needed), so
+    the files a year's manifest records are exactly those its documents were made from."""
     core = CoreProps(job.title, creator, stamp)
-    with paused():
+    tset = _template_set(templates).only([templateset.needed(job.kind, job.layout)])
+    with paused(), templateset.using(tset):
         if job.kind == "docx":
             from .render.docx import render_docx
 
-            return render_docx(templates / job.layout, job.context, core)
+            return render_docx(tset.path(job.layout), job.context, core)
         from .render.xlsx import render_xlsx
 
         return render_xlsx(job.layout, job.context, core)
@@ -67,6 +97,7 @@ class YearBuild:
     fy: FiscalYear
     folder: str
     files: list[dict] = field(default_factory=list)
+    templates: list[dict] = field(default_factory=list)  # the template and labels files archived
 
 
 def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
@@ -88,20 +119,49 @@ def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None]
         (write or write_file)(dest / "data" / src.relpath, src.content)
 
 
+def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: Path,
+                    write: Callable[[Path, bytes], None] | None = None) -> None:
+    """Keep a copy of every template and labels file the year's documents were made from (`used`),
+    and record in the manifest which each is: reportgen's own, or the data folder's, replacing one."""
+    shipped = None
+    for f in tset.only(used).files:
+        content = f.read()
+        entry = {"path": f"{TEMPLATES_DIR}/{f.name}", "sha256": sha256(content), "bytes": len(content),
+                 "source": f.source}
+        if f.source == templateset.DATA:
+            if shipped is None:
+                shipped = templateset.folder_set(templateset.shipped())
+            try:
+                entry["replaces"] = {"source": templateset.SHIPPED, "sha256": sha256(shipped.get(f.name).read())}
+            except KeyError:
+                pass
+        (write or write_file)(dest / entry["path"], content)
+        result.templates.append(entry)
+
+
 def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str], None] | None = None,
-               templates: Path = TEMPLATES) -> YearBuild:
-    """Render every document of `fy` into `dest` (an empty folder) with the data snapshot."""
+               templates: TemplateSet | Path | None = None) -> YearBuild:
+    """Render every document of `fy` into `dest` (an empty folder) with the data and templates."""
     stamp = stamp_for(fy)
-    result = YearBuild(fy, folder_name(fy))
-    for job in outputs_for(ds, fy):
-        if progress:
-            progress(f"{result.folder}/{job.filename}")
-        write_document(dest, result, job, render(job, stamp, ds.city.name, templates))
+    tset = _template_set(templates)
+    with era.fy2019_named(ds.city.fy2019):
+        result = YearBuild(fy, folder_name(fy))
+        jobs = outputs_for(ds, fy)
+        for job in jobs:
+            if progress:
+                progress(f"{result.folder}/{job.filename}")
+            write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
     write_snapshot(ds, dest)
+    write_templates(result, tset, {templateset.needed(job.kind, job.layout) for job in jobs}, dest)
     return result
 
 
 def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
+    with era.fy2019_named(ds.city.fy2019):
+        return _manifest_bytes(ds, build)
+
+
+def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
     fy = build.fy
     doc = {
         "format": FORMAT,
@@ -109,10 +169,12 @@ def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
         "fiscal_year": {"code": era.short(FiscalYear(fy.year)), "western": fy.year, "label": era.long(FiscalYear(fy.year))},
         "city": ds.city.name,
         "stamp": stamp_for(fy).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "environment": environment(),
         "data": {
             "sha256": ds.sha256,
             "files": [{"path": f"data/{s.relpath}", "sha256": s.sha256, "bytes": len(s.content)} for s in ds.sources],
         },
+        "templates": build.templates,
         "files": build.files,
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -284,78 +346,8 @@ def publish(staging: Path, target: Path, durable: Durable) -> None:
 # ---------------------------------------------------------------------------- verify
 
 
-@dataclass
-class Finding:
-    folder: str
-    path: str
-    message: Msg
+def verify(out: Path, templates: Path | None = None):
+    """Check every year folder under `out`: see verification.verify (kept here for the callers of archive)."""
+    from .verification import verify as run
 
-
-def verify(out: Path, templates: Path = TEMPLATES) -> tuple[list[str], list[Finding]]:
-    """Check every year folder under `out` (or `out` itself if it is one): hashes, then a rebuild."""
-    folders = [out] if (out / MANIFEST).is_file() else sorted(
-        p for p in out.iterdir() if (p / MANIFEST).is_file() and not p.name.startswith("."))  # staging is not archive
-    findings: list[Finding] = []
-    for folder in folders:
-        findings.extend(_verify_folder(folder, templates))
-    return [f.name for f in folders], findings
-
-
-def _verify_folder(folder: Path, templates: Path) -> list[Finding]:
-    found: list[Finding] = []
-
-    def bad(path: str, ja: str, en: str) -> None:
-        found.append(Finding(folder.name, path, Msg(ja=ja, en=en)))
-
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        bad(MANIFEST, f"マニフェストを読めません: {exc}", f"cannot read the manifest: {exc}")
-        return found
-    listed = {e["path"]: e for e in manifest.get("files", []) + manifest.get("data", {}).get("files", [])}
-    for path, entry in listed.items():
-        p = folder / path
-        if not p.is_file():
-            bad(path, "ファイルがありません", "file is missing")
-        elif sha256(p.read_bytes()) != entry["sha256"]:
-            bad(path, "内容がマニフェストのハッシュと一致しません（変更されています）",
-                "content differs from the manifest's SHA-256 (the file was changed)")
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel != MANIFEST and rel not in listed:
-            bad(rel, "マニフェストにないファイルです", "file is not in the manifest")
-    if found:
-        return found
-    # Rebuild from the recorded data and compare byte for byte.
-    with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
-        data_dir = folder / "data"
-        try:
-            ds = load(data_dir)
-        except Exception as exc:  # noqa: BLE001 - any failure to rebuild is a finding
-            bad("data", f"記録されたデータから再構築できません: {exc}", f"cannot rebuild from the recorded data: {exc}")
-            return found
-        fy = FiscalYear(manifest["fiscal_year"]["western"])
-        old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.strptime(manifest["stamp"], "%Y-%m-%dT%H:%M:%SZ")
-                                                  .replace(tzinfo=timezone.utc).timestamp()))
-        try:
-            rebuilt = build_year(ds, fy, Path(tmp), templates=templates)
-        finally:
-            if old_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = old_epoch
-        if manifest.get("tool", {}).get("version") != __version__:
-            bad(MANIFEST, f"別の版 {manifest.get('tool', {}).get('version')} で作成されています（現在 {__version__}）",
-                f"built by version {manifest.get('tool', {}).get('version')}, this is {__version__}")
-        rebuilt_paths = {f["path"] for f in rebuilt.files}
-        for path, entry in listed.items():
-            if path.startswith("data/") or not entry.get("reproducible", True):
-                continue
-            if path not in rebuilt_paths:
-                bad(path, "再構築で作成されませんでした", "the rebuild did not produce this file")
-            elif (Path(tmp) / path).read_bytes() != (folder / path).read_bytes():
-                bad(path, "再構築した内容と一致しません", "differs from the rebuild")
-        for path in sorted(rebuilt_paths - set(listed)):
-            bad(path, "再構築で新たに作成されるファイルです（マニフェストにありません）", "the rebuild produces this file, the archive lacks it")
-    return found
+    return run(out, templates)

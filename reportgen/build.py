@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import era, gcpause
-from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes,
-                      new_staging, publish, record_document, render, sha256, stamp_for, write_document, write_file,
-                      write_snapshot)
+from . import era, gcpause, templateset
+from .archive import (MANIFEST, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes, new_staging,
+                      publish, record_document, render, sha256, stamp_for, write_document, write_file, write_snapshot,
+                      write_templates)
 from .datastore import JOURNAL, recover_data
 from .deliverables import outputs_for, present_years
 from .era import FiscalYear
 from .loader import Dataset, load
 from .problems import Msg, UsageError
-from .templatecheck import require_templates, template_paths
+from .templatecheck import require_templates
 
 
 @dataclass
@@ -77,8 +77,9 @@ def _batches(work: list, jobs: int) -> list[list[int]]:
     return [[i] for i in large] + [small[k:k + size] for k in range(0, len(small), size)]
 
 
-def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Path, durable: Durable,
-                meanwhile: Callable[[], None], planned: list | None = None) -> None:
+def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: templateset.TemplateSet,
+                durable: Durable, meanwhile: Callable[[], None], used: dict[int, set[str]],
+                planned: list | None = None) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
 
     `meanwhile` runs once rendering has begun: after the workers are forked, since it may start
@@ -91,6 +92,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
     for n, (fy, (staging, result)) in enumerate(zip(targets, staged)):
         for job in (planned[n] if planned is not None else outputs_for(ds, fy)):  # contexts are pure, built once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
+            used.setdefault(id(result), set()).add(templateset.needed(job.kind, job.layout))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
     def done(staging, result, job, data) -> None:
@@ -128,26 +130,30 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: Pa
 
 
 def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,
-          progress: Callable[[str], None] | None = None, templates: Path = TEMPLATES, jobs: int = 1) -> BuildResult:
+          progress: Callable[[str], None] | None = None, templates: Path | None = None, jobs: int = 1) -> BuildResult:
     """Build the requested years (default: every year the data dates) into `out`, atomically per year.
 
     Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
     failure anywhere leaves `out/` exactly as it was. `jobs` > 1 renders in that many processes;
-    the bytes are the same either way.
+    the bytes are the same either way. The templates are reportgen's own (or those of the folder
+    `templates`), each replaced by the data folder's `templates/` file of the same name.
     """
     with data_lock(Path(data)):  # the lock collect takes: a build and a collect never interleave
-        return _build(data, out, years, pdf, progress, templates, jobs)
+        if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
+            recover_data(Path(data))
+        ds = load(data)
+        tset = templateset.for_data(data, base=templates)
+        with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
+            return _build(ds, out, years, pdf, progress, tset, jobs)
 
 
-def _build(data, out, years, pdf, progress, templates, jobs) -> BuildResult:
-    if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
-        recover_data(Path(data))
-    ds = load(data)
+def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int) -> BuildResult:
     targets = resolve_years(ds, years)
-    with gcpause.paused():  # contexts are pure: built once, checked, then rendered
+    # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
+    with gcpause.paused(), templateset.using(tset):
         planned = [outputs_for(ds, fy) for fy in targets]
         # every template checked against these years' contexts before anything is written (out/ not even locked)
-        require_templates(template_paths(templates), [o for jobs_of_year in planned for o in jobs_of_year])
+        require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
     with gcpause.frozen(), locked(out):
         staged: list[tuple[Path, YearBuild]] = []
@@ -157,10 +163,12 @@ def _build(data, out, years, pdf, progress, templates, jobs) -> BuildResult:
                 staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
 
             def snapshots() -> None:  # written as rendering starts, their fsyncs overlap it
-                for staging, _ in staged:
+                for staging, result in staged:
                     write_snapshot(ds, staging, durable.write)
+                    write_templates(result, tset, used.get(id(result), set()), staging, durable.write)
 
-            _render_all(ds, targets, staged, jobs, progress, templates, durable, snapshots, planned)
+            used: dict[int, set[str]] = {}  # the template and labels files each year's documents need
+            _render_all(ds, targets, staged, jobs, progress, tset, durable, snapshots, used, planned)
             if pdf:
                 from .pdf import convert_batch
 

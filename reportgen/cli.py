@@ -73,7 +73,8 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
     elif verb == "verify":
         p = argparse.ArgumentParser(prog="generate.py verify", epilog=VERIFY_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                    description="Re-hash every archived file and rebuild each year from its recorded data.")
+                                    description="Compare the installed library versions with the recorded ones, re-hash every "
+                                                "archived file, and rebuild each year from its archived data and templates.")
         p.add_argument("dir", nargs="?", type=Path, default=Path("out"), help="archive folder or one year folder (default: out)")
     else:
         p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,
@@ -151,7 +152,7 @@ def _build(args, lang: str) -> int:
 
 
 def _verify(args, lang: str) -> int:
-    from .archive import verify
+    from .verification import HASH, LIBRARY, REBUILD, verify
 
     if not args.dir.is_dir():
         raise UsageError(Msg(ja=f"フォルダがありません: {args.dir}", en=f"no such folder: {args.dir}"))
@@ -159,10 +160,32 @@ def _verify(args, lang: str) -> int:
     if not folders:
         raise UsageError(Msg(ja=f"{args.dir} に年度フォルダ（manifest.json）がありません",
                              en=f"no year folder (manifest.json) under {args.dir}"))
-    for f in findings:
-        print(f"{f.folder}/{f.path}: {f.message(lang)}", file=sys.stderr)
-    if findings:
-        print(Msg(ja=f"検証失敗: {len(findings)} 件", en=f"verify failed: {len(findings)} finding(s)")(lang), file=sys.stderr)
+    libraries = [f for f in findings if f.kind == LIBRARY]
+    if libraries:  # first: they explain the differences that follow
+        print(Msg(ja="インストールされているライブラリの版が、アーカイブ作成時の記録と異なります:",
+                  en="the installed libraries differ from the versions the archive recorded:")(lang), file=sys.stderr)
+        lines: dict[str, list[str]] = {}
+        for f in libraries:
+            lines.setdefault(f.message(lang), []).append(f.folder)
+        for line, where in lines.items():
+            print(f"  {line} ({', '.join(where)})", file=sys.stderr)
+        pins = sorted({f.pin for f in libraries if f.pin})
+        if pins:
+            print(Msg(ja="記録された版を入れるコマンド:", en="to install the recorded versions:")(lang), file=sys.stderr)
+            print("  python3 -m pip install " + " ".join(f'"{p}"' for p in pins), file=sys.stderr)
+    for kind, title in ((HASH, Msg(ja="再ハッシュ（保存後に変更されたファイル）:", en="re-hash (files changed since archived):")),
+                        (REBUILD, Msg(ja="再構築（今のライブラリで同じバイトにならないファイル）:",
+                                      en="rebuild (files that no longer come out the same):"))):
+        of_kind = [f for f in findings if f.kind == kind]
+        if of_kind:
+            print(title(lang), file=sys.stderr)
+        for f in of_kind:
+            print(f"{f.folder}/{f.path}: {f.message(lang)}" if f.path else f"{f.folder}: {f.message(lang)}", file=sys.stderr)
+    failed = [f for f in findings if f.failed]
+    if failed:
+        hashed = sum(f.kind == HASH for f in failed)
+        print(Msg(ja=f"検証失敗: 再ハッシュ {hashed} 件、再構築 {len(failed) - hashed} 件",
+                  en=f"verify failed: {hashed} re-hash and {len(failed) - hashed} rebuild finding(s)")(lang), file=sys.stderr)
         return EXIT_BAD_INPUT
     print(Msg(ja=f"検証成功: {', '.join(folders)}（ハッシュ一致・再構築一致）",
               en=f"verified: {', '.join(folders)} (hashes match, rebuild identical)")(lang))
@@ -170,13 +193,15 @@ def _verify(args, lang: str) -> int:
 
 
 def _check(args, lang: str) -> int:
-    from .labels import TEMPLATES
-    from .templatecheck import check, template_paths
+    from . import templateset
+    from .templatecheck import check
 
     if not args.data.is_dir():
         raise UsageError(Msg(ja=f"フォルダがありません: {args.data}", en=f"no such folder: {args.data}"))
-    paths = template_paths(TEMPLATES)
-    problems, warnings, years = check(args.data, paths)
+    tset = templateset.for_data(args.data)  # the shipped templates, each replaced by the data folder's own
+    paths = [f.path for f in tset.files]
+    with templateset.using(tset):
+        problems, warnings, years = check(args.data, paths)
     for w in warnings:
         print(w.render(lang), file=sys.stderr)
     for p in problems:

@@ -3,22 +3,41 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .problems import Invalid, Msg
 
 # Era starts as fiscal years: FY1989 is 平成元年度 (Heisei began in January 1989, inside FY1988,
 # but fiscal years are named by the era in force on 1 April), FY2019 is 令和元年度.
-# The Heisei name stays valid up to H31 because documents written before May 2019 name
-# FY2019 "平成31年度" (the 1st strategy's target year is H31 = R1 = FY2019).
+# Heisei names are read up to H32: documents written before May 2019 name FY2019 "平成31年度"
+# (the 1st strategy's target year is H31 = R1 = FY2019), and plans printed before 2019 name
+# FY2020 "平成32年度". Output names each year one way only (see `fy2019_named`).
 _ERAS = (
-    # code, name, first western year, last valid era year
+    # code, name, first western year, last era year read on input
     ("R", "令和", 2019, 99),
-    ("H", "平成", 1989, 31),
+    ("H", "平成", 1989, 32),
     ("S", "昭和", 1926, 63),
 )
 _BY_CODE = {code: (code, name, start, last) for code, name, start, last in _ERAS}
 _BY_NAME = {name: (code, name, start, last) for code, name, start, last in _ERAS}
+
+# How FY2019 is named in files and headings, whatever the spelling it was read from: 令和元年度
+# (the national rule after the change of era) unless city.yaml's `fy2019` says 平成31年度. One
+# setting per process, set by the build from the data (worker processes inherit it when forked).
+FY2019_NAMES = {"令和元年度": "R", "平成31年度": "H"}
+_FY2019 = ["R"]
+
+
+@contextmanager
+def fy2019_named(name: str) -> Iterator[None]:
+    """Name FY2019 `name` (令和元年度 or 平成31年度) in everything formatted inside the block."""
+    _FY2019.append(FY2019_NAMES[name])
+    try:
+        yield
+    finally:
+        _FY2019.pop()
 
 # Calendar months where the era changed: 令和 from 2019-05, 平成 from 1989-01 (months, not days,
 # because the documents write dates as 令和5年9月末).
@@ -42,8 +61,8 @@ EXPECTED_MONTH = Msg(ja="年月（例: 2023-09, 令和5年9月）", en="a month 
 class FiscalYear:
     """A Japanese fiscal year (April–March), named by the western year it starts in.
 
-    `era` remembers how the data wrote it (H31 stays H31 although FY2019 is 令和元年度 by
-    default); it takes no part in equality, so H31 == R1.
+    `era` remembers how the input wrote it (H31, R1) for messages only; it takes no part in
+    equality (H31 == R1) nor in formatting: every FY2019 is formatted alike (`fy2019_named`).
     """
 
     year: int
@@ -64,8 +83,8 @@ class FiscalYear:
 
     @property
     def era_code(self) -> str:
-        if self.era is not None:
-            return self.era
+        if self.year == 2019:
+            return _FY2019[-1]
         for code, _name, start, _last in _ERAS:
             if self.year >= start:
                 return code
@@ -163,15 +182,8 @@ def list_long(years: list[FiscalYear]) -> str:
 
 
 def years_between(first: FiscalYear, last: FiscalYear) -> list[FiscalYear]:
-    """Every fiscal year from first to last inclusive, keeping the era spelling of the first."""
-    return [FiscalYear(y, _era_for(y, first.era)) for y in range(first.year, last.year + 1)]
-
-
-def _era_for(year: int, preferred: str | None) -> str | None:
-    if preferred is None:
-        return None
-    code, _name, start, last = _BY_CODE[preferred]
-    return preferred if start <= year <= start + last - 1 else None
+    """Every fiscal year from first to last inclusive."""
+    return [FiscalYear(y) for y in range(first.year, last.year + 1)]
 
 
 @dataclass(frozen=True, order=True)

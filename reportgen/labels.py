@@ -1,4 +1,4 @@
-"""Fixed labels of the Excel formats (titles, notes, column headers), read from templates/*.labels.yaml.
+"""Fixed labels of the Excel formats (titles, notes, column headers), read from the *.labels.yaml templates.
 
 The Word formats keep their labels inside their .docx templates; the Excel workbooks are built in
 code, so their labels live in these small Jinja-templated YAML files a clerk can edit instead.
@@ -12,24 +12,22 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import templateset
 from .jinjacache import CompileOnce
 
-
-def _templates() -> Path:
-    """templates/ of the checkout this code runs from, else of the working folder (an installed copy)."""
-    beside = Path(__file__).resolve().parent.parent / "templates"
-    return beside if beside.is_dir() else Path.cwd() / "templates"
-
-
-TEMPLATES = _templates()
 _ENV = CompileOnce("labels", cache_size=400, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
-@lru_cache(maxsize=None)
-def _raw(name: str, folder: str) -> Any:
+def _raw(path: Path) -> Any:
+    # keyed by the content, not the path: a file restyled in place is read anew
+    return _parsed(path.read_bytes())
+
+
+@lru_cache(maxsize=64)
+def _parsed(content: bytes) -> Any:
     # libyaml where installed (PyYAML's wheels include it): the pure-Python parser was most of a first build's label cost
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((Path(folder) / f"{name}.labels.yaml").read_text(encoding="utf-8"), Loader=loader)
+    return yaml.load(content.decode("utf-8"), Loader=loader)
 
 
 @lru_cache(maxsize=8192)
@@ -42,9 +40,10 @@ def _compiled(text: str) -> jinja2.Template:
 PER_ROW = ("goal_row", "charts_heading", "chart_alt")
 
 
-def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[str, ...] = PER_ROW) -> Any:
+def labels(name: str, variables: dict, folder: Path | None = None, per_row: tuple[str, ...] = PER_ROW) -> Any:
     """The labels of format `name` with `{{ … }}` filled from `variables` (lists and mappings kept).
 
+    The file is `<name>.labels.yaml` of the template set in use (templateset.using), or of `folder`.
     Keys in `per_row` stay raw: they take a row's own variables, through `fill`.
     """
 
@@ -57,13 +56,15 @@ def labels(name: str, variables: dict, folder: Path = TEMPLATES, per_row: tuple[
             return {k: fill(v) for k, v in value.items()}
         return value
 
-    raw = _raw(name, str(folder))
+    file = f"{name}.labels.yaml"
+    raw = _raw(Path(folder) / file if folder is not None else templateset.active().path(file))
     return {k: (v if k in per_row else fill(v)) for k, v in raw.items()}
 
 
-def raw_label(name: str, key: str, folder: Path = TEMPLATES) -> str:
-    """One per-row label of format `name` as written, to be filled with `fill`."""
-    return _raw(name, str(folder))[key]
+def raw_label(name: str, key: str, folder: Path | None = None) -> str:
+    """One per-row label of format `name` as written (of the template set in use, or of `folder`), to be filled with `fill`."""
+    file = f"{name}.labels.yaml"
+    return _raw(Path(folder) / file if folder is not None else templateset.active().path(file))[key]
 
 
 def fill(text: str, variables: dict) -> str:

@@ -170,6 +170,10 @@ class City(Model):
     form_password: Str | None = Field(
         None, description="Password of the department forms' sheet protection (none by default). "
                           "It only stops accidental edits: Excel's sheet protection is not a secret.")
+    fy2019: Literal["令和元年度", "平成31年度"] = Field(
+        "令和元年度", description="How FY2019 is named in file names and headings, whatever spelling the data "
+                             "or --year used: 令和元年度 (the default, the national rule after the change of era) "
+                             "or 平成31年度.")
 
 
 class Department(Model):

@@ -1,4 +1,4 @@
-"""Make OOXML packages (.docx, .xlsx) byte-reproducible: fixed zip entry times and core properties."""
+"""Make OOXML packages (.docx, .xlsx) byte-reproducible: fixed zip entry times, core and app properties."""
 from __future__ import annotations
 
 import io
@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 CORE = "docProps/core.xml"
+APP = "docProps/app.xml"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,27 @@ class CoreProps:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
             "</cp:coreProperties>"
         ).encode("utf-8")
+
+    def app_xml(self) -> bytes:
+        """docProps/app.xml, written by reportgen for every package: the libraries write their own
+        (openpyxl its name and version, python-docx's default template an old Word's), which
+        would change the bytes with the library's version."""
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>reportgen</Application><DocSecurity>0</DocSecurity>"
+            f"<Company>{escape(_xml_safe(self.creator))}</Company>"
+            "</Properties>"
+        ).encode("utf-8")
+
+    def part(self, name: str) -> bytes | None:
+        """The bytes reportgen writes for the package part `name`; None for a part the writer keeps."""
+        if name == CORE:
+            return self.xml()
+        if name == APP:
+            return self.app_xml()
+        return None
 
 
 def _xml_safe(text: str) -> str:
@@ -104,11 +126,11 @@ def _zip(members: list[tuple[str, bytes, int, int, int]], core: CoreProps) -> by
 
 def zip_entries(entries: Entries, core: CoreProps) -> bytes:
     """The package of `entries`, byte for byte what `normalise` makes of the same parts written
-    through ZipFile (the core properties replaced by ones built from the data)."""
+    through ZipFile (the core and app properties replaced by reportgen's own)."""
     members = []
     for name, raw in entries.items:
-        if name == CORE:
-            raw = core.xml()
+        if name in (CORE, APP):
+            raw = core.part(name)
         data, crc = _deflate(raw)
         members.append((name, data, crc, len(raw), zipfile.ZIP_DEFLATED))
     return _zip(members, core)
@@ -119,15 +141,15 @@ def normalise(package: bytes, core: CoreProps) -> bytes:
 
     Entries keep their order ([Content_Types].xml must stay first) and their compressed data,
     copied as is (the writers' zlib output is already deterministic); only the header fields that
-    vary (times, creating system, permissions) are fixed, and the core properties are replaced by
-    ones built from the data.
+    vary (times, creating system, permissions) are fixed, and the core and app properties are
+    replaced by reportgen's own.
     """
     members = []
     for info in zipfile.ZipFile(io.BytesIO(package)).infolist():
-        if info.filename == CORE:
-            raw = core.xml()
+        if info.filename in (CORE, APP):
+            raw = core.part(info.filename)
             data, crc = _deflate(raw)
-            members.append((CORE, data, crc, len(raw), zipfile.ZIP_DEFLATED))
+            members.append((info.filename, data, crc, len(raw), zipfile.ZIP_DEFLATED))
             continue
         start = info.header_offset
         n_len, e_len = struct.unpack("<HH", package[start + 26:start + 30])

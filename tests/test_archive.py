@@ -1,5 +1,6 @@
 """The archive: byte-identical rebuilds, a manifest that verifies, atomic years, bad data writes nothing."""
 import hashlib
+import shutil
 import json
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def test_the_manifest_lists_every_file_with_its_hash_the_data_hash_and_the_versi
     folder = built / "2017_H29"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"]["version"] and manifest["fiscal_year"] == {"code": "H29", "western": 2017, "label": "平成29年度"}
-    listed = {f["path"]: f["sha256"] for f in manifest["files"] + manifest["data"]["files"]}
+    listed = {f["path"]: f["sha256"] for f in manifest["files"] + manifest["data"]["files"] + manifest["templates"]}
     on_disk = snapshot(folder)
     on_disk.pop("manifest.json")
     assert listed == on_disk
@@ -173,8 +174,8 @@ def test_verify_names_a_changed_data_snapshot_and_an_extra_file(tmp_path):
         f.write("# edited\n")
     (year / "extra.txt").write_text("x")
     _, findings = verify(year)
-    paths = {f.path for f in findings}
-    assert paths == {"data/city.yaml", "extra.txt"}
+    assert {f.path for f in findings if f.kind == "hash"} == {"data/city.yaml", "extra.txt"}
+    assert [(f.kind, f.path) for f in findings if f.kind != "hash"] == [("rebuild", "")]  # not rebuilt from changed data
 
 
 @pytest.mark.parametrize("breakage", ["syntax", "duplicate", "unknown"])
@@ -251,3 +252,226 @@ def test_help_on_every_verb_has_examples(capsys):
     for verb in ([], ["collect"], ["verify"]):
         assert main(verb + ["--help"]) == 0
         assert "examples:" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- issue 16: recorded, verified, one FY2019
+
+import re
+import zipfile
+from importlib.metadata import version as installed_version
+
+from reportgen import era as era_module
+from reportgen.verification import HASH, LIBRARY, REBUILD
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def manifest_of(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_the_manifest_records_python_zlib_and_the_exact_library_versions(built):
+    import platform
+    import zlib
+
+    env = manifest_of(built / "2017_H29")["environment"]
+    assert env["python"] == platform.python_version() and env["zlib"] == zlib.ZLIB_RUNTIME_VERSION
+    for name in ("openpyxl", "python-docx", "docxtpl", "jinja2", "lxml", "pyyaml", "markupsafe", "et-xmlfile"):
+        assert env["libraries"][name] == installed_version(name), name
+
+
+def test_each_year_keeps_a_copy_and_the_sha256_of_every_template_and_labels_file_it_used(built):
+    for year, expected in {"2017_H29": ["evaluation_form.labels.yaml", "evaluation_table.labels.yaml", "kpi_trend.labels.yaml",
+                                        "target_list.docx"],
+                           "2016_H28": ["kpi_trend.labels.yaml", "target_list.docx"]}.items():
+        folder = built / year
+        entries = manifest_of(folder)["templates"]
+        assert [e["path"] for e in entries] == [f"templates/{n}" for n in expected]
+        for e in entries:
+            shipped = (TEMPLATES / Path(e["path"]).name).read_bytes()
+            assert e["sha256"] == hashlib.sha256(shipped).hexdigest() and e["source"] == "reportgen"
+            assert (folder / e["path"]).read_bytes() == shipped
+        assert sorted(p.name for p in (folder / "templates").iterdir()) == expected
+
+
+def test_app_properties_are_reportgens_own_and_name_no_library_version(built):
+    apps = set()
+    for doc in list(built.glob("*/*.xlsx")) + list(built.glob("*/*.docx")) + list(built.glob("*/forms/*.xlsx")):
+        with zipfile.ZipFile(doc) as z:
+            app = z.read("docProps/app.xml").decode()
+        assert "<Application>reportgen</Application>" in app and "<Company>入間市</Company>" in app, doc.name
+        assert "penpyxl" not in app and "Microsoft" not in app and "AppVersion" not in app, doc.name
+        apps.add(app)
+    assert len(apps) == 1  # one text for every document, whatever library wrote it
+
+
+def test_app_properties_are_the_same_through_the_libraries_own_writers(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_REFERENCE_PATHS", "1")
+    import subprocess
+    import sys
+
+    code = ("import zipfile,sys; from pathlib import Path; from reportgen.build import build; from reportgen.era import parse_fy;"
+            f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), years=[parse_fy('H29')]);"
+            f"print(zipfile.ZipFile(Path({str(tmp_path / 'out' / '2017_H29')!r}) / '03_KPI目標値達成状況推移_平成29年度.xlsx').read('docProps/app.xml').decode())")
+    app = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert "<Application>reportgen</Application>" in app and "penpyxl" not in app
+
+
+def restyle(templates: Path) -> None:
+    """What a clerk does today: a new font size in the Word template, a new wording in a labels file."""
+    import docx
+
+    doc = docx.Document(templates / "target_list.docx")
+    for style in doc.styles:
+        if getattr(style, "font", None) is not None and style.name == "Normal":
+            style.font.size = docx.shared.Pt(13)
+    doc.save(templates / "target_list.docx")
+    labels = templates / "kpi_trend.labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    assert "評価" in text
+    labels.write_text(text.replace("評価", "評定"), encoding="utf-8")
+
+
+def test_an_archive_built_today_still_verifies_after_the_templates_are_restyled(tmp_path, data_copy, capsys):
+    out = tmp_path / "out"
+    build(data_copy, out, years=[era_module.parse_fy("H29")])
+    before = snapshot(out / "2017_H29")
+    own = data_copy / "templates"
+    own.mkdir()
+    for name in ("target_list.docx", "kpi_trend.labels.yaml"):
+        shutil.copy(TEMPLATES / name, own / name)
+    restyle(own)
+    build(data_copy, out, years=[era_module.parse_fy("R6")])
+    assert main(["verify", str(out)]) == 0, capsys.readouterr().err
+    assert snapshot(out / "2017_H29") == before
+    # the restyled files made the new year, and its manifest says which replaced which
+    entries = {Path(e["path"]).name: e for e in manifest_of(out / "2024_R6")["templates"]}
+    assert entries["target_list.docx"]["source"] == "data/templates"
+    assert entries["target_list.docx"]["replaces"]["sha256"] == hashlib.sha256((TEMPLATES / "target_list.docx").read_bytes()).hexdigest()
+    assert entries["target_list.docx"]["sha256"] == hashlib.sha256((own / "target_list.docx").read_bytes()).hexdigest()
+    assert entries["kpi_trend.labels.yaml"]["source"] == "data/templates"
+    assert entries["kpi_form.labels.yaml"]["source"] == "reportgen"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "2024_R6" / "03_KPI目標値達成状況推移_令和6年度.xlsx")
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "評定" in texts  # the restyled column header
+    # a rebuild of the old year with today's templates would differ: the archived copies are what verify uses
+    restyled_build = tmp_path / "again"
+    build(data_copy, restyled_build, years=[era_module.parse_fy("H29")])
+    assert snapshot(restyled_build / "2017_H29")["01_対象事業一覧_平成29年度.docx"] != before["01_対象事業一覧_平成29年度.docx"]
+
+
+def test_restyling_the_shipped_templates_in_place_never_fails_an_earlier_year(tmp_path):
+    base = tmp_path / "templates"  # stands for the templates/ a clerk restyles in the checkout
+    shutil.copytree(TEMPLATES, base)
+    out = tmp_path / "out"
+    build(DATA, out, years=[era_module.parse_fy("H29")], templates=base)
+    restyle(base)
+    folders, findings = verify(out, templates=base)
+    assert folders == ["2017_H29"] and findings == []
+    again = tmp_path / "again"
+    build(DATA, again, years=[era_module.parse_fy("H29")], templates=base)
+    changed = {p for p, h in snapshot(again / "2017_H29").items() if snapshot(out / "2017_H29").get(p) != h}
+    assert {"01_対象事業一覧_平成29年度.docx", "03_KPI目標値達成状況推移_平成29年度.xlsx", "manifest.json"} <= changed
+
+
+def test_a_data_template_that_replaces_nothing_is_refused(tmp_path, data_copy, capsys):
+    (data_copy / "templates").mkdir()
+    (data_copy / "templates" / "target_lst.docx").write_bytes((TEMPLATES / "target_list.docx").read_bytes())
+    assert main(["--data", str(data_copy), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "templates/target_lst.docx" in err and "target_list.docx" in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("20*"))
+
+
+def test_verify_says_first_which_library_differs_and_how_to_install_the_recorded_one(tmp_path, capsys):
+    out = tmp_path / "out"
+    build(DATA, out, years=[era_module.parse_fy("H29")])
+    manifest = out / "2017_H29" / "manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    doc["environment"]["libraries"]["openpyxl"] = "3.0.10"  # as if built with another release
+    manifest.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    victim = out / "2017_H29" / "03_KPI目標値達成状況推移_平成29年度.xlsx"
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    assert main(["verify", str(out)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert f"openpyxl: 記録 3.0.10、現在 {installed_version('openpyxl')}" in lines[1]
+    assert lines[3].strip() == 'python3 -m pip install "openpyxl==3.0.10"'
+    assert lines.index(next(l for l in lines if "03_KPI" in l)) > 3
+    assert not any("python-docx" in l for l in lines)  # only what differs
+    # English as well
+    assert main(["verify", str(out), "--lang", "en"]) == 1
+    assert f"openpyxl: recorded 3.0.10, installed {installed_version('openpyxl')}" in capsys.readouterr().err
+
+
+def test_verify_reports_rehashing_and_rebuilding_apart(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(DATA, out, years=[era_module.parse_fy("H29")])
+    year = out / "2017_H29"
+    # a document changed since it was archived: a re-hash finding; the year still rebuilds to the recorded bytes
+    victim = year / "01_対象事業一覧_平成29年度.docx"
+    victim.write_bytes(victim.read_bytes() + b"\0")
+    _, findings = verify(year)
+    assert [(f.kind, f.path) for f in findings] == [(HASH, "01_対象事業一覧_平成29年度.docx")]
+    shutil.copy(tmp_path / "out" / "2017_H29" / "manifest.json", tmp_path / "m.json")
+    victim.write_bytes(victim.read_bytes()[:-1])
+    # the rebuild no longer comes out the same (as with another library): a rebuild finding, hashes fine
+    import reportgen.archive as archive
+
+    real = archive.render
+
+    def drifting(job, *a, **k):
+        data = real(job, *a, **k)
+        return data + b"\0" if job.filename.startswith("02_") else data
+
+    monkeypatch.setattr(archive, "render", drifting)
+    _, findings = verify(year)
+    assert [(f.kind, f.path) for f in findings] == [(REBUILD, "02_実施事業評価等入力表_平成29年度.xlsx")]
+
+
+def test_verify_does_not_rebuild_from_changed_templates(tmp_path):
+    out = tmp_path / "out"
+    build(DATA, out, years=[era_module.parse_fy("H29")])
+    year = out / "2017_H29"
+    with open(year / "templates" / "kpi_trend.labels.yaml", "a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    _, findings = verify(year)
+    assert [(f.kind, f.path) for f in findings] == [(HASH, "templates/kpi_trend.labels.yaml"), (REBUILD, "")]
+
+
+FY2019_SPELLINGS = ["H31", "R1", "令和元年度", "平成31年度", "2019"]
+
+
+def test_fy2019_gets_one_name_whatever_the_spelling_and_verifies(tmp_path, capsys):
+    snapshots = []
+    for i, spelling in enumerate(FY2019_SPELLINGS):
+        out = tmp_path / f"out{i}"
+        assert main(["--year", spelling, "--out", str(out)]) == 0
+        assert [p.name for p in out.iterdir() if p.is_dir()] == ["2019_R1"]
+        snapshots.append(snapshot(out / "2019_R1"))
+        assert main(["verify", str(out)]) == 0
+    assert all(s == snapshots[0] for s in snapshots)
+    names = [n for n in snapshots[0] if "/" not in n or n.startswith("forms/")]
+    assert any("令和元年度" in n for n in names) and not any("平成31" in n or "H31" in n for n in names)
+    with zipfile.ZipFile(tmp_path / "out0" / "2019_R1" / "01_対象事業一覧_令和元年度.docx") as z:
+        body = z.read("word/document.xml").decode()
+    assert "令和元年度" in body and "平成31年度" not in body and "H31" not in body
+
+
+def test_a_city_may_name_fy2019_heisei_31(tmp_path, data_copy, capsys):
+    city = data_copy / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8") + "fy2019: 平成31年度\n", encoding="utf-8")
+    for spelling in ("R1", "H31"):
+        out = tmp_path / spelling
+        assert main(["--data", str(data_copy), "--year", spelling, "--out", str(out)]) == 0
+        assert [p.name for p in out.iterdir() if p.is_dir()] == ["2019_H31"]
+        files = snapshot(out / "2019_H31")
+        assert "01_対象事業一覧_平成31年度.docx" in files and not any("令和元" in n for n in files)
+        assert manifest_of(out / "2019_H31")["fiscal_year"] == {"code": "H31", "western": 2019, "label": "平成31年度"}
+        assert main(["verify", str(out)]) == 0
+    assert snapshot(tmp_path / "R1" / "2019_H31") == snapshot(tmp_path / "H31" / "2019_H31")
+    assert era_module.long(era_module.FiscalYear(2019)) == "令和元年度"  # the city's setting ends with the build

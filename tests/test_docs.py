@@ -14,7 +14,7 @@ def model_classes():
 
 def test_every_field_of_every_data_file_is_documented_in_docs_data_md():
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
-    keys = set(re.findall(r"^\s*-?\s*([a-z_]+):", doc, re.M)) | set(re.findall(r"`([a-z_]+)`", doc)) | set(re.findall(r"[{,]\s*([a-z_]+):", doc))
+    keys = set(re.findall(r"^\s*-?\s*([a-z_][a-z_0-9]*):", doc, re.M)) | set(re.findall(r"`([a-z_][a-z_0-9]*)`", doc)) | set(re.findall(r"[{,]\s*([a-z_][a-z_0-9]*):", doc))
     missing = sorted({f"{cls.__name__}.{fi.alias or name}" for cls in model_classes()
                       for name, fi in cls.model_fields.items() if (fi.alias or name) not in keys})
     assert missing == []

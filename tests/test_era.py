@@ -9,20 +9,39 @@ from reportgen.era import EraError, FiscalYear, YearMonth
     ("2024", 2024), ("FY2024", 2024), ("fy2024", 2024), ("R6", 2024), ("R06", 2024), ("r6", 2024),
     ("令和6", 2024), ("令和6年度", 2024), ("令和６年度", 2024), ("令和元年度", 2019), ("R1", 2019),
     ("H29", 2017), ("平成29年度", 2017), ("H31", 2019), ("平成31年度", 2019), ("平成元年度", 1989),
-    ("S63", 1988), (" R6 ", 2024),
+    ("S63", 1988), (" R6 ", 2024), ("H32", 2020), ("平成32年度", 2020), ("2019", 2019),
 ])
 def test_every_documented_spelling_parses_to_its_western_fiscal_year(text, year):
     assert era.parse_fy(text).year == year
 
 
-def test_h31_and_r1_are_the_same_fiscal_year_but_keep_their_spelling():
-    h31, r1 = era.parse_fy("H31"), era.parse_fy("R1")
-    assert h31 == r1 and hash(h31) == hash(r1)
-    assert era.short(h31) == "H31" and era.short(r1) == "R1"
-    assert era.long(h31) == "平成31年度" and era.long(r1) == "令和元年度"
+SPELLINGS_2019 = ["H31", "R1", "令和元年度", "平成31年度", "2019", "FY2019", "R01", "平成３１年度"]
 
 
-@pytest.mark.parametrize("text", ["R0", "H32", "令和100", "H0", "平成32年度", "S64", "x", "", "R", "2024年", "1:20", "12"])
+@pytest.mark.parametrize("text", SPELLINGS_2019)
+def test_fy2019_carries_one_name_whatever_its_spelling_reiwa_by_default(text):
+    fy = era.parse_fy(text)
+    assert fy == FiscalYear(2019) and hash(fy) == hash(FiscalYear(2019))
+    assert (era.long(fy), era.short(fy), era.year_end(fy), era.as_of_note(fy)) == ("令和元年度", "R1", "R1末", "(R01)")
+    assert era.span_long(era.parse_fy("H27"), fy) == "平成27年度～令和元年度"
+
+
+@pytest.mark.parametrize("text", SPELLINGS_2019)
+def test_fy2019_carries_the_heisei_name_where_the_city_asks_for_it(text):
+    fy = era.parse_fy(text)
+    with era.fy2019_named("平成31年度"):
+        assert (era.long(fy), era.short(fy), era.year_end(fy)) == ("平成31年度", "H31", "H31末")
+        assert era.span_long(era.parse_fy("H27"), fy) == "平成27～31年度"
+        assert era.span_long(fy, era.parse_fy("R2")) == "平成31年度～令和2年度"
+        assert era.long(era.parse_fy("H32")) == "令和2年度" and era.long(era.parse_fy("H30")) == "平成30年度"
+    assert era.long(fy) == "令和元年度"  # the setting ends with its block
+
+
+def test_h32_is_read_as_fy2020_and_printed_as_reiwa():
+    assert era.long(era.parse_fy("H32")) == "令和2年度" and era.short(era.parse_fy("平成32年度")) == "R2"
+
+
+@pytest.mark.parametrize("text", ["R0", "H33", "令和100", "H0", "平成33年度", "S64", "x", "", "R", "2024年", "1:20", "12"])
 def test_nonsense_years_are_refused_with_what_was_expected(text):
     with pytest.raises(EraError) as info:
         era.parse_fy(text)

@@ -257,7 +257,7 @@ def test_the_renderers_shortcuts_write_exactly_what_the_libraries_own_code_write
     env = {**os.environ, "REPORTGEN_REFERENCE_PATHS": "1"}
     subprocess.run([sys.executable, str(ROOT / "generate.py"), "--out", str(plain)], env=env, check=True,
                    cwd=ROOT, capture_output=True)
-    books = sorted(p.relative_to(fast) for p in fast.rglob("*") if p.suffix in (".xlsx", ".docx"))
+    books = sorted(p.relative_to(fast) for p in fast.rglob("*") if p.suffix in (".xlsx", ".docx") and p.parent.name != "templates")  # not the archived templates
     assert len(books) == 71
     assert [b for b in books if (fast / b).read_bytes() != (plain / b).read_bytes()] == []
 

@@ -110,10 +110,10 @@ def test_dangling_references_and_duplicate_ids_are_reported_together(data_copy):
 
 def test_impossible_era_years_and_control_characters(data_copy):
     f = data_copy / "strategies" / "2" / "kpis.yaml"
-    edit(f, "R4: 269件", "H32: 269件")
+    edit(f, "R4: 269件", "H33: 269件")
     edit(data_copy / "city.yaml", "name: 入間市", 'name: "入間\\x07市"')
     msgs = problems(data_copy)
-    assert any("actuals.H32" in m and "平成 (H) year from 1 to 31" in m for m in msgs)
+    assert any("actuals.H33" in m and "平成 (H) year from 1 to 32" in m for m in msgs)
     assert any("city.yaml:" in m and "control characters" in m for m in msgs)
 
 

@@ -19,10 +19,10 @@ def test_every_fiscal_year_round_trips_through_each_spelling(year):
     assert ("元" in era.long(fy)) == (fy.era_year == 1)
 
 
-@given(st.integers(min_value=1989, max_value=2019))
-def test_heisei_spellings_of_any_heisei_year_keep_their_era(year):
-    fy = era.parse_fy(f"H{year - 1988}")
-    assert fy.year == year and era.short(fy) == f"H{year - 1988}"
+@given(st.integers(min_value=1989, max_value=2020))
+def test_heisei_spellings_of_any_heisei_year_name_heisei_years_and_reiwa_from_fy2019(year):
+    fy = era.parse_fy(f"H{year - 1988}")  # H31 (FY2019) and H32 (FY2020) are printed as Reiwa years by default
+    assert fy.year == year and era.short(fy) == (f"H{year - 1988}" if year < 2019 else f"R{year - 2018}")
 
 
 @given(years, years)

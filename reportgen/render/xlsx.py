@@ -28,7 +28,6 @@ from openpyxl.drawing.xdr import XDRPositiveSize2D as PositiveSize2D
 from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.writer.excel import ExcelWriter
@@ -585,12 +584,6 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
         row += 3
 
 
-@functools.lru_cache(maxsize=1)
-def _app_xml() -> bytes:
-    """docProps/app.xml: openpyxl writes the same default properties into every workbook."""
-    return tostring(ExtendedProperties().to_tree())
-
-
 from .xlsx_forms import evaluation_form, kpi_form  # noqa: E402 (they build on the helpers above)
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
@@ -660,7 +653,7 @@ class _PartsWriter(ExcelWriter):
         wb, archive = self.workbook, self._archive
         if wb.vba_archive or len(wb.custom_doc_props) or wb.loaded_theme or wb._pivots or wb._external_links:
             raise ValueError("the workbook has a part this writer does not write")
-        archive.writestr(ARC_APP, _app_xml())
+        archive.writestr(ARC_APP, b"")  # zip_entries puts reportgen's own app properties here (package.py)
         archive.writestr(ARC_CORE, b"")  # zip_entries puts the package's own core properties here
         archive.writestr(ARC_THEME, theme_xml)
         self._write_worksheets()
