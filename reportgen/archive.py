@@ -146,7 +146,10 @@ def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str]
     tset = _template_set(templates)
     with era.fy2019_named(ds.city.fy2019):
         result = YearBuild(fy, folder_name(fy))
+    # the contexts name FY2019 as that year's documents do, and read their per-row labels from `tset`
+    with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)), templateset.using(tset):
         jobs = outputs_for(ds, fy)
+    with era.fy2019_named(ds.city.fy2019):
         for job in jobs:
             if progress:
                 progress(f"{result.folder}/{job.filename}")

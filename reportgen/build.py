@@ -151,7 +151,10 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
     targets = resolve_years(ds, years)
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with gcpause.paused(), templateset.using(tset):
-        planned = [outputs_for(ds, fy) for fy in targets]
+        planned = []
+        for fy in targets:
+            with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
+                planned.append(outputs_for(ds, fy))
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again

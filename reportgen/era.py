@@ -39,6 +39,13 @@ def fy2019_named(name: str) -> Iterator[None]:
     finally:
         _FY2019.pop()
 
+def fy2019_name_for(document: "FiscalYear", choice: str) -> str:
+    """How the documents of fiscal year `document` name FY2019: 平成31年度 in those of FY2018 and
+    before, written before 令和 existed (announced 2019-04-01, in force from 2019-05-01), as the
+    published documents print it (目標値（H31）); in later ones the city's `choice`."""
+    return "平成31年度" if document.year < 2019 else choice
+
+
 # Calendar months where the era changed: 令和 from 2019-05, 平成 from 1989-01 (months, not days,
 # because the documents write dates as 令和5年9月末).
 _MONTH_ERAS = ((2019, 5, "R"), (1989, 1, "H"), (1926, 12, "S"))
