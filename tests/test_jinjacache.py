@@ -1,7 +1,7 @@
 """Templates compiled once: per process in memory, between processes through Jinja's bytecode cache."""
 from jinja2 import Environment
 
-from reportgen.jinjacache import CompileOnce
+from reportgen.fast.jinja import CompileOnce
 
 
 def count_compiles(monkeypatch) -> list[str]:
@@ -44,7 +44,7 @@ def test_a_long_lived_process_keeps_a_bounded_number_of_sources(tmp_path):
 
 
 def test_a_remembered_transformation_runs_once_and_a_new_process_reads_its_result(tmp_path):
-    from reportgen.jinjacache import TextMemo
+    from reportgen.fast.jinja import TextMemo
 
     calls = []
 
@@ -61,7 +61,7 @@ def test_a_remembered_transformation_runs_once_and_a_new_process_reads_its_resul
 
 
 def test_a_damaged_remembered_result_is_made_again_not_used(tmp_path):
-    from reportgen.jinjacache import TextMemo
+    from reportgen.fast.jinja import TextMemo
 
     TextMemo("upper", str.upper, cache_dir=str(tmp_path))("abc")
     (stored,) = [p for p in tmp_path.iterdir() if p.name.startswith("upper-")]
@@ -73,7 +73,7 @@ def test_a_damaged_remembered_result_is_made_again_not_used(tmp_path):
 
 
 def test_a_folder_that_cannot_be_used_only_costs_the_work_again(tmp_path):
-    from reportgen.jinjacache import TextMemo
+    from reportgen.fast.jinja import TextMemo
 
     calls = []
 

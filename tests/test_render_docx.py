@@ -11,6 +11,7 @@ from docx.shared import Inches
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
+from reportgen.fast import docxtpl as fast_docxtpl
 from reportgen.package import CoreProps, normalise
 from reportgen.render import docx as render
 
@@ -103,7 +104,7 @@ def text_of(blob: bytes) -> str:
 
 def test_a_prepared_template_writes_docxtpls_bytes_document_after_document(tmp_path):
     path = template(tmp_path / "t.docx")
-    assert render._prepared(path.read_bytes()) is not None
+    assert fast_docxtpl.prepared(path) is not None
     for context in CONTEXTS + CONTEXTS:  # in turn and again: no render leaves anything behind for the next
         assert render.render_docx(path, context, CORE) == docxtpl_own(path, context)
     shown = text_of(render.render_docx(path, CONTEXTS[0], CORE))
@@ -130,7 +131,7 @@ def test_a_template_changed_in_place_is_prepared_again(tmp_path):
 def test_a_template_with_footnotes_goes_docxtpls_whole_way_and_its_footnotes_are_rendered(tmp_path):
     path = tmp_path / "t.docx"
     path.write_bytes(with_footnotes(template(tmp_path / "full.docx").read_bytes()))
-    assert render._prepared(path.read_bytes()) is None
+    assert fast_docxtpl.prepared(path) is None
     made = render.render_docx(path, CONTEXTS[0], CORE)
     assert made == docxtpl_own(path, CONTEXTS[0])
     assert "注 入間市" in zipfile.ZipFile(io.BytesIO(made)).read("word/footnotes.xml").decode("utf-8")
