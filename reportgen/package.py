@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 CORE = "docProps/core.xml"
+# docProps/app.xml is still the writers' own: openpyxl's (fast/openpyxl.py `_app_xml`; ExcelWriter on
+# the reference path) and the Word template's. Issue 16 item 2 writes it here, as core.xml.
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,8 @@ for _default in (DEFAULT_FONT, DEFAULT_BORDER, DEFAULT_EMPTY_FILL, DEFAULT_GRAY_
 
 def made_once(make: Callable):
     """`make`, its result shared and made once per argument (each call anew on the reference path)."""
-    if not on("styles"):
-        return make
-    return functools.lru_cache(maxsize=None)(lambda *args: shared(make(*args)))
+    once = functools.lru_cache(maxsize=None)(lambda *args: shared(make(*args)))
+    return lambda *args: once(*args) if on("styles") else make(*args)
 
 
 # ---------------------------------------------------------------------------- cells ("put")
