@@ -1,20 +1,17 @@
 """What each speed shortcut (reportgen/fast/) saves of a 10× build, measured with it on and off in turn.
 
-    python3 bench/shortcuts.py                  # 10× synthetic data, every shortcut, 2 rounds
-    python3 bench/shortcuts.py --only merge,charts --rounds 1
+    python3 bench/shortcuts.py                  # 10× synthetic data, every shortcut, 1 round
+    python3 bench/shortcuts.py --only merge,charts --rounds 2
 
 On a machine shared by several people, two builds of 20 s a minute apart differ by ±15 % in CPU
-time as well as in wall time, more than most shortcuts save. So the switch is turned in one
+time as well as in wall time, more than some shortcuts save. So the switch is turned in one
 process, document by document: every document of every year is rendered twice in a row, with
 the shortcut on and off (which first, at random), and the CPU time of each render
 (time.process_time: user + system, every thread) is added to its side; both sides then see the
-same moments of the machine. Loading the data is measured the same way (the collector's pause
-acts there too). A shortcut's saving is the difference between the sides, as a share of a whole
-10× build's CPU time (the median of fresh-process builds with every shortcut on, measured first).
-Every render's bytes are compared with the first render's: a shortcut that changed a byte stops
-the run. Work a shortcut saves once per process (keeping compiled templates and docxtpl's clean-up
-between processes) is measured by fresh processes that each render one document of every layout.
-Data is SYNTHETIC (bench/synth.py).
+same moments of the machine. A shortcut's saving is the difference between the sides, as a share
+of a whole 10× build's CPU time (the median of fresh-process builds with every shortcut on,
+measured first). Every render's bytes are compared with the first render's: a shortcut that
+changed a byte stops the run. Data is SYNTHETIC (bench/synth.py).
 """
 from __future__ import annotations
 
@@ -38,8 +35,6 @@ import synth  # noqa: E402
 from reportgen import fast  # noqa: E402
 from reportgen.fast import SHORTCUTS  # noqa: E402
 
-PER_PROCESS = ("bytecode", "patch")  # saved once per process: measured by fresh processes
-
 BUILD_CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, {root!r})
@@ -55,31 +50,8 @@ build(Path({data!r}), Path({out!r}))
 print(json.dumps({{"cpu": cpu() - c}}))
 """
 
-# one document of every layout, in a fresh process: what a process pays once
-FIRST_CHILD = r"""
-import json, sys, time
-sys.path.insert(0, {root!r})
-from pathlib import Path
-from reportgen.archive import render, stamp_for
-from reportgen.deliverables import outputs_for, present_years
-from reportgen.loader import load
-import reportgen.render.docx, reportgen.render.xlsx
-ds = load(Path({data!r}))
-fy = max(present_years(ds))
-firsts = {{}}
-for job in outputs_for(ds, fy):
-    firsts.setdefault(job.layout, job)
-c = time.process_time()
-for job in firsts.values():
-    render(job, stamp_for(fy), ds.city.name)
-print(json.dumps({{"cpu": time.process_time() - c}}))
-"""
-
-
-def child(code: str, off: str = "") -> dict:
+def child(code: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_REFERENCE_PATHS"}
-    if off:
-        env["REPORTGEN_REFERENCE_PATHS"] = off
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
         raise SystemExit(proc.stderr)
@@ -93,9 +65,8 @@ def switched(off: frozenset[str]):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=2, help="times every document is rendered on and off")
+    ap.add_argument("--rounds", type=int, default=1, help="times every document is rendered on and off")
     ap.add_argument("--builds", type=int, default=3, help="fresh-process builds for the whole build's CPU time")
-    ap.add_argument("--firsts", type=int, default=6, help="fresh processes per side for the once-per-process ones")
     ap.add_argument("--only", default="", help="comma-separated shortcut names (default: every one)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -104,7 +75,6 @@ def main() -> int:
 
     from reportgen.archive import render, stamp_for
     from reportgen.deliverables import outputs_for, present_years
-    from reportgen.fast.gc import frozen, paused
     from reportgen.loader import load
 
     with tempfile.TemporaryDirectory(prefix="reportgen-shortcuts-") as tmp:
@@ -122,22 +92,13 @@ def main() -> int:
         print(f"{len(work)} documents", flush=True)
         results = {}
         for name in names:
-            if name in PER_PROCESS:
-                continue
             spent = {True: 0.0, False: 0.0}
             for _ in range(args.rounds):
-                if name == "gc":  # the loader pauses the collector too
-                    for on in rng.sample([True, False], 2):
-                        switched(frozenset() if on else frozenset({"gc"}))
-                        c = time.process_time()
-                        load(data)
-                        spent[on] += time.process_time() - c
                 for (job, stamp), expected in zip(work, reference):
                     for on in rng.sample([True, False], 2):
                         switched(frozenset() if on else frozenset({name}))
                         c = time.process_time()
-                        with frozen(), paused():  # as build() and render() hold them (no-ops while "gc" is off)
-                            made = render(job, stamp, ds.city.name)
+                        made = render(job, stamp, ds.city.name)
                         spent[on] += time.process_time() - c
                         if made != expected:
                             raise SystemExit(f"shortcut {name} {'on' if on else 'off'} changed {job.filename}")
@@ -146,16 +107,6 @@ def main() -> int:
             results[name] = saved
             print(f"{name:10} on {spent[True] / args.rounds:6.2f} s, off {spent[False] / args.rounds:6.2f} s CPU: "
                   f"saves {saved:+.2f} s = {100 * saved / whole:+.1f} % of the build", flush=True)
-        for name in [n for n in names if n in PER_PROCESS]:
-            spent = {True: [], False: []}
-            for _ in range(args.firsts):
-                for on in rng.sample([True, False], 2):
-                    spent[on].append(child(FIRST_CHILD.format(root=str(ROOT), data=str(data)), "" if on else name)["cpu"])
-            saved = statistics.median(spent[False]) - statistics.median(spent[True])
-            results[name] = saved
-            print(f"{name:10} first documents on {statistics.median(spent[True]):.3f} s, off "
-                  f"{statistics.median(spent[False]):.3f} s CPU (medians of {args.firsts} processes each): "
-                  f"saves {saved:+.3f} s = {100 * saved / whole:+.1f} % of the build", flush=True)
     print()
     print(f"| shortcut | saves of a {args.scale}× build (CPU) |")
     print("| --- | ---: |")

@@ -18,7 +18,6 @@ from typing import Callable, Iterator
 from . import __version__, era
 from .deliverables import Output, outputs_for
 from .era import FiscalYear
-from .gcpause import paused
 from .labels import TEMPLATES
 from .loader import Dataset, load
 from .package import CoreProps
@@ -50,14 +49,13 @@ def sha256(data: bytes) -> str:
 def render(job: Output, stamp: datetime, creator: str, templates: Path = TEMPLATES) -> bytes:
     """Render one job to bytes (the renderers are imported here, never by the pure layers)."""
     core = CoreProps(job.title, creator, stamp)
-    with paused():
-        if job.kind == "docx":
-            from .render.docx import render_docx
+    if job.kind == "docx":
+        from .render.docx import render_docx
 
-            return render_docx(templates / job.layout, job.context, core)
-        from .render.xlsx import render_xlsx
+        return render_docx(templates / job.layout, job.context, core)
+    from .render.xlsx import render_xlsx
 
-        return render_xlsx(job.layout, job.context, core)
+    return render_xlsx(job.layout, job.context, core)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import era, gcpause
+from . import era
 from .archive import (MANIFEST, TEMPLATES, Durable, YearBuild, folder_name, locked, manifest_bytes,
                       new_staging, publish, record_document, render, sha256, stamp_for, write_document, write_file,
                       write_snapshot)
@@ -138,8 +138,7 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
         recover_data(Path(data))
     ds = load(data)
     targets = resolve_years(ds, years)
-    # the data lives as long as the build: the collector need not scan it again and again
-    with gcpause.frozen(), locked(out):
+    with locked(out):
         staged: list[tuple[Path, YearBuild]] = []
         durable = Durable()
         try:

@@ -12,7 +12,6 @@ from typing import Any
 import jinja2
 import yaml
 
-from .jinjacache import CompileOnce
 
 
 def _templates() -> Path:
@@ -22,7 +21,7 @@ def _templates() -> Path:
 
 
 TEMPLATES = _templates()
-_ENV = CompileOnce("labels", cache_size=400, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 @lru_cache(maxsize=None)

@@ -92,14 +92,3 @@ def test_a_workbook_with_a_part_the_parts_writer_does_not_write_is_refused_not_w
         assert "does not write" in str(exc)
     else:
         raise AssertionError("a custom property would have been dropped")
-
-
-def test_only_small_parts_are_kept_for_compressing_once_so_large_sheets_do_not_pile_up_in_memory():
-    from reportgen.fast import zipfile as package
-
-    small, large = Entries(), Entries()
-    small.writestr("xl/theme/theme1.xml", b"<theme/>" * 100)
-    large.writestr("xl/worksheets/sheet1.xml", bytes(range(256)) * 1024)  # 256 kB
-    zip_entries(small, PROPS)
-    zip_entries(large, PROPS)
-    assert b"<theme/>" * 100 in package._DEFLATED and bytes(range(256)) * 1024 not in package._DEFLATED

@@ -1,7 +1,7 @@
 """The speed shortcuts' switch: each shortcut that reaches past a library's own path, by name.
 
 Every shortcut reportgen takes for speed lives in this package, one module per library
-(openpyxl.py, docx.py for python-docx, docxtpl.py, zipfile.py, jinja.py, gc.py), and each one is
+(openpyxl.py, zipfile.py; python-docx and docxtpl are used as they come), and each one is
 taken only while `on(name)`. REPORTGEN_REFERENCE_PATHS=1 turns them all off (the libraries' own
 code, as their users call it); a comma-separated list of names turns off only those (bench/
 shortcuts.py measures each one so). tests/test_reference_paths.py builds every document both ways
@@ -13,9 +13,6 @@ import os
 
 # name -> what the shortcut does (docs/performance.md gives each one's measured saving)
 SHORTCUTS = {
-    "gc": "the cyclic garbage collector paused while data is loaded and documents are laid out",
-    "jinja": "each docxtpl template part compiled once per process, not on every render",
-    "bytecode": "compiled templates kept between processes (Jinja's bytecode cache)",
     "styles": "style objects shared by every workbook of a process (openpyxl hashes each one it is given)",
     "put": "a cell's style copied as an index array from the first cell of the same style in its workbook",
     "merge": "merged ranges' borders combined once per process, without openpyxl's scans",
@@ -23,9 +20,6 @@ SHORTCUTS = {
     "writer": "a workbook's parts written into memory (no temporary file per sheet)",
     "stylesheet": "a workbook's stylesheet written once per set of shared style objects",
     "zip": "a package zipped in one pass from its parts, not zipped and then normalised",
-    "deflate": "a part seen before (a theme, a stylesheet) compressed once",
-    "docx": "a Word template opened, cleaned up and serialised once per process; each render does the rest",
-    "patch": "docxtpl's clean-up of a template's XML kept between processes",
 }
 
 _VALUE = os.environ.get("REPORTGEN_REFERENCE_PATHS", "").strip()

@@ -1,4 +1,4 @@
-"""Shortcut around zipfile: a package zipped in one pass from its parts, shared parts compressed once.
+"""Shortcut around zipfile: a package zipped in one pass from its parts.
 
 The reference path writes the parts through ZipFile, as openpyxl and python-docx do, and then
 `package.normalise` fixes the header fields that vary; the one-pass zip writes those same bytes
@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections import OrderedDict
 
 from . import on
 from ..package import CORE, CoreProps, deflate, normalise, zip_members
@@ -32,29 +31,6 @@ class Entries:
         pass
 
 
-# Parts that many packages share byte for byte (a theme, a stylesheet, relationships) are
-# compressed once: deflate at a fixed level always gives the same output for the same input.
-# Only small parts are kept: the shared ones are a few kB, a large part is a sheet of its own.
-_DEFLATED: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
-_DEFLATED_MAX, _DEFLATED_PART_MAX = 256, 64 * 1024
-
-
-def _deflate(raw: bytes) -> tuple[bytes, int]:
-    """Raw deflate at zlib's default level (what ZipFile writes) and the CRC of `raw`."""
-    if not on("deflate"):
-        return deflate(raw), zlib.crc32(raw)
-    hit = _DEFLATED.get(raw)
-    if hit is not None:
-        _DEFLATED.move_to_end(raw)
-        return hit
-    hit = deflate(raw), zlib.crc32(raw)
-    if len(raw) <= _DEFLATED_PART_MAX:
-        _DEFLATED[raw] = hit
-        if len(_DEFLATED) > _DEFLATED_MAX:
-            _DEFLATED.popitem(last=False)
-    return hit
-
-
 def zip_entries(entries: Entries, core: CoreProps) -> bytes:
     """The package of `entries`, byte for byte what `normalise` makes of the same parts written
     through ZipFile (the core properties replaced by ones built from the data)."""
@@ -62,8 +38,7 @@ def zip_entries(entries: Entries, core: CoreProps) -> bytes:
     for name, raw in entries.items:
         if name == CORE:
             raw = core.xml()
-        data, crc = _deflate(raw)
-        members.append((name, data, crc, len(raw), zipfile.ZIP_DEFLATED))
+        members.append((name, deflate(raw), zlib.crc32(raw), len(raw), zipfile.ZIP_DEFLATED))
     return zip_members(members, core)
 
 

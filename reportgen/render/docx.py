@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate, Listing
+from jinja2 import Environment
 
-from ..fast import docxtpl as fast_docxtpl
-from ..fast.jinja import CompileOnce
 from ..package import CoreProps, normalise
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
@@ -29,17 +28,13 @@ def _prepare(value: Any) -> Any:
     return value
 
 
-# The Jinja environment of every Word template (each template part compiled once per process: fast/jinja.py).
-_ENV = CompileOnce("docx", autoescape=True)
+# The Jinja environment of every Word template.
+_ENV = Environment(autoescape=True)
 
 
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
     """Render `template` with `context` and return reproducible .docx bytes."""
     context = _prepare(context)
-    prepared = fast_docxtpl.prepared(template)
-    if prepared is not None:
-        return prepared.render(context, _ENV, core)
-    # docxtpl's and python-docx's own way
     doc = DocxTemplate(str(template))
     doc.render(context, _ENV, autoescape=True)  # autoescape also covers numbers and booleans
     buf = io.BytesIO()
