@@ -19,7 +19,6 @@ from typing import Callable, Iterator
 from . import __version__, era, templateset
 from .deliverables import Output, outputs_for
 from .era import FiscalYear
-from .gcpause import paused
 from .loader import Dataset
 from .package import CoreProps
 from .templateset import TemplateSet
@@ -80,14 +79,14 @@ def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | 
     the files a year's manifest records are exactly those its documents were made from."""
     core = CoreProps(job.title, creator, stamp)
     tset = _template_set(templates).only([templateset.needed(job.kind, job.layout)])
-    with paused(), templateset.using(tset):
+    with templateset.using(tset):
         if job.kind == "docx":
             from .render.docx import render_docx
 
             return render_docx(tset.path(job.layout), job.context, core)
         from .render.xlsx import render_xlsx
 
-        return render_xlsx(job.layout, job.context, core)
+    return render_xlsx(job.layout, job.context, core)
 
 
 @dataclass

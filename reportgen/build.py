@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import era, gcpause, templateset
+from . import era, templateset
 from .archive import (MANIFEST, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes, new_staging,
                       publish, record_document, render, sha256, stamp_for, write_document, write_file, write_snapshot,
                       write_templates)
@@ -150,7 +150,7 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
 def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int) -> BuildResult:
     targets = resolve_years(ds, years)
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
-    with gcpause.paused(), templateset.using(tset):
+    with templateset.using(tset):
         planned = []
         for fy in targets:
             with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
@@ -158,7 +158,7 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
-    with gcpause.frozen(), locked(out):
+    with locked(out):
         staged: list[tuple[Path, YearBuild]] = []
         durable = Durable()
         try:

@@ -13,9 +13,8 @@ import jinja2
 import yaml
 
 from . import templateset
-from .jinjacache import CompileOnce
 
-_ENV = CompileOnce("labels", cache_size=400, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 def _raw(path: Path) -> Any:

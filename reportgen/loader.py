@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
-from .gcpause import paused
 from .problems import DataError, Invalid, Msg, Problem, expected_got, show
 from .yamlsrc import Located, YamlProblem, format_path, read_yaml
 
@@ -128,8 +127,7 @@ class _Collector:
 
 def load(data_dir: Path | str) -> Dataset:
     """Read and validate every file under `data_dir`; raise DataError listing every problem."""
-    with paused():
-        return _load(data_dir)
+    return _load(data_dir)
 
 
 def _load(data_dir: Path | str) -> Dataset:

@@ -5,7 +5,6 @@ import io
 import struct
 import zipfile
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -68,46 +67,13 @@ def _dos_time(stamp: datetime) -> tuple[int, int]:
     return (s.hour << 11) | (s.minute << 5) | (s.second // 2), ((year - 1980) << 9) | (s.month << 5) | s.day
 
 
-class Entries:
-    """A package's parts collected in memory, in the order written: the part of a ZipFile that
-    openpyxl's writer uses, so that `zip_entries` can build the package in one pass."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[str, bytes]] = []
-
-    def writestr(self, name: str, data: bytes | str) -> None:
-        self.items.append((name, data.encode("utf-8") if isinstance(data, str) else data))
-
-    def namelist(self) -> list[str]:
-        return [name for name, _ in self.items]
-
-    def close(self) -> None:
-        pass
-
-
-# Parts that many packages share byte for byte (a theme, a stylesheet, relationships) are
-# compressed once: deflate at a fixed level always gives the same output for the same input.
-# Only small parts are kept: the shared ones are a few kB, a large part is a sheet of its own.
-_DEFLATED: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
-_DEFLATED_MAX, _DEFLATED_PART_MAX = 256, 64 * 1024
-
-
-def _deflate(raw: bytes) -> tuple[bytes, int]:
-    """Raw deflate at zlib's default level (what ZipFile writes) and the CRC of `raw`."""
-    hit = _DEFLATED.get(raw)
-    if hit is not None:
-        _DEFLATED.move_to_end(raw)
-        return hit
+def deflate(raw: bytes) -> bytes:
+    """Raw deflate at zlib's default level: what ZipFile writes for `raw`."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    hit = compressor.compress(raw) + compressor.flush(), zlib.crc32(raw)
-    if len(raw) <= _DEFLATED_PART_MAX:
-        _DEFLATED[raw] = hit
-        if len(_DEFLATED) > _DEFLATED_MAX:
-            _DEFLATED.popitem(last=False)
-    return hit
+    return compressor.compress(raw) + compressor.flush()
 
 
-def _zip(members: list[tuple[str, bytes, int, int, int]], core: CoreProps) -> bytes:
+def zip_members(members: list[tuple[str, bytes, int, int, int]], core: CoreProps) -> bytes:
     """A zip of (name, compressed data, CRC, size, method) members with every varying header field fixed."""
     dos_time, dos_date = _dos_time(core.stamp)
     local, central = bytearray(), bytearray()
@@ -124,18 +90,6 @@ def _zip(members: list[tuple[str, bytes, int, int, int]], core: CoreProps) -> by
     return bytes(local + central + end)
 
 
-def zip_entries(entries: Entries, core: CoreProps) -> bytes:
-    """The package of `entries`, byte for byte what `normalise` makes of the same parts written
-    through ZipFile (the core and app properties replaced by reportgen's own)."""
-    members = []
-    for name, raw in entries.items:
-        if name in (CORE, APP):
-            raw = core.part(name)
-        data, crc = _deflate(raw)
-        members.append((name, data, crc, len(raw), zipfile.ZIP_DEFLATED))
-    return _zip(members, core)
-
-
 def normalise(package: bytes, core: CoreProps) -> bytes:
     """Rewrite a zip package so that the same content always gives the same bytes.
 
@@ -148,12 +102,11 @@ def normalise(package: bytes, core: CoreProps) -> bytes:
     for info in zipfile.ZipFile(io.BytesIO(package)).infolist():
         if info.filename in (CORE, APP):
             raw = core.part(info.filename)
-            data, crc = _deflate(raw)
-            members.append((info.filename, data, crc, len(raw), zipfile.ZIP_DEFLATED))
+            members.append((info.filename, deflate(raw), zlib.crc32(raw), len(raw), zipfile.ZIP_DEFLATED))
             continue
         start = info.header_offset
         n_len, e_len = struct.unpack("<HH", package[start + 26:start + 30])
         begin = start + 30 + n_len + e_len
         members.append((info.filename, package[begin:begin + info.compress_size], info.CRC, info.file_size,
                         info.compress_type))
-    return _zip(members, core)
+    return zip_members(members, core)

@@ -1,5 +1,5 @@
-"""Word rendering: a template prepared once per process writes, document after document, the bytes
-docxtpl's and python-docx's own render and save write."""
+"""Word rendering: docxtpl renders body, table rows, headers, footers and footnotes, every text escaped,
+line breaks kept, and the package gets the data's own core properties."""
 import base64
 import io
 import re
@@ -101,10 +101,9 @@ def text_of(blob: bytes) -> str:
                                                                 section.footer.paragraphs[0].text])
 
 
-def test_a_prepared_template_writes_docxtpls_bytes_document_after_document(tmp_path):
+def test_body_rows_header_and_footer_are_rendered_escaped_with_their_line_breaks(tmp_path):
     path = template(tmp_path / "t.docx")
-    assert render._prepared(path.read_bytes()) is not None
-    for context in CONTEXTS + CONTEXTS:  # in turn and again: no render leaves anything behind for the next
+    for context in CONTEXTS:  # in turn: no render leaves anything behind for the next
         assert render.render_docx(path, context, CORE) == docxtpl_own(path, context)
     shown = text_of(render.render_docx(path, CONTEXTS[0], CORE))
     assert "令和6年度 <小学生> & 保護者" in shown and "一行目\n二行目" in shown and "事業B" in shown and "△3" in shown
@@ -115,22 +114,11 @@ def test_a_template_without_core_properties_gets_the_datas_own(tmp_path):
     path = tmp_path / "t.docx"
     path.write_bytes(without_core_properties(template(tmp_path / "full.docx").read_bytes()))
     made = render.render_docx(path, CONTEXTS[0], CORE)
-    assert made == docxtpl_own(path, CONTEXTS[0])
     assert zipfile.ZipFile(io.BytesIO(made)).read("docProps/core.xml") == CORE.xml()
 
 
-def test_a_template_changed_in_place_is_prepared_again(tmp_path):
-    path = template(tmp_path / "t.docx")
-    assert "令和6年度" in text_of(render.render_docx(path, CONTEXTS[0], CORE))
-    template(path, title="改訂 {{ city }}")  # a clerk saves the template again under the same name
-    made = render.render_docx(path, CONTEXTS[0], CORE)
-    assert made == docxtpl_own(path, CONTEXTS[0]) and "改訂 入間市" in text_of(made)
-
-
-def test_a_template_with_footnotes_goes_docxtpls_whole_way_and_its_footnotes_are_rendered(tmp_path):
+def test_a_templates_footnotes_are_rendered(tmp_path):
     path = tmp_path / "t.docx"
     path.write_bytes(with_footnotes(template(tmp_path / "full.docx").read_bytes()))
-    assert render._prepared(path.read_bytes()) is None
     made = render.render_docx(path, CONTEXTS[0], CORE)
-    assert made == docxtpl_own(path, CONTEXTS[0])
     assert "注 入間市" in zipfile.ZipFile(io.BytesIO(made)).read("word/footnotes.xml").decode("utf-8")
