@@ -86,7 +86,7 @@ def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | 
             return render_docx(tset.path(job.layout), job.context, core)
         from .render.xlsx import render_xlsx
 
-    return render_xlsx(job.layout, job.context, core)
+        return render_xlsx(job.layout, job.context, core)
 
 
 @dataclass

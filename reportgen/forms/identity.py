@@ -28,7 +28,8 @@ def dataset_id(ds) -> str:
     parts = [ds.city.name, ds.city.prefecture or ""]
     for sd in ds.strategies:
         s = sd.strategy
-        parts.append(f"{s.id}\t{s.edition}\t{s.name}\t{era.short(s.period.from_)}\t{era.short(s.period.to)}")
+        # western years: how FY2019 is printed depends on the document (平成31年度 in those of FY2018)
+        parts.append(f"{s.id}\t{s.edition}\t{s.name}\t{s.period.from_.year}\t{s.period.to.year}")
     return digest("\n".join(parts))
 
 
