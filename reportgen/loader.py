@@ -476,9 +476,11 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
                     # an actual reported under a later definition may use its unit (0.046% → 0.046)
                     _check_figure(out, kf, kpath, meas.actuals[fy], _definitions(meas))
             for fy in meas.ratings:
+                rkey = _key(kf, where + ("ratings",), fy)
                 if fy.year not in review_ids:
-                    out.add(kf, where + ("ratings", _key(kf, where + ("ratings",), fy)),
+                    out.add(kf, where + ("ratings", rkey),
                             Msg(ja=f"{fy} は reviews にない評価期間です", en=f"{fy} is not a review of strategy.yaml"), key=True)
+                _check_rating(out, kf, where + ("ratings", rkey), meas.ratings[fy], s)
             names = set()
             for j, sub in enumerate(meas.sub_items):
                 if sub.name in names:
@@ -490,6 +492,8 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
                     if fy.year not in review_ids:
                         out.add(kf, where + ("sub_items", j, "ratings"), Msg(
                             ja=f"{fy} は reviews にない評価期間です", en=f"{fy} is not a review of strategy.yaml"))
+                    spath = where + ("sub_items", j, "ratings")
+                    _check_rating(out, kf, spath + (_key(kf, spath, fy),), sub.ratings[fy], s)
             for j, rev in enumerate(meas.revisions):
                 rpath = where + ("revisions", j, "set")
                 revised = meas.as_of(rev.since)
@@ -544,3 +548,27 @@ def _definitions(meas) -> list:
 def _check_quantity(out, kf, path, q, meas) -> None:
     for expected, got in m.quantity_problems(q, meas):
         out.add(kf, path, expected_got(expected, got))
+
+
+def _check_rating(out, kf, path, rating: m.Rating, s: m.Strategy) -> None:
+    """A review's entry against the strategy's declaration: every axis rated with one of its
+    symbols (reportgen/ratings.py RatingAxis.parse, the rule collect uses too), only known keys."""
+    axes, texts = s.axes, s.texts
+    known = [a.id for a in axes] + [t.id for t in texts]
+    for key in rating.values:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint_ja = f"（{close[0]} の誤りでは？）" if close else ""
+            hint_en = f" (did you mean {close[0]!r}?)" if close else ""
+            out.add(kf, path + (key,), Msg(
+                ja=f"未知の項目 {key} です{hint_ja}。使える項目（strategy.yaml の rating_axes と rating_texts）: {', '.join(known)}",
+                en=f"unknown key {key!r}{hint_en}; expected one of (rating_axes and rating_texts of strategy.yaml): {', '.join(known)}"),
+                key=True)
+    for axis in axes:
+        if axis.id not in rating.values:
+            out.add(kf, path, Msg(ja=f"必須の項目 {axis.id} がありません", en=f"required key {axis.id!r} is missing"))
+            continue
+        try:
+            axis.parse(rating.get(axis.id))
+        except Invalid as exc:
+            out.add(kf, path + (axis.id,), expected_got(exc.expected, exc.got))

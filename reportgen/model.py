@@ -20,6 +20,7 @@ from . import era
 from .era import FiscalYear, YearMonth
 from .numbers import Quantity, parse_int, parse_quantity
 from .problems import Invalid, Msg
+from .ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RateOverride, RatingAxis, RatingText, Shares
 
 # ---------------------------------------------------------------------------- scalar types
 
@@ -100,12 +101,6 @@ def _parse_count(value: Any) -> int:
     return parse_int(_text_of(value, Msg(ja="整数", en="a whole number")), 1, 9999)
 
 
-def parse_rating(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    return parse_int(_text_of(value, Msg(ja="評価1～4", en="a rating 1–4")), 1, 4)
-
-
 def parse_status(value: Any) -> str:
     text = _text_of(value, STATUS_EXPECTED)
     norm = unicodedata.normalize("NFKC", text).strip().upper()
@@ -129,7 +124,6 @@ FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
 Flag = Annotated[bool, BeforeValidator(_parse_flag)]
 Count = Annotated[int, BeforeValidator(_parse_count)]
-RatingValue = Annotated[int, BeforeValidator(parse_rating)]
 Status = Annotated[str, BeforeValidator(parse_status)]
 QuantityT = Annotated[Quantity, BeforeValidator(_parse_quantity)]
 
@@ -275,8 +269,28 @@ TargetT = Annotated[Target, BeforeValidator(_parse_target)]
 
 
 class Rating(Model):
-    rating: RatingValue = Field(description="1 かなり努力を要する … 4 達成.")
-    reason: Text = Field("", description="評価理由.")
+    """One review's ratings of a measure: a symbol per rating axis the strategy declares (Iruma's
+    `rating: 4`; Etajima's `improvement: ○, achievement: A`) and its texts (`reason`, `review`), as
+    written; the loader checks each key and symbol against the declaration (reportgen/ratings.py)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
+
+    def get(self, key: str, default: str = "") -> str:
+        return (self.__pydantic_extra__ or {}).get(key, default)
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(self.__pydantic_extra__ or {})
+
+    @property
+    def rating(self) -> str:
+        """The symbol of Iruma's axis (id `rating`)."""
+        return self.get("rating")
+
+    @property
+    def reason(self) -> str:
+        return self.get("reason")
 
 
 class SubItem(Model):
@@ -330,6 +344,7 @@ class Measure(Model):
     sub_items: list[SubItem] = []
     since: FY | None = None
     revisions: list[Revision] = []
+    achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
 
     def exists_in(self, fy: FiscalYear) -> bool:
         return self.since is None or fy >= self.since
@@ -444,6 +459,20 @@ class Strategy(Model):
     groupings: dict[Str, list[list[Str]]]
     rounds: list[Round] = []
     reviews: list[Review] = []
+    rating_axes: list[RatingAxis] | None = Field(
+        None, description="The rating columns of a review, in order (reportgen/ratings.py); absent: Iruma's 1–4.")
+    rating_texts: list[RatingText] | None = Field(
+        None, description="The texts that go with a review (評価理由, ≪成果と見直し≫); absent: `reason`.")
+    achievement_rate: RateDeclaration | None = Field(None, description="The 達成率 column; absent: none.")
+    shares: Shares | None = Field(None, description="How shares of counts are rounded.")
+
+    @property
+    def axes(self) -> list[RatingAxis]:
+        return list(self.rating_axes) if self.rating_axes is not None else [DEFAULT_AXIS]
+
+    @property
+    def texts(self) -> list[RatingText]:
+        return list(self.rating_texts) if self.rating_texts is not None else [DEFAULT_TEXT]
 
     def covers(self, fy: FiscalYear) -> bool:
         return self.period.from_ <= fy <= self.period.to

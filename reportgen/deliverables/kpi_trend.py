@@ -4,12 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from .. import era, forms
+from .. import era, forms, ratings
 from ..labels import fill, raw_label
 from ..era import FiscalYear
 from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Figure, Measure, Review
+from ..rates import share_text
 from . import Deliverable, Output
 from .common import group_name, groups, kpis_in, strategy_title
 from .pledge_list import circled
@@ -41,35 +42,8 @@ def review_for(sd: StrategyData, fy: FiscalYear) -> Review | None:
 
 
 def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
-    """The rule in README §Suggested rating: 4 target reached; 3 better than the baseline and the
-    latest change not a worsening; 2 no better than … or the latest change a worsening; 1 worse
-    than the baseline. None where baseline, target or a reported number is missing."""
-    base = meas.baseline.number
-    reported = [(fy, f) for fy, f in sorted(meas.actuals.items()) if fy <= upto and f.value is not None]
-    if base is None or not reported:
-        return None
-    target = meas.target
-    if target.value is not None:
-        t = target.value.number
-    elif target.relation in ("基準値", "基準値以上", "現状値以上", "現状維持"):
-        t = base.number
-    else:
-        return None
-    latest = reported[-1][1].value.number
-    sign = {"up": 1, "down": -1}.get(meas.direction)
-    if sign is None:  # keep: the baseline is the target
-        return 4 if latest == base.number else 2
-    # a …以内 target is reached from below; better or worse than the baseline stays the KPI's direction
-    reach = -1 if target.bound in ("以内", "以下", "未満") else sign
-    if (latest - t) * reach >= 0:
-        return 4
-    gain = (latest - base.number) * sign
-    if gain < 0:
-        return 1
-    last_step = (latest - reported[-2][1].value.number) * sign if len(reported) > 1 else Decimal(0)
-    if gain > 0 and last_step >= 0:
-        return 3
-    return 2
+    """Iruma's rule (README §Suggested rating), the named rule `iruma_1_4` of reportgen/ratings.py."""
+    return ratings.iruma_1_4(meas, upto)
 
 
 def composite_departments(meas: Measure) -> str:
@@ -114,19 +88,29 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
         if series[-1] is not None:
             latest = (year, values[-1])
+    s = sd.strategy
+    axes, texts = s.axes, s.texts
     rated = review is not None and review.to <= fy
     rating = meas.ratings.get(review.id) if rated else None
     subs = []
     for i, sub in enumerate(meas.sub_items):
         r = sub.ratings.get(review.id) if rated else None
-        subs.append({"rating": str(r.rating) if r else "",
-                     "reason": (circled(i) + r.reason) if r and r.reason else (circled(i) if r else "")})
+        subs.append({**{mark_key(a): r.get(a.id) if r else "" for a in axes},
+                     **{text_key(t): (circled(i) + r.get(t.id)) if r and r.get(t.id) else (circled(i) if r else "")
+                        for t in texts}})
     if rating is None and subs:  # a composite KPI's row carries its first sub-item (as the seed prints it)
         first, subs = subs[0], subs[1:]
-        rating_text, reason = first["rating"], first["reason"]
     else:
-        rating_text, reason = (str(rating.rating), rating.reason) if rating else ("", "")
-    suggestion = suggested_rating(meas, review.to if review and review.to <= fy else fy)
+        first = {**{mark_key(a): rating.get(a.id) if rating else "" for a in axes},
+                 **{text_key(t): rating.get(t.id) if rating else "" for t in texts}}
+    upto = review.to if review and review.to <= fy else fy
+    # beside each human rating, the axis's suggested symbol where the two differ
+    suggested = []
+    for a in axes:
+        symbol = ratings.suggest(a, meas, upto, s.achievement_rate)
+        human = first[mark_key(a)]
+        if symbol is not None and human and symbol != human:
+            suggested.append(symbol if len([x for x in axes if x.suggest]) == 1 else f"{a.label or a.id} {symbol}")
     departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
     target_number = meas.target.value.number if meas.target.value is not None else (
         meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
@@ -143,13 +127,61 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         "baseline": figure_text(meas.baseline, as_of="always"),
         "values": values, "changes": changes,
         "target": target_text(meas.target),
-        "rating": rating_text, "reason": reason, "departments": departments,
-        "suggested": str(suggestion) if suggestion is not None and str(suggestion) != rating_text and rating_text else "",
+        **first, "departments": departments,
+        "suggested": "\n".join(suggested),
+        "rate": ratings.rate_text_of(meas, fy, s.achievement_rate),
+        "full_texts": [{"label": t.label or "", "text": first[text_key(t)]} for t in texts
+                       if t.layout == "full_width_row" and first[text_key(t)]],
+        "mark_fills": {mark_key(a): sym.colour for a in axes
+                       for sym in [a.symbol(first[mark_key(a)])] if sym is not None and sym.colour},
         "sub_items": subs,
         "series": {"actual": series, "baseline": _number(meas.baseline),
                    "target": float(target_number) if target_number is not None else None},
         "unit": meas.unit,
     }
+
+
+def mark_key(axis) -> str:
+    return f"mark:{axis.id}"
+
+
+def text_key(text) -> str:
+    return f"text:{text.id}"
+
+
+def rating_columns(s) -> dict:
+    """The review's columns as the strategy declares them: one per rating axis, one per text printed
+    as a column; texts printed as full-width rows; the 達成率 column; the legends. Iruma's default
+    axis and text print the labels file's header and legend (`rating`, `reason`, `rating_legend`)."""
+    default = ratings.is_default(s.axes)
+    return {
+        "rating_default": default,
+        "marks": [{"key": mark_key(a), "label": a.label, "centre": True} for a in s.axes],
+        "text_columns": [{"key": text_key(t), "label": t.label} for t in s.texts if t.layout == "column"],
+        "rate_label": s.achievement_rate.label if s.achievement_rate else "",
+        "legends": [] if default else [line for a in s.axes for line in a.legend_lines()],
+    }
+
+
+def counts(s, goals: list[dict]) -> list[dict]:
+    """Measures per symbol of each declared axis, per goal and in all (安平町's counts, 富士市's bands),
+    with each count's share of the rated measures, rounded as `shares` declares (none: no share)."""
+    if ratings.is_default(s.axes):
+        return []
+    share_rule = s.shares.rule() if s.shares else None
+    out = []
+    for a in s.axes:
+        key = mark_key(a)
+        per_goal = []
+        for g in goals:
+            rows = [r for r in g["rows"] if r["kind"] != "group"]
+            per_goal.append([sum(1 for r in rows if r[key] == sym.symbol) for sym in a.symbols if sym.symbol is not None])
+        totals = [sum(c[i] for c in per_goal) for i in range(len(per_goal[0]))] if per_goal else []
+        whole = sum(totals)
+        out.append({"label": a.label or a.id, "symbols": [
+            {"symbol": sym, "count": n, "share": share_text(n, whole, share_rule) if share_rule else ""}
+            for sym, n in zip(a.typed, totals)]})
+    return out
 
 
 # The names a chart's alternative text (labels key `chart_alt`) is filled with, besides the headers
@@ -191,6 +223,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         goals.append({"no": str(goal.no), "title": goal.title, "rows": rows})
     return {
         "strategy": strategy_title(ds, sd, sep=" "),
+        **rating_columns(s),
+        "counts": counts(s, goals),
         "year": era.long(fy),
         "year_short": era.short(fy),
         "years": [era.year_end(y) for y in s.period.years],
@@ -219,6 +253,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     """Rows a department updates: the year-end value, and the rating and reason when a review is open."""
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
+    # the form's 評価 column takes the first rating axis, 評価理由 the first text (one axis per form)
+    axis, text = sd.strategy.axes[0], sd.strategy.texts[0]
     rows = []
     for kind, raw in measures:
         meas = raw.as_of(fy)
@@ -233,7 +269,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             "baseline": figure_text(meas.baseline, as_of="always"), "target": target_text(meas.target),
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
             "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
-            "rating": str(rating.rating) if rating else "", "reason": rating.reason if rating else "",
+            "rating": rating.get(axis.id) if rating else "", "reason": rating.get(text.id) if rating else "",
             "departments": "\n".join(meas.departments), "has_value": True, "has_rating": review is not None and own,
         })
         for i, sub in enumerate(meas.sub_items):
@@ -243,14 +279,14 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             rows.append({
                 "id": forms.sub_key(key, i), "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
                 "baseline": "", "target": "", "history": "", "unit": "", "prefix": "", "value": "",
-                "rating": str(r.rating) if r else "", "reason": r.reason if r else "",
+                "rating": r.get(axis.id) if r else "", "reason": r.get(text.id) if r else "",
                 "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None,
             })
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
         "year": era.long(fy), "year_end": era.year_end(fy),
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
-        "rows": rows, "password": ds.city.form_password or "",
+        "rows": rows, "password": ds.city.form_password or "", "rating_symbols": axis.typed,
     }
     ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
     return ctx

@@ -320,16 +320,18 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
 
 
 def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
-    rating, reason = r.judged("rating", check.rating), r.judged("reason", check.text)
+    # the form's 評価 column is the strategy's first rating axis, 評価理由 its first text
+    axis, text = r.sd.strategy.axes[0], r.sd.strategy.texts[0]
+    rating, reason = r.judged("rating", lambda c: check.rating(c, axis)), r.judged("reason", check.text)
     if rating is None or reason is None:
         return
     rated = holder.ratings.get(review.id)
     if reason and not rating and not rated:
-        r.problem("rating", Msg(ja="評価理由だけが書かれています: 評価 1～4 を選んでください",
-                                en="a reason without a rating: pick a rating 1–4"))
+        r.problem("rating", Msg(ja=f"評価理由だけが書かれています: 評価（{', '.join(axis.typed)}）を選んでください",
+                                en=f"a reason without a rating: pick a rating ({', '.join(axis.typed)})"))
         return
-    for name, new, now in (("rating", rating, str(rated.rating) if rated else ""),
-                           ("reason", reason, rated.reason if rated else "")):
-        target = ("measure", r.key, name, review.id, sub)
+    for name, key, new, now in (("rating", f"mark:{axis.id}", rating, rated.get(axis.id) if rated else ""),
+                                ("reason", f"text:{text.id}", reason, rated.get(text.id) if rated else "")):
+        target = ("measure", r.key, key, review.id, sub)
         now = r.current.now(target, now)
         r.decide(Change(rel, target, label, name, now, new, new), now)

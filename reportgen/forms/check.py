@@ -8,6 +8,7 @@ from .. import era, model
 from ..model import Figure
 from ..numbers import Quantity, parse_quantity
 from ..problems import Invalid, Msg, expected_got
+from ..ratings import DEFAULT_AXIS, RatingAxis
 from .read import Cell
 
 # A lone dash-like character a clerk types for "not reported" (full-width, Japanese long vowel, …)
@@ -16,7 +17,6 @@ NOT_REPORTED = "-"
 STATES = ("未発表", NOT_REPORTED, "—")
 
 TEXT_ONLY = Msg(ja="文字", en="text")
-RATING_EXPECTED = Msg(ja="評価 1～4", en="a rating 1–4")
 
 
 def _not_text(cell: Cell) -> Msg | None:
@@ -54,18 +54,18 @@ def status(cell: Cell) -> str | Msg:
         return expected_got(exc.expected, cell.text)
 
 
-def rating(cell: Cell) -> str | Msg:
-    """評価 1–4 (typed or picked; a full-width ４ too), or "" when empty."""
+def rating(cell: Cell, axis: RatingAxis = DEFAULT_AXIS) -> str | Msg:
+    """A symbol of the rating axis (typed or picked; ４ for 4, Ａ for A), or "" when empty: the
+    loader's rule (RatingAxis.parse)."""
     bad = _not_text(cell) if cell.kind != "number" else None
     if bad:
         return bad
-    t = unicodedata.normalize("NFKC", cell.text).strip()
-    if not t:
+    if not cell.text.strip():
         return ""
     try:
-        return str(model.parse_rating(t))
-    except Invalid:
-        return expected_got(RATING_EXPECTED, cell.text)
+        return axis.parse(cell.text, typed=True)
+    except Invalid as exc:
+        return expected_got(exc.expected, cell.text)
 
 
 def writes_minus(meas) -> bool:

@@ -83,10 +83,11 @@ def _apply(doc, c: Change) -> None:
     holder = meas if sub is None else meas["sub_items"][sub]
     ratings = holder.setdefault("ratings", CommentedMap())
     r = ratings.setdefault(_key_for(ratings, fy), CommentedMap())
-    if what == "rating":
-        r["rating"] = int(c.written)
+    kind, _, name = what.partition(":")
+    if kind == "mark" and c.written.isdigit() and str(int(c.written)) == c.written:
+        r[name] = int(c.written)  # Iruma's 1–4 as its data writes them (rating: 4)
     else:
-        r["reason"] = _yaml_text(c.written)
+        r[name] = _yaml_text(c.written)  # a symbol (○, A, -) or a text
 
 
 def texts_with(data: Path, changes: list[Change], base: dict[str, str] | None = None) -> dict[str, str]:

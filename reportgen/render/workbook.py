@@ -28,10 +28,16 @@ INPUT_FILL = shared(PatternFill("solid", fgColor="FFF2CC"))  # the department's 
 IMPROVED_FILL = shared(PatternFill("solid", fgColor="C6EFCE"))  # 現状値より上昇(改善)
 WORSENED_FILL = shared(PatternFill("solid", fgColor="FFC7CE"))  # 現状値より減少(悪化)
 
+
+def solid_fill(colour: str) -> PatternFill:
+    """A fill of a colour the data declares (a rating symbol's), made once per colour."""
+    return _solid(colour)
+
 _font = fast.made_once(lambda size, bold: Font(name=FONT_NAME, size=size, bold=bold))
 _alignment = fast.made_once(lambda wrap, vertical, horizontal: Alignment(wrap_text=wrap, vertical=vertical,
                                                                         horizontal=horizontal))
 _unlocked = fast.made_once(lambda: Protection(locked=False))
+_solid = fast.made_once(lambda colour: PatternFill("solid", fgColor=colour))
 
 LINE_PT = 13.0  # height of one line of 10pt text
 

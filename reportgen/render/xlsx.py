@@ -20,7 +20,7 @@ from ..package import CoreProps
 # the writer's helpers, where the forms' layouts (xlsx_forms.py) and the tests import them from
 from .workbook import (FONT_NAME, GOAL_FILL, HEADER_FILL, IMPROVED_FILL, INPUT_FILL, POLICY_FILL,  # noqa: F401
                        WORSENED_FILL, Column, fit_row, header_row, lines_needed, merge, new_sheet, page_setup, protect, put, safe,
-                       set_widths, table_row, text_width, widths_of, workbook_bytes)
+                       set_widths, solid_fill, table_row, text_width, widths_of, workbook_bytes)
 
 # ---------------------------------------------------------------------------- pledge list
 
@@ -138,19 +138,28 @@ def _change_fill(i: int) -> Callable[[dict], object]:
 
 
 KIND_WIDTH = 10  # column A: 指標 / KPI, merged over the rows of one kind
-SUB_ITEM_KEYS = ("rating", "reason")  # a composite KPI's sub-items have their own; its other cells span them
 
 
-def kpi_columns(n_years: int) -> list[Column]:
-    """Columns B onwards of a goal's sheet, for `n_years` reported years."""
+def _mark_fill(key: str) -> Callable[[dict], object]:
+    """A rating cell's fill: its symbol's declared colour, if any."""
+    return lambda r: solid_fill(r["mark_fills"][key]) if key in r.get("mark_fills", {}) else None
+
+
+def kpi_columns(n_years: int, ctx: dict | None = None) -> list[Column]:
+    """Columns B onwards of a goal's sheet, for `n_years` reported years, with the review's columns
+    the strategy declares (Iruma: one rating, one reason)."""
+    marks = ctx["marks"] if ctx else [{"key": "mark:rating"}]
+    texts = ctx["text_columns"] if ctx else [{"key": "text:reason"}]
     return [
         Column(6, "id", "center", fit=False),
         Column(30, "name"),
         Column(16, "baseline", fit=False),
         *[Column(13, f"year{i}", fill=_change_fill(i), fit=False) for i in range(n_years)],
         Column(12, "target", fit=False),
-        Column(6, "rating", "center", fit=False),
-        Column(50, "reason"),
+        *([Column(10, "rate", "right", fit=False)] if ctx and ctx["rate_label"] else []),
+        *[Column(6 if not m.get("label") else max(6, text_width(m["label"]) + 2), m["key"], "center",
+                 fill=_mark_fill(m["key"]), fit=False) for m in marks],
+        *[Column(50, t["key"]) for t in texts],
         Column(18, "departments", fit=False),
         Column(10, "suggested", "center", fit=False),
     ]
@@ -160,10 +169,14 @@ def kpi_trend(ctx: dict) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     years = ctx["years"]
-    columns = kpi_columns(len(years))
+    columns = kpi_columns(len(years), ctx)
     widths = {1: KIND_WIDTH, **widths_of(columns, 2)}
     col = {c.key: n for n, c in enumerate(columns, 2)}
-    target_col, rate_col, last_col = col["target"], col["rating"], len(columns) + 1
+    mark_keys = [m["key"] for m in ctx["marks"]]
+    text_keys = [t["key"] for t in ctx["text_columns"]]
+    sub_item_keys = set(mark_keys) | set(text_keys)  # a composite KPI's sub-items have their own; its other cells span them
+    target_col, rate_col, last_col = col.get("rate", col["target"]), col[mark_keys[0]], len(columns) + 1
+    legend_col = col[text_keys[0]] if text_keys else rate_col
     chart_rows: list[tuple[str, dict, dict]] = []  # (title, row, goal)
     for goal in ctx["goals"]:
         lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
@@ -173,16 +186,25 @@ def kpi_trend(ctx: dict) -> Workbook:
         put(ws, 2, 1, lab["subtitle"], bold=True, size=12, wrap=False, border=False)
         put(ws, 3, 3, lab["legend_improved"], fill=IMPROVED_FILL)
         put(ws, 4, 3, lab["legend_worsened"], fill=WORSENED_FILL)
-        put(ws, 3, col["reason"], lab["rating_legend_title"], bold=True, wrap=False, border=False)
-        for i, line in enumerate(lab["rating_legend"]):
-            put(ws, 4 + i, col["reason"], line, wrap=False, border=False, size=9)
-        band, head = 9, 10
+        if ctx["rating_default"]:  # Iruma's scale: the labels file's legend
+            put(ws, 3, legend_col, lab["rating_legend_title"], bold=True, wrap=False, border=False)
+            for i, line in enumerate(lab["rating_legend"]):
+                put(ws, 4 + i, legend_col, line, wrap=False, border=False, size=9)
+            band = 9
+        else:  # the declared axes' legends, one line each (a long scale pushes the table down)
+            for i, line in enumerate(ctx["legends"]):
+                put(ws, 3 + i, legend_col, line, wrap=False, border=False, size=9)
+            band = max(9, 4 + len(ctx["legends"]))
+        head = band + 1
         put(ws, band, 1, lab["band"], bold=True, fill=HEADER_FILL, horizontal="center")
         merge(ws, band, 1, band, target_col)
         put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
         merge(ws, band, rate_col, band, col["departments"])
         header_row(ws, head, [lab["measure_header"], "", "", ctx["baseline_header"], *years, ctx["target_header"],
-                              lab["rating"], lab["reason"], lab["departments"], lab["suggested"]], vertical="center")
+                              *([ctx["rate_label"]] if "rate" in col else []),
+                              *[m["label"] or lab["rating"] for m in ctx["marks"]],
+                              *[t["label"] or lab["reason"] for t in ctx["text_columns"]],
+                              lab["departments"], lab["suggested"]], vertical="center")
         merge(ws, head, 1, head, 3)
         fit_row(ws, head, {col["suggested"]: lab["suggested"]}, widths)
         row = head + 1
@@ -213,17 +235,30 @@ def kpi_trend(ctx: dict) -> Workbook:
                 put(ws, row + j, 1, "")
                 for c in range(2, last_col + 1):
                     put(ws, row + j, c, "")
-                put(ws, row + j, rate_col, sub["rating"], horizontal="center")
-                put(ws, row + j, col["reason"], sub["reason"])
-                fit_row(ws, row + j, {col["reason"]: sub["reason"]}, widths)
+                for k in mark_keys:
+                    put(ws, row + j, col[k], sub[k], horizontal="center")
+                for k in text_keys:
+                    put(ws, row + j, col[k], sub[k])
+                fit_row(ws, row + j, {col[k]: sub[k] for k in text_keys}, widths)
             if span > 1:  # the composite KPI's own cells span its sub-item rows
                 for c, column in enumerate(columns, 2):
-                    if column.key not in SUB_ITEM_KEYS:
+                    if column.key not in sub_item_keys:
                         merge(ws, row, c, row + span - 1, c)
             if r["series"]["actual"] and any(v is not None for v in r["series"]["actual"]):
                 chart_rows.append((r["chart_title"], r, goal))
             row += span
+            for full in r.get("full_texts", []):  # ≪成果と見直し≫: a full-width row under the measure
+                text = f"{full['label']}\n{full['text']}" if full["label"] else full["text"]
+                put(ws, row, 1, "")
+                put(ws, row, 2, text, vertical="top")
+                for c in range(3, last_col + 1):
+                    put(ws, row, c, "")
+                merge(ws, row, 2, row, last_col)
+                fit_row(ws, row, {2: text}, {2: sum(widths[c] for c in range(2, last_col + 1))})
+                row += 1
         close_kind(row - 1)
+        if ctx["counts"]:
+            row = _counts(ws, row + 1, ctx["counts"])
         put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
         # by coordinate: a goal without indicators starts with a policy row, merged over this cell
         ws.freeze_panes = f"D{head + 1}"
@@ -232,6 +267,18 @@ def kpi_trend(ctx: dict) -> Workbook:
     if chart_rows:
         _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}))
     return wb
+
+
+def _counts(ws, row: int, counts: list[dict]) -> int:
+    """Measures per symbol of each declared axis (computed), with their shares where declared."""
+    for axis in counts:
+        put(ws, row, 2, axis["label"], bold=True, fill=HEADER_FILL)
+        for i, s in enumerate(axis["symbols"]):
+            put(ws, row, 3 + i, s["symbol"], bold=True, fill=HEADER_FILL, horizontal="center")
+            put(ws, row + 1, 3 + i, f"{s['count']} ({s['share']})" if s["share"] else s["count"], horizontal="center")
+        put(ws, row + 1, 2, "")
+        row += 3
+    return row - 1
 
 
 # The charts sheet prints each goal's charts on pages of their own, CHART_GRID charts a page, none

@@ -130,7 +130,7 @@ def kpi_form(ctx: dict) -> Workbook:
         row += 1
     dv = None
     if rating_cells:
-        dv = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True, showErrorMessage=True,
+        dv = DataValidation(type="list", formula1='"' + ",".join(ctx["rating_symbols"]) + '"', allow_blank=True, showErrorMessage=True,
                             showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
                             errorTitle="評価", error=flab["rating_error"])
         for ref in rating_cells:
