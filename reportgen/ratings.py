@@ -119,8 +119,7 @@ class RatingAxis(_Model):
 
     def expected(self) -> Msg:
         listed = ", ".join(self.typed)
-        name = self.label or "評価"
-        return Msg(ja=f"{name}: {listed} のいずれか", en=f"{self.label or 'rating'}: one of {listed}")
+        return Msg(ja=f"{self.label or '評価'}: {listed} のいずれか", en=f"{self.label or 'a rating'}: one of {listed}")
 
     def parse(self, value: Any, typed: bool = False) -> str:
         """The one rule for a rating, in data/ and in a returned form: a symbol of this axis, blanks

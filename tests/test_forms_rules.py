@@ -70,7 +70,7 @@ def cell(text="", kind="text", formula=False) -> Cell:
     (check.status, cell("Ｂ"), "B"), (check.status, cell(" a "), "A"), (check.status, cell(""), ""),
     (check.status, cell("E"), "A, B, C, D のいずれか"),
     (check.rating, cell("４"), "4"), (check.rating, cell("3", kind="number"), "3"), (check.rating, cell(""), ""),
-    (check.rating, cell("5"), "評価 1～4"), (check.rating, cell("0"), "評価 1～4"),
+    (check.rating, cell("5"), "評価: 1, 2, 3, 4 のいずれか"), (check.rating, cell("0"), "評価: 1, 2, 3, 4 のいずれか"),
 ])
 def test_a_cell_in_gives_a_value_or_what_was_expected(rule, given, expected):
     got = rule(given)
@@ -115,7 +115,8 @@ def test_the_loader_and_collect_share_one_rule_for_texts_and_numbers():
     # the loader's types are built on the very functions collect calls
     assert model.Text.__metadata__[0].func is model.parse_text
     assert model.Status.__metadata__[0].func is model.parse_status
-    assert model.RatingValue.__metadata__[0].func is model.parse_rating
+    # a rating: the axis's own rule (Iruma's 1–4 unless the strategy declares its axes), loader and forms alike
+    assert check.rating.__defaults__[0] is model.DEFAULT_AXIS
     q = model.Quantity(Decimal(3), "件", "年間")
     assert model.quantity_problems(q, kpi("年間", "名")) != [] and model.quantity_problems(
         model.Quantity(Decimal(3), "名", "年間"), kpi("年間", "名")) == []

@@ -8,7 +8,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import forms
 from ..forms import layout
 from ..labels import fill, labels
-from .xlsx import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put
+from .xlsx import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put, safe
 
 
 def fixed_rows(ws, head: int) -> list[str]:
@@ -130,7 +130,7 @@ def kpi_form(ctx: dict) -> Workbook:
         row += 1
     dv = None
     if rating_cells:
-        dv = DataValidation(type="list", formula1='"' + ",".join(ctx["rating_symbols"]) + '"', allow_blank=True, showErrorMessage=True,
+        dv = DataValidation(type="list", formula1='"' + ",".join(safe(t) for t in ctx["rating_symbols"]) + '"', allow_blank=True, showErrorMessage=True,
                             showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
                             errorTitle="評価", error=flab["rating_error"])
         for ref in rating_cells:
