@@ -254,7 +254,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
     # the form's 評価 column takes the first rating axis, 評価理由 the first text (one axis per form)
-    axis, text = sd.strategy.axes[0], sd.strategy.texts[0]
+    axis = sd.strategy.axes[0] if sd.strategy.axes else None
+    text = sd.strategy.texts[0] if sd.strategy.texts else None
     rows = []
     for kind, raw in measures:
         meas = raw.as_of(fy)
@@ -269,8 +270,9 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             "baseline": figure_text(meas.baseline, as_of="always"), "target": target_text(meas.target),
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
             "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
-            "rating": rating.get(axis.id) if rating else "", "reason": rating.get(text.id) if rating else "",
-            "departments": "\n".join(meas.departments), "has_value": True, "has_rating": review is not None and own,
+            "rating": rating.get(axis.id) if rating and axis else "", "reason": rating.get(text.id) if rating and text else "",
+            "departments": "\n".join(meas.departments), "has_value": True,
+            "has_rating": review is not None and own and axis is not None,
         })
         for i, sub in enumerate(meas.sub_items):
             if not any(ds.form_department(d) == department for d in sub.departments):
@@ -279,14 +281,14 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             rows.append({
                 "id": forms.sub_key(key, i), "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
                 "baseline": "", "target": "", "history": "", "unit": "", "prefix": "", "value": "",
-                "rating": r.get(axis.id) if r else "", "reason": r.get(text.id) if r else "",
-                "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None,
+                "rating": r.get(axis.id) if r and axis else "", "reason": r.get(text.id) if r and text else "",
+                "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None and axis is not None,
             })
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
         "year": era.long(fy), "year_end": era.year_end(fy),
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
-        "rows": rows, "password": ds.city.form_password or "", "rating_symbols": axis.typed,
+        "rows": rows, "password": ds.city.form_password or "", "rating_symbols": axis.typed if axis else [],
     }
     ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
     return ctx

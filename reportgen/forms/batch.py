@@ -321,7 +321,10 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
 
 def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
     # the form's 評価 column is the strategy's first rating axis, 評価理由 its first text
-    axis, text = r.sd.strategy.axes[0], r.sd.strategy.texts[0]
+    axes, texts = r.sd.strategy.axes, r.sd.strategy.texts
+    if not axes or not texts:  # such a strategy's forms carry no rating column
+        return
+    axis, text = axes[0], texts[0]
     rating, reason = r.judged("rating", lambda c: check.rating(c, axis)), r.judged("reason", check.text)
     if rating is None or reason is None:
         return

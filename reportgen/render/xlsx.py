@@ -148,7 +148,7 @@ def _mark_fill(key: str) -> Callable[[dict], object]:
 def kpi_columns(n_years: int, ctx: dict | None = None) -> list[Column]:
     """Columns B onwards of a goal's sheet, for `n_years` reported years, with the review's columns
     the strategy declares (Iruma: one rating, one reason)."""
-    marks = ctx["marks"] if ctx else [{"key": "mark:rating"}]
+    marks = ctx["marks"] if ctx else [{"key": "mark:rating"}]  # without a context: Iruma's columns
     texts = ctx["text_columns"] if ctx else [{"key": "text:reason"}]
     return [
         Column(6, "id", "center", fit=False),
@@ -175,8 +175,11 @@ def kpi_trend(ctx: dict) -> Workbook:
     mark_keys = [m["key"] for m in ctx["marks"]]
     text_keys = [t["key"] for t in ctx["text_columns"]]
     sub_item_keys = set(mark_keys) | set(text_keys)  # a composite KPI's sub-items have their own; its other cells span them
-    target_col, rate_col, last_col = col.get("rate", col["target"]), col[mark_keys[0]], len(columns) + 1
-    legend_col = col[text_keys[0]] if text_keys else rate_col
+    # the review's band spans its ratings and texts (none where the strategy declares neither)
+    review_keys = mark_keys + text_keys
+    target_col, last_col = col.get("rate", col["target"]), len(columns) + 1
+    rate_col = col[review_keys[0]] if review_keys else None
+    legend_col = col[text_keys[0]] if text_keys else rate_col or col["departments"]
     chart_rows: list[tuple[str, dict, dict]] = []  # (title, row, goal)
     for goal in ctx["goals"]:
         lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
@@ -198,8 +201,9 @@ def kpi_trend(ctx: dict) -> Workbook:
         head = band + 1
         put(ws, band, 1, lab["band"], bold=True, fill=HEADER_FILL, horizontal="center")
         merge(ws, band, 1, band, target_col)
-        put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
-        merge(ws, band, rate_col, band, col["departments"])
+        if rate_col is not None:
+            put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
+            merge(ws, band, rate_col, band, col["departments"])
         header_row(ws, head, [lab["measure_header"], "", "", ctx["baseline_header"], *years, ctx["target_header"],
                               *([ctx["rate_label"]] if "rate" in col else []),
                               *[m["label"] or lab["rating"] for m in ctx["marks"]],
