@@ -34,7 +34,7 @@ def _number(value: Any) -> Decimal:
 
 
 def _digits(value: Any) -> int:
-    text = _text(value).strip()
+    text = _text(str(value) if isinstance(value, int) and not isinstance(value, bool) else value).strip()
     if not re.fullmatch(r"[0-6]", text):
         raise Invalid(Msg(ja="小数点以下の桁数 0～6", en="digits after the point, 0 to 6"), value)
     return int(text)

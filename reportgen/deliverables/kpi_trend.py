@@ -163,24 +163,23 @@ def rating_columns(s) -> dict:
     }
 
 
-def counts(s, goals: list[dict]) -> list[dict]:
-    """Measures per symbol of each declared axis, per goal and in all (安平町's counts, 富士市's bands),
-    with each count's share of the rated measures, rounded as `shares` declares (none: no share)."""
+def counts(s, goals: list[dict]) -> list[list[dict]]:
+    """Per goal, its measures per symbol of each declared axis (安平町's counts, 富士市's bands), each
+    count with its share of the goal's measures (安平町's 7 (31.8%) of 22), rounded as `shares` declares
+    (no `shares`: counts only). Iruma's default axis prints none."""
     if ratings.is_default(s.axes):
-        return []
+        return [[] for _ in goals]
     share_rule = s.shares.rule() if s.shares else None
     out = []
-    for a in s.axes:
-        key = mark_key(a)
-        per_goal = []
-        for g in goals:
-            rows = [r for r in g["rows"] if r["kind"] != "group"]
-            per_goal.append([sum(1 for r in rows if r[key] == sym.symbol) for sym in a.symbols if sym.symbol is not None])
-        totals = [sum(c[i] for c in per_goal) for i in range(len(per_goal[0]))] if per_goal else []
-        whole = sum(totals)
-        out.append({"label": a.label or a.id, "symbols": [
-            {"symbol": sym, "count": n, "share": share_text(n, whole, share_rule) if share_rule else ""}
-            for sym, n in zip(a.typed, totals)]})
+    for g in goals:
+        rows = [r for r in g["rows"] if r["kind"] != "group"]
+        per_axis = []
+        for a in s.axes:
+            key = mark_key(a)
+            per_axis.append({"label": a.label or a.id, "symbols": [
+                {"symbol": sym, "count": n, "share": share_text(n, len(rows), share_rule) if share_rule else ""}
+                for sym in a.typed for n in [sum(1 for r in rows if r[key] == sym)]]})
+        out.append(per_axis)
     return out
 
 

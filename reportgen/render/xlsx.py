@@ -181,7 +181,7 @@ def kpi_trend(ctx: dict) -> Workbook:
     rate_col = col[review_keys[0]] if review_keys else None
     legend_col = col[text_keys[0]] if text_keys else rate_col or col["departments"]
     chart_rows: list[tuple[str, dict, dict]] = []  # (title, row, goal)
-    for goal in ctx["goals"]:
+    for goal, goal_counts in zip(ctx["goals"], ctx["counts"]):
         lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
         ws = wb.create_sheet(safe(lab["sheet"]))
         set_widths(ws, widths)
@@ -261,8 +261,8 @@ def kpi_trend(ctx: dict) -> Workbook:
                 fit_row(ws, row, {2: text}, {2: sum(widths[c] for c in range(2, last_col + 1))})
                 row += 1
         close_kind(row - 1)
-        if ctx["counts"]:
-            row = _counts(ws, row + 1, ctx["counts"])
+        if goal_counts:
+            row = _counts(ws, row + 1, goal_counts)
         put(ws, row + 1, 1, lab["suggested_note"], wrap=False, border=False, size=9)
         # by coordinate: a goal without indicators starts with a policy row, merged over this cell
         ws.freeze_panes = f"D{head + 1}"
@@ -275,12 +275,12 @@ def kpi_trend(ctx: dict) -> Workbook:
 
 def _counts(ws, row: int, counts: list[dict]) -> int:
     """Measures per symbol of each declared axis (computed), with their shares where declared."""
-    for axis in counts:
-        put(ws, row, 2, axis["label"], bold=True, fill=HEADER_FILL)
+    for axis in counts:  # under the name column: the axis, then its symbols and their counts
+        put(ws, row, 3, axis["label"], bold=True, fill=HEADER_FILL)
+        put(ws, row + 1, 3, "")
         for i, s in enumerate(axis["symbols"]):
-            put(ws, row, 3 + i, s["symbol"], bold=True, fill=HEADER_FILL, horizontal="center")
-            put(ws, row + 1, 3 + i, f"{s['count']} ({s['share']})" if s["share"] else s["count"], horizontal="center")
-        put(ws, row + 1, 2, "")
+            put(ws, row, 4 + i, s["symbol"], bold=True, fill=HEADER_FILL, horizontal="center")
+            put(ws, row + 1, 4 + i, f"{s['count']} ({s['share']})" if s["share"] else s["count"], horizontal="center")
         row += 3
     return row - 1
 
