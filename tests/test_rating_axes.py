@@ -207,10 +207,13 @@ def test_a_measure_may_opt_out_of_the_rate():
 def test_shares_of_counts_are_rounded_as_declared(tmp_path, etajima):
     # synthetic: Etajima's folder with 安平町's way of printing shares (四捨五入 to 0.1%)
     replace(etajima / "strategies/1/strategy.yaml", "reviews:\n", "shares: {digits: 1, rounding: half_up}\nreviews:\n")
+    kpis = etajima / "strategies/1/kpis.yaml"
+    text = kpis.read_text(encoding="utf-8")
+    kpis.write_text("indicators: []\n" + text[text.index("kpis:"):], encoding="utf-8")  # the 3 KPIs only
     out = tmp_path / "out"
     build(etajima, out)
     ws = openpyxl.load_workbook(next(out.glob("*/03_*.xlsx"))).worksheets[0]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     at = next(i for i, r in enumerate(rows) if r[2] == "達成度" and r[3] == "A")
-    # 2 of the goal's 5 measures (2 indicators, 3 KPIs) are A: 40.0%; 1 is B: 20.0%
-    assert rows[at + 1][3:6] == ["2 (40.0%)", "1 (20.0%)", "0 (0.0%)"]
+    # 2 of the goal's 3 measures are A: 66.666…% → 66.7%; 1 is B: 33.333…% → 33.3%
+    assert rows[at + 1][3:6] == ["2 (66.7%)", "1 (33.3%)", "0 (0.0%)"]
