@@ -358,6 +358,13 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
                 policy_ids[policy.id] = goal.no
         if s.period.to < s.period.from_:
             out.add(sf, ("period",), Msg(ja="期間の終わりが始まりより前です", en="the period ends before it starts"))
+        seen_ids: set[str] = set()  # a review's keys in kpis.yaml: axis and text ids share one namespace
+        for key, items in (("rating_axes", s.rating_axes or []), ("rating_texts", s.rating_texts or [])):
+            for i, item in enumerate(items):
+                if item.id in seen_ids:
+                    out.add(sf, (key, i, "id"), Msg(ja=f"ID {item.id} が重複しています（rating_axes と rating_texts を通じて）",
+                                                    en=f"duplicate id {item.id!r} (across rating_axes and rating_texts)"))
+                seen_ids.add(item.id)
         if "default" not in s.groupings:
             out.add(sf, ("groupings",), Msg(ja="groupings に default が必要です", en="groupings needs a 'default' list"))
         order = [p.id for g in s.goals for p in g.policies]

@@ -217,3 +217,10 @@ def test_shares_of_counts_are_rounded_as_declared(tmp_path, etajima):
     at = next(i for i, r in enumerate(rows) if r[2] == "達成度" and r[3] == "A")
     # 2 of the goal's 3 measures are A: 66.666…% → 66.7%; 1 is B: 33.333…% → 33.3%
     assert rows[at + 1][3:6] == ["2 (66.7%)", "1 (33.3%)", "0 (0.0%)"]
+
+
+def test_an_axis_and_a_text_may_not_share_an_id(etajima):
+    replace(etajima / "strategies/1/strategy.yaml", "  - {id: review, label: ≪成果と見直し≫", "  - {id: achievement, label: ≪成果と見直し≫")
+    with pytest.raises(DataError) as exc:
+        load(etajima)
+    assert any(p.path == "rating_texts[0].id" and "achievement が重複" in p.message.ja for p in exc.value.problems)
