@@ -31,6 +31,9 @@ FIELDS = {kind: tuple(c.name for c in cols if c.input) for kind, cols in COLUMNS
 REQUIRED = {PROJECTS: ("name", "description", "policy", "departments", "first_year"),
             KPIS: ("policies", "name", "direction", "baseline", "target")}
 
+# Fields a new row must have (the others have defaults: first year and 取組内容 from the year and the description).
+REQUIRED_NEW = {PROJECTS: ("name", "policy", "departments"), KPIS: REQUIRED[KPIS]}
+
 # How the registry prints a KPI's direction (the model's up/down/keep are accepted too).
 DIRECTIONS = {"up": "増えると改善", "down": "減ると改善", "keep": "維持が目標"}
 
