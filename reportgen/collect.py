@@ -54,7 +54,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
                                  en=f"{len(r.problems)} problem(s): this form is not collected (none of its values was written)")(lang))
         return lines
     kind = KIND_LABELS[r.kind](lang)
-    head = where + f"{kind} {r.department}" + (f" (build {r.build})" if r.build else "") + ": " + Msg(
+    head = where + " ".join(filter(None, (kind, r.department))) + (f" (build {r.build})" if r.build else "") + ": " + Msg(
         ja=f"変更 {len(r.applied)} 件、変更なし {r.unchanged} 件、競合 {len(r.conflicts)} 件",
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]

@@ -70,17 +70,21 @@ def test_a_renamed_project_keeps_its_id_and_earlier_years_print_the_earlier_name
 
 
 def test_new_ids_follow_the_scheme_and_never_reuse_an_ended_one(data_copy, tmp_path, capsys):
-    sent = issue(data_copy, "H30", tmp_path / "登録簿H30.xlsx", strategy="1")
-    filled = fill(sent, tmp_path / "f.xlsx", {
-        "事業": {"s1-068": {"I": "H30"},
-                "new:1": {"C": "新規事業その1", "E": "1-1", "F": "商工観光課"},
+    # the 1st strategy's ids: s1-001 … s1-068 and K01 … K13 (data/strategies/1); end the last of each first
+    first = fill(issue(data_copy, "H30", tmp_path / "a" / "登録簿H30.xlsx", strategy="1"), tmp_path / "a.xlsx",
+                 {"事業": {"s1-068": {"I": "H30"}}, "KPI": {"K13": {"K": "H30"}}})
+    assert collect(capsys, data_copy, first, "--year", "H30")[0] == 0
+    second = fill(issue(data_copy, "H30", tmp_path / "b" / "登録簿H30.xlsx", strategy="1"), tmp_path / "b.xlsx", {
+        "事業": {"new:1": {"C": "新規事業その1", "E": "1-1", "F": "商工観光課"},
                 "new:2": {"C": "新規事業その2", "E": "1-1", "F": "商工観光課"}},
         "KPI": {"new:1": {"C": "1-1", "D": "新しい指標", "E": "件", "G": "増えると改善", "H": "10件 (H29)", "I": "20件"}}})
-    code, out, err = collect(capsys, data_copy, filled, "--year", "H30")
+    code, out, err = collect(capsys, data_copy, second, "--year", "H30")
     assert code == 0, err
-    # the 1st strategy's ids: s1-001 … s1-068 and K01 … K13 (data/strategies/1); the ended s1-068 keeps its id
-    assert "→ s1-069" in out and "→ s1-070" in out and "→ K14" in out
-    assert "s1-068" not in [p.id for p in load(data_copy).strategies[0].projects.projects if p.ended is None]
+    assert "新規事業その1 / 新規登録（ID）: （空） → s1-069" in out and "新規事業その2 / 新規登録（ID）: （空） → s1-070" in out
+    assert "K14 新しい指標 / 新規登録（ID）: （空） → K14" in out
+    sd = load(data_copy).strategies[0]
+    assert [(p.id, p.ended) for p in sd.projects.projects][-3:] == [
+        ("s1-068", parse_fy("H30")), ("s1-069", None), ("s1-070", None)]
 
 
 def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path, capsys):
@@ -88,7 +92,9 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
     filled = fill(sent, tmp_path / "bad.xlsx", {
         "事業": {"new:1": NEW_PROJECT, "new:2": {**NEW_PROJECT, "D": "同じ名前"},
                 "new:3": {"C": "施策違い", "E": "9-9", "F": "商工観光課"},
-                "new:4": {"C": "部署違い", "E": "1-1", "F": "商工観光課、存在しない課"}},
+                "new:4": {"C": "部署違い", "E": "1-1", "F": "商工観光課、存在しない課"},
+                "new:5": {"C": "計算式", "D": "=1+1", "E": "1-1", "F": "商工観光課"},
+                "new:6": {"C": "日付", "E": "1-1", "F": "商工観光課", "G": __import__("datetime").date(2025, 4, 1)}},
         "KPI": {"1-①": {"B": "1-⑨", "K": "R9"}, "1-②": {"G": "上がる"}, "1-④": {"I": "15O.0ha"},
                 "2-①": {"D": None}}},
         delete={"KPI": "3-③"})
@@ -107,6 +113,8 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
     line(f"事業!C{rows['new:2']}: 名称: 施策 4-2 に同じ事業名「市内回遊促進事業」の事業がすでにあります")
     line(f"事業!E{rows['new:3']}: 施策: この戦略の施策ID1つ", "書かれていた値: '9-9'")
     line(f"事業!F{rows['new:4']}: 担当課: departments.yaml にある部署名が必要です。書かれていた値: '存在しない課'")
+    line(f"事業!D{rows['new:5']}: 事業内容: 文字（計算式は使えません）が必要です。書かれていた値: '=1+1'")
+    line(f"事業!G{rows['new:6']}: 開始年度: 文字（日付は、Excel が日付に変えない書き方で: 例 令和6年4月1日）が必要です。書かれていた値: '2025/4/1'")
     line(f"KPI!B{krows['1-①']}: ID: ID は変更できません（送付時: 1-①）")
     line(f"KPI!K{krows['1-①']}: 廃止: 廃止年度は R4～R8 のいずれか", "書かれていた値: 'R9'")
     line(f"KPI!G{krows['1-②']}: 方向: 方向（増えると改善、減ると改善、維持が目標）が必要です。書かれていた値: '上がる'")
@@ -114,7 +122,7 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
     line(f"KPI!D{krows['2-①']}: 名称: 送付時に記入されていた値が消されています")
     line("KPI: 行 3-③ が削除されています: 登録簿の行は削除できません（やめる事業・KPIは「廃止」に年度を記入してください）")
     assert all(ln.startswith(f"{filled}: 令和7年度: ") for ln in lines[:-1])
-    line("問題 9 件のため、この様式は取り込みません")
+    line("問題 11 件のため、この様式は取り込みません")
 
 
 def test_conflict_when_data_changed_since_sending_and_force(data_copy, tmp_path, capsys):

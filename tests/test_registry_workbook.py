@@ -67,6 +67,8 @@ def test_id_column_locked_edit_cells_unlocked_and_tinted_sheet_protected(registr
                 cell = ws.cell(row=r, column=c)
                 assert not cell.protection.locked, f"{ws.title}!{cell.coordinate}"
                 assert cell.fill.fgColor.rgb == "00FFF2CC", f"{ws.title}!{cell.coordinate}"
+                # formatted as text: Excel keeps a typed 1-1 a policy, not the date 1月1日
+                assert cell.number_format == "@", f"{ws.title}!{cell.coordinate}"
         assert sum(1 for k in keyed if str(k).startswith("new:")) == 20
 
 

@@ -64,7 +64,8 @@ def _sheet(wb: Workbook, kind: str, lab: dict, ctx: dict, ranges: dict, first_sh
         put(ws, row, 2, r["id"], horizontal="center")
         for c in cols:
             if c.input:
-                put(ws, row, c.index, r[c.name], fill=INPUT_FILL, locked=False)
+                # typed as text: Excel would turn a policy 1-1 into a date and R7-like entries stay as typed
+                put(ws, row, c.index, r[c.name], fill=INPUT_FILL, locked=False).number_format = "@"
         fit_row(ws, row, {c.index: r[c.name] for c in cols if c.input or c.name == "id"}, widths, minimum=2)
         locked[r["key"]] = {"B": forms.digest(r["id"])}
         row += 1
