@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.build import build
 from reportgen.cli import main
 from reportgen.era import parse_fy
 from reportgen.loader import load
 
+import realclient as rc
 from formfill import resave_with_libreoffice
 from registry_helpers import fill, issue, snapshot
 
@@ -50,6 +52,11 @@ def test_add_rename_end_through_libreoffice_then_the_same_workbook_again(data_co
     new = next(k for k in sd.measures.kpis if k.id == "4-⑥")
     assert (new.since, new.unit, new.prefix, new.direction, str(new.target.value)) == (
         parse_fy("R7"), "人", "年間", "up", "年間2,000人")
+    # the year's documents: the new project listed (新規, its 取組内容 the 事業内容), 1-③ gone, 1-① renamed
+    build(data_copy, tmp_path / "out", years=[parse_fy("R7")])
+    text = rc.norm(rc.word_text(tmp_path / "out" / "2025_R7" / "01_対象事業一覧_令和7年度.docx"))
+    assert rc.norm("市内回遊促進事業商店街と観光拠点を結ぶ回遊イベントを実施する。商工観光課") in text
+    assert "雇用対策事業の実施回数" not in text and "市内工業団地の立地事業所数" in text
     # the same workbook again changes nothing: its new rows were registered the first time
     before = snapshot(data_copy)
     code, out, err = collect(capsys, data_copy, resaved)
