@@ -13,7 +13,7 @@ from . import check, layout
 from .identity import dataset_id, digest
 from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
 from .read import Cell, FormRefused, ReturnedForm, read_form
-from .registry_ids import registry_year
+from .registry_form import registry_year
 from .registry_layout import REGISTRY
 from .writeback import texts_with, validate
 

@@ -78,6 +78,18 @@ def context(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict:
     }
 
 
+def registry_year(ds):
+    """The year whose registry `collect` takes by default: the year whose documents are prepared next,
+    the one after the latest year-end actual (its 対象事業一覧 prints those actuals), where a strategy covers it."""
+    from ..deliverables import kpi_trend
+
+    years = kpi_trend.years(ds)
+    if not years:
+        return None
+    nxt = max(years) + 1
+    return nxt if ds.strategy_for(nxt) is not None else max(years)
+
+
 def outputs(ds: Dataset, fy: FiscalYear) -> list:
     """One registry workbook per strategy whose period holds `fy` (rendered by reportgen/archive.py like the forms)."""
     from ..deliverables import Output

@@ -47,14 +47,3 @@ def next_kpi_id(sd, goal: int, current: Overlay) -> str:
         return f"{goal}-{CIRCLED[n]}"
     return _next_numbered(taken, "K", 2)
 
-
-def registry_year(ds):
-    """The year whose registry `collect` takes by default: the year whose documents are prepared next,
-    the one after the latest year-end actual (its 対象事業一覧 prints those actuals), where a strategy covers it."""
-    from ..deliverables import kpi_trend
-
-    years = kpi_trend.years(ds)
-    if not years:
-        return None
-    nxt = max(years) + 1
-    return nxt if ds.strategy_for(nxt) is not None else max(years)
