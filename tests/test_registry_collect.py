@@ -2,9 +2,10 @@
 conflicts with data/ changed since sending, the same workbook twice, and a workbook re-saved by LibreOffice."""
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
-import pytest
+import openpyxl
 
 from reportgen.build import build
 from reportgen.cli import main
@@ -14,6 +15,7 @@ from reportgen.loader import load
 import realclient as rc
 from formfill import resave_with_libreoffice
 from registry_helpers import fill, issue, snapshot
+from registry_helpers import rows as row_numbers
 
 NEW_PROJECT = {"C": "市内回遊促進事業", "D": "商店街と観光拠点を結ぶ回遊イベントを実施する。", "E": "4-2", "F": "商工観光課"}
 NEW_KPI = {"C": "4-2", "D": "市内回遊イベント参加者数", "E": "人", "F": "年間", "G": "増えると改善",
@@ -101,7 +103,7 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
                 "new:3": {"C": "施策違い", "E": "9-9", "F": "商工観光課"},
                 "new:4": {"C": "部署違い", "E": "1-1", "F": "商工観光課、存在しない課"},
                 "new:5": {"C": "計算式", "D": "=1+1", "E": "1-1", "F": "商工観光課"},
-                "new:6": {"C": "日付", "E": "1-1", "F": "商工観光課", "G": __import__("datetime").date(2025, 4, 1)}},
+                "new:6": {"C": "日付", "E": "1-1", "F": "商工観光課", "G": datetime.date(2025, 4, 1)}},
         "KPI": {"1-①": {"B": "1-⑨", "K": "R9"}, "1-②": {"G": "上がる"}, "1-④": {"I": "15O.0ha"},
                 "2-①": {"D": None}}},
         delete={"KPI": "3-③"})
@@ -115,8 +117,8 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
         assert len(found) == 1, (parts, err)
         return found[0]
 
-    rows = {k: r for k, r in __import__("registry_helpers").rows(__import__("openpyxl").load_workbook(filled)["事業"]).items()}
-    krows = __import__("registry_helpers").rows(__import__("openpyxl").load_workbook(filled)["KPI"])
+    wb = openpyxl.load_workbook(filled)
+    rows, krows = row_numbers(wb["事業"]), row_numbers(wb["KPI"])
     line(f"事業!C{rows['new:2']}: 名称: 施策 4-2 に同じ事業名「市内回遊促進事業」の事業がすでにあります")
     line(f"事業!E{rows['new:3']}: 施策: この戦略の施策ID1つ", "書かれていた値: '9-9'")
     line(f"事業!F{rows['new:4']}: 担当課: departments.yaml にある部署名が必要です。書かれていた値: '存在しない課'")
