@@ -8,12 +8,18 @@ from . import era
 from .era import FiscalYear
 from .forms import layout
 from .forms.batch import CollectResult, FormReport, collect
+from .forms.registry_layout import REGISTRY
 from .problems import Msg
 
 FIELD_LABELS = {"status": "状況", "done": "実施内容", "assessment": "評価・課題", "plan": "今後の方針", "memo": "メモ",
-                "value": "実績値", "rating": "評価", "reason": "評価理由"}
+                "value": "実績値", "rating": "評価", "reason": "評価理由",
+                # the office's registry (reportgen.forms.registry_collect)
+                "name": "名称", "description": "事業内容", "policy": "施策", "policies": "施策", "departments": "担当課",
+                "first_year": "開始年度", "work": "取組内容", "ended": "廃止", "unit": "単位", "prefix": "接頭語",
+                "direction": "方向", "baseline": "基準値", "target": "目標値", "new": "新規登録（ID）", "id": "ID"}
 KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="evaluation form"),
-               layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form")}
+               layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form"),
+               REGISTRY: Msg(ja="事業・KPI登録簿", en="registry")}
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
@@ -48,7 +54,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
                                  en=f"{len(r.problems)} problem(s): this form is not collected (none of its values was written)")(lang))
         return lines
     kind = KIND_LABELS[r.kind](lang)
-    head = where + f"{kind} {r.department}" + (f" (build {r.build})" if r.build else "") + ": " + Msg(
+    head = where + " ".join(filter(None, (kind, r.department))) + (f" (build {r.build})" if r.build else "") + ": " + Msg(
         ja=f"変更 {len(r.applied)} 件、変更なし {r.unchanged} 件、競合 {len(r.conflicts)} 件",
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]

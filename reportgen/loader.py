@@ -398,8 +398,14 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
         if kf.obj is not None:
             _check_measures(out, kf, s, policy_ids, groupings, review_ids, check_depts)
         if pf.obj is not None:
+            names: dict[tuple[str, str], str] = {}
             for i, p in enumerate(pf.obj.projects):
                 where = ("projects", i)
+                same = m.same_name_problem(p.name, p.policy, p.id, names)
+                if same is not None:
+                    out.add(pf, where + ("name",), same)
+                if p.ended is not None:
+                    _check_ended(out, pf, where, p.ended, p.first_year.year, s)
                 if p.id in project_ids:
                     out.add(pf, where + ("id",), Msg(ja=f"事業ID {p.id} が重複しています（{project_ids[p.id]}）",
                                                      en=f"duplicate project id {p.id!r} (also in {project_ids[p.id]})"))
@@ -474,6 +480,8 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
                 kpi_ids.add(meas.id)
                 _check_policies(out, kf, where + ("policies",), meas.policies, policy_ids, groupings)
             check_depts(kf, where + ("departments",), meas.departments)
+            if meas.ended is not None:
+                _check_ended(out, kf, where, meas.ended, meas.since, s)
             _check_figures(out, kf, where, meas, meas)
             for fy in meas.actuals:
                 kpath = where + ("actuals", _key(kf, where + ("actuals",), fy))
@@ -509,6 +517,12 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
                     _check_policies(out, kf, rpath + ("policies",), rev.set.policies, policy_ids, groupings)
                 if rev.set.departments is not None:
                     check_depts(kf, rpath + ("departments",), rev.set.departments)
+
+
+def _check_ended(out, f: _File, where: tuple, ended, start, s: m.Strategy) -> None:
+    bad = m.ended_problem(ended, start, s.period)
+    if bad is not None:
+        out.add(f, where + ("ended",), expected_got(*bad))
 
 
 def _check_policies(out, kf, path, policies, policy_ids, groupings) -> None:

@@ -343,11 +343,12 @@ class Measure(Model):
     ratings: YearRatings = {}
     sub_items: list[SubItem] = []
     since: FY | None = None
+    ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer print it.")
     revisions: list[Revision] = []
     achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
 
     def exists_in(self, fy: FiscalYear) -> bool:
-        return self.since is None or fy >= self.since
+        return (self.since is None or fy >= self.since) and (self.ended is None or fy < self.ended)
 
     def as_of(self, fy: FiscalYear):
         """This measure as documents of FY `fy` print it: revisions up to `fy` applied."""
@@ -538,6 +539,11 @@ class Project(Model):
     first_year: FirstYearT
     years: Annotated[dict[FY, Listing], BeforeValidator(_distinct_years)] = {}
     evaluations: Annotated[dict[FY, Evaluation], BeforeValidator(_distinct_years)] = {}
+    ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer list it.")
+
+    def active_in(self, fy: FiscalYear) -> bool:
+        """Whether documents of FY `fy` may list it (not yet ended)."""
+        return self.ended is None or fy < self.ended
 
     def is_new_in(self, fy: FiscalYear) -> bool | None:
         """True: 新規 in `fy`; False: 継続; None: cannot tell (the first year is only bounded)."""
@@ -559,6 +565,28 @@ class Project(Model):
     def departments_in(self, fy: FiscalYear) -> list[str]:
         listing = self.years.get(fy)
         return list(listing.departments) if listing and listing.departments else list(self.departments)
+
+
+def ended_problem(ended: FiscalYear, start: FiscalYear | None, period) -> tuple[Msg, str] | None:
+    """The rule for 廃止 (in data/ and in the registry workbook): a year of the strategy's period, not
+    before the item's first year; (what was expected, what was found) or None."""
+    if not (period.from_ <= ended <= period.to) or (start is not None and ended < start):
+        low = max(period.from_, start) if start is not None else period.from_
+        return (Msg(ja=f"廃止年度は {era.short(low)}～{era.short(period.to)} のいずれか（戦略の期間内で、開始年度より前でない年度）",
+                    en=f"a year {era.short(low)}–{era.short(period.to)} (in the strategy's period, not before the first year)"),
+                era.short(ended))
+    return None
+
+
+def same_name_problem(name: str, policy: str, ident: str, seen: dict[tuple[str, str], str]) -> Msg | None:
+    """The rule that two projects of one policy have different names (in data/ and in the registry
+    workbook); `seen` ((policy, name) → id) is filled as the projects are checked one by one."""
+    other = seen.get((policy, name))
+    if other is None:
+        seen[(policy, name)] = ident
+        return None
+    return Msg(ja=f"施策 {policy} に同じ事業名「{name}」の事業がすでにあります（{other or '新規の行'}）",
+               en=f"policy {policy} already has a project named {name!r} ({other or 'a new row'})")
 
 
 class Projects(Model):

@@ -29,8 +29,8 @@ def years(ds: Dataset) -> set[FiscalYear]:
 
 
 def projects_of(sd: StrategyData, rnd: Round) -> list[Project]:
-    """Projects running in the round (started on or before its last year)."""
-    return [p for p in sd.projects.projects if p.first_year.year <= rnd.to]
+    """Projects running in the round (started on or before its last year, not ended by the round's year)."""
+    return [p for p in sd.projects.projects if p.first_year.year <= rnd.to and p.active_in(rnd.id)]
 
 
 def _project_row(p: Project, rnd: Round) -> dict:

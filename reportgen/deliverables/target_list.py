@@ -57,7 +57,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "current": era.year_end_current(prev),
         "target": f"{s.target_label}（{era.short(s.period.to)}）",
     }
-    listed = [p for p in sd.projects.projects if fy in p.years]
+    listed = [p for p in sd.projects.projects if fy in p.years and p.active_in(fy)]
     goals = []
     for goal in s.goals:
         indicators = [(i.as_of(fy), i.as_of(fy).name) for i in sd.measures.indicators

@@ -13,6 +13,8 @@ from . import check, layout
 from .identity import dataset_id, digest
 from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
 from .read import Cell, FormRefused, ReturnedForm, read_form
+from .registry_form import registry_year
+from .registry_layout import REGISTRY
 from .writeback import texts_with, validate
 
 
@@ -71,6 +73,9 @@ def collecting_years(ds: Dataset) -> dict[str, FiscalYear]:
     for kind, years in ((layout.EVALUATION, evaluation_table.years(ds)), (layout.KPI, kpi_trend.years(ds))):
         if years:
             out[kind] = max(years)
+    registry = registry_year(ds)
+    if registry is not None:
+        out[REGISTRY] = registry
     return out
 
 
@@ -151,7 +156,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if form.kind == layout.EVALUATION and not any(r.id == year for r in sd.strategy.rounds):
         return _refuse(report, f"{era.long(year)} の評価回はデータにありません（別の年度の様式です）",
                        f"the data has no evaluation round {era.long(year)} (a form of another year)")
-    if form.kind == layout.KPI and not sd.strategy.covers(year):
+    if form.kind in (layout.KPI, REGISTRY) and not sd.strategy.covers(year):
         return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
                        f"{era.long(year)} lies outside the strategy (a form of another year)")
     if years is not None and year not in years:
@@ -164,6 +169,13 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
                                f"この年度を取り込むには --year {era.short(year)} を指定してください）",
                        f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
                        f"name it with --year {era.short(year)} to collect it)")
+    if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.forms.registry_collect
+        from .registry_collect import examine as examine_registry
+
+        examine_registry(ds, sd, year, form, report, current)
+        if report.problems:
+            report.applied, report.conflicts, report.unchanged = [], [], 0
+        return report
     if report.department not in {d.form_department for d in ds.departments.values()}:
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")

@@ -97,3 +97,10 @@ def parse_measure_key(key: str) -> MeasureKey | None:
 def sub_key(key: str, index: int) -> str:
     """The row of a composite KPI's sub-item (0-based `index`) under the KPI's key."""
     return f"{key}:sub:{index + 1}"
+
+
+# The registry workbook's sheets (reportgen.forms.registry_layout) are read like the department forms.
+from .registry_layout import COLUMNS as _REGISTRY_COLUMNS  # noqa: E402 (it builds on Column above)
+
+COLUMNS.update(_REGISTRY_COLUMNS)
+FIELDS.update({kind: tuple(c.name for c in cols if c.input) for kind, cols in _REGISTRY_COLUMNS.items()})

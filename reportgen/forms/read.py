@@ -296,6 +296,10 @@ def _recognise(path: Path, wb) -> ReturnedForm:
             r += 1
         try:
             ident = json.loads("".join(chunks))
+            if isinstance(ident, dict) and ident.get("kind") == "registry":  # the office's registry: two sheets
+                from .registry_read import recognise
+
+                return recognise(path, wb, ident)
             sheet, kind = ident["sheet"], ident["kind"]
             keys = [row["key"] for row in ident["rows"]]
             fixed = set(ident["fixed"])

@@ -63,6 +63,11 @@ def _figure_yaml(fig: Figure):
 def _apply(doc, c: Change) -> None:
     from ruamel.yaml.comments import CommentedMap
 
+    if c.target[0] == "registry":  # the office's registry (reportgen.forms.registry_writeback)
+        from .registry_writeback import apply
+
+        apply(doc, c)
+        return
     if c.target[0] == "project":
         _, pid, fy, fld = c.target
         project = next(p for p in doc["projects"] if str(p["id"]) == pid)
