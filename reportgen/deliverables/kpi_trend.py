@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from .. import era, forms
+from .. import era, eradays, forms, valuekinds
 from ..labels import fill, raw_label
 from ..era import FiscalYear
-from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
+from ..figures import NOT_REPORTED, figure_text, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Figure, Measure, Review
 from . import Deliverable, Output
@@ -24,10 +24,13 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 
 
 def years(ds: Dataset) -> set[FiscalYear]:
+    """The fiscal years whose documents first show an actual (a calendar year's statistics: the year
+    after it, eradays.first_document_year), within the strategy's period: values dated before the
+    period (or references, forecasts) create no year."""
     out = set()
     for sd in ds.strategies:
         for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
-            out |= set(meas.actuals)
+            out |= {fy for fy in map(eradays.first_document_year, meas.actuals) if sd.strategy.covers(fy)}
     return out
 
 
@@ -44,26 +47,21 @@ def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
     """The rule in README §Suggested rating: 4 target reached; 3 better than the baseline and the
     latest change not a worsening; 2 no better than … or the latest change a worsening; 1 worse
     than the baseline. None where baseline, target or a reported number is missing."""
-    base = meas.baseline.number
-    reported = [(fy, f) for fy, f in sorted(meas.actuals.items()) if fy <= upto and f.value is not None]
-    if base is None or not reported:
-        return None
-    target = meas.target
-    if target.value is not None:
-        t = target.value.number
-    elif target.relation in ("基準値", "基準値以上", "現状値以上", "現状維持"):
-        t = base.number
-    else:
+    base = valuekinds.baseline_number(meas)
+    reported = [(w, f) for w, f in valuekinds.ordered(meas.actuals)
+                if valuekinds.shown_in(w, upto) and f.value is not None]
+    if base is None or not reported or valuekinds.target_number(meas) is None:
         return None
     latest = reported[-1][1].value.number
     sign = {"up": 1, "down": -1}.get(meas.direction)
     if sign is None:  # keep: the baseline is the target
-        return 4 if latest == base.number else 2
-    # a …以内 target is reached from below; better or worse than the baseline stays the KPI's direction
-    reach = -1 if target.bound in ("以内", "以下", "未満") else sign
-    if (latest - t) * reach >= 0:
+        return 4 if latest == base else 2
+    # reached when the target's bound holds (2.0%以内 from below), else in the KPI's direction; a
+    # yearly sum (5年間で100人) compares the sum so far; better or worse than the baseline stays the direction
+    summed = meas.cumulative is not None and meas.cumulative.kind == "yearly_sum"
+    if valuekinds.reached(meas, valuekinds.compared_value(meas, upto) if summed else latest):
         return 4
-    gain = (latest - base.number) * sign
+    gain = (latest - base) * sign
     if gain < 0:
         return 1
     last_step = (latest - reported[-2][1].value.number) * sign if len(reported) > 1 else Decimal(0)
@@ -107,10 +105,11 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
+    style = sd.strategy.year_notes
     for year in period:
-        fig = meas.actuals.get(year) if year <= fy else None
-        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED) if fig is not None else NOT_REPORTED)
-        changes.append(signed_change(meas.baseline, fig, meas.direction) if fig is not None else 0)
+        fig = valuekinds.column_value(meas, year, fy)
+        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED, style=style) if fig is not None else NOT_REPORTED)
+        changes.append(valuekinds.change(meas, fig) if fig is not None else 0)
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
         if series[-1] is not None:
             latest = (year, values[-1])
@@ -128,21 +127,20 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         rating_text, reason = (str(rating.rating), rating.reason) if rating else ("", "")
     suggestion = suggested_rating(meas, review.to if review and review.to <= fy else fy)
     departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
-    target_number = meas.target.value.number if meas.target.value is not None else (
-        meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
+    target_number = valuekinds.target_number(meas)
     chart_title = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
     # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
     chart_alt = alt(dict(zip(CHART_ALT_NAMES, (
-        chart_title, figure_text(meas.baseline, as_of="always"), target_text(meas.target),
+        chart_title, figure_text(meas.baseline, as_of="always", style=style), target_text(meas.target, style),
         latest[1] if latest else NOT_REPORTED, era.year_end(latest[0]) if latest else "")))) if alt else ""
     return {
         "kind": kind, "key": key,
         "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
         "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
         "chart_title": chart_title, "chart_alt": chart_alt,
-        "baseline": figure_text(meas.baseline, as_of="always"),
+        "baseline": figure_text(meas.baseline, as_of="always", style=style),
         "values": values, "changes": changes,
-        "target": target_text(meas.target),
+        "target": target_text(meas.target, style),
         "rating": rating_text, "reason": reason, "departments": departments,
         "suggested": str(suggestion) if suggestion is not None and str(suggestion) != rating_text and rating_text else "",
         "sub_items": subs,
@@ -193,12 +191,21 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "strategy": strategy_title(ds, sd, sep=" "),
         "year": era.long(fy),
         "year_short": era.short(fy),
-        "years": [era.year_end(y) for y in s.period.years],
+        "years": column_headers(sd),
         "target_header": target_header,
         "baseline_header": s.baseline_label,
         "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }
+
+
+def column_headers(sd: StrategyData) -> list[str]:
+    """The year columns' headers: R6末 (fiscal year-end values); 平成27 where every measure of the
+    strategy is a calendar year's statistic (no 末: 婚姻率 of 平成27年 is not an end-of-year value)."""
+    measures = list(sd.measures.indicators) + list(sd.measures.kpis)
+    if measures and all(m.period == "calendar_year" for m in measures):
+        return [eradays.calendar_header(eradays.CalendarYear(y.year)) for y in sd.strategy.period.years]
+    return [era.year_end(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
@@ -223,8 +230,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     for kind, raw in measures:
         meas = raw.as_of(fy)
         key = measure_key(kind, sd, raw)
-        history = [f"{era.year_end(y)}: {figure_text(meas.actuals[y], as_of='note')}"
-                   for y in sorted(meas.actuals) if y < fy]
+        history = [f"{eradays.when_header(y)}: {figure_text(f, as_of='note')}"
+                   for y, f in valuekinds.ordered(meas.actuals) if eradays.moment(y) < eradays.moment(fy)]
         rating = meas.ratings.get(review.id) if review else None
         label = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
         own = not meas.sub_items or bool(meas.departments)
@@ -234,7 +241,9 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
             "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
             "rating": str(rating.rating) if rating else "", "reason": rating.reason if rating else "",
-            "departments": "\n".join(meas.departments), "has_value": True, "has_rating": review is not None and own,
+            # a calendar-year or point-in-time value is not a year-end one: no value cell (data/ takes it)
+            "departments": "\n".join(meas.departments), "has_value": meas.period == "fiscal_year",
+            "has_rating": review is not None and own,
         })
         for i, sub in enumerate(meas.sub_items):
             if not any(ds.form_department(d) == department for d in sub.departments):
