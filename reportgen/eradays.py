@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .era import (_BY_CODE, _BY_NAME, _ERAS, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, MAX_YEAR, MIN_YEAR, EraError,
+from .era import (_BY_CODE, _BY_NAME, _ERAS, _FY2019, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, MAX_YEAR, MIN_YEAR, EraError,
                   FiscalYear, _num, long, parse_fy, short, year_end)
 from .problems import Msg
 # calendar years, days
@@ -21,7 +21,11 @@ EXPECTED_DAY = Msg(ja="日付（例: 2003-09-30, 平成15年9月30日）", en="a
 
 
 def _calendar_era(year: int) -> tuple[str, str, int]:
-    """The era a calendar year is named in: the one in force at its end (2019 is 令和元年)."""
+    """The era a calendar year is named in: the one in force at its end, except 2019, named as the
+    documents name FY2019 (平成31年 in those written before 令和, else the city's choice: era.fy2019_named)."""
+    if year == 2019:
+        code = _FY2019[-1]
+        return code, _BY_CODE[code][1], _BY_CODE[code][2]
     for code, name, start, _last in _ERAS:
         if year >= start:
             return code, name, start

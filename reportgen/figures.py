@@ -41,13 +41,13 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     return text
 
 
-def target_text(target: Target, style: str = "short") -> str:
+def target_text(target: Target, style: str = "short", year: bool = True) -> str:
     """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
     if target.value is not None:
         text = quantity_text(target.value) + (target.bound or "")
     else:
         text = target.relation or target.state or ""
-    if target.year is not None:
+    if target.year is not None and year:
         text += valuekinds.note_year(target.year, style)
     return text
 

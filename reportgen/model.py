@@ -377,6 +377,7 @@ class Measure(Model):
     forecasts: YearFigures = {}
     references: list[ReferenceValue] = []
     definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
+    table_unit: Flag = Field(True, description="false: the value tables print this measure's figures without the unit.")
     ratings: YearRatings = {}
     sub_items: list[SubItem] = []
     since: FY | None = None
@@ -495,7 +496,9 @@ class Strategy(Model):
     groupings: dict[Str, list[list[Str]]]
     year_notes: Literal["short", "long"] = Field(
         "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`.")
-    value_tables: Flag = Field(False, description="Also build the 数値目標の現状値 document (one small table per measure).")
+    value_tables: Literal["none", "per_measure", "table"] = Field(
+        "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "
+                            "under its own years (per_measure), or one table per goal (table).")
     rounds: list[Round] = []
     reviews: list[Review] = []
 

@@ -200,12 +200,13 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
 
 
 def column_headers(sd: StrategyData) -> list[str]:
-    """The year columns' headers: R6末 (fiscal year-end values); 平成27 where every measure of the
-    strategy is a calendar year's statistic (no 末: 婚姻率 of 平成27年 is not an end-of-year value)."""
+    """The year columns' headers: R6末 where every measure's values are fiscal year-end ones; H27
+    where some are a calendar year's statistics (婚姻率 of 平成27年 is no end-of-year value) or a
+    day's: each row's baseline shows its kind of year (5.5‰(平成25年), 15.8%(平成25年度))."""
     measures = list(sd.measures.indicators) + list(sd.measures.kpis)
-    if measures and all(m.period == "calendar_year" for m in measures):
-        return [eradays.calendar_header(eradays.CalendarYear(y.year)) for y in sd.strategy.period.years]
-    return [era.year_end(y) for y in sd.strategy.period.years]
+    if all(m.period == "fiscal_year" for m in measures):
+        return [era.year_end(y) for y in sd.strategy.period.years]
+    return [era.short(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:

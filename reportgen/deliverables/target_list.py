@@ -18,7 +18,20 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 
 
 def years(ds: Dataset) -> set[FiscalYear]:
-    return {fy for sd in ds.strategies for p in sd.projects.projects for fy in p.years}
+    """The years a list is dated in: each year with listed projects; for a strategy without project
+    lists, the year after its last actual (its list shows the latest actuals: `H27末現在` in the H28
+    list), when that year lies in the strategy's period."""
+    out = {fy for sd in ds.strategies for p in sd.projects.projects for fy in p.years}
+    for sd in ds.strategies:
+        if sd.projects.projects:
+            continue  # a city with project lists: a year's list needs that year's listings
+        dated = [eradays.moment(w) for meas in list(sd.measures.indicators) + list(sd.measures.kpis) for w in meas.actuals]
+        if dated:
+            y, mo, _d = max(dated)
+            after = FiscalYear(y if mo >= 4 else y - 1) + 1
+            if sd.strategy.covers(after):
+                out.add(after)
+    return out
 
 
 def current_value(meas: Measure, prev: FiscalYear):
