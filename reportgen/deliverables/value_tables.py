@@ -59,10 +59,11 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tup
                  _value(meas, b) if b.none is None else b.none))
     shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy)]
     for i, (w, f) in enumerate(shown):
-        key = "latest_column" if i == len(shown) - 1 else ("day_column" if isinstance(w, eradays.Day) else "actual_column")
+        key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
         cols.append((label(key, {**words, **_year_vars(w)}), w, _value(meas, f)))
     for w, f in valuekinds.ordered(meas.forecasts):
-        if valuekinds.shown_in(w, fy) or eradays.first_document_year(w) == fy:
+        # a forecast of a year not yet reported (平成15年末見込 in a document of 平成15年度)
+        if w not in meas.actuals and eradays.first_document_year(w) - 1 <= fy:
             cols.append((label("forecast_column", {**words, **_year_vars(w)}), w, _value(meas, f)))
     t = meas.target
     t_text = target_text(t, year=False)
@@ -95,6 +96,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         measures += [(k.as_of(fy), "kpi") for k in sd.measures.kpis
                      if k.exists_in(fy) and sd.goal_of(k.policies[0]).no == goal.no]
         lines, tables = [], []
+        revised = {id(m.as_of(fy)): any(r.since <= fy for r in m.revisions)
+                   for m in list(sd.measures.indicators) + list(sd.measures.kpis)}
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
             row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
@@ -103,6 +106,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             lines.append(label("list_line", {**row, "year": "", "value": ""}))
             cols = _columns(sd, meas, fy, label)
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
+                           "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
                            "notes": _notes(meas, label)})
         goals.append({"no": str(goal.no), "title": goal.title, "lines": lines, "tables": tables})

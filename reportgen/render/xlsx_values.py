@@ -17,9 +17,11 @@ def value_tables(ctx: dict) -> Workbook:
     ws.title = safe(lab["sheet"])
     n_cols = max([len(t["headers"]) for g in ctx["goals"] for t in g["tables"]] + [1])
     table = ctx["layout"] == "table"
-    first = 3 if table else 1  # the one-table layout: 主要施策コード | 指標 | values…
+    # the one-table layout: 主要施策コード | 指標 | (区分, where the labels name it: 当初 or 修正) | values…
+    kinds = table and "revision_header" in lab
+    first = (4 if kinds else 3) if table else 1
     widths = {c: VALUE_WIDTH for c in range(first, first + n_cols + 1)}
-    widths.update({1: 12, 2: NAME_WIDTH} if table else {})
+    widths.update({1: 12, 2: NAME_WIDTH, **({3: 8} if kinds else {})} if table else {})
     set_widths(ws, widths)
     put(ws, 1, 1, lab["title"], bold=True, size=13, wrap=False, border=False)
     put(ws, 2, 1, lab["subtitle"], wrap=False, border=False)
@@ -32,12 +34,15 @@ def value_tables(ctx: dict) -> Workbook:
             headers: list[str] = []
             for t in goal["tables"]:
                 headers += [h for h in t["headers"] if h not in headers]
-            header_row(ws, row, [lab["code_header"], lab["name_header"], *headers], vertical="center")
+            header_row(ws, row, [lab["code_header"], lab["name_header"], *([lab["revision_header"]] if kinds else []),
+                                 *headers], vertical="center")
             fit_row(ws, row, {c: h for c, h in enumerate(headers, first)}, widths)
             row += 1
             for t in goal["tables"]:
                 put(ws, row, 1, t["code"])
                 put(ws, row, 2, t["name"])
+                if kinds:
+                    put(ws, row, 3, lab["revision_changed"] if t["revised"] else lab["revision_original"], horizontal="center")
                 by_header = dict(zip(t["headers"], t["values"]))
                 for c, h in enumerate(headers, first):
                     put(ws, row, c, by_header.get(h, ""), horizontal="right")
