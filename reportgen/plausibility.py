@@ -33,7 +33,7 @@ def _target_side(meas, path: tuple) -> list[tuple[tuple, Msg]]:
     ja_side, en_side = ("小さい", "below") if meas.direction == "up" else ("大きい", "above")
     ja_dir, en_dir = _DIRECTION[meas.direction]
     return [(path, Msg(
-        ja=f"確認してください: 目標値 {tt} が基準値 {bt} より{ja_side}値です（direction: {meas.direction}、{ja_dir}指標）。"
+        ja=f"警告（ビルドは続けます）: 目標値 {tt} が基準値 {bt} より{ja_side}値です（direction: {meas.direction}、{ja_dir}指標）。"
            f"PDF などからの転記で △（マイナス）が落ちていないか、direction が正しいか確認してください",
         en=f"please check: the target {tt} is {en_side} the baseline {bt} (direction: {meas.direction}, {en_dir}); "
            f"was a △ (minus) lost when the figure was copied, or is the direction wrong?"))]
@@ -51,7 +51,7 @@ def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Ms
         a, b = f0.value, f1.value
         if a.unit == b.unit and a.number != 0 and abs(b.number) > RATIO * abs(a.number):
             out.append((("actuals", key_of(w1, "actuals")), Msg(
-                ja=f"確認してください: 実績値 {format_quantity(b)} が前の値（{valuekinds.spelled(w0)}）{format_quantity(a)} の"
+                ja=f"警告（ビルドは続けます）: 実績値 {format_quantity(b)} が前の値（{valuekinds.spelled(w0)}）{format_quantity(a)} の"
                    f"{RATIO}倍を超えています。桁・単位・小数点の誤りがないか確認してください",
                 en=f"please check: the actual {format_quantity(b)} is more than {RATIO} times the one before "
                    f"({valuekinds.spelled(w0)}: {format_quantity(a)}); is a digit, the unit or the decimal point wrong?")))
@@ -66,11 +66,11 @@ def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Ms
         listed = "、".join(f"{valuekinds.spelled(x)} {format_quantity(g.value)}" for x, g, _ in odd)
         unit = base.value.unit or "（なし）"
         out.append((("actuals", key_of(w, "actuals")), Msg(
-            ja=f"確認してください: 実績値の単位が基準値 {format_quantity(base.value)} の単位 {unit} と異なります（{listed}）",
+            ja=f"警告（ビルドは続けます）: 実績値の単位が基準値 {format_quantity(base.value)} の単位 {unit} と異なります（{listed}）",
             en=f"please check: the unit of the actuals differs from the baseline's {format_quantity(base.value)} ({listed})")))
     t, b = meas.target, meas.baseline
     if t.value is not None and b.value is not None and t.value.unit != b.value.unit:
         out.append((("target",), Msg(
-            ja=f"確認してください: 目標値 {format_quantity(t.value)} の単位が基準値 {format_quantity(b.value)} の単位と異なります",
+            ja=f"警告（ビルドは続けます）: 目標値 {format_quantity(t.value)} の単位が基準値 {format_quantity(b.value)} の単位と異なります",
             en=f"please check: the target {format_quantity(t.value)} is in another unit than the baseline {format_quantity(b.value)}")))
     return out
