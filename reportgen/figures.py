@@ -1,7 +1,7 @@
 """How figures, targets and differences read in a cell (pure; shared by every document)."""
 from __future__ import annotations
 
-from . import era, eradays, valuekinds
+from . import era, valuekinds
 from .era import FiscalYear
 from .model import Figure, Target
 from .numbers import Quantity, difference, format_quantity

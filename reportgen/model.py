@@ -218,6 +218,8 @@ class Figure(Model):
     state: Str | None = None
     none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
     as_of: When | None = None
+    published: FY | None = Field(None, description="The first fiscal year whose documents show this value, where "
+                                                  "it is not the usual one (a calendar year's: the year after it).")
     reference: Reference | None = None
     remark: Str | None = None
     footnote: Text | None = None

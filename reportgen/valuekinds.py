@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import era, eradays
+from . import eradays
 from .era import FiscalYear
 from .eradays import CalendarYear, Day
 from .numbers import Quantity, difference
@@ -56,9 +56,16 @@ def in_column(when, column: FiscalYear) -> bool:
     return when.fiscal_year == column
 
 
-def shown_in(when, document: FiscalYear) -> bool:
-    """Whether documents of fiscal year `document` can show a value dated `when` (eradays.first_document_year)."""
-    return eradays.first_document_year(when) <= document
+def shown_in(when, document: FiscalYear, fig=None) -> bool:
+    """Whether documents of fiscal year `document` can show a value dated `when`: from the figure's
+    `published` year where the data says, else eradays.first_document_year."""
+    first = fig.published if fig is not None and fig.published is not None else eradays.first_document_year(when)
+    return first <= document
+
+
+def first_shown(when, fig) -> FiscalYear:
+    """The first fiscal year whose documents show a value (`published`, else its kind's rule)."""
+    return fig.published if fig.published is not None else eradays.first_document_year(when)
 
 
 def ordered(values: dict) -> list:
@@ -68,13 +75,13 @@ def ordered(values: dict) -> list:
 
 def column_value(meas, column: FiscalYear, document: FiscalYear):
     """The value a year column shows in a document of `document` (the latest of that column), or None."""
-    found = [f for w, f in ordered(meas.actuals) if in_column(w, column) and shown_in(w, document)]
+    found = [f for w, f in ordered(meas.actuals) if in_column(w, column) and shown_in(w, document, f)]
     return found[-1] if found else None
 
 
 def latest(meas, document: FiscalYear, numeric: bool = False):
     """(when, figure) of the latest value documents of `document` can show (with a number, if asked)."""
-    found = [(w, f) for w, f in ordered(meas.actuals) if shown_in(w, document)
+    found = [(w, f) for w, f in ordered(meas.actuals) if shown_in(w, document, f)
              and (not numeric or _number(meas, f) is not None)]
     return found[-1] if found else None
 
@@ -98,7 +105,7 @@ def compared_value(meas, document: FiscalYear) -> Decimal | None:
     yearly sum (5年間で100人) the sum of the yearly values so far (a state that means zero counts 0)."""
     c = meas.cumulative
     if c is not None and c.kind == "yearly_sum":
-        nums = [_number(meas, f) for w, f in ordered(meas.actuals) if shown_in(w, document)]
+        nums = [_number(meas, f) for w, f in ordered(meas.actuals) if shown_in(w, document, f)]
         nums = [n for n in nums if n is not None]
         return sum(nums, Decimal(0)) if nums else None
     found = latest(meas, document, numeric=True)
@@ -114,6 +121,15 @@ def target_number(meas) -> Decimal | None:
     if t.relation is not None:
         return baseline_number(meas)
     return None
+
+
+def milestone_reached(meas, document: FiscalYear) -> bool | None:
+    """For a milestone target (`{state: 設置}`, 策定): whether the latest value documents of `document`
+    show is that milestone; None where the target is no milestone or nothing is reported."""
+    if meas.target.state is None:
+        return None
+    found = latest(meas, document)
+    return None if found is None else found[1].state == meas.target.state
 
 
 def reached(meas, value: Decimal | None) -> bool | None:
@@ -175,6 +191,3 @@ def note_year(when, style: str) -> str:
         return f"({eradays.when_long(when)})"
     return f" ({eradays.when_short(when)})"
 
-
-__all__ = ["KEY_KINDS", "year_problem", "in_column", "shown_in", "column_value", "latest", "compared_value",
-           "target_number", "reached", "difference_quantity", "change", "has_baseline", "note_year", "era"]

@@ -198,3 +198,18 @@ def test_references_are_notes_never_a_value_column(tmp_path):
     assert table["values"] == ["1,000人", "990人", "1,010人", "1,100人"]
     assert table["notes"] == ["出生数=出生届の件数", "R3 995人"]
     build(data, out)
+
+
+def test_the_data_may_say_which_document_first_shows_a_value(tmp_path):
+    # 令和5年's statistics published early, in R5's own documents (the data says so with `published`)
+    ds = load(valuedata.write(tmp_path, CALENDAR.replace('令和5年: "1,010人"', '令和5年: {value: "1,010人", published: R5}')))
+    assert [era.short(y) for y in sorted(kpi_trend.years(ds))] == ["R5"]
+    assert kpi_trend.context(ds, era.parse_fy("R5"))["goals"][0]["rows"][1]["values"][:2] == ["990人", "1,010人"]
+
+
+def test_a_milestone_is_reached_when_the_latest_value_is_the_milestone():
+    meas = kpi(baseline={"state": "なし"}, target={"state": "策定"},
+               actuals={"R4": {"state": "なし"}, "R5": {"state": "策定"}})
+    assert valuekinds.milestone_reached(meas, era.parse_fy("R4")) is False
+    assert valuekinds.milestone_reached(meas, era.parse_fy("R5")) is True
+    assert valuekinds.milestone_reached(kpi(baseline="1", target="2"), era.parse_fy("R5")) is None

@@ -30,7 +30,7 @@ def years(ds: Dataset) -> set[FiscalYear]:
     out = set()
     for sd in ds.strategies:
         for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
-            out |= {fy for fy in map(eradays.first_document_year, meas.actuals) if sd.strategy.covers(fy)}
+            out |= {fy for fy in (valuekinds.first_shown(w, f) for w, f in meas.actuals.items()) if sd.strategy.covers(fy)}
     return out
 
 
@@ -49,7 +49,7 @@ def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
     than the baseline. None where baseline, target or a reported number is missing."""
     base = valuekinds.baseline_number(meas)
     reported = [(w, f) for w, f in valuekinds.ordered(meas.actuals)
-                if valuekinds.shown_in(w, upto) and f.value is not None]
+                if valuekinds.shown_in(w, upto, f) and f.value is not None]
     if base is None or not reported or valuekinds.target_number(meas) is None:
         return None
     latest = reported[-1][1].value.number

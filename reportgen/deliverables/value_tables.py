@@ -57,7 +57,7 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tup
     b = meas.baseline
     cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year)}), b.as_of,
                  _value(meas, b) if b.none is None else b.none))
-    shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy)]
+    shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
     for i, (w, f) in enumerate(shown):
         key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
         cols.append((label(key, {**words, **_year_vars(w)}), w, _value(meas, f)))

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 
 from ..deliverables.value_tables import PER_ROW
 from ..labels import fill, labels
-from .workbook import HEADER_FILL, GOAL_FILL, fit_row, header_row, page_setup, put, safe, set_widths, text_width
+from .workbook import GOAL_FILL, HEADER_FILL, fit_row, header_row, page_setup, put, safe, set_widths
 
 NAME_WIDTH, VALUE_WIDTH = 34, 16
 
@@ -76,5 +76,3 @@ def value_tables(ctx: dict) -> Workbook:
     page_setup(ws, "1:2", landscape=table)
     return wb
 
-
-__all__ = ["value_tables", "text_width"]
