@@ -108,7 +108,15 @@ class FiscalYear:
 
 _WESTERN = re.compile(r"(?:FY)?(\d{4})(?:年度)?", re.I)
 _CODE = re.compile(r"([RHS])(\d{1,3}|元)(?:年度)?", re.I)
-_NAMED = re.compile(r"(令和|平成|昭和)(\d{1,3}|元)(?:年度|年)?")
+_NAMED = re.compile(r"(令和|平成|昭和)(\d{1,3}|元)(?:年度)?")
+# `平成25年` (年 without 度) is a calendar year: refused as a fiscal year, read by parse_calendar_year
+_NAMED_YEAR = re.compile(r"(?:(令和|平成|昭和)|([RHS]))(\d{1,3}|元)年", re.I)
+EXPECTED_FY_NOT_CY = Msg(
+    ja="年度（例: H25, 平成25年度）。「年」で終わる書き方は暦年です: 年度なら 平成25年度 と書き、"
+       "暦年の統計なら指標に period: calendar_year を書いてください",
+    en="a fiscal year such as H25 or 平成25年度 (a year ending in 年 is a calendar year: write 平成25年度 "
+       "for the fiscal year, or give the measure period: calendar_year)",
+)
 
 
 def parse_fy(text: str) -> FiscalYear:
@@ -128,6 +136,8 @@ def parse_fy(text: str) -> FiscalYear:
     else:
         m = _NAMED.fullmatch(s)
         if not m:
+            if _NAMED_YEAR.fullmatch(s) or re.fullmatch(r"\d{4}年", s):
+                raise EraError(EXPECTED_FY_NOT_CY, text)
             raise EraError(EXPECTED_FY, text)
         code, num = _BY_NAME[m.group(1)][0], m.group(2)
     n = 1 if num == "元" else int(num)
@@ -242,3 +252,4 @@ def month_end(ym: YearMonth) -> str:
 
 def _num(n: int) -> str:
     return "元" if n == 1 else str(n)
+

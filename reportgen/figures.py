@@ -1,7 +1,7 @@
 """How figures, targets and differences read in a cell (pure; shared by every document)."""
 from __future__ import annotations
 
-from . import era
+from . import era, valuekinds
 from .era import FiscalYear
 from .model import Figure, Target
 from .numbers import Quantity, difference, format_quantity
@@ -15,7 +15,7 @@ def quantity_text(q: Quantity, prefix: bool = True) -> str:
 
 
 def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: FiscalYear | None = None,
-                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE) -> str:
+                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short") -> str:
     """`4,743事業所 (R03)`, `— (参考:市政意向調査82.1%)`, `- (新規)`, `4,962事業所※`.
 
     as_of: "always" prints the measured year as `(R2)`; "note" prints it as `(R03)` (the trend
@@ -23,14 +23,15 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     """
     if fig is None:
         return empty
-    text = quantity_text(fig.value) if fig.value is not None else (fig.state or "")
+    text = quantity_text(fig.value) if fig.value is not None else (fig.state or fig.none or "")
     if fig.as_of is not None:
         if as_of == "always":
-            text += f" ({era.short(fig.as_of)})"
+            text += valuekinds.note_year(fig.as_of, style)
         elif as_of == "note":
-            text += f" {era.as_of_note(fig.as_of)}"
+            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) \
+                else valuekinds.note_year(fig.as_of, style)
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
-            text += f" ({era.short(fig.as_of)})"
+            text += valuekinds.note_year(fig.as_of, style)
     if fig.reference is not None:
         text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value)})"
     if fig.remark:
@@ -40,11 +41,21 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     return text
 
 
-def target_text(target: Target) -> str:
-    """270件, 年4件, 2.0%以内, 基準値以上, 調整中."""
+def target_text(target: Target, style: str = "short", year: bool = True) -> str:
+    """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
     if target.value is not None:
-        return quantity_text(target.value) + (target.bound or "")
-    return target.relation or target.state or ""
+        text = quantity_text(target.value) + (target.bound or "")
+    else:
+        text = target.relation or target.state or ""
+    if target.year is not None and year:
+        text += valuekinds.note_year(target.year, style)
+    return text
+
+
+def measure_diff_text(meas, current: Figure | None) -> str:
+    """基準値からの増減 of a measure's figure (valuekinds.difference_quantity), or `—`."""
+    q = valuekinds.difference_quantity(meas, current)
+    return quantity_text(q) if q is not None else NOT_COMPUTABLE
 
 
 def diff_quantity(baseline: Figure | None, current: Figure | None) -> Quantity | None:

@@ -59,6 +59,11 @@ def label_variables(name: str, ctx: dict) -> tuple[list[dict], dict[str, list[di
     the deliverables call labels() and fill(); tests/test_check.py records the real calls and compares."""
     from .deliverables.kpi_trend import CHART_ALT_HEADERS, CHART_ALT_NAMES
 
+    if name == "value_tables":
+        from .deliverables.value_tables import COLUMN_LABELS, COLUMN_NAMES, ROW_LABELS, ROW_NAMES
+        whole = [ctx] + [{**ctx, **goal} for goal in ctx["goals"]]
+        return whole, {**{k: [dict.fromkeys(COLUMN_NAMES, "")] for k in COLUMN_LABELS},
+                       **{k: [dict.fromkeys(ROW_NAMES, "")] for k in ROW_LABELS}}
     if name == "kpi_trend":
         whole = [{**ctx, **goal, "baseline": ctx["baseline_header"]} for goal in ctx["goals"]]
         whole.append({**ctx, "no": "", "baseline": ctx["baseline_header"]})

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import eradays, plausibility, valuekinds
 from . import model as m
 from .problems import DataError, Invalid, Msg, Problem, expected_got, show
 from .yamlsrc import Located, YamlProblem, format_path, read_yaml
@@ -452,7 +453,7 @@ def _key(f: _File, path: tuple, fy) -> str:
         mapping = mapping[part]
     for k in mapping:
         try:
-            if m.era.parse_fy(k) == fy:
+            if eradays.parse_when(k) == fy:
                 return k
         except Invalid:
             pass
@@ -483,9 +484,12 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
             if meas.ended is not None:
                 _check_ended(out, kf, where, meas.ended, meas.since, s)
             _check_figures(out, kf, where, meas, meas)
+            _check_value_kinds(out, kf, where, meas)
+            for path, message in plausibility.warnings(meas, lambda w, field: _key(kf, where + (field,), w)):
+                out.add(kf, where + path, message, warning=True)
             for fy in meas.actuals:
                 kpath = where + ("actuals", _key(kf, where + ("actuals",), fy))
-                if fy > s.period.to:
+                if eradays.moment(fy) > eradays.moment(s.period.to):
                     out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
                 else:
                     # an actual reported under a later definition may use its unit (0.046% → 0.046)
@@ -523,6 +527,27 @@ def _check_ended(out, f: _File, where: tuple, ended, start, s: m.Strategy) -> No
     bad = m.ended_problem(ended, start, s.period)
     if bad is not None:
         out.add(f, where + ("ended",), expected_got(*bad))
+
+
+def _check_value_kinds(out, kf, where, meas) -> None:
+    """Every year a measure's values are dated by is of the kind its `period` says (valuekinds)."""
+    def check(path: tuple, when, key: bool = False) -> None:
+        expected = valuekinds.year_problem(meas.period, when)
+        if expected is not None:
+            out.add(kf, path, expected_got(expected, valuekinds.spelled(when)), key=key)
+
+    for field in ("actuals", "forecasts"):
+        for w, fig in getattr(meas, field).items():
+            kpath = where + (field, _key(kf, where + (field,), w))
+            check(kpath, w, key=True)
+            if fig.as_of is not None:
+                check(kpath + ("as_of",), fig.as_of)
+    if meas.baseline.as_of is not None:
+        check(where + ("baseline", "as_of"), meas.baseline.as_of)
+    if meas.target.year is not None:
+        check(where + ("target", "year"), meas.target.year)
+    for j, ref in enumerate(meas.references):
+        check(where + ("references", j, "year"), ref.year)
 
 
 def _check_policies(out, kf, path, policies, policy_ids, groupings) -> None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from . import era
+from . import era, eradays
 from .era import FiscalYear, YearMonth
 from .numbers import Quantity, parse_int, parse_quantity
 from .problems import Invalid, Msg
@@ -79,6 +79,12 @@ def _parse_fy(value: Any) -> FiscalYear:
     return era.parse_fy(_text_of(value, era.EXPECTED_FY))
 
 
+def _parse_when(value: Any):
+    if isinstance(value, (FiscalYear, eradays.CalendarYear, eradays.Day)):
+        return value
+    return eradays.parse_when(_text_of(value, era.EXPECTED_FY))
+
+
 def _parse_month(value: Any) -> YearMonth:
     if isinstance(value, YearMonth):
         return value
@@ -121,6 +127,9 @@ STATUS_EXPECTED = Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D")
 Str = Annotated[str, BeforeValidator(_parse_str)]
 Text = Annotated[str, BeforeValidator(parse_text)]
 FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
+# a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
+# which kinds a measure's values may have is its `period` (checked by the loader, valuekinds.KEY_KINDS)
+When = Annotated[Any, BeforeValidator(_parse_when), PlainSerializer(str)]
 Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
 Flag = Annotated[bool, BeforeValidator(_parse_flag)]
 Count = Annotated[int, BeforeValidator(_parse_count)]
@@ -131,19 +140,19 @@ QuantityT = Annotated[Quantity, BeforeValidator(_parse_quantity)]
 def _distinct_years(value: Any) -> Any:
     """Keys of a per-year mapping must name different years (R1 and H31 are both FY2019)."""
     if isinstance(value, dict):
-        seen: dict[int, str] = {}
+        seen: dict[Any, str] = {}
         for key in value:
             try:
-                fy = era.parse_fy(key)
+                fy = eradays.parse_when(key)
             except Invalid:
                 continue  # reported by the key validator with its own location
-            if fy.year in seen:
+            if fy in seen:
                 raise Invalid(
-                    Msg(ja=f"別々の年度（{seen[fy.year]} と {key} は同じ年度）",
-                        en=f"distinct years ({seen[fy.year]} and {key} are the same fiscal year)"),
+                    Msg(ja=f"別々の年度（{seen[fy]} と {key} は同じ年度）",
+                        en=f"distinct years ({seen[fy]} and {key} are the same fiscal year)"),
                     key,
                 )
-            seen[fy.year] = key
+            seen[fy] = key
     return value
 
 
@@ -201,7 +210,10 @@ class Figure(Model):
 
     value: QuantityT | None = None
     state: Str | None = None
-    as_of: FY | None = None
+    none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
+    as_of: When | None = None
+    published: FY | None = Field(None, description="The first fiscal year whose documents show this value, where "
+                                                  "it is not the usual one (a calendar year's: the year after it).")
     reference: Reference | None = None
     remark: Str | None = None
     footnote: Text | None = None
@@ -213,9 +225,10 @@ class Figure(Model):
 
     @model_validator(mode="after")
     def _one_of_value_and_state(self) -> "Figure":
-        if (self.value is None) == (self.state is None):
-            raise Invalid(Msg(ja="value と state のどちらか一方", en="exactly one of value and state"),
-                          "both" if self.value is not None else "neither")
+        given = [k for k in ("value", "state", "none") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise Invalid(Msg(ja="value, state, none のどれか1つ", en="exactly one of value, state and none"),
+                          " と ".join(given) if given else "neither")
         return self
 
     @property
@@ -239,11 +252,12 @@ class Target:
     bound: str | None = None
     relation: str | None = None
     state: str | None = None
+    year: Any = None  # the target's own year, when the table prints it: 5.9‰(平成31年)
 
 
 TARGET_EXPECTED = Msg(
-    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}）",
-    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持 or {state: 調整中}",
+    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}）",
+    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中} or {value: 5.9‰, year: 平成31年}",
 )
 
 
@@ -251,9 +265,21 @@ def _parse_target(value: Any) -> Target:
     if isinstance(value, Target):
         return value
     if isinstance(value, dict):
-        if set(value) != {"state"} or not isinstance(value["state"], str):
+        # {value: 5.9‰, year: 平成31年}, {value: 10件, bound: 以下, year: R8}, {state: 調整中}
+        keys = set(value)
+        if not keys or not keys <= {"state", "value", "bound", "year"} or ("state" in keys) == ("value" in keys) \
+                or ("bound" in keys and "value" not in keys) or not all(isinstance(v, str) for v in value.values()):
             raise Invalid(TARGET_EXPECTED, value)
-        return Target(state=check_text(value["state"]))
+        year = _parse_when(value["year"]) if "year" in value else None
+        if "state" in keys:
+            return Target(state=check_text(value["state"]), year=year)
+        bound = value.get("bound")
+        if bound is not None and bound not in BOUNDS:
+            raise Invalid(Msg(ja=f"{', '.join(BOUNDS)} のいずれか", en=f"one of {', '.join(BOUNDS)}"), bound)
+        target = _parse_target(value["value"])
+        if target.value is None or (bound and target.bound):
+            raise Invalid(TARGET_EXPECTED, value["value"])
+        return Target(value=target.value, bound=bound or target.bound, year=year)
     text = _text_of(value, TARGET_EXPECTED).strip()
     if text in RELATIONS:
         return Target(relation=text)
@@ -301,7 +327,27 @@ class SubItem(Model):
     ratings: dict[FY, Rating] = {}
 
 
-YearFigures = Annotated[dict[FY, FigureT], BeforeValidator(_distinct_years)]
+YearFigures = Annotated[dict[When, FigureT], BeforeValidator(_distinct_years)]
+
+
+class ReferenceValue(Model):
+    """A value of a year with no column of its own (参考: before the period, or between columns)."""
+
+    year: When
+    value: FigureT
+    text: Str | None = Field(None, description="The note as printed when it differs from the default "
+                                                "(H26 5.3‰), e.g. 平成25 4,016.")
+
+
+class Cumulative(Model):
+    """A quantity counted over several years (延べ, 累計, 5年間で100人)."""
+
+    kind: Literal["running_total", "yearly_sum"] = Field(
+        description="running_total: every value is the total so far (累計, 延べ); yearly_sum: the values are "
+                    "yearly and the target is their sum over the period (5年間で100人).")
+    baseline: Literal["total", "yearly"] = Field(
+        "total", description="running_total: whether the baseline is itself a total (延べ 2: the difference "
+                             "counts from it) or one year's figure (the difference is not computed).")
 YearRatings = Annotated[dict[FY, Rating], BeforeValidator(_distinct_years)]
 
 
@@ -336,10 +382,18 @@ class Measure(Model):
     direction: Literal["up", "down", "keep"] = Field(
         description="up: higher is better; down: lower is better; keep: no change is best.")
     footnote: Text | None = None
+    period: Literal["fiscal_year", "calendar_year", "point_in_time"] = Field(
+        "fiscal_year", description="What a value is: the end of a fiscal year (H27末), a calendar year's "
+                                   "statistic (平成27年), or a day (4月1日現在).")
+    cumulative: Cumulative | None = None
     baseline: FigureT
     target: TargetT
     departments: list[Str] = []
     actuals: YearFigures = {}
+    forecasts: YearFigures = {}
+    references: list[ReferenceValue] = []
+    definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
+    table_unit: Flag = Field(True, description="false: the value tables print this measure's figures without the unit.")
     ratings: YearRatings = {}
     sub_items: list[SubItem] = []
     since: FY | None = None
@@ -404,7 +458,7 @@ class Policy(Model):
 class Goal(Model):
     no: Count
     title: Str
-    project: Str = Field(description="The project name printed 〈…〉 after the goal title.")
+    project: Str | None = Field(None, description="The project name printed 〈…〉 after the goal title.")
     policies: list[Policy]
 
 
@@ -458,6 +512,11 @@ class Strategy(Model):
     kpi_baseline_year: FY
     goals: list[Goal]
     groupings: dict[Str, list[list[Str]]]
+    year_notes: Literal["short", "long"] = Field(
+        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`.")
+    value_tables: Literal["none", "per_measure", "table"] = Field(
+        "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "
+                            "under its own years (per_measure), or one table per goal (table).")
     rounds: list[Round] = []
     reviews: list[Review] = []
     rating_axes: list[RatingAxis] | None = Field(

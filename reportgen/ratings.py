@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from . import rates
+from . import rates, valuekinds
 from .problems import Invalid, Msg
 
 
@@ -214,46 +214,41 @@ class Shares(_Model):
 # ---------------------------------------------------------------------------- suggestions and rates of a measure
 
 
-def _target_number(meas, base: Decimal | None) -> Decimal | None:
-    """The target's number; a relation to the baseline (基準値以上, 現状維持 …) counts as the baseline."""
-    if meas.target.value is not None:
-        return meas.target.value.number
-    if meas.target.relation is not None:
-        return base
-    return None
+def _target_number(meas, base: Decimal | None = None) -> Decimal | None:
+    """The target's number; a relation to the baseline (基準値以上, 現状維持 …) counts as the baseline
+    (valuekinds: one definition with the differences and colours)."""
+    return valuekinds.target_number(meas)
 
 
 def _reported(meas, upto) -> list:
-    return [(fy, f.value.number) for fy, f in sorted(meas.actuals.items()) if fy <= upto and f.value is not None]
+    """(when, number) of the values documents of `upto` show, in order (a calendar-year value from the
+    fiscal year after it)."""
+    return [(w, f.value.number) for w, f in valuekinds.ordered(meas.actuals)
+            if valuekinds.shown_in(w, upto, f) and f.value is not None]
 
 
-def _reached(meas, latest: Decimal, target: Decimal) -> bool:
-    sign = {"up": 1, "down": -1}.get(meas.direction)
-    if sign is None:
-        return latest == target
-    # a …以内 target is reached from below; better or worse than the baseline stays the KPI's direction
-    reach = -1 if meas.target.bound in ("以内", "以下", "未満") else sign
-    return (latest - target) * reach >= 0
+def _reached(meas, latest: Decimal, target: Decimal | None = None) -> bool:
+    # a bounded target (75%以上, 2.0%以内) is reached when the bound holds, else in the KPI's direction
+    return bool(valuekinds.reached(meas, latest))
 
 
 def iruma_1_4(meas, upto) -> int | None:
     """README §Suggested rating: 4 target reached; 3 better than the baseline and the latest change
     not a worsening; 2 no better than … or the latest change a worsening; 1 worse than the
     baseline. None where baseline, target or a reported number is missing."""
-    base = meas.baseline.number
+    base = valuekinds.baseline_number(meas)
     reported = _reported(meas, upto)
-    if base is None or not reported:
-        return None
-    t = _target_number(meas, base.number)
-    if t is None:
+    if base is None or not reported or valuekinds.target_number(meas) is None:
         return None
     latest = reported[-1][1]
     sign = {"up": 1, "down": -1}.get(meas.direction)
     if sign is None:  # keep: the baseline is the target
-        return 4 if latest == base.number else 2
-    if _reached(meas, latest, t):
+        return 4 if latest == base else 2
+    # a yearly sum (5年間で100人) compares the sum so far; better or worse than the baseline stays the direction
+    summed = meas.cumulative is not None and meas.cumulative.kind == "yearly_sum"
+    if valuekinds.reached(meas, valuekinds.compared_value(meas, upto) if summed else latest):
         return 4
-    gain = (latest - base.number) * sign
+    gain = (latest - base) * sign
     if gain < 0:
         return 1
     last_step = (latest - reported[-2][1]) * sign if len(reported) > 1 else Decimal(0)
@@ -270,12 +265,13 @@ def rate_of(meas, upto, decl: RateDeclaration | None) -> Decimal | None:
         return None
     rule = decl.rule(override)
     reported = _reported(meas, upto)
-    base = meas.baseline.number
-    b = base.number if base is not None else None
+    b = valuekinds.baseline_number(meas)
     t = _target_number(meas, b)
     if not reported or t is None:
         return None
-    return rates.ratio(reported[-1][1], t, b, meas.direction, rule.formula)
+    summed = meas.cumulative is not None and meas.cumulative.kind == "yearly_sum"
+    latest = valuekinds.compared_value(meas, upto) if summed else reported[-1][1]
+    return rates.ratio(latest, t, b, meas.direction, rule.formula)
 
 
 def rate_text_of(meas, upto, decl: RateDeclaration | None) -> str:
@@ -285,8 +281,7 @@ def rate_text_of(meas, upto, decl: RateDeclaration | None) -> str:
 
 def _holds(rule: Rule, meas, upto, decl) -> bool:
     reported = _reported(meas, upto)
-    base = meas.baseline.number
-    b = base.number if base is not None else None
+    b = valuekinds.baseline_number(meas)
     latest = reported[-1][1] if reported else None
     sign = {"up": 1, "down": -1}.get(meas.direction, 0)
     checks = []

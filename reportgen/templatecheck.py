@@ -315,7 +315,7 @@ def check_templates(templates: list[Path], outputs: list | None) -> list[Problem
                     whole += w
                     for key, values in r.items():
                         rows.setdefault(key, []).extend(values)
-            row_shapes = {k: shape_of(rows.get(k, ())) or (Shape([{}]) if whole else None) for k in PER_ROW}
+            row_shapes = {k: shape_of(rows.get(k, ())) or (Shape([{}]) if whole else None) for k in (*PER_ROW, *rows)}
             problems += check_labels(path, shape_of(whole), row_shapes, file=file)
         elif path.suffix == ".docx":
             contexts = [o.context for o in outputs or () if o.kind == "docx" and o.layout == path.name]

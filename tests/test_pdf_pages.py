@@ -59,7 +59,7 @@ def layout(ws):
 
 def trend_books(built):
     books = sorted(built.glob("*/03_KPI目標値達成状況推移_*.xlsx"))
-    assert len(books) == 5
+    assert len(books) == 6  # H28, H29, R4–R7 (R7: the year after the last actuals)
     return books
 
 

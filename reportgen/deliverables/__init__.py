@@ -36,9 +36,10 @@ class Deliverable:
 
 def registry() -> tuple[Deliverable, ...]:
     """Every deliverable, in archive order."""
-    from . import evaluation_table, kpi_trend, pledge_list, target_list
+    from . import evaluation_table, kpi_trend, pledge_list, target_list, value_tables
 
-    return (target_list.DELIVERABLE, evaluation_table.DELIVERABLE, kpi_trend.DELIVERABLE, pledge_list.DELIVERABLE)
+    return (target_list.DELIVERABLE, evaluation_table.DELIVERABLE, kpi_trend.DELIVERABLE, pledge_list.DELIVERABLE,
+            value_tables.DELIVERABLE)
 
 
 def outputs_for(ds, fy: FiscalYear) -> list[Output]:

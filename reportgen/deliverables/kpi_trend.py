@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from .. import era, forms, ratings
+from .. import era, eradays, forms, ratings, valuekinds
 from ..labels import fill, raw_label
 from ..era import FiscalYear
-from ..figures import NOT_REPORTED, figure_text, signed_change, target_text
+from ..figures import NOT_REPORTED, figure_text, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Figure, Measure, Review
 from ..rates import share_text
@@ -25,10 +25,13 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 
 
 def years(ds: Dataset) -> set[FiscalYear]:
+    """The fiscal years whose documents first show an actual (a calendar year's statistics: the year
+    after it, eradays.first_document_year), within the strategy's period: values dated before the
+    period (or references, forecasts) create no year."""
     out = set()
     for sd in ds.strategies:
         for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
-            out |= set(meas.actuals)
+            out |= {fy for fy in (valuekinds.first_shown(w, f) for w, f in meas.actuals.items()) if sd.strategy.covers(fy)}
     return out
 
 
@@ -81,10 +84,11 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
+    style = sd.strategy.year_notes
     for year in period:
-        fig = meas.actuals.get(year) if year <= fy else None
-        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED) if fig is not None else NOT_REPORTED)
-        changes.append(signed_change(meas.baseline, fig, meas.direction) if fig is not None else 0)
+        fig = valuekinds.column_value(meas, year, fy)
+        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED, style=style) if fig is not None else NOT_REPORTED)
+        changes.append(valuekinds.change(meas, fig) if fig is not None else 0)
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
         if series[-1] is not None:
             latest = (year, values[-1])
@@ -112,21 +116,20 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         if symbol is not None and human and symbol != human:
             suggested.append(symbol if len([x for x in axes if x.suggest]) == 1 else f"{a.label or a.id} {symbol}")
     departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
-    target_number = meas.target.value.number if meas.target.value is not None else (
-        meas.baseline.number.number if meas.target.relation and meas.baseline.number is not None else None)
+    target_number = valuekinds.target_number(meas)
     chart_title = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
     # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
     chart_alt = alt(dict(zip(CHART_ALT_NAMES, (
-        chart_title, figure_text(meas.baseline, as_of="always"), target_text(meas.target),
+        chart_title, figure_text(meas.baseline, as_of="always", style=style), target_text(meas.target, style),
         latest[1] if latest else NOT_REPORTED, era.year_end(latest[0]) if latest else "")))) if alt else ""
     return {
         "kind": kind, "key": key,
         "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
         "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
         "chart_title": chart_title, "chart_alt": chart_alt,
-        "baseline": figure_text(meas.baseline, as_of="always"),
+        "baseline": figure_text(meas.baseline, as_of="always", style=style),
         "values": values, "changes": changes,
-        "target": target_text(meas.target),
+        "target": target_text(meas.target, style),
         **first, "departments": departments,
         "suggested": "\n".join(suggested),
         "rate": ratings.rate_text_of(meas, fy, s.achievement_rate),
@@ -226,12 +229,22 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "counts": counts(s, goals),
         "year": era.long(fy),
         "year_short": era.short(fy),
-        "years": [era.year_end(y) for y in s.period.years],
+        "years": column_headers(sd),
         "target_header": target_header,
         "baseline_header": s.baseline_label,
         "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }
+
+
+def column_headers(sd: StrategyData) -> list[str]:
+    """The year columns' headers: R6末 where every measure's values are fiscal year-end ones; H27
+    where some are a calendar year's statistics (婚姻率 of 平成27年 is no end-of-year value) or a
+    day's: each row's baseline shows its kind of year (5.5‰(平成25年), 15.8%(平成25年度))."""
+    measures = list(sd.measures.indicators) + list(sd.measures.kpis)
+    if all(m.period == "fiscal_year" for m in measures):
+        return [era.year_end(y) for y in sd.strategy.period.years]
+    return [era.short(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
@@ -259,8 +272,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     for kind, raw in measures:
         meas = raw.as_of(fy)
         key = measure_key(kind, sd, raw)
-        history = [f"{era.year_end(y)}: {figure_text(meas.actuals[y], as_of='note')}"
-                   for y in sorted(meas.actuals) if y < fy]
+        history = [f"{eradays.when_header(y)}: {figure_text(f, as_of='note')}"
+                   for y, f in valuekinds.ordered(meas.actuals) if eradays.moment(y) < eradays.moment(fy)]
         rating = meas.ratings.get(review.id) if review else None
         label = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
         own = not meas.sub_items or bool(meas.departments)
@@ -270,7 +283,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
             "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
             "rating": rating.get(axis.id) if rating and axis else "", "reason": rating.get(text.id) if rating and text else "",
-            "departments": "\n".join(meas.departments), "has_value": True,
+            # a calendar-year or point-in-time value is not a year-end one: no value cell (data/ takes it)
+            "departments": "\n".join(meas.departments), "has_value": meas.period == "fiscal_year",
             "has_rating": review is not None and own and axis is not None,
         })
         for i, sub in enumerate(meas.sub_items):

@@ -1,9 +1,9 @@
 """対象事業一覧 (target project list, Word): goals, indicators, KPIs with differences, projects per policy group."""
 from __future__ import annotations
 
-from .. import era
+from .. import era, eradays, valuekinds
 from ..era import FiscalYear
-from ..figures import diff_quantity, diff_text, figure_text, target_text
+from ..figures import figure_text, measure_diff_text, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Measure
 from . import Deliverable, Output
@@ -18,23 +18,47 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 
 
 def years(ds: Dataset) -> set[FiscalYear]:
-    return {fy for sd in ds.strategies for p in sd.projects.projects for fy in p.years}
+    """The years a list is dated in: each year with listed projects; for a strategy without project
+    lists, the year after its last actual (its list shows the latest actuals: `H27末現在` in the H28
+    list), when that year lies in the strategy's period."""
+    out = {fy for sd in ds.strategies for p in sd.projects.projects for fy in p.years}
+    for sd in ds.strategies:
+        if sd.projects.projects:
+            continue  # a city with project lists: a year's list needs that year's listings
+        dated = [eradays.moment(w) for meas in list(sd.measures.indicators) + list(sd.measures.kpis) for w in meas.actuals]
+        if dated:
+            y, mo, _d = max(dated)
+            after = FiscalYear(y if mo >= 4 else y - 1) + 1
+            if sd.strategy.covers(after):
+                out.add(after)
+    return out
 
 
-def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear) -> dict:
+def current_value(meas: Measure, prev: FiscalYear):
+    """The 〜末現在 column's figure: a fiscal-year measure's value of that year; a calendar-year or
+    point-in-time one's latest value dated by the end of that year, with its own year noted."""
+    if meas.period == "fiscal_year":
+        return meas.actuals.get(prev), None
+    end = eradays.moment(prev)
+    found = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if eradays.moment(w) <= end]
+    return (found[-1][1], found[-1][0]) if found else (None, None)
+
+
+def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str = "short") -> dict:
     """One indicator or KPI table: rows, ※ notes in order, and whether the 増減 column is printed."""
     rows, notes = [], []
     prev = fy - 1
     for meas, label in rows_of:
-        current = meas.actuals.get(prev)
+        current, when = current_value(meas, prev)
         name = label + ("※" if meas.footnote else "")
+        diff = valuekinds.difference_quantity(meas, current)
         rows.append({
             "name": name,
-            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year),
-            "current": figure_text(current),
-            "diff": diff_text(meas.baseline, current),
-            "target": target_text(meas.target),
-            "computable": diff_quantity(meas.baseline, current) is not None,
+            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style),
+            "current": figure_text(current, style=style) + (valuekinds.note_year(when, style) if when else ""),
+            "diff": measure_diff_text(meas, current),
+            "target": target_text(meas.target, style),
+            "computable": diff is not None,
         })
         for fig in (meas.baseline, current):
             if fig is not None and fig.footnote:
@@ -62,8 +86,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     for goal in s.goals:
         indicators = [(i.as_of(fy), i.as_of(fy).name) for i in sd.measures.indicators
                       if i.goal == goal.no and i.exists_in(fy)]
-        gctx = {"no": str(goal.no), "title": goal.title, "project": goal.project,
-                "indicators": _table(indicators, fy, s.indicator_baseline_year), "groups": []}
+        gctx = {"no": str(goal.no), "title": goal.title, "project": goal.project or "",
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes), "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
@@ -78,7 +102,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                 })
             gctx["groups"].append({
                 "name": group_name(sd, pids),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),

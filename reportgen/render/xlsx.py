@@ -402,6 +402,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
 
 from .xlsx_forms import evaluation_form, kpi_form  # noqa: E402 (they build on the helpers above)
 from .xlsx_registry import registry  # noqa: E402
+from .xlsx_values import value_tables  # noqa: E402
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "pledge_list": pledge_list,
@@ -410,6 +411,7 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "kpi_trend": kpi_trend,
     "kpi_form": kpi_form,
     "registry": registry,
+    "value_tables": value_tables,
 }
 
 

@@ -1,0 +1,122 @@
+"""数値目標・重要業績評価指標の現状値 (Excel): each measure's values under its own years, as a city's handout prints them."""
+from __future__ import annotations
+
+from .. import era, eradays, valuekinds
+from ..era import FiscalYear
+from ..figures import figure_text, quantity_text, target_text
+from ..labels import fill, raw_label
+from ..loader import Dataset, StrategyData
+from ..model import Measure
+from . import Deliverable, Output
+from .common import strategy_title
+from .pledge_list import circled
+
+KEY = "value_tables"
+DOCUMENT = "数値目標・重要業績評価指標の現状値"
+
+# Labels filled column by column with the column's year (`year`: 平成27 / 平成27年度 / 平成15年9月30日;
+# `year_long`: 平成27年 / 平成27年度 / 平成15年9月30日) and the strategy's labels (`baseline`, `target`),
+# or row by row with a measure's `mark`, `name`, `baseline`, `target` (list_line, table_title).
+COLUMN_LABELS = ("baseline_column", "actual_column", "day_column", "latest_column", "forecast_column", "target_column")
+ROW_LABELS = ("list_line", "table_title", "reference_note")
+PER_ROW = COLUMN_LABELS + ROW_LABELS
+COLUMN_NAMES = ("year", "year_long", "baseline", "target")
+ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code")
+
+
+def applies(ds: Dataset, fy: FiscalYear) -> bool:
+    sd = ds.strategy_for(fy)
+    return sd is not None and sd.strategy.value_tables != "none" and bool(sd.measures.indicators or sd.measures.kpis)
+
+
+def years(ds: Dataset) -> set[FiscalYear]:
+    return set()  # the kpi trend's years: the same actuals date both
+
+
+def _year_vars(when) -> dict:
+    if isinstance(when, FiscalYear):
+        return {"year": era.long(when), "year_long": era.long(when)}
+    if isinstance(when, eradays.CalendarYear):
+        return {"year": eradays.calendar_header(when), "year_long": eradays.calendar_long(when)}
+    return {"year": eradays.day_long(when), "year_long": eradays.day_long(when)}
+
+
+def _value(meas: Measure, fig) -> str:
+    """A value as the handout's table prints it: the figure, without its unit where the measure says so."""
+    if fig is not None and fig.value is not None and not meas.table_unit:
+        return quantity_text(fig.value).removesuffix(fig.value.unit)
+    return figure_text(fig, as_of="never")
+
+
+def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tuple[str, object, str]]:
+    """(header, when, value) of each column: baseline, each actual the document can show (the latest
+    labelled as such), each forecast, the target."""
+    s = sd.strategy
+    words = {"baseline": s.baseline_label, "target": s.target_label}
+    cols = []
+    b = meas.baseline
+    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year)}), b.as_of,
+                 _value(meas, b) if b.none is None else b.none))
+    shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
+    for i, (w, f) in enumerate(shown):
+        key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
+        cols.append((label(key, {**words, **_year_vars(w)}), w, _value(meas, f)))
+    for w, f in valuekinds.ordered(meas.forecasts):
+        # a forecast of a year not yet reported (平成15年末見込 in a document of 平成15年度)
+        if w not in meas.actuals and eradays.first_document_year(w) - 1 <= fy:
+            cols.append((label("forecast_column", {**words, **_year_vars(w)}), w, _value(meas, f)))
+    t = meas.target
+    t_text = target_text(t, year=False)
+    if t.value is not None and not meas.table_unit:
+        t_text = t_text.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
+    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to)}), t.year, t_text))
+    return cols
+
+
+def _notes(meas: Measure, label) -> list[str]:
+    """参考) notes: the definition, then each reference value (years without a column)."""
+    notes = [meas.definition] if meas.definition else []
+    for ref in meas.references:
+        notes.append(ref.text or label("reference_note", {
+            "year": eradays.when_short(ref.year), "value": figure_text(ref.value, as_of="never")}))
+    return notes
+
+
+def context(ds: Dataset, fy: FiscalYear) -> dict:
+    sd = ds.strategy_for(fy)
+    s = sd.strategy
+    raw = {k: raw_label(KEY, k) for k in PER_ROW}
+
+    def label(key: str, values: dict) -> str:
+        return fill(raw[key], values)
+
+    goals = []
+    for goal in s.goals:
+        measures = [(m.as_of(fy), "indicator") for m in sd.measures.indicators if m.goal == goal.no and m.exists_in(fy)]
+        measures += [(k.as_of(fy), "kpi") for k in sd.measures.kpis
+                     if k.exists_in(fy) and sd.goal_of(k.policies[0]).no == goal.no]
+        lines, tables = [], []
+        revised = {id(m.as_of(fy)): any(r.since <= fy for r in m.revisions)
+                   for m in list(sd.measures.indicators) + list(sd.measures.kpis)}
+        for i, (meas, kind) in enumerate(measures):
+            mark = circled(i)
+            row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
+                   "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes),
+                   "target": target_text(meas.target, s.year_notes)}
+            lines.append(label("list_line", {**row, "year": "", "value": ""}))
+            cols = _columns(sd, meas, fy, label)
+            tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
+                           "revised": revised.get(id(meas), False),
+                           "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
+                           "notes": _notes(meas, label)})
+        goals.append({"no": str(goal.no), "title": goal.title, "lines": lines, "tables": tables})
+    return {"strategy": strategy_title(ds, sd), "year": era.long(fy), "layout": s.value_tables, "goals": goals}
+
+
+def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
+    ctx = context(ds, fy)
+    title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
+    return [Output(f"05_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
+
+
+DELIVERABLE = Deliverable(KEY, applies, outputs, years)

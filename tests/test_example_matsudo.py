@@ -1,0 +1,70 @@
+"""松戸市 (examples/matsudo): its published tables, every column, as LibreOffice shows the built workbook.
+
+The expected cells are read from examples/matsudo/source/kpi-status-H30.yaml (the transcription of
+the city's handout of 平成30年10月3日), never from reportgen: the handout's list of 数値目標 (mark,
+name, baseline with its year, target with its year) and its tables B (one per 数値目標: the year
+columns with (基準値)/(現状値)/(目標値), the values, the 参考 notes).
+"""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportgen.build import build
+from reportgen.loader import load
+
+import realclient as rc
+from conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "matsudo"
+SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-status-H30.yaml").read_text(encoding="utf-8"))
+# the handout is dated H30.10.3 (its header): a document of FY H30 (平成30年4月–31年3月)
+assert SOURCE["document"]["header"].startswith("H30.10.3")
+WORKBOOK = "2018_H30/05_数値目標・重要業績評価指標の現状値_平成30年度.xlsx"
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory) -> list[tuple[str, ...]]:
+    out = tmp_path_factory.mktemp("matsudo") / "out"
+    build(EXAMPLE / "data", out)
+    sheets = rc.sheet_rows(out / WORKBOOK)
+    return [rc.norm_row(r) for sheet in sheets.values() for r in sheet]
+
+
+def _first_cells(rows) -> list[str]:
+    return [r[0] for r in rows if r]
+
+
+def test_it_builds_from_its_data_alone_and_is_no_draft():
+    assert not (EXAMPLE / "data" / "DRAFT.md").exists()
+    ds = load(EXAMPLE / "data")
+    assert ds.city.name == "松戸市"
+    text = (EXAMPLE / "data" / "strategies" / "1" / "kpis.yaml").read_text(encoding="utf-8")
+    assert "平成30年10月3日" in text  # the source named, with its date, in the data
+
+
+@pytest.mark.parametrize("row", SOURCE["goal_targets"]["rows"], ids=lambda r: r["name"][:8])
+def test_every_row_of_the_list_of_targets(rows, row):
+    """①婚姻率:5.5‰(平成25年)→5.9‰(平成31年): mark, name, baseline and target with their own years."""
+    cell = rc.norm(f"{row['name']}:{row['baseline']}→{row['target']}")
+    lines = [c for c in _first_cells(rows) if c.endswith(cell)]
+    assert lines, f"{cell} not in {_first_cells(rows)}"
+    if row["mark"]:
+        assert rc.norm(row["mark"] + row["name"]) in lines[0]
+
+
+@pytest.mark.parametrize("table", SOURCE["value_tables"], ids=lambda t: t["title"])
+def test_every_column_of_each_value_table(rows, table):
+    """数値目標① 婚姻率: its title, the header of every year column, every value, every 参考 note."""
+    title = rc.norm(table["title"])
+    at = next(i for i, r in enumerate(rows) if r and r[0] == title)
+    headers = tuple(rc.norm(c) for c in table["columns"])
+    if table["values"] is None:
+        # the stored copy ends after this table's header: its values (and so its columns 平成27…) are
+        # not in the data; the baseline's column is
+        assert rows[at + 1][0] == headers[0]
+        pytest.xfail("the stored copy holds no values of this table: only its baseline column is reproduced")
+    assert rows[at + 1] == headers
+    assert rows[at + 2] == tuple(rc.norm(v) for v in table["values"])
+    notes = [rc.norm(n) for n in table.get("notes", [])]
+    assert [r[0] for r in rows[at + 3: at + 3 + len(notes)]] == notes
