@@ -4,6 +4,7 @@ Expected texts are the town's, as its page prints them (examples/abira/source/pr
 plan 第2次 安平町総合計画 / 前期基本計画, the 政策分野 Ⅰ 子育て・教育 … Ⅵ 行財政運営. The head 町長 is
 printed by the pledge list only, which the town's data does not have: tests/test_wording.py checks it.
 """
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,11 @@ ROMAN = ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ"]
 
 @pytest.fixture(scope="module")
 def abira_out(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("abira") / "out"
-    build(ABIRA, out, [parse_fy("H30")])
+    root = tmp_path_factory.mktemp("abira")
+    data = root / "data"  # a copy: the build takes its lock inside the data folder
+    shutil.copytree(ABIRA, data)
+    out = root / "out"
+    build(data, out, [parse_fy("H30")])
     return out / "2018_H30"
 
 
