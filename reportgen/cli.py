@@ -39,6 +39,17 @@ VERIFY_EXAMPLES = """examples:
   python generate.py verify                re-hash and rebuild every year folder in out/
   python generate.py verify out/2017_H29   one year
 """
+INIT_EXAMPLES = """examples:
+  python generate.py init anpei --city 安平町                 a skeleton data folder in anpei/data (head: 町長)
+  python generate.py init new-city --city 〇〇市 --head 市長
+  python generate.py check --data anpei/data                 then check it
+  python generate.py --data anpei/data --out anpei/out       and build it as it is
+
+The skeleton (city.yaml, departments.yaml, one strategy with its period, goals and a KPI example,
+the rating periods, and every labels file commented out, ready to override key by key) builds
+as it is and prints the city's name in its documents. DIR must not exist or be empty; the folder
+is written whole or not at all. docs/data.md ("A new city") walks through the next steps.
+"""
 
 
 def _fy(text: str):
@@ -70,6 +81,13 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
                                     description="Check the data and every template (Word and labels) without building.")
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    elif verb == "init":
+        p = argparse.ArgumentParser(prog="generate.py init", epilog=INIT_EXAMPLES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                                    description="Write a commented skeleton data folder for a new city into DIR/data.")
+        p.add_argument("dir", type=Path, metavar="DIR", help="a new (or empty) folder")
+        p.add_argument("--city", required=True, help="the municipality's name as printed (安平町)")
+        p.add_argument("--head", help="the head as printed (市長, 町長, 村長); default: from the name's last character")
     elif verb == "verify":
         p = argparse.ArgumentParser(prog="generate.py verify", epilog=VERIFY_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -80,7 +98,7 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
                                     description="Build the yearly archive of official documents from data/. "
-                                                "Other verbs: collect, verify, check (see generate.py VERB --help).")
+                                                "Other verbs: collect, verify, check, init (see generate.py VERB --help).")
         p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
                        help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -95,7 +113,7 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify", "check") else "build"
+    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify", "check", "init") else "build"
     if argv and argv[0] == verb:
         argv = argv[1:]
     try:
@@ -108,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args, lang)
         if verb == "check":
             return _check(args, lang)
+        if verb == "init":
+            return _init(args, lang)
         if verb == "collect":
             from .collect import run
 
@@ -213,4 +233,15 @@ def _check(args, lang: str) -> int:
         return EXIT_BAD_INPUT
     print(Msg(ja=f"問題はありません: データ（{years} 年度）、テンプレート {len(paths)} 件（{', '.join(p.name for p in paths)}）。",
               en=f"no problems: the data ({years} fiscal years), {len(paths)} templates ({', '.join(p.name for p in paths)}).")(lang))
+    return EXIT_OK
+
+
+def _init(args, lang: str) -> int:
+    from .init import init
+
+    written = init(args.dir, args.city, args.head)
+    print(Msg(ja=f"{args.dir}/ に {args.city} のデータフォルダの雛形を書きました（{len(written)} ファイル）。次: "
+                 f"python3 generate.py check --data {args.dir}/data",
+              en=f"wrote a skeleton data folder for {args.city} into {args.dir}/ ({len(written)} files). Next: "
+                 f"python3 generate.py check --data {args.dir}/data")(lang))
     return EXIT_OK

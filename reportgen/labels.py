@@ -17,9 +17,11 @@ from . import templateset
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
-def _raw(path: Path) -> Any:
-    # keyed by the content, not the path: a file restyled in place is read anew
-    return _parsed(path.read_bytes())
+def _raw(file: str, folder: Path | None) -> Any:
+    # keyed by the content, not the path: a file restyled in place is read anew; a data folder's
+    # labels file is read merged key by key over the shipped one (TemplateFile.read)
+    content = (Path(folder) / file).read_bytes() if folder is not None else templateset.active().get(file).read()
+    return _parsed(content)
 
 
 @lru_cache(maxsize=64)
@@ -56,14 +58,14 @@ def labels(name: str, variables: dict, folder: Path | None = None, per_row: tupl
         return value
 
     file = f"{name}.labels.yaml"
-    raw = _raw(Path(folder) / file if folder is not None else templateset.active().path(file))
+    raw = _raw(file, folder)
     return {k: (v if k in per_row else fill(v)) for k, v in raw.items()}
 
 
 def raw_label(name: str, key: str, folder: Path | None = None) -> str:
     """One per-row label of format `name` as written (of the template set in use, or of `folder`), to be filled with `fill`."""
     file = f"{name}.labels.yaml"
-    return _raw(Path(folder) / file if folder is not None else templateset.active().path(file))[key]
+    return _raw(file, folder)[key]
 
 
 def fill(text: str, variables: dict) -> str:

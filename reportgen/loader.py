@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import eradays, plausibility, valuekinds
+from . import eradays, plausibility, valuekinds, wording
 from . import model as m
 from .problems import DataError, Invalid, Msg, Problem, expected_got, show
 from .yamlsrc import Located, YamlProblem, format_path, read_yaml
@@ -357,6 +357,7 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
                     out.add(sf, ("goals", gi, "policies", pi, "id"),
                             Msg(ja=f"施策ID {policy.id} が重複しています", en=f"duplicate policy id {policy.id!r}"))
                 policy_ids[policy.id] = goal.no
+        _check_wording(out, sf, pf, s)
         if s.period.to < s.period.from_:
             out.add(sf, ("period",), Msg(ja="期間の終わりが始まりより前です", en="the period ends before it starts"))
         seen_ids: set[str] = set()  # a review's keys in kpis.yaml: axis and text ids share one namespace
@@ -444,6 +445,12 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
                     out.add(f, ("chapters", ci, "pledges", pi, "no"), Msg(ja=f"公約番号 {pledge.no} が重複しています",
                                                                           en=f"duplicate pledge number {pledge.no}"))
                 nos.add(pledge.no)
+
+
+def _check_wording(out: _Collector, sf: _File, pf: _File, s: m.Strategy) -> None:
+    """A city without project lists has no project data and no project wording; KPIs are labelled one way."""
+    for in_projects, path, message in wording.strategy_problems(s, has_projects_file=pf.located is not None):
+        out.add(pf if in_projects else sf, path, message)
 
 
 def _key(f: _File, path: tuple, fy) -> str:

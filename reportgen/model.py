@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from . import era, eradays
 from .era import FiscalYear, YearMonth
+from .numbering import Numbering, parse as parse_numbering
 from .numbers import Quantity, parse_int, parse_quantity
 from .problems import Invalid, Msg
 from .ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RateOverride, RatingAxis, RatingText, Shares
@@ -177,6 +178,9 @@ class City(Model):
         "令和元年度", description="How FY2019 is named in file names and headings, whatever spelling the data "
                              "or --year used: 令和元年度 (the default, the national rule after the change of era) "
                              "or 平成31年度.")
+    head: Str = Field("市長", description="The head of the municipality as the documents name it: 市長, 町長, 村長, 区長.")
+    pledge_title: Str | None = Field(
+        None, description="The pledge document's title (default: the head's pledge list, e.g. 町長公約（政策宣言）進捗状況一覧表).")
 
 
 class Department(Model):
@@ -458,8 +462,35 @@ class Policy(Model):
 class Goal(Model):
     no: Count
     title: Str
-    project: Str | None = Field(None, description="The project name printed 〈…〉 after the goal title.")
+    project: Str | None = Field(None, description="The goal's project name, printed 〈…〉 after its title; optional.")
     policies: list[Policy]
+
+
+NumberingT = Annotated[Numbering, BeforeValidator(parse_numbering)]
+
+
+class Numberings(Model):
+    """How goals, policies, indicators and KPIs are numbered in the documents (strategy.yaml `numbering`)."""
+
+    goals: NumberingT = Field(Numbering("1"), description="基本目標1 (1), 政策分野Ⅰ (Ⅰ), 第1 …")
+    policies: NumberingT = Field(Numbering(""), description="Printed before each policy's name; restarts in each goal.")
+    indicators: NumberingT = Field(Numbering(""), description="Printed before each indicator's name; restarts in each goal.")
+    kpis: NumberingT = Field(Numbering(""), description="Printed before each KPI's name; restarts in each table.")
+
+
+class TableLabel(Model):
+    """The labels of one table's columns that differ from city to city."""
+
+    baseline: Str | None = None
+    target: Str | None = None
+
+
+class TableLabels(Model):
+    """One baseline (and target) label per table: 基準値 in one table, 現状値 in another."""
+
+    indicators: TableLabel = TableLabel()   # 対象事業一覧: the goal's indicator table
+    kpis: TableLabel = TableLabel()         # 対象事業一覧: each policy group's KPI table
+    kpi_trend: TableLabel = TableLabel()    # KPI目標値達成状況推移: the sheet and its legends
 
 
 class Period(Model):
@@ -526,6 +557,13 @@ class Strategy(Model):
     achievement_rate: RateDeclaration | None = Field(None, description="The 達成率 column; absent: none.")
     shares: Shares | None = Field(None, description="How shares of counts are rounded.")
 
+    goal_label: Str = Field("基本目標", description="The word before a goal's number: 基本目標1, 政策分野Ⅰ; may be empty.")
+    policy_label: Str = Field("基本施策", description="The word naming a policy heading: ◇基本施策：…")
+    numbering: Numberings = Numberings()
+    table_labels: TableLabels = TableLabels()
+    projects: Flag = Field(True, description="false: the city keeps no project lists (no projects.yaml, no rounds, "
+                                              "no project documents or wording).")
+
     @property
     def axes(self) -> list[RatingAxis]:
         return list(self.rating_axes) if self.rating_axes is not None else [DEFAULT_AXIS]
@@ -533,6 +571,12 @@ class Strategy(Model):
     @property
     def texts(self) -> list[RatingText]:
         return list(self.rating_texts) if self.rating_texts is not None else [DEFAULT_TEXT]
+
+    def baseline_label_of(self, table: str) -> str:
+        return getattr(self.table_labels, table).baseline or self.baseline_label
+
+    def target_label_of(self, table: str) -> str:
+        return getattr(self.table_labels, table).target or self.target_label
 
     def covers(self, fy: FiscalYear) -> bool:
         return self.period.from_ <= fy <= self.period.to

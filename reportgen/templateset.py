@@ -37,9 +37,14 @@ class TemplateFile:
     name: str      # e.g. target_list.docx, kpi_trend.labels.yaml
     path: Path
     source: str    # SHIPPED, DATA or ARCHIVE
+    base: Path | None = None  # a data folder's labels file is merged key by key over this (shipped) file
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        """The bytes a build uses (and archives): a labels override merged over the file it replaces."""
+        if self.base is None:
+            return self.path.read_bytes()
+        from .labelmerge import merged
+        return merged(self.base.read_bytes(), self.path.read_bytes())
 
 
 @dataclass(frozen=True)
@@ -82,10 +87,18 @@ def for_data(data_dir: Path | str | None, base: Path | None = None) -> TemplateS
     problems = []
     mine: dict[str, TemplateFile] = {}
     for p in _template_files(own):
+        shown = f"{Path(data_dir).as_posix()}/{OVERRIDES}/{p.name}"
         if p.name not in known:
-            problems.append(Problem(f"{Path(data_dir).as_posix()}/{OVERRIDES}/{p.name}", 1, 1, "", Msg(
+            problems.append(Problem(shown, 1, 1, "", Msg(
                 ja=f"置き換える標準のテンプレートがありません（ファイル名は次のいずれか: {', '.join(sorted(known))}）",
                 en=f"replaces no shipped template (the name must be one of: {', '.join(sorted(known))})")))
+        elif p.name.endswith(".labels.yaml"):
+            # a labels file overrides key by key: the keys it lacks stay the shipped file's
+            from .labelmerge import override_problems
+            base = base_set.get(p.name).path
+            found = override_problems(base.read_bytes(), p.read_bytes(), shown)
+            problems += found
+            mine[p.name] = TemplateFile(p.name, p, DATA, base)
         else:
             mine[p.name] = TemplateFile(p.name, p, DATA)
     if problems:

@@ -167,15 +167,20 @@ def note(doc, text: str):
 
 def target_list(path: Path) -> None:
     doc = new_document()
-    doc.add_paragraph("{{ year }}{{ strategy }}対象事業", style="Title")
-    doc.add_paragraph("◎ {{ strategy }}に該当する{{ year }}の事業を基本目標、基本施策ごとに、"
-                      "{{ previous_year_short }}以前からの継続事業、{{ year_short }}からの新規事業に分けてまとめたものです。")
+    # a city without project lists (has_projects false) gets the list of its indicators, with no project wording
+    doc.add_paragraph("{{ year }}{{ strategy }}{% if has_projects %}対象事業{% else %}指標{% endif %}", style="Title")
+    doc.add_paragraph("{% if has_projects %}◎ {{ strategy }}に該当する{{ year }}の事業を{{ goal_label }}"
+                      "{% if policy_label %}、{{ policy_label }}{% endif %}ごとに、"
+                      "{{ previous_year_short }}以前からの継続事業、{{ year_short }}からの新規事業に分けてまとめたものです。"
+                      "{% else %}◎ {{ strategy }}の{{ year }}の指標を{{ goal_label }}{% if policy_label %}、{{ policy_label }}{% endif %}"
+                      "ごとにまとめたものです。{% endif %}")
     tag(doc, "{%p for g in goals %}")
-    doc.add_paragraph("基本目標{{ g.no }}：「{{ g.title }}」〈{{ g.project }}〉", style="Heading 1")
-    measure_tables(doc, "g.indicators", "指標", "headers.indicator_baseline")
+    doc.add_paragraph("{{ goal_label }}{{ g.no }}：「{{ g.title }}」{% if g.project %}〈{{ g.project }}〉{% endif %}", style="Heading 1")
+    measure_tables(doc, "g.indicators", "指標", "headers.indicator_baseline", "headers.indicator_target")
     tag(doc, "{%p for grp in g.groups %}")
-    doc.add_paragraph("◇基本施策：{{ grp.name }}", style="Heading 2")
-    measure_tables(doc, "grp.kpis", "重要業績評価指標（KPI）", "headers.kpi_baseline")
+    doc.add_paragraph("◇{{ policy_label }}：{{ grp.name }}", style="Heading 2")
+    measure_tables(doc, "grp.kpis", "重要業績評価指標（KPI）", "headers.kpi_baseline", "headers.kpi_target")
+    tag(doc, "{%p if has_projects %}")
     tag(doc, "{%p if grp.has_projects %}")
     for flag, label, rows in (("grp.has_continuing", "○継続事業", "grp.continuing"), ("grp.has_new", "○新規事業", "grp.new")):
         tag(doc, f"{{%p if {flag} %}}")
@@ -186,20 +191,21 @@ def target_list(path: Path) -> None:
     tag(doc, "{%p else %}")
     doc.add_paragraph("該当事業なし")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     doc.save(path)
 
 
-def measure_tables(doc, var: str, first_header: str, baseline_header: str) -> None:
+def measure_tables(doc, var: str, first_header: str, baseline_header: str, target_header: str) -> None:
     """An indicator or KPI table, with or without the 基準値からの増減 column, then its ※ notes."""
     tag(doc, f"{{%p if {var}.has_rows %}}")
     tag(doc, f"{{%p if {var}.has_diff %}}")
-    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "基準値からの増減", "{{ headers.target }}"],
+    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "基準値からの増減", f"{{{{ {target_header} }}}}"],
           ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.diff }}", "{{ r.target }}"],
           [62, 28, 30, 26, 28], f"{{%tr for r in {var}.rows %}}")
     tag(doc, "{%p else %}")
-    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "{{ headers.target }}"],
+    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", f"{{{{ {target_header} }}}}"],
           ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.target }}"],
           [74, 33, 35, 32], f"{{%tr for r in {var}.rows %}}")
     tag(doc, "{%p endif %}")
@@ -213,7 +219,7 @@ def pledge_list(path: Path) -> None:
     doc = new_document()
     # the status labels of the format (used by the items and the summary) are set in the title
     doc.add_paragraph("{% set labels = {'A': '完了', 'B': '実施中', 'C': '着手', 'D': '未着手'} %}"
-                      "市長公約（政策宣言）進捗状況一覧表【{{ as_of }}現在】", style="Title")
+                      "{{ document }}【{{ as_of }}現在】", style="Title")
     legend = doc.add_paragraph("A 完了　　B 実施中　　C 着手　　D 未着手")
     legend.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     tag(doc, "{%p if has_previous %}")

@@ -113,3 +113,11 @@ def test_pip_install_then_reportgen_in_an_empty_folder_builds_with_the_shipped_t
     assert (year / "01_対象事業一覧_平成29年度.docx").is_file() and (year / "templates" / "target_list.docx").is_file()
     verify = subprocess.run([str(venv / "bin" / "reportgen"), "verify"], cwd=empty, capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
+    # the skeleton `init` writes is package data too: a new city's folder from the installed copy alone builds
+    init = subprocess.run([str(venv / "bin" / "reportgen"), "init", "town", "--city", "安平町"], cwd=empty,
+                          capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    town = subprocess.run([str(venv / "bin" / "reportgen"), "--data", "town/data", "--out", "town/out"], cwd=empty,
+                          capture_output=True, text=True)
+    assert town.returncode == 0, town.stderr
+    assert (empty / "town" / "out" / "2025_R7" / "01_指標一覧_令和7年度.docx").is_file()

@@ -22,8 +22,24 @@ def groups(sd: StrategyData, deliverable: str) -> list[tuple[int, list[str]]]:
 
 
 def group_name(sd: StrategyData, policy_ids: list[str]) -> str:
-    """しごとの場を創る・しごと探しを支援する."""
-    return "・".join(sd.policy(pid).name for pid in policy_ids)
+    """しごとの場を創る・しごと探しを支援する; each name after its number where the strategy numbers
+    policies (施策① 農林業の振興; the count restarts in each goal)."""
+    numbering = sd.strategy.numbering.policies
+    if not numbering.numbered:
+        return "・".join(sd.policy(pid).name for pid in policy_ids)
+    goal = sd.goal_of(policy_ids[0])
+    index = {p.id: i + 1 for i, p in enumerate(goal.policies)}
+    return "・".join(f"{numbering(index[pid])} {sd.policy(pid).name}" for pid in policy_ids)
+
+
+def goal_number(sd: StrategyData, no: int) -> str:
+    """A goal's number as the strategy prints it (1, Ⅰ, 第1 …)."""
+    return sd.strategy.numbering.goals(no)
+
+
+def numbered(label: str, numbering, n: int) -> str:
+    """`label` after its number n where the table numbers its rows (① 婚姻率), else as it is."""
+    return f"{numbering(n)} {label}" if numbering.numbered else label
 
 
 def kpis_in(sd: StrategyData, policy_ids: list[str], fy: FiscalYear) -> list[Kpi]:

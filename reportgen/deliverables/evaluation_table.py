@@ -6,7 +6,7 @@ from ..era import FiscalYear
 from ..loader import Dataset, StrategyData
 from ..model import Project, Round
 from . import Deliverable, Output
-from .common import group_name, groups, strategy_title
+from .common import goal_number, group_name, groups, strategy_title
 
 KEY = "evaluation_table"
 DOCUMENT = "実施事業評価等入力表"
@@ -58,7 +58,7 @@ def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) ->
             continue
         if goal_no != last_goal:
             goal = sd.strategy.goals[goal_no - 1]
-            out.append({"kind": "goal", "no": str(goal.no), "title": goal.title, "project": goal.project})
+            out.append({"kind": "goal", "no": goal_number(sd, goal.no), "title": goal.title, "project": goal.project or ""})
             last_goal = goal_no
         out.append({"kind": "policy", "name": group_name(sd, pids)})
         out.extend(_project_row(p, rnd) for p in projects)

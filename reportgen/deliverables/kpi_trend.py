@@ -12,7 +12,7 @@ from ..loader import Dataset, StrategyData
 from ..model import Figure, Measure, Review
 from ..rates import share_text
 from . import Deliverable, Output
-from .common import group_name, groups, kpis_in, strategy_title
+from .common import goal_number, group_name, groups, kpis_in, strategy_title
 from .pledge_list import circled
 
 KEY = "kpi_trend"
@@ -80,7 +80,7 @@ def _number(fig: Figure | None) -> float | None:
 
 
 def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str,
-         alt: Callable[[dict], str] | None = None) -> dict:
+         alt: Callable[[dict], str] | None = None, n: int = 0) -> dict:
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
@@ -117,14 +117,16 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
             suggested.append(symbol if len([x for x in axes if x.suggest]) == 1 else f"{a.label or a.id} {symbol}")
     departments = composite_departments(meas) if meas.sub_items and not meas.departments else "\n".join(meas.departments)
     target_number = valuekinds.target_number(meas)
-    chart_title = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
+    numbering = sd.strategy.numbering.kpis if kind == "kpi" else sd.strategy.numbering.indicators
+    label = meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else numbering(n) if n else ""
+    chart_title = (f"{label} " if label else "") + meas.name
     # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
     chart_alt = alt(dict(zip(CHART_ALT_NAMES, (
         chart_title, figure_text(meas.baseline, as_of="always", style=style), target_text(meas.target, style),
         latest[1] if latest else NOT_REPORTED, era.year_end(latest[0]) if latest else "")))) if alt else ""
     return {
         "kind": kind, "key": key,
-        "id": meas.id if kind == "kpi" and sd.strategy.print_kpi_ids else "",
+        "id": label,
         "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
         "chart_title": chart_title, "chart_alt": chart_alt,
         "baseline": figure_text(meas.baseline, as_of="always", style=style),
@@ -202,27 +204,28 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     sd = ds.strategy_for(fy)
     s = sd.strategy
     review = review_for(sd, fy)
-    target_header = f"{s.target_label}（{era.short(s.period.to)}）"
+    target_header = f"{s.target_label_of(KEY)}（{era.short(s.period.to)}）"
+    baseline_header = s.baseline_label_of(KEY)
     # the labels as the workbook fills them; a chart's alternative text is filled per measure
     raw_alt = raw_label(KEY, "chart_alt")
 
     def alt(values: dict) -> str:
-        return fill(raw_alt, {**dict(zip(CHART_ALT_HEADERS, (s.baseline_label, target_header))), **values})
+        return fill(raw_alt, {**dict(zip(CHART_ALT_HEADERS, (baseline_header, target_header))), **values})
 
     goals = []
     for goal in s.goals:
         rows = []
-        for ind in sd.measures.indicators:
-            if ind.goal == goal.no and ind.exists_in(fy):
-                rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt))
+        shown = [ind for ind in sd.measures.indicators if ind.goal == goal.no and ind.exists_in(fy)]
+        for n, ind in enumerate(shown, 1):
+            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n))
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
             kpis = kpis_in(sd, pids, fy)
             if kpis:
                 rows.append({"kind": "group", "name": group_name(sd, pids)})
-                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt) for k in kpis)
-        goals.append({"no": str(goal.no), "title": goal.title, "rows": rows})
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n) for n, k in enumerate(kpis, 1))
+        goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title, "rows": rows})
     return {
         "strategy": strategy_title(ds, sd, sep=" "),
         **rating_columns(s),
@@ -231,7 +234,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "year_short": era.short(fy),
         "years": column_headers(sd),
         "target_header": target_header,
-        "baseline_header": s.baseline_label,
+        "baseline_header": baseline_header,
+        "goal_label": s.goal_label,
         "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }

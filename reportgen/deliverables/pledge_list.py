@@ -1,14 +1,15 @@
-"""市長公約進捗状況一覧表 (pledge progress list): Word for publication, Excel for staff; changes since the last list."""
+"""市長公約進捗状況一覧表 (pledge progress list, 町長公約… in a town): Word for publication, Excel for staff; changes since the last list."""
 from __future__ import annotations
 
 from .. import era
 from ..era import FiscalYear
+from ..labels import fill, raw_label
 from ..loader import Dataset
 from ..model import STATUSES, PledgeList
 from . import Deliverable, Output
 
 KEY = "pledge_list"
-DOCUMENT = "市長公約進捗状況一覧表"
+DOCUMENT = "{head}公約進捗状況一覧表"  # the file name: 市長公約…, 町長公約…
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -54,21 +55,25 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
                               "change": f" ★（{was or '—'}）" if is_changed else ""})
             pledges.append({"no": str(p.no), "category": p.category, "title": p.title, "rows": items})
         chapters.append({"no": str(ci + 1), "title": ch.title, "pledges": pledges})
-    return {
+    ctx = {
+        "head": ds.city.head,
         "as_of": era.month_end(pl.as_of),
         "has_previous": prev is not None,
         "previous_as_of": era.month_end(prev.as_of) if prev else "",
         "chapters": chapters,
         "summary": [{"code": s, "count": counts[s]} for s in STATUSES],
     }
+    # the document's title: the city's own, else the format's (labels key `document`, filled with the head)
+    ctx["document"] = ds.city.pledge_title or fill(raw_label(KEY, "document"), ctx)
+    return ctx
 
 
 def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
     jobs = []
     for pl in lists_in(ds, fy):
         ctx = context(ds, pl)
-        base = f"04_{DOCUMENT}_{ctx['as_of']}"
-        title = f"市長公約（政策宣言）進捗状況一覧表【{ctx['as_of']}現在】"
+        base = f"04_{DOCUMENT.format(head=ctx['head'])}_{ctx['as_of']}"
+        title = f"{ctx['document']}【{ctx['as_of']}現在】"
         jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
         # the workbook is the staff's copy to sort and filter; the Word document is what is published
         jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx, publish=False))

@@ -7,10 +7,11 @@ from ..figures import figure_text, measure_diff_text, target_text
 from ..loader import Dataset, StrategyData
 from ..model import Measure
 from . import Deliverable, Output
-from .common import column_year, group_name, groups, kpi_label, kpis_in, strategy_title
+from .common import column_year, goal_number, group_name, groups, kpi_label, kpis_in, numbered, strategy_title
 
 KEY = "target_list"
 DOCUMENT = "対象事業一覧"
+DOCUMENT_WITHOUT_PROJECTS = "指標一覧"
 
 
 def applies(ds: Dataset, fy: FiscalYear) -> bool:
@@ -75,23 +76,30 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     s = sd.strategy
     fy = column_year(fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
+    target_year = era.short(s.period.to)
     headers = {
-        "indicator_baseline": f"{s.baseline_label}（{era.short(s.indicator_baseline_year)}）",
-        "kpi_baseline": f"{s.baseline_label}（{era.short(s.kpi_baseline_year)}）",
+        "indicator_baseline": f"{s.baseline_label_of('indicators')}（{era.short(s.indicator_baseline_year)}）",
+        "kpi_baseline": f"{s.baseline_label_of('kpis')}（{era.short(s.kpi_baseline_year)}）",
+        # each table's 増減 column names that table's baseline (基準値からの増減, 現状値からの増減)
+        "indicator_baseline_label": s.baseline_label_of("indicators"),
+        "kpi_baseline_label": s.baseline_label_of("kpis"),
         "current": era.year_end_current(prev),
-        "target": f"{s.target_label}（{era.short(s.period.to)}）",
+        "target": f"{s.target_label}（{target_year}）",
+        "indicator_target": f"{s.target_label_of('indicators')}（{target_year}）",
+        "kpi_target": f"{s.target_label_of('kpis')}（{target_year}）",
     }
+    numbering = s.numbering
     listed = [p for p in sd.projects.projects if fy in p.years and p.active_in(fy)]
     goals = []
     for goal in s.goals:
-        indicators = [(i.as_of(fy), i.as_of(fy).name) for i in sd.measures.indicators
-                      if i.goal == goal.no and i.exists_in(fy)]
-        gctx = {"no": str(goal.no), "title": goal.title, "project": goal.project or "",
+        indicators = [i.as_of(fy) for i in sd.measures.indicators if i.goal == goal.no and i.exists_in(fy)]
+        indicators = [(i, numbered(i.name, numbering.indicators, n)) for n, i in enumerate(indicators, 1)]
+        gctx = {"no": goal_number(sd, goal.no), "title": goal.title, "project": goal.project or "",
                 "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes), "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
-            kpis = [(k, kpi_label(sd, k)) for k in kpis_in(sd, pids, fy)]
+            kpis = [(k, numbered(kpi_label(sd, k), numbering.kpis, n)) for n, k in enumerate(kpis_in(sd, pids, fy), 1)]
             projects = [p for p in listed if p.policy in pids]
             rows = {True: [], False: []}
             for p in projects:
@@ -115,13 +123,18 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "year_short": era.era_year_only(fy),
         "headers": headers,
         "goals": goals,
+        "goal_label": s.goal_label,
+        "policy_label": s.policy_label,
+        "has_projects": s.projects,
     }
 
 
 def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
     ctx = context(ds, fy)
-    title = f"{ctx['year']}{ctx['strategy']}{DOCUMENT.replace('一覧', '')}"
-    return [Output(f"01_{DOCUMENT}_{ctx['year']}.docx", "docx", "target_list.docx", title, ctx)]
+    # a city without project lists gets the same document without its projects, named for what it holds
+    document = DOCUMENT if ctx["has_projects"] else DOCUMENT_WITHOUT_PROJECTS
+    title = f"{ctx['year']}{ctx['strategy']}{document.replace('一覧', '')}"
+    return [Output(f"01_{document}_{ctx['year']}.docx", "docx", "target_list.docx", title, ctx)]
 
 
 DELIVERABLE = Deliverable(KEY, applies, outputs, years)

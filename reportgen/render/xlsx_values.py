@@ -18,7 +18,7 @@ def value_tables(ctx: dict) -> Workbook:
     n_cols = max([len(t["headers"]) for g in ctx["goals"] for t in g["tables"]] + [1])
     table = ctx["layout"] == "table"
     # the one-table layout: 主要施策コード | 指標 | (区分, where the labels name it: 当初 or 修正) | values…
-    kinds = table and "revision_header" in lab
+    kinds = table and bool(lab["revision_header"])
     first = (4 if kinds else 3) if table else 1
     widths = {c: VALUE_WIDTH for c in range(first, first + n_cols + 1)}
     widths.update({1: 12, 2: NAME_WIDTH, **({3: 8} if kinds else {})} if table else {})
