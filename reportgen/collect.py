@@ -17,9 +17,9 @@ KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="e
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
-        dry_run: bool = False, lang: str = "ja") -> int:
+        dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
-    result = collect(data, files, years=years, force=force, dry_run=dry_run)
+    result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
     print_report(result, lang)
     return 0 if result.ok else 1
 
