@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, era
-from .problems import DataError, Invalid, Msg, UsageError
+from .problems import DataError, Invalid, Msg, UsageError, expected_got
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -76,8 +76,8 @@ VERIFY_EXAMPLES = """examples:
 def _fy(text: str):
     try:
         return era.parse_fy(text)
-    except Invalid as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except Invalid as exc:  # in Japanese (the default language) and English: the language is not parsed yet
+        raise argparse.ArgumentTypeError(f"{expected_got(exc.expected, exc.got).ja} / {exc}") from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:
