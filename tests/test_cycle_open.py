@@ -188,3 +188,22 @@ def test_writing_the_state_leaves_the_forms_identity_and_the_archive_reproducibl
     assert run(capsys, "--year", "R7", "--data", data_copy, "--out", out)[0] == 0
     assert not (out / "2025_R7" / "data" / "cycle.yaml").exists()
     assert run(capsys, "verify", out / "2025_R7")[0] == 0
+
+
+def test_a_year_with_an_evaluation_round_sends_the_evaluation_forms_too(data_copy, tmp_path, capsys):
+    """H29 ends the 1st strategy's evaluation round (strategy.yaml rounds: H29): every department with a
+    project receives its evaluation form, besides its KPI form."""
+    import yaml
+
+    out = tmp_path / "out"
+    assert run(capsys, "open", "H29", "--data", data_copy, "--out", out)[0] == 0
+    parents = {d["name"]: d.get("parent") or d["name"]
+               for d in yaml.safe_load((data_copy / "departments.yaml").read_text(encoding="utf-8"))["departments"]}
+    projects = yaml.safe_load((data_copy / "strategies/1/projects.yaml").read_text(encoding="utf-8"))["projects"]
+    assert {p["first_year"] for p in projects} <= {"H28以前", "H29"}  # all run in the round H28–H29
+    evaluation = {f"実施事業評価等入力表_平成29年度_{parents[d]}.xlsx" for p in projects for d in p["departments"]}
+    kpi = {f"KPI更新_平成29年度_{d}.xlsx" for d in kpi_departments(data_copy, "1")}
+    sent = out / "sent" / "2017_H29"
+    assert {p.name for p in sent.iterdir()} == evaluation | kpi
+    kinds = {f["file"]: f["kind"] for f in state(data_copy)["years"]["H29"]["forms"]}
+    assert {n for n, k in kinds.items() if k == "evaluation"} == evaluation
