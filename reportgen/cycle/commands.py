@@ -76,7 +76,9 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
     print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
               en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
     if r.missing:
-        print(Msg(ja="未提出等のまま締め切った様式: ", en="closed with these forms not in: ")(lang) + "、".join(r.missing))
+        print(Msg(ja="未提出等のまま締め切った様式:", en="closed with these forms not in:")(lang))
+        for m in r.missing:
+            print(f"  {m}")
     print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{r.closed}、{st._display(st.path(data))}）。"
                  f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
               en=f"closed {era.short(fy)} ({r.closed}, {st._display(st.path(data))}); collect now refuses its forms "

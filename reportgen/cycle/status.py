@@ -90,7 +90,8 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
     out.append(Msg(ja="集計: " + "、".join(f"{LABELS[k].ja} {n} 件" for k, n in counts.items()) + f"（様式 {len(y.forms)} 件）",
                    en="total: " + ", ".join(f"{LABELS[k].en} {n}" for k, n in counts.items()) + f" ({len(y.forms)} forms)")(lang))
     if y.closed_missing:
-        out.append(Msg(ja="締切時に未提出等だった様式: ", en="forms not in when the year was closed: ")(lang) + "、".join(y.closed_missing))
+        out.append(Msg(ja="締切時に未提出等だった様式:", en="forms not in when the year was closed:")(lang))
+        out.extend(f"  {m}" for m in y.closed_missing)
     chase = ys.to_chase()
     if counts[CONFLICT]:
         out.append(Msg(ja="競合は企画課で解決します: データを確認し、様式の値を採用するなら generate.py collect --force 様式ファイル",
