@@ -82,3 +82,6 @@ def print_report(result: CollectResult, lang: str) -> None:
                   en=f"wrote: {', '.join(result.written)} (previous state kept in .backups/)")(lang))
     else:
         print(Msg(ja="データは変更していません", en="data/ was not changed")(lang))
+    if result.recorded:
+        print(Msg(ja="提出状況を data/cycle.yaml に記録しました（generate.py status で確認できます）",
+                  en="the forms' outcomes were recorded in data/cycle.yaml (see generate.py status)")(lang))

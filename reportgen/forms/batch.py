@@ -54,6 +54,7 @@ class CollectResult:
     written: list[str]          # data files rewritten (relative to data/)
     dry_run: bool
     years: dict[str, FiscalYear]  # the year being collected, by form kind
+    recorded: bool = False        # the forms' outcomes were entered in the cycle's state (data/cycle.yaml)
 
     @property
     def refused(self) -> list[FormReport]:
@@ -121,7 +122,7 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
             write_atomically(data, {**changed, **({cycle_state.FILE: state_text} if state_text else {})})
         elif state_text:
             cycle_state.save(data, cycle)
-    return CollectResult(reports, sorted(changed), dry_run, wanted)
+    return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))
 
 
 # ---------------------------------------------------------------------------- one form
