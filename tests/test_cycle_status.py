@@ -82,7 +82,8 @@ def test_dry_run_collect_records_nothing(opened, tmp_path, capsys):
     data, out, sent = opened
     before = tree(data)
     form = shutil.copy(_form(sent, "企画課"), tmp_path / "KPI更新_令和7年度_企画課.xlsx")
-    assert run(capsys, "collect", "--dry-run", form, "--data", data)[0] == 0
+    code, stdout, _ = run(capsys, "collect", "--dry-run", form, "--data", data)
+    assert code == 0 and "記録しました" not in stdout
     assert tree(data) == before
 
 
@@ -108,7 +109,8 @@ def test_a_hand_edited_state_is_reported_at_its_line(opened, capsys):
 def test_the_record_says_what_came_back(opened, tmp_path, capsys):
     data, out, sent = opened
     form = fill(_form(sent, "商工観光課"), tmp_path / "KPI更新_令和7年度_商工観光課.xlsx", {"kpi:1-①": {6: "265件"}})
-    assert run(capsys, "collect", form, "--data", data)[0] == 0
+    code, stdout, _ = run(capsys, "collect", form, "--data", data)
+    assert code == 0 and "提出状況を data/cycle.yaml に記録しました" in stdout
     f = next(f for f in state(data)["years"]["R7"]["forms"] if f["department"] == "商工観光課")
     (r,) = f["returns"]
     import hashlib
