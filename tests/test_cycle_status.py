@@ -117,3 +117,15 @@ def test_the_record_says_what_came_back(opened, tmp_path, capsys):
 
     assert (r["file"], r["outcome"], r["changes"]) == (form.name, "applied", 1)
     assert r["sha256"] == hashlib.sha256(form.read_bytes()).hexdigest()
+
+
+def test_a_form_a_later_build_issued_for_the_open_year_counts_for_its_department(opened, tmp_path, capsys):
+    """A department sent its form again from a build made after open (out/2025_R7/forms/): it is that
+    department's form of the year, recorded against the form open sent."""
+    data, out, sent = opened
+    assert run(capsys, "--year", "R7", "--data", data, "--out", out)[0] == 0
+    again = out / "2025_R7" / "forms" / "KPI更新_令和7年度_企画課.xlsx"
+    assert run(capsys, "collect", shutil.copy(again, tmp_path / again.name), "--data", data)[0] == 0
+    code, stdout, _ = run(capsys, "status", "--data", data)
+    lines = stdout.splitlines()
+    assert lines[lines.index("企画課") + 1].startswith("  KPI更新_令和7年度_企画課.xlsx: 提出済・反映済")
