@@ -30,7 +30,7 @@ class CloseResult:
 
 def _open_year(data: Path, fy: FiscalYear) -> st.CycleYear:
     y = st.load(data).year(fy)
-    where = st._display(st.path(data))
+    where = st.display(st.path(data))
     if y is None:
         raise UsageError(Msg(ja=f"close {era.short(fy)}: {era.long(fy)} は開かれていません（{where} に記録がありません）。何も変更していません",
                              en=f"close {era.short(fy)}: {era.short(fy)} was never opened (not in {where}). Nothing was changed"))

@@ -22,7 +22,7 @@ def _kind(kind: str, lang: str) -> str:
 def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,
              lang: str = "ja") -> int:
     r = open_year(data, out, fy, pledges=pledges, dry_run=dry_run)
-    where = st._display(st.path(data))
+    where = st.display(st.path(data))
     label = f"{era.long(fy)}（{era.short(fy)}）"
     kinds = "、".join(f"{_kind(k, lang)} {n}" for k, n in r.kinds.items())
     if dry_run:
@@ -79,8 +79,8 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
         print(Msg(ja="未提出等のまま締め切った様式:", en="closed with these forms not in:")(lang))
         for m in r.missing:
             print(f"  {m}")
-    print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{r.closed}、{st._display(st.path(data))}）。"
+    print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{r.closed}、{st.display(st.path(data))}）。"
                  f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
-              en=f"closed {era.short(fy)} ({r.closed}, {st._display(st.path(data))}); collect now refuses its forms "
+              en=f"closed {era.short(fy)} ({r.closed}, {st.display(st.path(data))}); collect now refuses its forms "
                  f"(unless --reopen {era.short(fy)})")(lang))
     return 0

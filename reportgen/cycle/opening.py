@@ -48,7 +48,7 @@ def sent_folder(out: Path, fy: FiscalYear) -> Path:
 
 
 def _where(data: Path) -> str:
-    return st._display(st.path(data))
+    return st.display(st.path(data))
 
 
 def check_openable(ds, cycle: st.Cycle, fy: FiscalYear, data: Path) -> None:

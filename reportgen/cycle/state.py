@@ -107,12 +107,12 @@ def load(data: Path) -> Cycle:
     p = path(data)
     if not p.is_file():
         return Cycle()
-    display = _display(p)
+    shown = display(p)
     problems: list[Problem] = []
 
     def bad(where: tuple, ja: str, en: str) -> None:
         line, col = located.where(where)
-        problems.append(Problem(display, line, col, format_path(where), Msg(
+        problems.append(Problem(shown, line, col, format_path(where), Msg(
             ja=ja + "（このファイルは reportgen だけが書きます。手で編集した場合は .backups/ などから戻してください）",
             en=en + " (this file is written by reportgen only; if it was edited by hand, restore it)")))
 
@@ -120,9 +120,9 @@ def load(data: Path) -> Cycle:
         located = read_yaml(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, YamlProblem) as exc:
         line, col = (getattr(exc, "line", 1), getattr(exc, "column", 1))
-        raise DataError([Problem(display, line, col, "", Msg(ja=f"読めません: {exc}", en=f"cannot read: {exc}"))]) from None
+        raise DataError([Problem(shown, line, col, "", Msg(ja=f"読めません: {exc}", en=f"cannot read: {exc}"))]) from None
     for exc in located.problems:
-        problems.append(Problem(display, exc.line, exc.column, format_path(exc.path), Msg(ja=exc.message, en=exc.message)))
+        problems.append(Problem(shown, exc.line, exc.column, format_path(exc.path), Msg(ja=exc.message, en=exc.message)))
     doc = located.value
     cycle = Cycle()
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -158,7 +158,7 @@ def load(data: Path) -> Cycle:
     return cycle
 
 
-def _display(p: Path) -> str:
+def display(p: Path) -> str:
     try:
         rel = os.path.relpath(p)
     except ValueError:

@@ -51,9 +51,9 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
         y = cycle.year(fy)
         if y is None:
             raise UsageError(Msg(
-                ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st._display(st.path(data))} に記録がありません）。"
+                ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
                    f"generate.py open {era.short(fy)} で開きます",
-                en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st._display(st.path(data))}); "
+                en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st.display(st.path(data))}); "
                    f"open it with generate.py open {era.short(fy)}"))
         return [YearStatus(y)]
     opened = [YearStatus(cycle.year(f)) for f in cycle.open_years()]
