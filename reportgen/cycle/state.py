@@ -128,7 +128,11 @@ def load(data: Path) -> Cycle:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         bad(("format",), f"format: {FORMAT} が必要です", f"expected format: {FORMAT}")
         raise DataError(problems)
-    for code, y in (doc.get("years") or {}).items():
+    years = doc.get("years") or {}
+    if not isinstance(years, dict):
+        bad(("years",), "years: 年度ごとの記録（R7: …）が必要です", "expected years: a record per fiscal year (R7: …)")
+        raise DataError(problems)
+    for code, y in years.items():
         at = ("years", code)
         try:
             fy = era.parse_fy(str(code))
