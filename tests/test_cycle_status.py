@@ -102,7 +102,7 @@ def test_a_hand_edited_state_is_reported_at_its_line(opened, capsys):
     p.write_text(p.read_text(encoding="utf-8").replace("state: open", "state: opened"), encoding="utf-8")
     before = tree(data)
     code, _, stderr = run(capsys, "status", "--data", data)
-    assert code == 1 and "cycle.yaml:7:" in stderr and "state: open または closed" in stderr and "手で編集" in stderr
+    assert code == 1 and "cycle.yaml:7:" in stderr and "state: open または closed が必要です。書かれていた値: 'opened'" in stderr and "手で編集" in stderr
     assert tree(data) == before
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from .. import era
 from ..era import FiscalYear
-from ..problems import DataError, Msg, Problem
+from ..problems import DataError, Msg, Problem, show
 from ..yamlsrc import YamlProblem, format_path, read_yaml
 
 FILE = "cycle.yaml"
@@ -130,7 +130,7 @@ def load(data: Path) -> Cycle:
         raise DataError(problems)
     years = doc.get("years") or {}
     if not isinstance(years, dict):
-        bad(("years",), "years: 年度ごとの記録（R7: …）が必要です", "expected years: a record per fiscal year (R7: …)")
+        bad(("years",), "年度ごとの記録（R7: …）が必要です", "expected a record per fiscal year (R7: …)")
         raise DataError(problems)
     for code, y in years.items():
         at = ("years", code)
@@ -140,7 +140,8 @@ def load(data: Path) -> Cycle:
             bad(at, f"年度（R7 など）が必要です。書かれていた値: {code!r}", f"expected a fiscal year such as R7, got {code!r}")
             continue
         if not isinstance(y, dict) or y.get("state") not in (OPEN, CLOSED):
-            bad(at + ("state",), "state: open または closed が必要です", "expected state: open or closed")
+            got = show(y.get("state") if isinstance(y, dict) else y)
+            bad(at + ("state",), f"open または closed が必要です。書かれていた値: {got}", f"expected open or closed, got {got}")
             continue
         forms = []
         for i, f in enumerate(y.get("forms") or []):
