@@ -12,6 +12,7 @@ from . import era, templateset
 from .archive import (MANIFEST, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes, new_staging,
                       publish, record_document, render, sha256, stamp_for, write_document, write_file, write_snapshot,
                       write_templates)
+from .cycle import state as cycle_state
 from .datastore import JOURNAL, recover_data
 from .deliverables import outputs_for, present_years
 from .era import FiscalYear
@@ -146,8 +147,6 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
             recover_data(Path(data))
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
-        from .cycle import state as cycle_state
-
         opened = cycle_state.load(Path(data)).open_years() if not years else []
         with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
             return _build(ds, out, years, pdf, progress, tset, jobs, opened)
