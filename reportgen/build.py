@@ -12,6 +12,7 @@ from . import era, templateset
 from .archive import (MANIFEST, Durable, YearBuild, data_lock, folder_name, locked, manifest_bytes, new_staging,
                       publish, record_document, render, sha256, stamp_for, write_document, write_file, write_snapshot,
                       write_templates)
+from .cycle import state as cycle_state
 from .datastore import JOURNAL, recover_data
 from .deliverables import outputs_for, present_years
 from .era import FiscalYear
@@ -27,10 +28,13 @@ class BuildResult:
     dataset: Dataset
 
 
-def resolve_years(ds: Dataset, requested: list[FiscalYear] | None) -> list[FiscalYear]:
-    """The years to build: those asked for (each must fall in a strategy period or hold a pledge list)."""
+def resolve_years(ds: Dataset, requested: list[FiscalYear] | None, opened: list[FiscalYear] = ()) -> list[FiscalYear]:
+    """The years to build: those asked for (each must fall in a strategy period or hold a pledge list);
+    by default every year the data dates and every year opened with `open` (no actual of it yet)."""
     if not requested:
         years = present_years(ds)
+        extra = {fy.year for fy in opened if ds.strategy_for(fy) is not None} - {fy.year for fy in years}
+        years = sorted([*years, *(FiscalYear(y) for y in extra)])
         if not years:
             raise UsageError(Msg(ja="データに年度がありません", en="the data holds no fiscal year to build"))
         return years
@@ -143,12 +147,14 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
             recover_data(Path(data))
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
+        opened = cycle_state.load(Path(data)).open_years() if not years else []
         with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
-            return _build(ds, out, years, pdf, progress, tset, jobs)
+            return _build(ds, out, years, pdf, progress, tset, jobs, opened)
 
 
-def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int) -> BuildResult:
-    targets = resolve_years(ds, years)
+def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int,
+           opened: list[FiscalYear] = ()) -> BuildResult:
+    targets = resolve_years(ds, years, opened)
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with templateset.using(tset):
         planned = []

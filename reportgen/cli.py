@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, era
-from .problems import DataError, Invalid, Msg, UsageError
+from .problems import DataError, Invalid, Msg, UsageError, expected_got
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -23,6 +23,38 @@ COLLECT_EXAMPLES = """examples:
   python generate.py collect --dry-run form.xlsx      show what would change, write nothing
   python generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
   python generate.py collect --year H29 old/*.xlsx    forms of 平成29年度 (not the year being collected)
+  python generate.py collect --reopen R7 late.xlsx    a late form of 令和7年度, which close R7 closed
+
+The year being collected is the year opened with `open` (else the latest year the data issues
+that kind of form for). Each form's outcome (applied, unchanged, refused with why, conflicts
+waiting) is recorded in data/cycle.yaml for `status`.
+"""
+OPEN_EXAMPLES = """examples:
+  python generate.py open R7 --dry-run          list the forms 令和7年度 would send and what would be recorded; write nothing
+  python generate.py open R7                    write 令和7年度's forms to out/sent/2025_R7/ and record them in data/cycle.yaml
+  python generate.py open 令和7年度 --pledges 2025-03   also start the pledge list as of 2025-03 (carried over from the last)
+
+Opens a fiscal year for collection: the KPI forms (year-end values, R7末) of every department
+where a strategy's period holds the year, and the evaluation forms where a strategy runs an
+evaluation round ending that year. A year outside every strategy period, a closed year and a year
+already open are refused; nothing is changed then.
+"""
+STATUS_EXAMPLES = """examples:
+  python generate.py status           the open year: every form sent, by department, and who to chase
+  python generate.py status R7        令和7年度 (open or closed)
+
+Each form: 未提出 (not returned), 提出済・反映済 (returned and applied; returned unchanged counts),
+差し戻し (refused, with why), 競合あり (conflicts waiting). Then the departments still to chase, one
+per line with their forms, ready to paste into a reminder e-mail.
+Exit status: 0 only when every form is returned and applied; 1 otherwise; 2 no such year.
+"""
+CLOSE_EXAMPLES = """examples:
+  python generate.py close R7                   build and verify 令和7年度's archive, then mark the year closed
+  python generate.py close R7 --allow-missing   close although some forms are not in (they are recorded)
+  python generate.py close R7 --pdf             the archive with PDFs
+
+If the build or its verification fails, the year stays open and nothing is marked. After close,
+collect refuses the year's forms unless --reopen names it.
 """
 CHECK_EXAMPLES = """examples:
   python generate.py check                      check data/ and every template; nothing is built or written
@@ -55,8 +87,8 @@ is written whole or not at all. docs/data.md ("A new city") walks through the ne
 def _fy(text: str):
     try:
         return era.parse_fy(text)
-    except Invalid as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except Invalid as exc:  # in Japanese (the default language) and English: the language is not parsed yet
+        raise argparse.ArgumentTypeError(f"{expected_got(exc.expected, exc.got).ja} / {exc}") from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -64,8 +96,34 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="language of messages (default: ja)")
 
 
+def _cycle_parser(verb: str) -> argparse.ArgumentParser:
+    raw = argparse.RawDescriptionHelpFormatter
+    if verb == "open":
+        p = argparse.ArgumentParser(prog="generate.py open", epilog=OPEN_EXAMPLES, formatter_class=raw,
+                                    description="Open a fiscal year for collection: write its forms and record what was sent.")
+        p.add_argument("year", type=_fy, metavar="YEAR", help="fiscal year (R7, 令和7年度, 2025, FY2025 …)")
+        p.add_argument("--dry-run", action="store_true", help="list what would be written and recorded; write nothing")
+        p.add_argument("--pledges", metavar="YYYY-MM", help="also start the pledge list as of this month")
+        p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out; forms go to out/sent/)")
+    elif verb == "status":
+        p = argparse.ArgumentParser(prog="generate.py status", epilog=STATUS_EXAMPLES, formatter_class=raw,
+                                    description="Every form a year sent, by department, and what came back.")
+        p.add_argument("year", nargs="?", type=_fy, metavar="YEAR", help="fiscal year (default: the open year)")
+    else:
+        p = argparse.ArgumentParser(prog="generate.py close", epilog=CLOSE_EXAMPLES, formatter_class=raw,
+                                    description="Close a fiscal year: build and verify its archive, then mark it closed.")
+        p.add_argument("year", type=_fy, metavar="YEAR", help="fiscal year (R7, 令和7年度, 2025 …)")
+        p.add_argument("--allow-missing", action="store_true", help="close although forms are not returned and applied")
+        p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document")
+        p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    return p
+
+
 def parser_for(verb: str) -> argparse.ArgumentParser:
-    if verb == "collect":
+    if verb in CYCLE_VERBS:
+        p = _cycle_parser(verb)
+    elif verb == "collect":
         p = argparse.ArgumentParser(prog="generate.py collect", epilog=COLLECT_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
                                     description="Read returned department forms and merge their answers into the data.")
@@ -75,7 +133,9 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p.add_argument("--dry-run", action="store_true", help="report what would change without writing")
         p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
                        help="collect forms of this fiscal year (repeatable); default: the year being collected, "
-                            "i.e. the latest year the data issues that kind of form for")
+                            "i.e. the year opened with open, else the latest year the data issues that kind of form for")
+        p.add_argument("--reopen", action="append", type=_fy, metavar="YEAR", default=[],
+                       help="take forms of this closed fiscal year (repeatable)")
     elif verb == "check":
         p = argparse.ArgumentParser(prog="generate.py check", epilog=CHECK_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -98,7 +158,8 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
         p = argparse.ArgumentParser(prog="generate.py", epilog=BUILD_EXAMPLES,
                                     formatter_class=argparse.RawDescriptionHelpFormatter,
                                     description="Build the yearly archive of official documents from data/. "
-                                                "Other verbs: collect, verify, check, init (see generate.py VERB --help).")
+                                                "Other verbs: open, collect, status, close, verify, check, init "
+                                                "(see generate.py VERB --help).")
         p.add_argument("--year", action="append", type=_fy, metavar="YEAR",
                        help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")
         p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -113,7 +174,7 @@ def parser_for(verb: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify", "check", "init") else "build"
+    verb = argv[0] if argv and argv[0] in ("build", "collect", "verify", "check", "init", *CYCLE_VERBS) else "build"
     if argv and argv[0] == verb:
         argv = argv[1:]
     try:
@@ -131,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         if verb == "collect":
             from .collect import run
 
-            return run(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run, lang=lang)
+            return run(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run,
+                       reopen=args.reopen, lang=lang)
+        if verb in CYCLE_VERBS:
+            return _cycle(verb, args, lang)
         return _build(args, lang)
     except DataError as exc:
         print(exc.render(lang), file=sys.stderr)
@@ -141,6 +205,21 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_USAGE
+
+
+CYCLE_VERBS = ("open", "status", "close")
+
+
+def _cycle(verb: str, args, lang: str) -> int:
+    from .cycle import commands
+
+    if not args.data.is_dir():
+        raise UsageError(Msg(ja=f"データフォルダがありません: {args.data}", en=f"no such data folder: {args.data}"))
+    if verb == "open":
+        return commands.run_open(args.data, args.out, args.year, pledges=args.pledges, dry_run=args.dry_run, lang=lang)
+    if verb == "status":
+        return commands.run_status(args.data, args.year, lang=lang)
+    return commands.run_close(args.data, args.out, args.year, allow_missing=args.allow_missing, pdf=args.pdf, lang=lang)
 
 
 def _build(args, lang: str) -> int:

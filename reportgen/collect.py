@@ -23,9 +23,9 @@ KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="e
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
-        dry_run: bool = False, lang: str = "ja") -> int:
+        dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
-    result = collect(data, files, years=years, force=force, dry_run=dry_run)
+    result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
     print_report(result, lang)
     return 0 if result.ok else 1
 
@@ -88,3 +88,6 @@ def print_report(result: CollectResult, lang: str) -> None:
                   en=f"wrote: {', '.join(result.written)} (previous state kept in .backups/)")(lang))
     else:
         print(Msg(ja="データは変更していません", en="data/ was not changed")(lang))
+    if result.recorded:
+        print(Msg(ja="提出状況を data/cycle.yaml に記録しました（generate.py status で確認できます）",
+                  en="the forms' outcomes were recorded in data/cycle.yaml (see generate.py status)")(lang))

@@ -196,7 +196,7 @@ def _load(data_dir: Path | str) -> Dataset:
     for path in sorted(pdir.glob("*.yaml")) if pdir.is_dir() else []:
         pledge_files.append(read(f"pledges/{path.name}", m.PledgeList))
     for extra in sorted(root.iterdir()):
-        if extra.name not in (CITY, DEPARTMENTS, "strategies", "pledges", "templates") and not extra.name.startswith("."):
+        if extra.name not in (CITY, DEPARTMENTS, "strategies", "pledges", "templates", "cycle.yaml") and not extra.name.startswith("."):  # cycle.yaml: reportgen.cycle.state, not data
             _warn_unexpected(out, display_root, extra.name)
 
     _check(out, depts, strategy_files, pledge_files)

@@ -37,6 +37,8 @@ class FormReport:
     department: str = ""
     year: FiscalYear | None = None
     build: str = ""
+    strategy: str = ""
+    recognised: bool = False  # its identity passed (city, data set, year, department): the cycle records it
     refused: Msg | None = None
     problems: list[FormProblem] = field(default_factory=list)
     applied: list[Change] = field(default_factory=list)
@@ -54,6 +56,7 @@ class CollectResult:
     written: list[str]          # data files rewritten (relative to data/)
     dry_run: bool
     years: dict[str, FiscalYear]  # the year being collected, by form kind
+    recorded: bool = False        # the forms' outcomes were entered in the cycle's state (data/cycle.yaml)
 
     @property
     def refused(self) -> list[FormReport]:
@@ -64,13 +67,15 @@ class CollectResult:
         return not self.refused and not any(r.conflicts for r in self.reports)
 
 
-def collecting_years(ds: Dataset) -> dict[str, FiscalYear]:
-    """The year being collected, for each kind of form: the latest year the data issues such forms
-    for (the same years a build issues them for)."""
+def collecting_years(ds: Dataset, opened: list[FiscalYear] = ()) -> dict[str, FiscalYear]:
+    """The year being collected, for each kind of form: the latest year opened with `open` that
+    issues such forms, else the latest year the data issues such forms for (the same years a build
+    issues them for)."""
     from ..deliverables import evaluation_table, kpi_trend
 
     out = {}
-    for kind, years in ((layout.EVALUATION, evaluation_table.years(ds)), (layout.KPI, kpi_trend.years(ds))):
+    for kind, d in ((layout.EVALUATION, evaluation_table), (layout.KPI, kpi_trend)):
+        years = [fy for fy in opened if d.applies(ds, fy)] or d.years(ds)
         if years:
             out[kind] = max(years)
     registry = registry_year(ds)
@@ -80,24 +85,30 @@ def collecting_years(ds: Dataset) -> dict[str, FiscalYear]:
 
 
 def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
-            dry_run: bool = False) -> CollectResult:
+            dry_run: bool = False, reopen: list[FiscalYear] = ()) -> CollectResult:
     """Every form judged on its own; the valid ones written to data/ in one atomic step at the end.
 
     `years`: the fiscal years whose forms are taken (default: the year being collected, per kind).
+    A form of a year closed with `close` is refused unless `reopen` names that year. What became
+    of each form sent by `open` is recorded in the cycle's state (not with dry_run).
     Takes the lock `build` takes, so the two never interleave.
     """
     from ..archive import data_lock
+    from ..cycle import record
+    from ..cycle import state as cycle_state
     from ..datastore import recover_data, write_atomically
 
     with data_lock(data):
         recover_data(data)
         ds = load(data)
-        wanted = collecting_years(ds)
+        cycle = cycle_state.load(data)
+        wanted = collecting_years(ds, cycle.open_years())
+        closed = {y.fy: y for y in cycle.years.values() if y.state == cycle_state.CLOSED}
         overlay = Overlay(ds, force=force)
         reports: list[FormReport] = []
         texts: dict[str, str] = {}
         for path in files:
-            report = examine(ds, Path(path), overlay, wanted, years)
+            report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
             reports.append(report)
             if report.accepted and report.applied:
                 try:
@@ -111,9 +122,12 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
                 overlay.accept(report.applied)
         current = {rel: (data / rel).read_text(encoding="utf-8") for rel in texts}
         changed = {rel: t for rel, t in texts.items() if t != current[rel]}
-        if changed and not dry_run:
-            write_atomically(data, changed)
-    return CollectResult(reports, sorted(changed), dry_run, wanted)
+        state_text = None if dry_run else record.outcomes(cycle, reports)
+        if changed and not dry_run:  # the data and the record of the forms in one atomic step
+            write_atomically(data, {**changed, **({cycle_state.FILE: state_text} if state_text else {})})
+        elif state_text:
+            cycle_state.save(data, cycle)
+    return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))
 
 
 # ---------------------------------------------------------------------------- one form
@@ -129,7 +143,8 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 
 
 def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalYear],
-            years: list[FiscalYear] | None = None) -> FormReport:
+            years: list[FiscalYear] | None = None, closed: dict | None = None,
+            reopen: list[FiscalYear] = ()) -> FormReport:
     """Read one form and decide, value by value, what it changes (against `current`: data plus earlier forms)."""
     report = FormReport(path)
     try:
@@ -139,6 +154,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
         return report
     ident = form.identity
     report.kind, report.department, report.build = form.kind, str(ident.get("department", "")), str(ident.get("build", ""))
+    report.strategy = str(ident.get("strategy", ""))
     try:
         report.year = era.parse_fy(str(ident.get("year")))
     except ValueError:
@@ -159,11 +175,18 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if form.kind in (layout.KPI, REGISTRY) and not sd.strategy.covers(year):
         return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
                        f"{era.long(year)} lies outside the strategy (a form of another year)")
-    if years is not None and year not in years:
+    if closed and year in closed and year not in reopen:
+        shut = closed[year]
+        return _refuse(report, f"{era.long(year)} は {shut.closed} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+                               f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
+                               f"{era.short(year)} のアーカイブを generate.py --year {era.short(year)} で作り直してください）",
+                       f"{era.short(year)} was closed on {shut.closed} (data/cycle.yaml): a late form is not taken; name the year "
+                       f"with --reopen {era.short(year)} to take it (then rebuild its archive with generate.py --year {era.short(year)})")
+    if years is not None and year not in years and year not in reopen:
         named = "、".join(era.long(y) for y in years)
         return _refuse(report, f"{era.long(year)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
                        f"a form for {era.long(year)}, not for the year(s) named ({', '.join(era.short(y) for y in years)}) (a form of another year)")
-    if years is None and wanted.get(form.kind) != year:
+    if years is None and wanted.get(form.kind) != year and year not in reopen:
         now = era.long(wanted[form.kind]) if form.kind in wanted else "（なし）"
         return _refuse(report, f"{era.long(year)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
                                f"この年度を取り込むには --year {era.short(year)} を指定してください）",
@@ -179,6 +202,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if report.department not in {d.form_department for d in ds.departments.values()}:
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")
+    report.recognised = True
     _structure(form, report)
     for row in ident["rows"]:  # every problem at once: the cells of the rows that are there are judged too
         if len(form.row_numbers.get(row["key"], [])) != 1:

@@ -1,0 +1,228 @@
+"""`open YEAR`: a fiscal year opened for collection; its forms written to out/sent/<year>/ and recorded."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import era, templateset
+from ..era import FiscalYear, YearMonth
+from ..problems import Msg, UsageError
+from . import sources as form_sources
+from . import state as st
+
+SENT = "sent"  # out/sent/<2025_R7>/: the forms a year sent, as written by open
+
+
+@dataclass
+class PlannedForm:
+    file: str
+    department: str
+    kind: str
+    strategy: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class OpenResult:
+    """What `open` wrote and recorded (or, with dry_run, would write and record)."""
+
+    fy: FiscalYear
+    folder: Path
+    build: str
+    forms: list[PlannedForm] = field(default_factory=list)
+    pledges: str = ""
+    pledge_file: Path | None = None
+    dry_run: bool = False
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+def sent_folder(out: Path, fy: FiscalYear) -> Path:
+    from ..archive import folder_name
+
+    return Path(out) / SENT / folder_name(fy)
+
+
+def _where(data: Path) -> str:
+    return st.display(st.path(data))
+
+
+def check_openable(ds, cycle: st.Cycle, fy: FiscalYear, data: Path) -> None:
+    """Refuse a year outside every strategy period, a closed year, a year already open."""
+    label = f"{era.long(fy)}（{era.short(fy)}）"
+    if ds.strategy_for(fy) is None:
+        periods = "、".join(f"{sd.strategy.edition}{sd.strategy.name}: {era.span_long(sd.strategy.period.from_, sd.strategy.period.to)}"
+                           for sd in ds.strategies) or "（なし）"
+        raise UsageError(Msg(
+            ja=f"open {era.short(fy)}: {label}はどの総合戦略の期間にも入っていません（data/strategies/*/strategy.yaml の period: {periods}）。何も変更していません",
+            en=f"open {era.short(fy)}: {era.short(fy)} lies outside every strategy period (period in data/strategies/*/strategy.yaml). Nothing was changed"))
+    y = cycle.year(fy)
+    if y is not None and y.state == st.CLOSED:
+        raise UsageError(Msg(
+            ja=f"open {era.short(fy)}: {label}は {y.closed} に締め切られています（{_where(data)}: {era.short(fy)}: state: closed）。"
+               "締め切った年度は開けません。遅れて届いた様式は collect --reopen で取り込めます。何も変更していません",
+            en=f"open {era.short(fy)}: {era.short(fy)} was closed on {y.closed} ({_where(data)}). A closed year cannot be opened "
+               "again; take a late form with collect --reopen. Nothing was changed"))
+    if y is not None and y.state == st.OPEN:
+        raise UsageError(Msg(
+            ja=f"open {era.short(fy)}: {label}は {y.opened} から受付中です（{_where(data)}: {era.short(fy)}: state: open）。"
+               f"送付した様式は {y.folder} にあります。提出状況は generate.py status {era.short(fy)} で確認できます。何も変更していません",
+            en=f"open {era.short(fy)}: {era.short(fy)} is already open since {y.opened} ({_where(data)}); its forms are in "
+               f"{y.folder}; see generate.py status {era.short(fy)}. Nothing was changed"))
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def check_pledge_month(ds, text: str) -> YearMonth:
+    """--pledges YYYY-MM: a month after the data's last pledge list."""
+    m = _MONTH.fullmatch(text or "")
+    month = None
+    if m and 1 <= int(m.group(2)) <= 12:
+        try:
+            month = YearMonth(int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            month = None
+    if month is None:
+        raise UsageError(Msg(
+            ja=f"--pledges: 年月（例: 2025-03）が必要です。書かれていた値: {text!r}。何も変更していません",
+            en=f"--pledges: expected a month such as 2025-03, got {text!r}. Nothing was changed"))
+    if ds.pledge_lists:
+        last = ds.pledge_lists[-1].as_of
+        if (month.year, month.month) <= (last.year, last.month):
+            raise UsageError(Msg(
+                ja=f"--pledges {text}: 最新の公約一覧 data/pledges/{last}.yaml（{era.month_end(last)}現在）より後の月が必要です。"
+                   f"書かれていた値: {text}。何も変更していません",
+                en=f"--pledges {text}: expected a month after the latest pledge list data/pledges/{last}.yaml, got {text}. "
+                   "Nothing was changed"))
+    return month
+
+
+def _pledge_opener():
+    """The function that starts a pledge list carried over from the last one (reportgen.pledges_cycle)."""
+    try:
+        from ..pledges_cycle import open_pledge_list  # type: ignore[import-not-found]
+    except ImportError:
+        raise UsageError(Msg(
+            ja="--pledges: 公約一覧を新しい月で始める機能（reportgen.pledges_cycle.open_pledge_list）がこの版にはありません。何も変更していません",
+            en="--pledges: starting a pledge list (reportgen.pledges_cycle.open_pledge_list) is not available in this version. "
+               "Nothing was changed")) from None
+    return open_pledge_list
+
+
+def _render(ds, fy: FiscalYear, data: Path, sources) -> list[tuple]:
+    """Every form of `fy` from the sources, rendered as a build renders them: (job, bytes)."""
+    from ..archive import render, sha256, stamp_for
+
+    tset = templateset.for_data(data)
+    with templateset.using(tset), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
+        jobs = form_sources.forms_for(ds, fy, sources)
+    with era.fy2019_named(ds.city.fy2019):
+        rendered = [(job, render(job, stamp_for(fy), ds.city.name, tset)) for job in jobs]
+    return [(job, content, sha256(content)) for job, content in rendered]
+
+
+def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,
+              sources=None) -> OpenResult:
+    """Open `fy`: write its forms to out/sent/<year>/ (all or nothing) and record them in data/cycle.yaml.
+
+    With `pledges` (YYYY-MM), first start the pledge list of that month (carried over from the last).
+    Every check comes before anything is written; a refusal changes nothing."""
+    from ..archive import data_lock
+    from ..forms.identity import build_id
+    from ..loader import load
+
+    data, out = Path(data), Path(out)
+    with data_lock(data):
+        ds, cycle = load(data), st.load(data)
+        check_openable(ds, cycle, fy, data)
+        month = check_pledge_month(ds, pledges) if pledges is not None else None
+        target = sent_folder(out, fy)
+        if target.exists():
+            raise UsageError(Msg(
+                ja=f"open {era.short(fy)}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
+                   "別の場所へ移してから開いてください。何も変更していません",
+                en=f"open {era.short(fy)}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
+                   "Nothing was changed"))
+        opener = _pledge_opener() if month is not None else None
+        if dry_run or month is None:
+            return _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, None, build_id)
+    # the pledge list is started outside the lock: its writer takes data/.lock itself
+    created = opener(data, str(month))
+    try:
+        with data_lock(data):
+            ds, cycle = load(data), st.load(data)
+            check_openable(ds, cycle, fy, data)
+            return _open_locked(ds, cycle, data, out, fy, target, month, False, sources, Path(created), build_id)
+    except BaseException:
+        Path(created).unlink(missing_ok=True)  # nothing half-done: the new list goes with the failed open
+        raise
+
+
+def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id) -> OpenResult:
+    from ..archive import lock
+
+    rendered = _render(ds, fy, data, sources)
+    result = OpenResult(fy, target, build_id(ds), pledges=str(month) if month else "", pledge_file=created, dry_run=dry_run)
+    names = set()
+    for job, content, digest in rendered:
+        kind, department, strategy = form_sources.describe(job)
+        name = form_sources.sent_name(job)
+        if name in names:
+            raise UsageError(Msg(ja=f"open {era.short(fy)}: 様式のファイル名が重複しています: {name}",
+                                 en=f"open {era.short(fy)}: two forms share the file name {name}"))
+        names.add(name)
+        result.forms.append(PlannedForm(name, department, kind, strategy, digest, len(content)))
+        result.kinds[kind] = result.kinds.get(kind, 0) + 1
+    if not rendered:
+        raise UsageError(Msg(
+            ja=f"open {era.short(fy)}: {era.long(fy)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
+            en=f"open {era.short(fy)}: there is no form to send for {era.short(fy)} (no measure or project names a department). "
+               "Nothing was changed"))
+    if dry_run:
+        return result
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with lock(Path(out)):  # the lock a build takes on out/
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(".staging-*"):  # what a killed open left
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
+        try:
+            for job, content, _ in rendered:
+                _write_synced(staging / form_sources.sent_name(job), content)
+            _fsync(staging)
+            os.rename(staging, target)  # all forms appear at once
+            _fsync(target.parent)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    date = st.now()
+    cycle.years[fy.year] = st.CycleYear(
+        fy, st.OPEN, date, result.build, str(target),
+        [st.SentForm(f.file, f.department, f.kind, f.strategy, f.sha256, date) for f in result.forms],
+        pledges=result.pledges)
+    try:
+        st.save(data, cycle)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return result
+
+
+def _write_synced(path: Path, content: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(content)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

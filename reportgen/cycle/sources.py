@@ -1,0 +1,47 @@
+"""Where the forms a year sends out come from: one tuple of callables (dataset, fy) -> list[Output].
+
+Every source returns render jobs like any deliverable's (reportgen.deliverables.Output), rendered
+by reportgen.archive.render. `open` sends, and `status` lists, exactly the forms these return.
+The office's registry workbook and the pledge progress forms are added here as sources of their own.
+"""
+from __future__ import annotations
+
+from ..deliverables import Output
+from ..era import FiscalYear
+
+
+def department_forms(ds, fy: FiscalYear) -> list[Output]:
+    """The department forms of `fy`: the evaluation forms where a round ends that year, the KPI forms
+    where a strategy's period holds it (also before any actual of that year is in the data)."""
+    from ..deliverables import evaluation_table, kpi_trend
+
+    jobs: list[Output] = []
+    for d in (evaluation_table.DELIVERABLE, kpi_trend.DELIVERABLE):
+        if d.applies(ds, fy):
+            jobs.extend(o for o in d.outputs(ds, fy) if not o.publish and o.filename.startswith("forms/"))
+    return jobs
+
+
+# The lead adds reportgen.forms.registry_form.outputs and reportgen.forms.pledge_form.outputs here.
+SOURCES = (department_forms,)
+
+
+def forms_for(ds, fy: FiscalYear, sources=None) -> list[Output]:
+    """Every form to send for `fy`, from every source, in the sources' order."""
+    out: list[Output] = []
+    for source in SOURCES if sources is None else sources:
+        out.extend(source(ds, fy))
+    return out
+
+
+def sent_name(job: Output) -> str:
+    """The file name a form is sent under (its name in the archive, without the forms/ folder)."""
+    return job.filename.split("/")[-1]
+
+
+def describe(job: Output) -> tuple[str, str, str]:
+    """(kind, department, strategy) of a form, from the identity it carries (any source's form)."""
+    ident = job.context.get("identity") or {}
+    kind = str(ident.get("kind") or job.layout)
+    department = str(ident.get("department") or job.context.get("department") or "")
+    return kind, department, str(ident.get("strategy") or "")
