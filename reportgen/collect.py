@@ -11,9 +11,10 @@ from .forms.batch import CollectResult, FormReport, collect
 from .problems import Msg
 
 FIELD_LABELS = {"status": "状況", "done": "実施内容", "assessment": "評価・課題", "plan": "今後の方針", "memo": "メモ",
-                "value": "実績値", "rating": "評価", "reason": "評価理由"}
+                "value": "実績値", "rating": "評価", "reason": "評価理由", "progress": "取組状況", "pledge_status": "評価"}
 KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="evaluation form"),
-               layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form")}
+               layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form"),
+               layout.PLEDGE: Msg(ja="市長公約進捗状況記入票", en="pledge progress form")}
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,

@@ -63,6 +63,10 @@ def _figure_yaml(fig: Figure):
 def _apply(doc, c: Change) -> None:
     from ruamel.yaml.comments import CommentedMap
 
+    if c.target[0] == "pledge":
+        from .pledge_form_rows import apply
+
+        return apply(doc, c)
     if c.target[0] == "project":
         _, pid, fy, fld = c.target
         project = next(p for p in doc["projects"] if str(p["id"]) == pid)

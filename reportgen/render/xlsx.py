@@ -350,6 +350,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
 
 
 from .xlsx_forms import evaluation_form, kpi_form  # noqa: E402 (they build on the helpers above)
+from .xlsx_pledge_form import pledge_form  # noqa: E402
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "pledge_list": pledge_list,
@@ -357,6 +358,7 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "evaluation_form": evaluation_form,
     "kpi_trend": kpi_trend,
     "kpi_form": kpi_form,
+    "pledge_form": pledge_form,
 }
 
 
