@@ -1,5 +1,6 @@
 """Starting the next pledge list (pledges_cycle.open_pledge_list): what the new file holds, and refusals that change nothing."""
 import hashlib
+import shutil
 import threading
 import time
 
@@ -99,12 +100,17 @@ def test_data_that_does_not_load_is_reported_and_nothing_is_written(data_copy):
     assert tree(data_copy) == before
 
 
-def test_it_waits_for_the_lock_build_and_collect_take(data_copy):
+def test_it_waits_for_the_lock_build_and_collect_take(data_copy, tmp_path):
+    spare = tmp_path / "spare"
+    shutil.copytree(data_copy, spare)
+    start = time.monotonic()
+    open_pledge_list(spare, "2025-03")
+    alone = time.monotonic() - start  # how long it takes when nobody holds the lock
     done = []
     with data_lock(data_copy):
         t = threading.Thread(target=lambda: done.append(open_pledge_list(data_copy, "2025-03")))
         t.start()
-        time.sleep(0.5)
+        time.sleep(3 * alone + 0.5)
         assert not done and not (data_copy / "pledges" / "2025-03.yaml").exists()
     t.join(10)
     assert done and done[0].is_file()
