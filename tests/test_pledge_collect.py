@@ -174,3 +174,23 @@ def test_a_form_of_the_previous_list_is_refused_unless_its_year_is_named(data_co
     assert collect(filled, "--data", data_copy, "--year", "R5") == 0
     assert tree(data_copy) != before and "status: B" in (data_copy / "pledges/2023-09.yaml").read_text(encoding="utf-8")
     assert hashlib.sha256((data_copy / NEW).read_bytes()).hexdigest() == before[NEW]  # the new list untouched
+
+
+def test_forms_of_two_departments_in_one_run_both_reach_the_new_list(data_copy, tmp_path, capsys):
+    from test_pledge_form import with_departments
+
+    with_departments(data_copy)  # SYNTHETIC: pledge 3's items name 商工観光課
+    open_pledge_list(data_copy, "2025-03")
+    assert "department: 商工観光課" in (data_copy / NEW).read_text(encoding="utf-8")  # carried over
+    out = tmp_path / "out"
+    build(data_copy, out, years=[parse_fy("R6")])
+    forms = out / "2024_R6/forms"
+    shoko = fill(forms / "市長公約進捗状況記入票_令和7年3月末_商工観光課.xlsx", tmp_path / "s.xlsx",
+                 {"pledge:3:2": {STATUS: "A", PROGRESS: "・令和6年度に2社を誘致"}})
+    planning = fill(forms / "市長公約進捗状況記入票_令和7年3月末_企画課.xlsx", tmp_path / "k.xlsx", {"pledge:1:2": {STATUS: "B"}})
+    assert collect(shoko, planning, "--data", data_copy) == 0
+    assert "様式 2 件: 取り込み 2 件" in capsys.readouterr().out
+    build(data_copy, out, years=[parse_fy("R6")])
+    starred = sorted((r[0], r[2]) for r in item_rows(out / DOCX) if "★" in r[2])
+    # pledge 3 item ② was B and pledge 1 item ② was A in the 2023-09 list (read in the data file)
+    assert starred == [("②新産業の支援・創出", "A 完了 ★（B）"), ("②高度な専門性を持つ外部人材を登用", "B 実施中 ★（A）")]
