@@ -30,6 +30,16 @@ def _short(text: str, n: int = 30) -> str:
     return one if len(one) <= n else one[: n - 1] + "…"
 
 
+LINE_FIELDS = ("progress",)  # a list of lines (取組状況): the report names the lines added and removed
+
+
+def _lines_changed(old: str, new: str, lang: str) -> str:
+    before, after = old.split("\n") if old else [], new.split("\n") if new else []
+    added = [f"+{_short(x)}" for x in after if x not in before]
+    removed = [f"-{_short(x)}" for x in before if x not in after]
+    return " ".join(added + removed) or Msg(ja="行の順序を変更", en="lines reordered")(lang)
+
+
 def _field(name: str, lang: str) -> str:
     return FIELD_LABELS.get(name, name) if lang == "ja" else name
 
@@ -54,7 +64,8 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]
     for c in r.applied:
-        lines.append(where + f"{c.label} / {_field(c.field, lang)}: {_short(c.old) or empty} → {_short(c.new) or empty}")
+        lines.append(where + f"{c.label} / {_field(c.field, lang)}: " + (
+            _lines_changed(c.old, c.new, lang) if c.field in LINE_FIELDS else f"{_short(c.old) or empty} → {_short(c.new) or empty}"))
     for c, now in r.conflicts:
         lines.append(where + Msg(ja="競合（データ側も送付後に変更されています。--force で様式の値を採用）",
                                  en="conflict (data/ changed too since the form was sent; --force takes the form's value)")(lang)

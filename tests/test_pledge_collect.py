@@ -76,6 +76,8 @@ def test_a_form_filled_with_openpyxl_is_collected_and_the_new_list_shows_it(open
     assert collect(filled, "--data", data) == 0
     report = capsys.readouterr().out
     assert "市長公約進捗状況記入票 企画課" in report and "変更 3 件" in report and "公約1 ①デジタル未来都市推進部門の設置 / 評価: A → B" in report
+    # the report names the lines a change adds (not two long texts that begin alike)
+    assert "公約1 ①デジタル未来都市推進部門の設置 / 取組状況: +●令和7年3月に第2期DX推進計画を策定\n" in report
     after = (data / NEW).read_text(encoding="utf-8")
     # only the lines of the two items changed; comments and layout of the rest are as they were
     diff = [d for d in difflib.ndiff(before.splitlines(), after.splitlines()) if d[:2] in ("+ ", "- ")]
