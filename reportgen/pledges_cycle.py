@@ -43,8 +43,9 @@ def carried_over(text: str, last: YearMonth, month: YearMonth) -> str:
     return "".join(out)
 
 
-def open_pledge_list(data: Path, month: str) -> Path:
-    """Create data/pledges/<month>.yaml as of `month`, carried over from the last list.
+def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
+    """Create data/pledges/<month>.yaml as of `month`, carried over from the last list (with
+    `dry_run`, every check made and the path returned, nothing written).
 
     Refused, with nothing written: a malformed month, a month not after the last list, an existing
     file, no list to carry over (UsageError), data that does not load (DataError).
@@ -76,7 +77,8 @@ def open_pledge_list(data: Path, month: str) -> Path:
         source = data / PLEDGES / f"{last}.yaml"
         text = carried_over(source.read_bytes().decode("utf-8-sig"), last, wanted)
         validate(data, {rel: text})  # DataError: the new list must load with the data's own rules before it is written
-        _write_new(target, text)
+        if not dry_run:
+            _write_new(target, text)
     return target
 
 

@@ -114,3 +114,11 @@ def test_it_waits_for_the_lock_build_and_collect_take(data_copy, tmp_path):
         assert not done and not (data_copy / "pledges" / "2025-03.yaml").exists()
     t.join(10)
     assert done and done[0].is_file()
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(data_copy):
+    before = tree(data_copy)
+    assert open_pledge_list(data_copy, "2025-03", dry_run=True) == data_copy / "pledges" / "2025-03.yaml"
+    with pytest.raises(UsageError):
+        open_pledge_list(data_copy, "2023-08", dry_run=True)
+    assert tree(data_copy) == before
