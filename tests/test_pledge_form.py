@@ -126,6 +126,8 @@ def test_a_planning_office_the_data_does_not_know_is_refused_and_one_it_knows_ge
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("R5")])
     assert [p.name for p in (out / R5_FORMS).iterdir() if "公約" in p.name] == ["市長公約進捗状況記入票_令和5年9月末_市民安全課.xlsx"]
+    ws = openpyxl.load_workbook(out / R5_FORMS / "市長公約進捗状況記入票_令和5年9月末_市民安全課.xlsx").worksheets[0]
+    assert any("市民安全課へ返送してください" in (ws.cell(row=r, column=2).value or "") for r in range(1, 8))
 
 
 def test_a_progress_line_holding_a_line_break_is_refused_at_load(data_copy):

@@ -71,7 +71,7 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
         })
     as_of = era.month_end(pl.as_of)
     ctx = {
-        "city": ds.city.name, "department": department, "as_of": as_of, "year": era.long(pl.as_of.fiscal_year),
+        "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of, "year": era.long(pl.as_of.fiscal_year),
         "legend": status_legend(status_labels), "statuses": list(status_labels), "rows": rows,
         "password": ds.city.form_password or "",
     }

@@ -8,7 +8,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import forms
 from ..forms import layout
 from ..labels import labels
-from .workbook import INPUT_FILL, fit_row, put
+from .workbook import INPUT_FILL, fit_row, put, safe
 from .xlsx_forms import finish_form, form_sheet
 
 
@@ -33,8 +33,10 @@ def pledge_form(ctx: dict) -> Workbook:
         locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
         row += 1
     last = max(row - 1, first)
-    dv = DataValidation(type="list", formula1='"' + ",".join(ctx["statuses"]) + '"', allow_blank=True,
-                        showErrorMessage=True, showInputMessage=True, promptTitle=flab["status_title"],
-                        prompt=flab["status_prompt"], errorTitle=flab["status_title"], error=flab["status_error"])
+    # the statuses and the legend come from the data's labels: only what a worksheet can hold goes in
+    dv = DataValidation(type="list", formula1='"' + ",".join(safe(s) for s in ctx["statuses"]) + '"', allow_blank=True,
+                        showErrorMessage=True, showInputMessage=True, promptTitle=safe(flab["status_title"]),
+                        prompt=safe(flab["status_prompt"]), errorTitle=safe(flab["status_title"]),
+                        error=safe(flab["status_error"]))
     dv.add(f"{status_col}{first}:{status_col}{last}")
     return finish_form(wb, ws, ctx, head, first, dv, locked_cells, layout.PLEDGE, frozen_columns=4)
