@@ -12,14 +12,15 @@ from .forms.registry_layout import REGISTRY
 from .problems import Msg
 
 FIELD_LABELS = {"status": "状況", "done": "実施内容", "assessment": "評価・課題", "plan": "今後の方針", "memo": "メモ",
-                "value": "実績値", "rating": "評価", "reason": "評価理由",
+                "value": "実績値", "rating": "評価", "reason": "評価理由", "progress": "取組状況", "pledge_status": "評価",
                 # the office's registry (reportgen.forms.registry_collect)
                 "name": "名称", "description": "事業内容", "policy": "施策", "policies": "施策", "departments": "担当課",
                 "first_year": "開始年度", "work": "取組内容", "ended": "廃止", "unit": "単位", "prefix": "接頭語",
                 "direction": "方向", "baseline": "基準値", "target": "目標値", "new": "新規登録（ID）", "id": "ID"}
 KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="evaluation form"),
                layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form"),
-               REGISTRY: Msg(ja="事業・KPI登録簿", en="registry")}
+               REGISTRY: Msg(ja="事業・KPI登録簿", en="registry"),
+               layout.PLEDGE: Msg(ja="公約進捗状況記入票", en="pledge progress form")}
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
@@ -33,6 +34,16 @@ def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None,
 def _short(text: str, n: int = 30) -> str:
     one = text.replace("\n", " ")
     return one if len(one) <= n else one[: n - 1] + "…"
+
+
+LINE_FIELDS = ("progress",)  # a list of lines (取組状況): the report names the lines added and removed
+
+
+def _lines_changed(old: str, new: str, lang: str) -> str:
+    before, after = old.split("\n") if old else [], new.split("\n") if new else []
+    added = [f"+{_short(x)}" for x in after if x not in before]
+    removed = [f"-{_short(x)}" for x in before if x not in after]
+    return " ".join(added + removed) or Msg(ja="行の順序を変更", en="lines reordered")(lang)
 
 
 def _field(name: str, lang: str) -> str:
@@ -59,7 +70,8 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]
     for c in r.applied:
-        lines.append(where + f"{c.label} / {_field(c.field, lang)}: {_short(c.old) or empty} → {_short(c.new) or empty}")
+        lines.append(where + f"{c.label} / {_field(c.field, lang)}: " + (
+            _lines_changed(c.old, c.new, lang) if c.field in LINE_FIELDS else f"{_short(c.old) or empty} → {_short(c.new) or empty}"))
     for c, now in r.conflicts:
         lines.append(where + Msg(ja="競合（データ側も送付後に変更されています。--force で様式の値を採用）",
                                  en="conflict (data/ changed too since the form was sent; --force takes the form's value)")(lang)

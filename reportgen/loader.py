@@ -200,6 +200,11 @@ def _load(data_dir: Path | str) -> Dataset:
             _warn_unexpected(out, display_root, extra.name)
 
     _check(out, depts, strategy_files, pledge_files)
+    if city.obj is not None and depts.obj is not None and "planning_office" in city.obj.model_fields_set:
+        names = {d.name for d in depts.obj.departments}
+        if city.obj.planning_office not in names:  # named, it must be one; the default 企画課 need not be listed
+            out.add(city, ("planning_office",), _unknown("部署（departments.yaml）", "department (departments.yaml)",
+                                                         city.obj.planning_office, names))
     if out.problems:
         raise DataError(_sorted(out.problems))
 
@@ -445,6 +450,10 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
                     out.add(f, ("chapters", ci, "pledges", pi, "no"), Msg(ja=f"公約番号 {pledge.no} が重複しています",
                                                                           en=f"duplicate pledge number {pledge.no}"))
                 nos.add(pledge.no)
+                for ii, item in enumerate(pledge.items):
+                    if dept_names is not None and item.department is not None and item.department not in dept_names:
+                        out.add(f, ("chapters", ci, "pledges", pi, "items", ii, "department"),
+                                _unknown("部署（departments.yaml）", "department (departments.yaml)", item.department, dept_names))
 
 
 def _check_wording(out: _Collector, sf: _File, pf: _File, s: m.Strategy) -> None:

@@ -174,6 +174,9 @@ class City(Model):
     form_password: Str | None = Field(
         None, description="Password of the department forms' sheet protection (none by default). "
                           "It only stops accidental edits: Excel's sheet protection is not a secret.")
+    planning_office: Str = Field(
+        "企画課", description="The planning office (企画課) that runs the cycle: it answers the pledge progress "
+                           "form for the pledge items that name no department.")
     fy2019: Literal["令和元年度", "平成31年度"] = Field(
         "令和元年度", description="How FY2019 is named in file names and headings, whatever spelling the data "
                              "or --year used: 令和元年度 (the default, the national rule after the change of era) "
@@ -701,11 +704,27 @@ class Projects(Model):
 # ---------------------------------------------------------------------------- pledges
 
 
+def parse_progress_line(value: Any) -> str:
+    """One line of a pledge item's 取組状況, in data/ and in a returned form: text on one line, not blank
+    (a form's cell holds the lines one per line, so a line break inside a line could not come back)."""
+    text = _parse_str(value)
+    if "\n" in text or not text.strip():
+        raise Invalid(Msg(ja="1行の文字列（改行や空行は、行を分けて書いてください）",
+                          en="one line of text (write each line as its own list entry)"), value)
+    return text
+
+
+ProgressLine = Annotated[str, BeforeValidator(parse_progress_line)]
+
+
 class PledgeItem(Model):
     title: Str
     content: Text
-    progress: list[Str] = []
+    progress: list[ProgressLine] = []
     status: Status | None = None
+    department: Str | None = Field(
+        None, description="The department (departments.yaml) that answers for this item on a pledge progress "
+                          "form; items without one go to the planning office's form (city.yaml planning_office).")
 
 
 class Pledge(Model):

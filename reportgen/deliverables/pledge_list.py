@@ -77,6 +77,9 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
         jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
         # the workbook is the staff's copy to sort and filter; the Word document is what is published
         jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx, publish=False))
+    from ..forms import pledge_form  # the departments' progress forms of the same lists
+
+    jobs.extend(pledge_form.outputs(ds, fy))
     return jobs
 
 

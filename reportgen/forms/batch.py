@@ -81,6 +81,8 @@ def collecting_years(ds: Dataset, opened: list[FiscalYear] = ()) -> dict[str, Fi
     registry = registry_year(ds)
     if registry is not None:
         out[REGISTRY] = registry
+    if ds.pledge_lists:  # pledge forms: the newest list's (pledge_form_rows checks the month)
+        out[layout.PLEDGE] = ds.pledge_lists[-1].as_of.fiscal_year
     return out
 
 
@@ -165,6 +167,10 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if ident.get("dataset") != dataset_id(ds):
         return _refuse(report, f"別のデータセットから作成された様式です（作成したビルド {report.build}）",
                        f"a form issued from another data set's build (build {report.build})")
+    if form.kind == layout.PLEDGE:
+        from .pledge_form_rows import examine_pledge
+
+        return examine_pledge(ds, form, report, current, years)
     sd = _strategy(ds, str(ident.get("strategy")))
     year = report.year
     if sd is None:

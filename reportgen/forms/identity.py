@@ -51,8 +51,9 @@ def evaluation_values(ev) -> dict:
 
 
 def identity(kind: str, ds, strategy_id: str, year: FiscalYear, department: str, rows: list[dict],
-             fields: tuple[str, ...]) -> dict:
+             fields: tuple[str, ...], extra: dict | None = None) -> dict:
     body = {
+        **(extra or {}),  # what else a kind of form is for (a pledge form: the month of its list)
         "format": FORMAT,
         "kind": kind,
         "city": ds.city.name,

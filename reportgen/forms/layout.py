@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import column_index_from_string
 
-EVALUATION, KPI = "evaluation", "kpi"
+EVALUATION, KPI, PLEDGE = "evaluation", "kpi", "pledge"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("key", "A", 4), Column("label", "B", 34), Column("baseline", "C", 16), Column("history", "D", 26),
         Column("target", "E", 14), Column("value", "F", 18, input=True), Column("rating", "G", 9, input=True),
         Column("reason", "H", 50, input=True), Column("departments", "I", 16),
+    ),
+    # a pledge progress form (reportgen.forms.pledge_form): the items of one pledge list
+    PLEDGE: (
+        Column("key", "A", 4), Column("chapter", "B", 16), Column("pledge", "C", 28), Column("item", "D", 24),
+        Column("content", "E", 40), Column("progress", "F", 60, input=True), Column("pledge_status", "G", 9, input=True),
+        Column("department", "H", 14),
     ),
 }
 FIELDS = {kind: tuple(c.name for c in cols if c.input) for kind, cols in COLUMNS.items()}

@@ -68,6 +68,10 @@ def _apply(doc, c: Change) -> None:
 
         apply(doc, c)
         return
+    if c.target[0] == "pledge":
+        from .pledge_form_rows import apply
+
+        return apply(doc, c)
     if c.target[0] == "project":
         _, pid, fy, fld = c.target
         project = next(p for p in doc["projects"] if str(p["id"]) == pid)

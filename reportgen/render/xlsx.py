@@ -403,6 +403,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
 from .xlsx_forms import evaluation_form, kpi_form  # noqa: E402 (they build on the helpers above)
 from .xlsx_registry import registry  # noqa: E402
 from .xlsx_values import value_tables  # noqa: E402
+from .xlsx_pledge_form import pledge_form  # noqa: E402
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "pledge_list": pledge_list,
@@ -412,6 +413,7 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
     "kpi_form": kpi_form,
     "registry": registry,
     "value_tables": value_tables,
+    "pledge_form": pledge_form,
 }
 
 
