@@ -20,7 +20,7 @@ FIELD_LABELS = {"status": "状況", "done": "実施内容", "assessment": "評�
 KIND_LABELS = {layout.EVALUATION: Msg(ja="実施事業評価等入力表", en="evaluation form"),
                layout.KPI: Msg(ja="KPI実績値等入力表", en="KPI form"),
                REGISTRY: Msg(ja="事業・KPI登録簿", en="registry"),
-               layout.PLEDGE: Msg(ja="公約進捗状況記入票", en="pledge progress form")}
+               layout.PLEDGE: Msg(ja="市長公約進捗状況記入票", en="pledge progress form")}
 
 
 def run(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,

@@ -12,11 +12,10 @@ from .closing import close_year
 from .opening import open_year
 from .status import lines, statuses
 
-KIND_NAMES = {"kpi": Msg(ja="KPI実績値等入力表", en="KPI form"), "evaluation": Msg(ja="実施事業評価等入力表", en="evaluation form")}
-
-
 def _kind(kind: str, lang: str) -> str:
-    return KIND_NAMES[kind](lang) if kind in KIND_NAMES else kind
+    from ..collect import KIND_LABELS  # one name per kind of form, as collect prints it
+
+    return KIND_LABELS[kind](lang) if kind in KIND_LABELS else kind
 
 
 def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,

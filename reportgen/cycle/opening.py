@@ -114,13 +114,13 @@ def _pledge_opener():
     return open_pledge_list
 
 
-def _render(ds, fy: FiscalYear, data: Path, sources) -> list[tuple]:
+def _render(ds, fy: FiscalYear, data: Path, sources, pledges: YearMonth | None = None) -> list[tuple]:
     """Every form of `fy` from the sources, rendered as a build renders them: (job, bytes)."""
     from ..archive import render, sha256, stamp_for
 
     tset = templateset.for_data(data)
     with templateset.using(tset), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
-        jobs = form_sources.forms_for(ds, fy, sources)
+        jobs = form_sources.forms_for(ds, fy, sources, pledges)
     with era.fy2019_named(ds.city.fy2019):
         rendered = [(job, render(job, stamp_for(fy), ds.city.name, tset)) for job in jobs]
     return [(job, content, sha256(content)) for job, content in rendered]
@@ -166,11 +166,12 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
 def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id) -> OpenResult:
     from ..archive import lock
 
-    rendered = _render(ds, fy, data, sources)
+    rendered = _render(ds, fy, data, sources, month if created is not None else None)
     result = OpenResult(fy, target, build_id(ds), pledges=str(month) if month else "", pledge_file=created, dry_run=dry_run)
     names = set()
     for job, content, digest in rendered:
         kind, department, strategy = form_sources.describe(job)
+        department = department or ds.city.planning_office  # the office's own registry workbook
         name = form_sources.sent_name(job)
         if name in names:
             raise UsageError(Msg(ja=f"open {era.short(fy)}: 様式のファイル名が重複しています: {name}",

@@ -5,6 +5,8 @@ import hashlib
 from pathlib import Path
 
 from ..collect import FIELD_LABELS
+from .. import era
+from ..forms.layout import PLEDGE
 from . import state as st
 
 
@@ -31,8 +33,20 @@ def outcome(report) -> str:
 
 def matching(year: st.CycleYear, report) -> list[st.SentForm]:
     """The sent forms a returned one answers: same kind and department (and strategy, where recorded)."""
-    return [f for f in year.forms if f.kind == report.kind and f.department == report.department
+    # a form of no department (the office's registry) was recorded under the planning office
+    return [f for f in year.forms if f.kind == report.kind and (f.department == report.department or not report.department)
             and (not f.strategy or not report.strategy or f.strategy == report.strategy)]
+
+
+def _years(cycle: st.Cycle, fy, kind: str) -> list[st.CycleYear]:
+    """The cycle years a form of `fy` may have been sent with: its own, and a year opened with a pledge
+    list dated in `fy` (open R7 --pledges 2025-03 sends the forms of a list of R6)."""
+    own = cycle.year(fy)
+    out = [own] if own is not None else []
+    for y in cycle.years.values():
+        if kind == PLEDGE and y is not own and y.pledges and era.parse_year_month(y.pledges).fiscal_year == fy:
+            out.append(y)
+    return out
 
 
 def outcomes(cycle: st.Cycle, reports) -> str | None:
@@ -43,14 +57,14 @@ def outcomes(cycle: st.Cycle, reports) -> str | None:
     for r in reports:
         if not r.recognised or r.year is None:
             continue
-        year = cycle.year(r.year)
-        if year is None:
+        years = _years(cycle, r.year, r.kind)
+        if not years:
             continue
         try:
             digest = hashlib.sha256(Path(r.path).read_bytes()).hexdigest()
         except OSError:
             digest = ""
-        for sent in matching(year, r):
+        for sent in (f for year in years for f in matching(year, r)):
             sent.returns.append(st.Return(Path(r.path).name, digest, date, outcome(r),
                                           len(r.applied) if r.accepted else 0, why(r)))
             recorded = True

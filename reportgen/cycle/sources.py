@@ -2,12 +2,12 @@
 
 Every source returns render jobs like any deliverable's (reportgen.deliverables.Output), rendered
 by reportgen.archive.render. `open` sends, and `status` lists, exactly the forms these return.
-The office's registry workbook and the pledge progress forms are added here as sources of their own.
+The department forms, the office's registry workbook and the pledge progress forms are its sources.
 """
 from __future__ import annotations
 
 from ..deliverables import Output
-from ..era import FiscalYear
+from ..era import FiscalYear, YearMonth
 
 
 def department_forms(ds, fy: FiscalYear) -> list[Output]:
@@ -22,15 +22,35 @@ def department_forms(ds, fy: FiscalYear) -> list[Output]:
     return jobs
 
 
-# The lead adds reportgen.forms.registry_form.outputs and reportgen.forms.pledge_form.outputs here.
-SOURCES = (department_forms,)
+def registry_forms(ds, fy: FiscalYear) -> list[Output]:
+    """The office's registry workbook of each strategy whose period holds `fy` (its projects and KPIs)."""
+    from ..forms import registry_form
+
+    return registry_form.outputs(ds, fy)
 
 
-def forms_for(ds, fy: FiscalYear, sources=None) -> list[Output]:
-    """Every form to send for `fy`, from every source, in the sources' order."""
+def pledge_forms(ds, fy: FiscalYear) -> list[Output]:
+    """The pledge progress forms of the pledge lists dated in `fy`, one per answering department."""
+    from ..forms import pledge_form
+
+    return pledge_form.outputs(ds, fy)
+
+
+SOURCES = (department_forms, registry_forms, pledge_forms)
+
+
+def forms_for(ds, fy: FiscalYear, sources=None, pledges: YearMonth | None = None) -> list[Output]:
+    """Every form to send for `fy`, from every source, in the sources' order; with `pledges`, also the
+    forms of the list as of that month where it is dated in another fiscal year (open R7 --pledges
+    2025-03: 令和7年3月末 is in R6)."""
     out: list[Output] = []
     for source in SOURCES if sources is None else sources:
         out.extend(source(ds, fy))
+    if pledges is not None and pledges.fiscal_year != fy and (sources is None or pledge_forms in sources):
+        from ..forms import pledge_form
+
+        out.extend(job for job in pledge_form.outputs(ds, pledges.fiscal_year)
+                   if job.context.get("identity", {}).get("month") == str(pledges))
     return out
 
 

@@ -170,7 +170,9 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if form.kind == layout.PLEDGE:
         from .pledge_form_rows import examine_pledge
 
-        return examine_pledge(ds, form, report, current, years)
+        examine_pledge(ds, form, report, current, years)
+        report.recognised = report.refused is None  # its list, month and department are the data's: the cycle records it
+        return report
     sd = _strategy(ds, str(ident.get("strategy")))
     year = report.year
     if sd is None:
@@ -201,6 +203,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.forms.registry_collect
         from .registry_collect import examine as examine_registry
 
+        report.recognised = True
         examine_registry(ds, sd, year, form, report, current)
         if report.problems:
             report.applied, report.conflicts, report.unchanged = [], [], 0
