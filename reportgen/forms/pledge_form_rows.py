@@ -8,7 +8,7 @@ from ..era import FiscalYear
 from ..loader import Dataset
 from ..problems import Invalid, Msg, expected_got
 from . import check
-from .batch import FormProblem, FormReport, _another_department, _refuse, _Row, _structure
+from .batch import FormReport, _another_department, _refuse, _Row, _structure
 from .merge import Change, Overlay
 from .pledge_form import answering, list_of, newest, parse_item_key
 from .read import Cell, ReturnedForm
@@ -131,5 +131,3 @@ def apply(doc, c: Change) -> None:
             keys = list(item)
             item.insert(keys.index("status") if "status" in keys else len(keys), "progress", seq)
 
-
-__all__ = ["FormProblem", "apply", "examine_pledge", "progress_text"]
