@@ -48,13 +48,13 @@ def test_close_with_forms_missing_is_refused_unless_allowed(opened, tmp_path, ca
     data, out, sent = opened
     data_before, out_before = tree(data), tree(out)
     code, _, stderr = run(capsys, "close", "R7", "--data", data, "--out", out)
-    assert code == 2 and "提出・反映されていない様式が 15 件" in stderr and "--allow-missing" in stderr
+    assert code == 2 and "提出・反映されていない様式が 16 件" in stderr and "--allow-missing" in stderr
     assert "商工観光課: KPI更新_令和7年度_商工観光課.xlsx: 未提出" in stderr and "何も変更していません" in stderr
     assert tree(data) == data_before and tree(out) == out_before
     code, stdout, _ = run(capsys, "close", "R7", "--allow-missing", "--data", data, "--out", out)
     assert code == 0 and "未提出等のまま締め切った様式" in stdout
     year = state(data)["years"]["R7"]
-    assert year["state"] == "closed" and len(year["closed_missing"]) == 15
+    assert year["state"] == "closed" and len(year["closed_missing"]) == 16
     assert "商工観光課: KPI更新_令和7年度_商工観光課.xlsx（未提出）" in year["closed_missing"]
 
 

@@ -22,16 +22,23 @@ def test_open_r7_writes_a_kpi_form_per_department_and_records_each(data_copy, tm
     assert code == 0
     sent = out / R7_FOLDER
     # one form per department that answers for a measure of the 2nd strategy (its kpis.yaml read as a person would)
-    expected = {f"KPI更新_令和7年度_{d}.xlsx" for d in kpi_departments(data_copy)}
+    # ... and the planning office's registry of the one strategy whose period (R4–R8) holds R7
+    kpi = {f"KPI更新_令和7年度_{d}.xlsx" for d in kpi_departments(data_copy)}
+    registry = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
+    expected = kpi | {registry}
     assert {p.name for p in sent.iterdir()} == expected
-    assert f"{sent}/" in stdout and "様式 15 件" in stdout
+    assert f"{sent}/" in stdout and "様式 16 件（KPI実績値等入力表 15、事業・KPI登録簿 1）" in stdout
     # the record: every form with its department, kind, SHA-256 (of the bytes on disk) and date; the build id
     year = state(data_copy)["years"]["R7"]
     assert year["state"] == "open" and year["folder"] == str(sent)
     assert {f["file"] for f in year["forms"]} == expected
     for f in year["forms"]:
         assert f["sha256"] == hashlib.sha256((sent / f["file"]).read_bytes()).hexdigest()
-        assert f["department"] in f["file"] and f["kind"] == "kpi" and f["date"] and f["returns"] == []
+        assert f["date"] and f["returns"] == []
+        if f["file"] == registry:  # the office's own workbook: recorded under the planning office
+            assert (f["kind"], f["department"], f["strategy"]) == ("registry", "企画課", "2")
+            continue
+        assert f["department"] in f["file"] and f["kind"] == "kpi"
         ident = identity(sent / f["file"])
         assert (ident["year"], ident["department"], ident["build"]) == ("R7", f["department"], year["build"])
     # only the state was added to data/; the data files themselves did not change
@@ -123,17 +130,17 @@ def test_a_sent_folder_not_recorded_is_not_overwritten(data_copy, tmp_path, caps
     assert tree(data_copy) == data_before and tree(out) == out_before
 
 
-def test_a_valid_pledge_month_reaches_the_pledge_list_opener_or_is_refused_as_not_available(data_copy, tmp_path, capsys):
+def test_a_valid_pledge_month_starts_the_list_and_sends_its_forms_with_the_year(data_copy, tmp_path, capsys):
     out = tmp_path / "out"
-    data_before = tree(data_copy)
-    code, _, stderr = run(capsys, "open", "R7", "--pledges", "2025-03", "--data", data_copy, "--out", out)
-    try:
-        import reportgen.pledges_cycle  # noqa: F401  (after the merge: the list is started)
-    except ImportError:
-        assert code == 2 and "open_pledge_list" in stderr and "何も変更していません" in stderr
-        assert tree(data_copy) == data_before and tree(out) == {}
-    else:
-        assert code == 0 and (data_copy / "pledges" / "2025-03.yaml").is_file()
+    code, stdout, _ = run(capsys, "open", "R7", "--pledges", "2025-03", "--data", data_copy, "--out", out)
+    assert code == 0 and (data_copy / "pledges" / "2025-03.yaml").is_file()
+    # 令和7年3月末 lies in R6, yet its form goes out with R7 and is recorded there (no department is named
+    # for Iruma's pledge items: the planning office answers them all)
+    form = "市長公約進捗状況記入票_令和7年3月末_企画課.xlsx"
+    assert (out / R7_FOLDER / form).is_file() and "市長公約進捗状況記入票 1" in stdout
+    year = state(data_copy)["years"]["R7"]
+    assert year["pledges"] == "2025-03"
+    assert [(f["kind"], f["department"]) for f in year["forms"] if f["file"] == form] == [("pledge", "企画課")]
 
 
 def test_the_pledge_month_is_handed_on_as_written(data_copy, tmp_path, monkeypatch):
@@ -204,6 +211,6 @@ def test_a_year_with_an_evaluation_round_sends_the_evaluation_forms_too(data_cop
     evaluation = {f"実施事業評価等入力表_平成29年度_{parents[d]}.xlsx" for p in projects for d in p["departments"]}
     kpi = {f"KPI更新_平成29年度_{d}.xlsx" for d in kpi_departments(data_copy, "1")}
     sent = out / "sent" / "2017_H29"
-    assert {p.name for p in sent.iterdir()} == evaluation | kpi
+    assert {p.name for p in sent.iterdir()} == evaluation | kpi | {"事業・KPI登録簿_平成29年度_戦略1.xlsx"}
     kinds = {f["file"]: f["kind"] for f in state(data_copy)["years"]["H29"]["forms"]}
     assert {n for n, k in kinds.items() if k == "evaluation"} == evaluation

@@ -104,13 +104,8 @@ def check_pledge_month(ds, text: str) -> YearMonth:
 
 def _pledge_opener():
     """The function that starts a pledge list carried over from the last one (reportgen.pledges_cycle)."""
-    try:
-        from ..pledges_cycle import open_pledge_list  # type: ignore[import-not-found]
-    except ImportError:
-        raise UsageError(Msg(
-            ja="--pledges: 公約一覧を新しい月で始める機能（reportgen.pledges_cycle.open_pledge_list）がこの版にはありません。何も変更していません",
-            en="--pledges: starting a pledge list (reportgen.pledges_cycle.open_pledge_list) is not available in this version. "
-               "Nothing was changed")) from None
+    from ..pledges_cycle import open_pledge_list
+
     return open_pledge_list
 
 

@@ -50,8 +50,8 @@ def departments(cell: Cell, known) -> Judged | Msg:
     return ("\n".join(found), found)
 
 
-def year(cell: Cell) -> Judged | Msg:
-    """A fiscal year (R7, 令和7年度, 2025 …) or nothing; written in the data's short form."""
+def _year_cell(cell: Cell, parse, written) -> Judged | Msg:
+    """A cell holding a year or nothing: `parse` reads it (the model's own parser), `written` gives the data's form."""
     t = check.text(cell)
     if isinstance(t, Msg):
         return t
@@ -59,24 +59,19 @@ def year(cell: Cell) -> Judged | Msg:
     if not t:
         return ("", None)
     try:
-        fy = era.parse_fy(t)
+        fy = parse(t)
     except Invalid as exc:
         return expected_got(exc.expected, t)
-    return (era.short(fy), fy)
+    return written(fy)
+
+
+def year(cell: Cell) -> Judged | Msg:
+    """A fiscal year (R7, 令和7年度, 2025 …) or nothing; written in the data's short form."""
+    return _year_cell(cell, era.parse_fy, lambda fy: (era.short(fy), fy))
 
 
 def first_year(cell: Cell) -> Judged | Msg:
-    t = check.text(cell)
-    if isinstance(t, Msg):
-        return t
-    t = unicodedata.normalize("NFKC", t).strip()
-    if not t:
-        return ("", None)
-    try:
-        fy = model._parse_first_year(t)
-    except Invalid as exc:
-        return expected_got(exc.expected, t)
-    return (str(fy), str(fy))
+    return _year_cell(cell, model._parse_first_year, lambda fy: (str(fy), str(fy)))
 
 
 def direction(cell: Cell) -> Judged | Msg:
