@@ -114,6 +114,11 @@ def test_a_whole_year(tmp_path, data_copy, capsys):
     code, stdout, stderr = run(capsys, "collect", late, "--data", data)
     assert code == 1 and "締め切られています" in stderr and str(late) in stderr
     assert tree(data) == before
+    # ... so is a late pledge form of the list sent with R7 (its month lies in R6, it closed with R7)
+    late_pledge = fill(pledge, tmp_path / "遅れて届いた_公約.xlsx", {"pledge:2:1": {7: "A"}})
+    code, stdout, stderr = run(capsys, "collect", late_pledge, "--data", data)
+    assert code == 1 and "令和7年度 は" in stderr and "締め切られています" in stderr
+    assert tree(data) == before
 
     # 9. verify passes
     code, stdout, stderr = run(capsys, "verify", out)

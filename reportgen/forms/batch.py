@@ -170,6 +170,11 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if form.kind == layout.PLEDGE:
         from .pledge_form_rows import examine_pledge
 
+        # a pledge list sent with a year (open R7 --pledges 2025-03) closes with that year
+        shut = next((y for y in (closed or {}).values() if y.pledges == str(ident.get("month", ""))), None)
+        if shut is not None and shut.fy not in reopen:
+            return _closed(report, shut)
+
         examine_pledge(ds, form, report, current, years)
         report.recognised = report.refused is None  # its list, month and department are the data's: the cycle records it
         return report
@@ -184,12 +189,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
         return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
                        f"{era.long(year)} lies outside the strategy (a form of another year)")
     if closed and year in closed and year not in reopen:
-        shut = closed[year]
-        return _refuse(report, f"{era.long(year)} は {shut.closed} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
-                               f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
-                               f"{era.short(year)} のアーカイブを generate.py --year {era.short(year)} で作り直してください）",
-                       f"{era.short(year)} was closed on {shut.closed} (data/cycle.yaml): a late form is not taken; name the year "
-                       f"with --reopen {era.short(year)} to take it (then rebuild its archive with generate.py --year {era.short(year)})")
+        return _closed(report, closed[year])
     if years is not None and year not in years and year not in reopen:
         named = "、".join(era.long(y) for y in years)
         return _refuse(report, f"{era.long(year)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
@@ -221,6 +221,16 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if report.problems:
         report.applied, report.conflicts, report.unchanged = [], [], 0
     return report
+
+
+def _closed(report: FormReport, shut) -> FormReport:
+    """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
+    year = shut.fy
+    return _refuse(report, f"{era.long(year)} は {shut.closed} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+                           f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
+                           f"{era.short(year)} のアーカイブを generate.py --year {era.short(year)} で作り直してください）",
+                   f"{era.short(year)} was closed on {shut.closed} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {era.short(year)} to take it (then rebuild its archive with generate.py --year {era.short(year)})")
 
 
 def _structure(form: ReturnedForm, report: FormReport) -> None:
