@@ -486,6 +486,10 @@ class TableLabel(Model):
 
     baseline: Str | None = None
     target: Str | None = None
+    # the KPI trend sheet's column headers where the city prints its own (江田島市: 基準値 (H26),
+    # 実績値 (H27)); filled with `label` (the baseline word) and `year`; absent: the shipped headers
+    baseline_column: Str | None = None
+    actual_column: Str | None = None
 
 
 class TableLabels(Model):
@@ -494,6 +498,9 @@ class TableLabels(Model):
     indicators: TableLabel = TableLabel()   # 対象事業一覧: the goal's indicator table
     kpis: TableLabel = TableLabel()         # 対象事業一覧: each policy group's KPI table
     kpi_trend: TableLabel = TableLabel()    # KPI目標値達成状況推移: the sheet and its legends
+    # KPI目標値達成状況推移 where each policy's KPIs have a header of their own (江田島市: the goal's
+    # table 基準値 (H26) | 実績値 (H27), the KPI table 現状値 (H26) | H27 実績): printed under each policy
+    kpi_trend_kpis: TableLabel | None = None
 
 
 class Period(Model):
