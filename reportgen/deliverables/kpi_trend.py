@@ -27,9 +27,11 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 def years(ds: Dataset) -> set[FiscalYear]:
     """The fiscal years whose documents first show an actual (a calendar year's statistics: the year
     after it, eradays.first_document_year), within the strategy's period: values dated before the
-    period (or references, forecasts) create no year."""
+    period (or references, forecasts) create no year; and the year of each review (its results are
+    that year's: 安平町's 前期基本計画(H29-H30年度)の検証, as of 平成30年度末)."""
     out = set()
     for sd in ds.strategies:
+        out |= {r.id for r in sd.strategy.reviews if sd.strategy.covers(r.id)}
         for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
             out |= {fy for fy in (valuekinds.first_shown(w, f) for w, f in meas.actuals.items()) if sd.strategy.covers(fy)}
     return out
