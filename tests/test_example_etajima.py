@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import realclient as rc
 from reportgen import pdf
 from reportgen.build import build
 from reportgen.loader import load
+
+from conftest import ROOT
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "etajima"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-evaluation-H27.yaml").read_text(encoding="utf-8"))
@@ -170,3 +173,20 @@ def test_the_review_text_is_a_full_width_row_under_its_kpi(page):
         heading = next(i for i in range(at + 1, len(lines)) if "≪成果と見直し≫" in lines[i])
         first = squeeze(row["review"][0])[:15]
         assert any(first in ln for ln in lines[heading:heading + 3]), row["name"]
+
+
+def test_a_misspelt_header_name_is_an_error_at_its_line(tmp_path):
+    """table_labels' header patterns name only {label} and {year}: a misspelt one is refused at load,
+    with the file, line and field, and nothing is built."""
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE / "data", data, ignore=shutil.ignore_patterns(".lock"))
+    path = data / "strategies" / "1" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert '"実績値 ({year})"' in text
+    path.write_text(text.replace('"実績値 ({year})"', '"実績値 ({yaer})"'), encoding="utf-8")
+    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "yaer" in ln)
+    run = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--data", str(data), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and not (tmp_path / "out").exists()
+    assert f"strategy.yaml:{line}:" in run.stderr and "table_labels.kpi_trend.actual_column" in run.stderr
+    assert "{yaer}" in run.stderr

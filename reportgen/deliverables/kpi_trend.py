@@ -252,8 +252,8 @@ def table_header(sd: StrategyData, tl, baseline_year: FiscalYear) -> dict:
     (`baseline_column`: 基準値 (H26), `actual_column`: 実績値 (H27)), else the shipped ones (現状値, R6末)."""
     s = sd.strategy
     label = tl.baseline or s.baseline_label_of(KEY)
-    baseline = fill(tl.baseline_column, {"label": label, "year": era.short(baseline_year)}) if tl.baseline_column else label
-    years = ([fill(tl.actual_column, {"year": era.short(y)}) for y in s.period.years] if tl.actual_column
+    baseline = tl.baseline_column.format(label=label, year=era.short(baseline_year)) if tl.baseline_column else label
+    years = ([tl.actual_column.format(year=era.short(y)) for y in s.period.years] if tl.actual_column
              else column_headers(sd))
     target = f"{tl.target or s.target_label_of(KEY)}（{era.short(s.period.to)}）"
     return {"baseline": baseline, "years": years, "target": target}
