@@ -81,6 +81,9 @@ def page(tmp_path_factory) -> dict[str, str]:
                                  capture_output=True, text=True, check=True).stdout
             for mode, flags in (("text", []), ("layout", ["-layout"]), ("bbox", ["-bbox"]))}
     read["cells"] = "\n".join(_cells(read.pop("bbox")))
+    # the year's list of goals, indicators and KPIs (a city without project lists: 01_指標一覧)
+    [listing] = sorted(out.glob("2016_H28/01_*.docx"))
+    read["list_name"], read["list"] = listing.name, rc.word_text(listing)
     return read
 
 
@@ -127,9 +130,13 @@ def test_each_table_has_its_own_header_above_its_rows(page):
 
 
 def test_no_empty_project_brackets_and_no_project_wording(page):
-    """The city names no project: nothing like 〈〉 or a project section prints (project omitted, projects: false)."""
-    text = squeeze(page["text"])
-    assert "〈" not in text and "〈〉" not in text and "<>" not in text
+    """The city names no project: the year's list prints no 〈〉 and no project section (no goal
+    `project`, projects: false), and the goals and policies as the page numbers them."""
+    assert page["list_name"] == "01_指標一覧_平成28年度.docx"
+    text = squeeze(page["list"])
+    for absent in ("〈", "〉", "事業", "プロジェクト"):
+        assert absent not in text, absent
+    assert squeeze("①：「地域で暮らすためのしごとをつくる」") in text and squeeze("■施策① 農林業の振興") in text
     s = load(EXAMPLE / "data").strategies[0].strategy
     assert not s.projects and all(g.project is None for g in s.goals)
 
