@@ -481,11 +481,37 @@ class Numberings(Model):
     kpis: NumberingT = Field(Numbering(""), description="Printed before each KPI's name; restarts in each table.")
 
 
+def _header(names: tuple[str, ...]):
+    """A column header pattern naming only `names` in braces ({label} ({year})): checked at load, so a
+    misspelt name is an error at its line rather than a failed build."""
+    import string
+
+    def check(value: object) -> object:
+        expected = Msg(ja="見出しの書式: " + "、".join(f"{{{n}}}" for n in names) + " だけを使える文字列（例: 実績値 ({year})）",
+                       en="a header pattern using only " + ", ".join(f"{{{n}}}" for n in names) + " (e.g. 実績値 ({year}))")
+        if value is None:
+            return value
+        if not isinstance(value, str):
+            raise Invalid(expected, value)
+        try:
+            fields = [f for _, f, spec, conv in string.Formatter().parse(value) if f is not None]
+        except ValueError:
+            raise Invalid(expected, value) from None
+        if any(f not in names for f in fields):
+            raise Invalid(expected, value)
+        return value
+    return BeforeValidator(check)
+
+
 class TableLabel(Model):
     """The labels of one table's columns that differ from city to city."""
 
     baseline: Str | None = None
     target: Str | None = None
+    # the KPI trend sheet's column headers where the city prints its own (江田島市: 基準値 (H26),
+    # 実績値 (H27)); {label} is the baseline word, {year} the column's; absent: the shipped headers
+    baseline_column: Annotated[Str | None, _header(("label", "year"))] = None
+    actual_column: Annotated[Str | None, _header(("year",))] = None
 
 
 class TableLabels(Model):
@@ -494,6 +520,9 @@ class TableLabels(Model):
     indicators: TableLabel = TableLabel()   # 対象事業一覧: the goal's indicator table
     kpis: TableLabel = TableLabel()         # 対象事業一覧: each policy group's KPI table
     kpi_trend: TableLabel = TableLabel()    # KPI目標値達成状況推移: the sheet and its legends
+    # KPI目標値達成状況推移 where each policy's KPIs have a header of their own (江田島市: the goal's
+    # table 基準値 (H26) | 実績値 (H27), the KPI table 現状値 (H26) | H27 実績): printed under each policy
+    kpi_trend_kpis: TableLabel | None = None
 
 
 class Period(Model):

@@ -26,8 +26,16 @@ def abira_out(tmp_path_factory) -> Path:
     data = root / "data"  # a copy: the build takes its lock inside the data folder
     shutil.copytree(ABIRA, data)
     out = root / "out"
-    build(data, out, [parse_fy("H30")])
+    build(data, out)  # no --year: the data says which year (the review 前期基本計画(H29-H30年度)の検証)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2018_H30"]
     return out / "2018_H30"
+
+
+def test_the_review_dates_the_year_as_the_page_does():
+    """平成30年度末: the review of H29–H30 is the town's H30 result; shares are rounded as the town's 21."""
+    s = load(ABIRA).strategies[0].strategy
+    assert [(r.id, r.from_, r.to) for r in s.reviews] == [(parse_fy("H30"), parse_fy("H29"), parse_fy("H30"))]
+    assert s.rating_axes == [] and s.shares is not None
 
 
 def test_the_folder_is_real_data_not_a_draft():

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -19,20 +20,10 @@ from reportgen import pdf
 from reportgen.build import build
 from reportgen.loader import load
 
+from conftest import ROOT
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "etajima"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-evaluation-H27.yaml").read_text(encoding="utf-8"))
-
-# Published cells the sheet cannot print yet on this branch, each with the feature of issue 17 that
-# prints it. strict xfail: once a merged feature prints one, its test passes and fails as XPASS,
-# which says to move the cell out of this list.
-PENDING = {
-    "基準値 (H26)": "item 4: one baseline label per table (the goal table prints 基準値, the KPI table 現状値)",
-    "実績値 (H27)": "item 4: per-table headers (the goal table's 実績値 (H27))",
-    "現状値 (H26)": "item 4/3: the baseline's year in the header, not after each figure",
-    "実績": "item 3/4: a year column headed H27 / 実績 rather than H27末",
-    "■施策① 農林業の振興": "item 4: numbering of policies (■施策①)",
-}
-
 
 def published_cells() -> list[str]:
     """Every text of the published page's tables, as transcribed."""
@@ -76,7 +67,9 @@ def page(tmp_path_factory) -> dict[str, str]:
         pytest.skip("poppler-utils are not installed")
     out = tmp_path_factory.mktemp("etajima") / "out"
     build(EXAMPLE / "data", out)
-    [xlsx] = sorted(out.glob("*/03_KPI*.xlsx"))
+    # 資料4 reports H27 and was made in FY2016 or later: the H28 sheet (the year after the last actual)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2015_H27", "2016_H28"]
+    [xlsx] = sorted(out.glob("2016_H28/03_KPI*.xlsx"))
     [data] = pdf.convert_batch([xlsx])
     path = out / "kpi.pdf"
     path.write_bytes(data)
@@ -88,6 +81,9 @@ def page(tmp_path_factory) -> dict[str, str]:
                                  capture_output=True, text=True, check=True).stdout
             for mode, flags in (("text", []), ("layout", ["-layout"]), ("bbox", ["-bbox"]))}
     read["cells"] = "\n".join(_cells(read.pop("bbox")))
+    # the year's list of goals, indicators and KPIs (a city without project lists: 01_指標一覧)
+    [listing] = sorted(out.glob("2016_H28/01_*.docx"))
+    read["list_name"], read["list"] = listing.name, rc.word_text(listing)
     return read
 
 
@@ -113,15 +109,43 @@ def test_the_data_folder_builds_alone_and_is_no_draft():
     assert [k.ratings[next(iter(k.ratings))].get("achievement") for k in kpis] == ["A", "A", "B"]
 
 
-@pytest.mark.parametrize("cell", [c for c in published_cells() if c not in PENDING])
+@pytest.mark.parametrize("cell", published_cells())
 def test_every_published_cell_is_on_the_page(page, cell):
     assert shown(cell, page["text"]) or shown(cell, page["cells"]), f"{cell!r} is not on the printed page"
 
 
-@pytest.mark.parametrize("cell", list(PENDING))
-@pytest.mark.xfail(strict=True, reason="printed once the issue-17 feature named in PENDING is merged")
-def test_cells_that_wait_for_another_feature(page, cell):
-    assert shown(cell, page["text"]) or shown(cell, page["cells"])
+def test_each_table_has_its_own_header_above_its_rows(page):
+    """The goal's table under 基準値 (H26) | 実績値 (H27), then ■施策①, then the KPI table under its own
+    header 現状値 (H26) | H27 / 実績, as the page prints them (strategy.yaml's table_labels, numbering)."""
+    lines = [squeeze(ln) for ln in page["layout"].splitlines()]
+
+    def at(text: str) -> int:
+        return next(i for i, ln in enumerate(lines) if squeeze(text) in ln)
+
+    goal_rows, kpi_rows = SOURCE["basic_goal"]["goal_indicators"]["rows"], SOURCE["kpi_tables"][0]["rows"]
+    assert at("基準値 (H26)") == at("実績値 (H27)") < at(goal_rows[0][0]) < at(goal_rows[1][0][:10])
+    assert at(goal_rows[1][0][:10]) < at("■施策① 農林業の振興") < at("現状値 (H26)") < at(kpi_rows[0]["name"][:10])
+    header = lines[at("■施策① 農林業の振興") + 1:at(kpi_rows[0]["name"][:10])]
+    assert any("H27" in ln for ln in header) and any("実績" in ln for ln in header)
+
+
+def test_no_empty_project_brackets_and_no_project_wording(page):
+    """The city names no project: the year's list prints no 〈〉 and no project section (no goal
+    `project`, projects: false), and the goals and policies as the page numbers them."""
+    assert page["list_name"] == "01_指標一覧_平成28年度.docx"
+    text = squeeze(page["list"])
+    for absent in ("〈", "〉", "事業", "プロジェクト"):
+        assert absent not in text, absent
+    assert squeeze("①：「地域で暮らすためのしごとをつくる」") in text and squeeze("■施策① 農林業の振興") in text
+    s = load(EXAMPLE / "data").strategies[0].strategy
+    assert not s.projects and all(g.project is None for g in s.goals)
+
+
+def test_nobe_is_a_running_total_not_a_printed_word_only():
+    """延べ (the plan period's total, the page's note) is what the measure is, not only how it is written."""
+    ms = load(EXAMPLE / "data").strategies[0].measures
+    nobe = [m.name for m in [*ms.indicators, *ms.kpis] if m.cumulative and m.cumulative.kind == "running_total"]
+    assert nobe == ["農・水産業の後継者・担い手の育成(人)", "農業の後継者・担い手の育成(人)"]
 
 
 def _line_of(page: str, name: str) -> str:
@@ -156,3 +180,20 @@ def test_the_review_text_is_a_full_width_row_under_its_kpi(page):
         heading = next(i for i in range(at + 1, len(lines)) if "≪成果と見直し≫" in lines[i])
         first = squeeze(row["review"][0])[:15]
         assert any(first in ln for ln in lines[heading:heading + 3]), row["name"]
+
+
+def test_a_misspelt_header_name_is_an_error_at_its_line(tmp_path):
+    """table_labels' header patterns name only {label} and {year}: a misspelt one is refused at load,
+    with the file, line and field, and nothing is built."""
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE / "data", data, ignore=shutil.ignore_patterns(".lock"))
+    path = data / "strategies" / "1" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert '"実績値 ({year})"' in text
+    path.write_text(text.replace('"実績値 ({year})"', '"実績値 ({yaer})"'), encoding="utf-8")
+    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "yaer" in ln)
+    run = subprocess.run([sys.executable, str(ROOT / "generate.py"), "--data", str(data), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and not (tmp_path / "out").exists()
+    assert f"strategy.yaml:{line}:" in run.stderr and "table_labels.kpi_trend.actual_column" in run.stderr
+    assert "{yaer}" in run.stderr

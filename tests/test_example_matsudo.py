@@ -68,3 +68,51 @@ def test_every_column_of_each_value_table(rows, table):
     assert rows[at + 2] == tuple(rc.norm(v) for v in table["values"])
     notes = [rc.norm(n) for n in table.get("notes", [])]
     assert [r[0] for r in rows[at + 3: at + 3 + len(notes)]] == notes
+
+
+def test_the_goal_heading_is_numbered_as_the_handout_numbers_it(rows):
+    """基本目標Ⅰ, not 基本目標1 (strategy.yaml numbering.goals: "Ⅰ"; NFKC keeps Ⅰ apart from 1)."""
+    assert rc.norm(SOURCE["goal_targets"]["goal"]) in _first_cells(rows)
+
+
+# What the stored copy holds and the workbook does not print, each with the reason (the handout's
+# header, introduction and page reference are the meeting's prose around the tables, not a table).
+NOT_REPRODUCED = {
+    "document.header": "the meeting's date and handout number (第7回懇談会 資料4), not the strategy's",
+    "document.section": "the handout's section heading; the workbook's title names the strategy instead",
+    "document.introduction": "prose of the handout, not a table",
+    "document.reference": "a page reference to the printed strategy (総合戦略P74)",
+    "goal_targets.note": "describes arrows; the arrows are graphics the stored copy does not hold, "
+                         "and reportgen prints none",
+}
+
+
+def _leaves(node, path=""):
+    """Every printed text of the transcription (not the transcriber's notes), with its path."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def test_every_text_of_the_source_is_printed_or_said_not_to_be(rows):
+    """Each cell of the transcription is in the workbook, or in NOT_REPRODUCED with its reason; table
+    ③'s columns after its baseline wait for its values (absent from the stored copy, xfail above)."""
+    printed = [c for r in rows for c in r]
+    missing, checked = [], 0
+    for path, text in _leaves(SOURCE):
+        if path.endswith("stored_copy_note") or path.endswith("note_stored_copy") or path.endswith(".mark"):
+            continue  # the transcriber's notes; the marks are checked with their rows
+        if any(path.startswith(k) for k in NOT_REPRODUCED):
+            assert not any(rc.norm(text) in c for c in printed), f"{path} is printed: take it out of NOT_REPRODUCED"
+            continue
+        if path.startswith("value_tables[2].columns") and path != "value_tables[2].columns[0]":
+            continue  # table ③: no values in the stored copy, so no year columns (see the xfail above)
+        checked += 1
+        if not any(rc.norm(text) in c for c in printed):
+            missing.append((path, text))
+    assert not missing and checked >= 40

@@ -27,9 +27,11 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 def years(ds: Dataset) -> set[FiscalYear]:
     """The fiscal years whose documents first show an actual (a calendar year's statistics: the year
     after it, eradays.first_document_year), within the strategy's period: values dated before the
-    period (or references, forecasts) create no year."""
+    period (or references, forecasts) create no year; and the year of each review (its results are
+    that year's: 安平町's 前期基本計画(H29-H30年度)の検証, as of 平成30年度末)."""
     out = set()
     for sd in ds.strategies:
+        out |= {r.id for r in sd.strategy.reviews if sd.strategy.covers(r.id)}
         for meas in list(sd.measures.indicators) + list(sd.measures.kpis):
             out |= {fy for fy in (valuekinds.first_shown(w, f) for w, f in meas.actuals.items()) if sd.strategy.covers(fy)}
     return out
@@ -235,10 +237,26 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "years": column_headers(sd),
         "target_header": target_header,
         "baseline_header": baseline_header,
+        # the table's header row; a second one under each policy where the KPIs have their own
+        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year),
+        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year)
+                       if s.table_labels.kpi_trend_kpis is not None else None),
         "goal_label": s.goal_label,
         "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }
+
+
+def table_header(sd: StrategyData, tl, baseline_year: FiscalYear) -> dict:
+    """The baseline, year and target headers of one table of the sheet: the strategy's table labels
+    (`baseline_column`: 基準値 (H26), `actual_column`: 実績値 (H27)), else the shipped ones (現状値, R6末)."""
+    s = sd.strategy
+    label = tl.baseline or s.baseline_label_of(KEY)
+    baseline = tl.baseline_column.format(label=label, year=era.short(baseline_year)) if tl.baseline_column else label
+    years = ([tl.actual_column.format(year=era.short(y)) for y in s.period.years] if tl.actual_column
+             else column_headers(sd))
+    target = f"{tl.target or s.target_label_of(KEY)}（{era.short(s.period.to)}）"
+    return {"baseline": baseline, "years": years, "target": target}
 
 
 def column_headers(sd: StrategyData) -> list[str]:

@@ -8,7 +8,7 @@ from ..labels import fill, raw_label
 from ..loader import Dataset, StrategyData
 from ..model import Measure
 from . import Deliverable, Output
-from .common import strategy_title
+from .common import goal_number, strategy_title
 from .pledge_list import circled
 
 KEY = "value_tables"
@@ -109,7 +109,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
                            "notes": _notes(meas, label)})
-        goals.append({"no": str(goal.no), "title": goal.title, "lines": lines, "tables": tables})
+        goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title,
+                      "lines": lines, "tables": tables})
     return {"strategy": strategy_title(ds, sd), "year": era.long(fy), "layout": s.value_tables, "goals": goals}
 
 

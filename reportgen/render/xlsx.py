@@ -204,13 +204,19 @@ def kpi_trend(ctx: dict) -> Workbook:
         if rate_col is not None:
             put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
             merge(ws, band, rate_col, band, col["departments"])
-        header_row(ws, head, [lab["measure_header"], "", "", ctx["baseline_header"], *years, ctx["target_header"],
-                              *([ctx["rate_label"]] if "rate" in col else []),
-                              *[m["label"] or lab["rating"] for m in ctx["marks"]],
-                              *[t["label"] or lab["reason"] for t in ctx["text_columns"]],
-                              lab["departments"], lab["suggested"]], vertical="center")
-        merge(ws, head, 1, head, 3)
-        fit_row(ws, head, {col["suggested"]: lab["suggested"]}, widths)
+        def table_header(at: int, h: dict) -> None:
+            titles = [lab["measure_header"], "", "", h["baseline"], *h["years"], h["target"],
+                      *([ctx["rate_label"]] if "rate" in col else []),
+                      *[m["label"] or lab["rating"] for m in ctx["marks"]],
+                      *[t["label"] or lab["reason"] for t in ctx["text_columns"]],
+                      lab["departments"], lab["suggested"]]
+            header_row(ws, at, titles, vertical="center")
+            merge(ws, at, 1, at, 3)
+            # a header written on two lines (H27 / 実績) gets its height; the rest as the shipped sheet
+            fit_row(ws, at, {col["suggested"]: lab["suggested"],
+                             **{c: t for c, t in enumerate(titles, 1) if c > 3 and "\n" in t}}, widths)
+
+        table_header(head, ctx["header"])
         row = head + 1
         kind_start: tuple[str, int] | None = None
 
@@ -225,6 +231,9 @@ def kpi_trend(ctx: dict) -> Workbook:
                 put(ws, row, 1, r["name"], bold=True, fill=POLICY_FILL, wrap=False)
                 merge(ws, row, 1, row, last_col)  # the row's other cells: made by the merge, empty
                 row += 1
+                if ctx["kpi_header"]:  # the policy's KPI table has a header of its own
+                    table_header(row, ctx["kpi_header"])
+                    row += 1
                 continue
             label = lab["indicator"] if r["kind"] == "indicator" else lab["kpi"]
             if kind_start is None or kind_start[0] != label:
