@@ -266,10 +266,10 @@ class _Row:
     current: Overlay
 
     def cell(self, name: str) -> Cell:
-        return self.cells[layout.column(self.form.kind, name).letter]
+        return self.cells[self.form.column(name).letter]
 
-    def problem(self, name: str, message: Msg) -> None:
-        self.report.problems.append(FormProblem(self.form.sheet, self.cell(name).ref, name, message))
+    def problem(self, name: str, message: Msg, shown: str | None = None) -> None:
+        self.report.problems.append(FormProblem(self.form.sheet, self.cell(name).ref, shown or name, message))
 
     def judged(self, name: str, rule) -> object | None:
         """The rule's value for the cell, or None (reported at the cell). A cell sent with a value and
@@ -339,7 +339,7 @@ def _kpi_row(r: _Row) -> None:
     if sub is None and "value" in r.base:
         _kpi_value(r, meas, defined, label, rel)
     review = next((v for v in r.sd.strategy.reviews if v.from_ <= r.year <= v.to), None)
-    if review is not None and "rating" in r.base:
+    if review is not None and any(c.role and c.name in r.base for c in r.form.columns):
         _kpi_rating(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
 
 
@@ -364,22 +364,66 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
     r.decide(Change(rel, target, label, "value", now, new, fig), now)
 
 
-def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
-    # the form's 評価 column is the strategy's first rating axis, 評価理由 its first text
+def _declared(r: _Row) -> list[tuple[object, object]] | None:
+    """(column, axis or text) of each rating column the form was sent with, by the id it records; a form
+    with the fixed columns (no recorded layout) took the first axis and the first text. None: the
+    strategy no longer declares what the form asks for (reported at the cell)."""
     axes, texts = r.sd.strategy.axes, r.sd.strategy.texts
-    if not axes or not texts:  # such a strategy's forms carry no rating column
+    fixed = "columns" not in r.form.identity
+    out, missing = [], False
+    for c in r.form.columns:
+        if not c.role or c.name not in r.base:
+            continue
+        items = axes if c.role == "mark" else texts
+        item = (items[0] if items else None) if fixed else next((i for i in items if i.id == c.ref), None)
+        if item is None:
+            if fixed:  # a strategy rating nothing: its fixed-layout forms carried empty locked cells
+                continue
+            missing = True
+            r.problem(c.name, Msg(ja=f"この欄（{c.ref}）は戦略の評価の宣言（strategy.yaml rating_axes / rating_texts）にもうありません",
+                                  en=f"this column ({c.ref}) is no longer declared by the strategy (rating_axes / rating_texts)"))
+            continue
+        out.append((c, item))
+    return None if missing else out
+
+
+def _shown(item, default: str) -> str:
+    return item.label or default
+
+
+def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
+    # one column per rating axis and text the form was sent with (layout.kpi_columns), each judged with
+    # its own rule: an axis's symbol with RatingAxis.parse (check.rating), the loader's one rule
+    declared = _declared(r)
+    if declared is None:
         return
-    axis, text = axes[0], texts[0]
-    rating, reason = r.judged("rating", lambda c: check.rating(c, axis)), r.judged("reason", check.text)
-    if rating is None or reason is None:
+    marks = [(c, a) for c, a in declared if c.role == "mark"]
+    notes = [(c, t) for c, t in declared if c.role == "text"]
+    values = {c.name: r.judged(c.name, lambda cell, a=a: check.rating(cell, a)) for c, a in marks}
+    values |= {c.name: r.judged(c.name, check.text) for c, _ in notes}
+    if any(v is None for v in values.values()):
         return
     rated = holder.ratings.get(review.id)
-    if reason and not rating and not rated:
-        r.problem("rating", Msg(ja=f"評価理由だけが書かれています: 評価（{', '.join(axis.typed)}）を選んでください",
-                                en=f"a reason without a rating: pick a rating ({', '.join(axis.typed)})"))
+    now = {c.name: rated.get(i.id) if rated else "" for c, i in declared}
+    if marks and not any(values[c.name] for c, _ in marks) and any(values[c.name] for c, _ in notes) and not rated:
+        c, a = marks[0]
+        what = "、".join(_shown(t, "評価理由") for c2, t in notes if values[c2.name])
+        pick = "、".join(f"{_shown(x, '評価')}（{', '.join(x.typed)}）" for _, x in marks)
+        r.problem(c.name, Msg(ja=f"{what}だけが書かれています: {pick}を選んでください",
+                              en=f"a text without a rating: pick {pick}"), _shown(a, c.name))
         return
-    for name, key, new, now in (("rating", f"mark:{axis.id}", rating, rated.get(axis.id) if rated else ""),
-                                ("reason", f"text:{text.id}", reason, rated.get(text.id) if rated else "")):
-        target = ("measure", r.key, key, review.id, sub)
-        now = r.current.now(target, now)
-        r.decide(Change(rel, target, label, name, now, new, new), now)
+    # every axis must be rated (the loader's rule): an axis left empty beside another one is located here
+    after = {name: values[name] or now[name] for name in values}
+    if any(after[c.name] for c, _ in marks) or any(values[c.name] for c, _ in notes):
+        empty = [(c, a) for c, a in marks if not after[c.name]]
+        for c, a in empty:
+            r.problem(c.name, Msg(ja=f"{_shown(a, '評価')}が選ばれていません: {', '.join(a.typed)} のいずれかを選んでください"
+                                     "（評価はすべての欄に必要です）",
+                                  en=f"{a.label or 'a rating'} is not picked: pick one of {', '.join(a.typed)} "
+                                     "(every rating column is needed)"), _shown(a, c.name))
+        if empty:
+            return
+    for c, item in declared:
+        target = ("measure", r.key, f"{'mark' if c.role == 'mark' else 'text'}:{item.id}", review.id, sub)
+        was = r.current.now(target, now[c.name])
+        r.decide(Change(rel, target, label, c.name, was, values[c.name], values[c.name]), was)

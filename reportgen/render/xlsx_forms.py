@@ -117,13 +117,16 @@ def kpi_headers(flab: dict, ctx: dict) -> list[str]:
     return out
 
 
-def _instructions(flab: dict, ctx: dict) -> list[str]:
+def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
     """The labels file's instructions, the rating line following the declared axes and texts."""
-    marks = [c for c in ctx["columns"] if c.role == "mark"]
-    if not marks or all(ctx["rated"][c.name]["default"] for c in marks):
-        return flab["instructions"]  # Iruma's 1–4 line as written (or a strategy rating nothing: kept as is)
-    names = lambda role: "、".join(h for c, h in zip(ctx["columns"][1:], kpi_headers(flab, ctx)) if c.role == role)
-    line = fill(flab["axes_instruction"], {"axes": names("mark"), "texts": names("text")})
+    pairs = list(zip(ctx["columns"][1:], headers))
+    marks = [c for c, _ in pairs if c.role == "mark"]
+    if not marks:
+        return flab["instructions"]  # a strategy rating nothing: kept as written
+    names = {role: "、".join(h for c, h in pairs if c.role == role) for role in ("mark", "text")}
+    line = fill(flab["axes_instruction"], {"axes": names["mark"], "texts": names["text"]})
+    if all(ctx["rated"][c.name]["default"] for c in marks):
+        return flab["instructions"]  # Iruma's 1–4 line as written
     return [line if i == flab["rating_instruction_line"] else t for i, t in enumerate(flab["instructions"], 1)]
 
 
@@ -134,7 +137,7 @@ def kpi_form(ctx: dict) -> Workbook:
     widths = {c.index: c.width for c in columns}
     col = {c.name: c.index for c in columns}
     rated = [c for c in columns if c.role]
-    wb, ws, head = form_sheet({**flab, "columns": headers, "instructions": _instructions(flab, ctx)}, widths)
+    wb, ws, head = form_sheet({**flab, "columns": headers, "instructions": _instructions(flab, ctx, headers)}, widths)
     row = first = head + 1
     rating_cells: dict[str, list[str]] = {c.name: [] for c in rated if c.role == "mark"}
     locked_cells: dict[str, dict[str, str]] = {}
@@ -170,12 +173,11 @@ def kpi_form(ctx: dict) -> Workbook:
             continue
         axis = ctx["rated"][name]
         listed = ",".join(safe(t) for t in axis["symbols"])
-        if axis["default"]:
+        title = next(h for c, h in zip(columns[1:], headers) if c.name == name)
+        shown = {"label": title, "symbols": "、".join(axis["symbols"])}
+        prompt, error = fill(flab["axis_prompt"], shown), fill(flab["axis_error"], shown)
+        if axis["default"]:  # Iruma's 1–4: the labels file's own wording
             title, prompt, error = "評価", flab["rating_prompt"], flab["rating_error"]
-        else:
-            title = next(h for c, h in zip(columns[1:], headers) if c.name == name)
-            shown = {"label": title, "symbols": "、".join(axis["symbols"])}
-            prompt, error = fill(flab["axis_prompt"], shown), fill(flab["axis_error"], shown)
         dv = DataValidation(type="list", formula1='"' + listed + '"', allow_blank=True, showErrorMessage=True,
                             showInputMessage=True, promptTitle=title[:32], prompt=prompt,
                             errorTitle=title[:32], error=error)
