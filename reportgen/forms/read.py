@@ -117,6 +117,10 @@ class ReturnedForm:
     stray: list[Cell] = field(default_factory=list)  # text in inserted rows or beyond the form's columns
     columns: tuple = ()  # the form's columns as its identity records them, else its kind's fixed ones (layout)
 
+    def __post_init__(self) -> None:
+        if not self.columns:
+            self.columns = layout.COLUMNS[self.kind]
+
     def column(self, name: str) -> layout.Column:
         return next(c for c in self.columns if c.name == name)
 
