@@ -218,3 +218,46 @@ def test_irumas_kpi_forms_are_byte_identical(tmp_path):
     got = {p.stem.rpartition("_")[2]: hashlib.sha256(p.read_bytes()).hexdigest()
            for p in (tmp_path / "out/2024_R6/forms").glob("KPI更新_*.xlsx")}
     assert got == IRUMA_R6
+
+
+def _legacy_form(data: Path, dest: Path) -> Path:
+    """青少年課's form as the writer made it before the columns followed the declaration: the fixed
+    columns (value F, 評価 G the first axis, 評価理由 H the first text, 担当課 I), no columns recorded."""
+    from reportgen import forms
+    from reportgen.deliverables import kpi_trend
+    from reportgen.render.xlsx_forms import kpi_form
+
+    ds = load(data)
+    sd = ds.strategy_for(R6)
+    ctx = kpi_trend.form_context(ds, R6, "青少年課", kpi_trend.form_departments(ds, sd, R6)["青少年課"])
+    rows = [{**{k: v for k, v in r.items() if k not in ("improvement", "achievement", "review")},
+             "rating": r["improvement"], "reason": r["review"]} for r in ctx["rows"]]
+    ctx = {**ctx, "rows": rows, "columns": forms.COLUMNS[forms.KPI],
+           "rated": {"rating": ctx["rated"]["improvement"], "reason": ctx["rated"]["review"]}}
+    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, R6, "青少年課", rows, forms.KPI_FIELDS)
+    assert "columns" not in ctx["identity"]
+    kpi_form(ctx).save(dest)
+    return dest
+
+
+def test_a_form_sent_with_the_fixed_columns_is_read_as_the_first_axis_and_text(data, tmp_path, capsys):
+    form = _legacy_form(data, tmp_path / "legacy.xlsx")
+    filled = fill(form, tmp_path / "KPI更新_old.xlsx", {"kpi:3-⑧": {7: "×", 8: "見直した理由"}})
+    assert main(["collect", str(filled), "--data", str(data)]) == 0, capsys.readouterr().err
+    k = next(k for k in load(data).strategies[1].measures.kpis if k.id == "3-⑧")
+    # 改善・悪化 and ≪成果と見直し≫ from G and H; 達成度, which that form did not carry, kept
+    assert k.ratings[R6].values == {"improvement": "×", "achievement": "A", "review": "見直した理由"}
+
+
+def test_damaged_recorded_columns_refuse_the_form(sent, data, tmp_path, capsys):
+    wb = openpyxl.load_workbook(sent[1] / FORM)
+    ws = wb["_reportgen"]
+    text = "".join(ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1))
+    ident = json.loads(text)
+    ident["columns"][7]["letter"] = "G"  # two columns at G
+    ws.cell(row=2, column=1).value = json.dumps(ident, ensure_ascii=False, sort_keys=True)
+    for r in range(3, ws.max_row + 1):
+        ws.cell(row=r, column=1).value = None
+    wb.save(tmp_path / "damaged.xlsx")
+    assert main(["collect", str(tmp_path / "damaged.xlsx"), "--data", str(data)]) == 1
+    assert "様式の識別情報が壊れています" in capsys.readouterr().err
