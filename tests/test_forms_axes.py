@@ -261,3 +261,27 @@ def test_damaged_recorded_columns_refuse_the_form(sent, data, tmp_path, capsys):
     wb.save(tmp_path / "damaged.xlsx")
     assert main(["collect", str(tmp_path / "damaged.xlsx"), "--data", str(data)]) == 1
     assert "様式の識別情報が壊れています" in capsys.readouterr().err
+
+
+def test_a_strategy_rating_nothing_has_no_rating_column_but_its_text(tmp_path, capsys):
+    data = two_axes(tmp_path / "data")  # then (synthetic) no axes: only the text ≪成果と見直し≫
+    s = data / "strategies/2/strategy.yaml"
+    text = s.read_text(encoding="utf-8")
+    s.write_text(text[:text.index("rating_axes:")] + "rating_axes: []\n" + text[text.index("rating_texts:"):],
+                 encoding="utf-8")
+    k = data / "strategies/2/kpis.yaml"
+    t = re.sub(r"^\s+(improvement|achievement): .*\n", "", k.read_text(encoding="utf-8"), flags=re.M)
+    k.write_text(re.sub(r"improvement: \S+, achievement: \S+, ", "", t), encoding="utf-8")
+    build(data, tmp_path / "out", years=[R6])
+    ws = openpyxl.load_workbook(tmp_path / "out" / FORM).worksheets[0]
+    head = next(r for r in range(1, 20) if ws.cell(row=r, column=2).value == "指標・KPI")
+    assert [ws.cell(row=head, column=c).value for c in range(6, 10)] == ["R6末の実績値", "≪成果と見直し≫", "担当課・室", None]
+    assert not ws.data_validations.dataValidation
+    instructions = [ws.cell(row=r, column=2).value for r in range(2, head)]
+    assert "・≪成果と見直し≫を記入してください。" in instructions and not any("1～4" in (x or "") for x in instructions)
+    r = _row(ws, KPI)
+    assert ws[f"G{r}"].protection.locked is False and ws[f"G{r}"].fill.fgColor.rgb.endswith("FFF2CC")
+    filled = fill(tmp_path / "out" / FORM, tmp_path / "filled.xlsx", {KPI: {7: "定員を見直す"}})
+    assert main(["collect", str(filled), "--data", str(data)]) == 0, capsys.readouterr().err
+    got = next(k for k in load(data).strategies[1].measures.kpis if k.id == "3-③")
+    assert got.ratings[R6].values == {"review": "定員を見直す"}

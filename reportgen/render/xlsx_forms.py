@@ -118,15 +118,15 @@ def kpi_headers(flab: dict, ctx: dict) -> list[str]:
 
 
 def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
-    """The labels file's instructions, the rating line following the declared axes and texts."""
-    pairs = list(zip(ctx["columns"][1:], headers))
-    marks = [c for c, _ in pairs if c.role == "mark"]
-    if not marks:
-        return flab["instructions"]  # a strategy rating nothing: kept as written
+    """The labels file's instructions, the rating line following the declared axes and texts (Iruma's
+    1–4 line as written; none where the strategy rates nothing and has no text)."""
+    pairs = [(c, h) for c, h in zip(ctx["columns"][1:], headers) if c.role]
+    if not pairs:
+        return [t for i, t in enumerate(flab["instructions"], 1) if i != flab["rating_instruction_line"]]
     names = {role: "、".join(h for c, h in pairs if c.role == role) for role in ("mark", "text")}
     line = fill(flab["axes_instruction"], {"axes": names["mark"], "texts": names["text"]})
-    if all(ctx["rated"][c.name]["default"] for c in marks):
-        return flab["instructions"]  # Iruma's 1–4 line as written
+    if all(ctx["rated"][c.name]["default"] for c, _ in pairs):
+        return flab["instructions"]
     return [line if i == flab["rating_instruction_line"] else t for i, t in enumerate(flab["instructions"], 1)]
 
 
