@@ -305,16 +305,16 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
                 "departments": "\n".join(sub.departments), "has_value": False,
                 "has_rating": review is not None and bool(rated),
             })
-    by_id = {("mark", a.id): a for a in axes} | {("text", t.id): t for t in texts}
+    declared = {("mark", a.id): a for a in axes} | {("text", t.id): t for t in texts}
+    default = {"mark": ratings.is_default(axes), "text": texts == [ratings.DEFAULT_TEXT]}  # Iruma's: the labels file's wording
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
         "year": era.long(fy), "year_end": era.year_end(fy),
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows, "password": ds.city.form_password or "", "columns": columns,
         # per axis or text column: its header (None: the labels file's) and an axis's symbols in order
-        "rated": {c.name: {"label": by_id[c.role, c.ref].label, "default": ratings.is_default(axes) if c.role == "mark" else
-                           texts == [ratings.DEFAULT_TEXT],
-                           "symbols": by_id[c.role, c.ref].typed if c.role == "mark" else []} for c in rated},
+        "rated": {c.name: {"label": declared[c.role, c.ref].label, "default": default[c.role],
+                           "symbols": declared[c.role, c.ref].typed if c.role == "mark" else []} for c in rated},
     }
     # a layout other than the fixed one is recorded, so that collect reads back exactly what was sent
     extra = {"columns": forms.columns_record(columns)} if columns != forms.COLUMNS[forms.KPI] else None
