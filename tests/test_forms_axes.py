@@ -134,6 +134,8 @@ def _trend_row(out: Path, name: str) -> dict:
 
 def _round_trip(form: Path, data: Path, tmp_path: Path, capsys) -> None:
     assert main(["collect", str(form), "--data", str(data)]) == 0, capsys.readouterr().err
+    said = capsys.readouterr().out  # the report names each change by the form's header
+    assert "学童保育室待機児童数 / 改善・悪化" in said and "学童保育室待機児童数 / 達成度" in said, said
     text = (data / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
     block = text[text.index('id: "3-③"') if 'id: "3-③"' in text else text.index("id: 3-③"):]
     block = block[:block.index("\n  - ")]

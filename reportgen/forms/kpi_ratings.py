@@ -68,4 +68,4 @@ def judge(r, holder, review, sub, label: str, rel: str) -> None:
     for c, item in declared:
         target = ("measure", r.key, f"{'mark' if c.role == 'mark' else 'text'}:{item.id}", review.id, sub)
         was = r.current.now(target, now[c.name])
-        r.decide(Change(rel, target, label, c.name, was, values[c.name], values[c.name]), was)
+        r.decide(Change(rel, target, label, c.name, was, values[c.name], values[c.name], item.label or ""), was)
