@@ -50,6 +50,10 @@ def _field(name: str, lang: str) -> str:
     return FIELD_LABELS.get(name, name) if lang == "ja" else name
 
 
+def _change_field(c, lang: str) -> str:
+    return c.shown if c.shown and lang == "ja" else _field(c.field, lang)
+
+
 def form_lines(r: FormReport, lang: str) -> list[str]:
     """One form's report; every line names the file and the fiscal year the form changes."""
     where = f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "")
@@ -70,12 +74,12 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]
     for c in r.applied:
-        lines.append(where + f"{c.label} / {_field(c.field, lang)}: " + (
+        lines.append(where + f"{c.label} / {_change_field(c, lang)}: " + (
             _lines_changed(c.old, c.new, lang) if c.field in LINE_FIELDS else f"{_short(c.old) or empty} → {_short(c.new) or empty}"))
     for c, now in r.conflicts:
         lines.append(where + Msg(ja="競合（データ側も送付後に変更されています。--force で様式の値を採用）",
                                  en="conflict (data/ changed too since the form was sent; --force takes the form's value)")(lang)
-                     + f": {c.label} / {_field(c.field, lang)}: data={_short(now)!r} form={_short(c.new)!r}")
+                     + f": {c.label} / {_change_field(c, lang)}: data={_short(now)!r} form={_short(c.new)!r}")
     return lines
 
 

@@ -69,5 +69,8 @@ def label_variables(name: str, ctx: dict) -> tuple[list[dict], dict[str, list[di
         whole.append({**ctx, "no": "", "baseline": ctx["baseline_header"]})
         alt = dict.fromkeys(CHART_ALT_HEADERS + CHART_ALT_NAMES, "")
         return whole, {"charts_heading": list(ctx["goals"]), "chart_alt": [alt]}
+    if name == "kpi_form":  # filled per rating axis by render/xlsx_forms.py
+        axis = {"label": "", "symbols": ""}
+        return [ctx], {"axes_instruction": [{"axes": "", "texts": ""}], "axis_prompt": [axis], "axis_error": [axis]}
     rows = [r for r in ctx.get("rows", ()) if isinstance(r, dict) and r.get("kind") == "goal"]
     return [ctx], {"goal_row": rows}

@@ -284,19 +284,23 @@ def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str,
 
 
 def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tuple[str, Measure]]) -> dict:
-    """Rows a department updates: the year-end value, and the rating and reason when a review is open."""
+    """Rows a department updates: the year-end value, and each rating axis and text when a review is open."""
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
-    # the form's 評価 column takes the first rating axis, 評価理由 the first text (one axis per form)
-    axis = sd.strategy.axes[0] if sd.strategy.axes else None
-    text = sd.strategy.texts[0] if sd.strategy.texts else None
+    axes, texts = sd.strategy.axes, sd.strategy.texts
+    # one input column per declared axis and text, in order (reportgen.forms.layout.kpi_columns)
+    columns = forms.kpi_columns(axes, texts)
+    rated = [c for c in columns if c.role]
+
+    def entered(r) -> dict:
+        return {c.name: (r.get(c.ref) or "") if r else "" for c in rated}
+
     rows = []
     for kind, raw in measures:
         meas = raw.as_of(fy)
         key = measure_key(kind, sd, raw)
         history = [f"{eradays.when_header(y)}: {figure_text(f, as_of='note')}"
                    for y, f in valuekinds.ordered(meas.actuals) if eradays.moment(y) < eradays.moment(fy)]
-        rating = meas.ratings.get(review.id) if review else None
         label = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
         own = not meas.sub_items or bool(meas.departments)
         rows.append({
@@ -304,28 +308,36 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
             "baseline": figure_text(meas.baseline, as_of="always"), "target": target_text(meas.target),
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
             "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
-            "rating": rating.get(axis.id) if rating and axis else "", "reason": rating.get(text.id) if rating and text else "",
+            **entered(meas.ratings.get(review.id) if review else None),
             # a calendar-year or point-in-time value is not a year-end one: no value cell (data/ takes it)
             "departments": "\n".join(meas.departments), "has_value": meas.period == "fiscal_year",
-            "has_rating": review is not None and own and axis is not None,
+            "has_rating": review is not None and own and bool(rated),
         })
         for i, sub in enumerate(meas.sub_items):
             if not any(ds.form_department(d) == department for d in sub.departments):
                 continue
-            r = sub.ratings.get(review.id) if review else None
             rows.append({
                 "id": forms.sub_key(key, i), "label": f"{label} {circled(i)}{sub.name}", "kind": "sub",
                 "baseline": "", "target": "", "history": "", "unit": "", "prefix": "", "value": "",
-                "rating": r.get(axis.id) if r and axis else "", "reason": r.get(text.id) if r and text else "",
-                "departments": "\n".join(sub.departments), "has_value": False, "has_rating": review is not None and axis is not None,
+                **entered(sub.ratings.get(review.id) if review else None),
+                "departments": "\n".join(sub.departments), "has_value": False,
+                "has_rating": review is not None and bool(rated),
             })
+    declared = {("mark", a.id): a for a in axes} | {("text", t.id): t for t in texts}
+    default = {"mark": ratings.is_default(axes), "text": texts == [ratings.DEFAULT_TEXT]}  # Iruma's: the labels file's wording
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
         "year": era.long(fy), "year_end": era.year_end(fy),
         "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
-        "rows": rows, "password": ds.city.form_password or "", "rating_symbols": axis.typed if axis else [],
+        "rows": rows, "password": ds.city.form_password or "", "columns": columns,
+        # per axis or text column: its header (None: the labels file's) and an axis's symbols in order
+        "rated": {c.name: {"label": declared[c.role, c.ref].label, "default": default[c.role],
+                           "symbols": declared[c.role, c.ref].typed if c.role == "mark" else []} for c in rated},
     }
-    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows, forms.KPI_FIELDS)
+    # a layout other than the fixed one is recorded, so that collect reads back exactly what was sent
+    extra = {"columns": forms.columns_record(columns)} if columns != forms.COLUMNS[forms.KPI] else None
+    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows,
+                                     tuple(c.name for c in columns if c.input), extra)
     return ctx
 
 

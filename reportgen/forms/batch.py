@@ -9,7 +9,7 @@ from ..era import FiscalYear
 from ..figures import figure_text
 from ..loader import Dataset, StrategyData, load
 from ..problems import DataError, Msg, show
-from . import check, layout
+from . import check, kpi_ratings, layout
 from .identity import dataset_id, digest
 from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
 from .read import Cell, FormRefused, ReturnedForm, read_form
@@ -276,10 +276,10 @@ class _Row:
     current: Overlay
 
     def cell(self, name: str) -> Cell:
-        return self.cells[layout.column(self.form.kind, name).letter]
+        return self.cells[self.form.column(name).letter]
 
-    def problem(self, name: str, message: Msg) -> None:
-        self.report.problems.append(FormProblem(self.form.sheet, self.cell(name).ref, name, message))
+    def problem(self, name: str, message: Msg, shown: str | None = None) -> None:
+        self.report.problems.append(FormProblem(self.form.sheet, self.cell(name).ref, shown or name, message))
 
     def judged(self, name: str, rule) -> object | None:
         """The rule's value for the cell, or None (reported at the cell). A cell sent with a value and
@@ -349,8 +349,8 @@ def _kpi_row(r: _Row) -> None:
     if sub is None and "value" in r.base:
         _kpi_value(r, meas, defined, label, rel)
     review = next((v for v in r.sd.strategy.reviews if v.from_ <= r.year <= v.to), None)
-    if review is not None and "rating" in r.base:
-        _kpi_rating(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
+    if review is not None and any(c.role and c.name in r.base for c in r.form.columns):
+        kpi_ratings.judge(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
 
 
 def _states(sd: StrategyData) -> tuple[str, ...]:
@@ -372,24 +372,3 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
         return
     new = figure_text(fig, as_of="note")
     r.decide(Change(rel, target, label, "value", now, new, fig), now)
-
-
-def _kpi_rating(r: _Row, holder, review, sub, label: str, rel: str) -> None:
-    # the form's 評価 column is the strategy's first rating axis, 評価理由 its first text
-    axes, texts = r.sd.strategy.axes, r.sd.strategy.texts
-    if not axes or not texts:  # such a strategy's forms carry no rating column
-        return
-    axis, text = axes[0], texts[0]
-    rating, reason = r.judged("rating", lambda c: check.rating(c, axis)), r.judged("reason", check.text)
-    if rating is None or reason is None:
-        return
-    rated = holder.ratings.get(review.id)
-    if reason and not rating and not rated:
-        r.problem("rating", Msg(ja=f"評価理由だけが書かれています: 評価（{', '.join(axis.typed)}）を選んでください",
-                                en=f"a reason without a rating: pick a rating ({', '.join(axis.typed)})"))
-        return
-    for name, key, new, now in (("rating", f"mark:{axis.id}", rating, rated.get(axis.id) if rated else ""),
-                                ("reason", f"text:{text.id}", reason, rated.get(text.id) if rated else "")):
-        target = ("measure", r.key, key, review.id, sub)
-        now = r.current.now(target, now)
-        r.decide(Change(rel, target, label, name, now, new, new), now)

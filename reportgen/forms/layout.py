@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 EVALUATION, KPI, PLEDGE = "evaluation", "kpi", "pledge"
 
@@ -16,6 +16,8 @@ class Column:
     letter: str
     width: float
     input: bool = False
+    role: str = ""     # "mark" (a rating axis) or "text" (a rating text) of the KPI form, `ref` its id
+    ref: str = ""
 
     @property
     def index(self) -> int:
@@ -30,10 +32,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("assessment", "H", 40, input=True), Column("plan", "I", 34, input=True),
         Column("departments", "J", 12), Column("memo", "K", 16, input=True),
     ),
+    # a KPI form of a strategy that declares no rating axes (Iruma's): kpi_columns(default axis, default text);
+    # also the layout of a form whose identity records no columns (sent before the columns followed the declaration)
     KPI: (
         Column("key", "A", 4), Column("label", "B", 34), Column("baseline", "C", 16), Column("history", "D", 26),
-        Column("target", "E", 14), Column("value", "F", 18, input=True), Column("rating", "G", 9, input=True),
-        Column("reason", "H", 50, input=True), Column("departments", "I", 16),
+        Column("target", "E", 14), Column("value", "F", 18, input=True),
+        Column("rating", "G", 9, input=True, role="mark", ref="rating"),
+        Column("reason", "H", 50, input=True, role="text", ref="reason"), Column("departments", "I", 16),
     ),
     # a pledge progress form (reportgen.forms.pledge_form): the items of one pledge list
     PLEDGE: (
@@ -43,6 +48,44 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 FIELDS = {kind: tuple(c.name for c in cols if c.input) for kind, cols in COLUMNS.items()}
+KPI_HEAD = 6          # key … value: the KPI form's columns before its rating axes and texts
+MARK_WIDTH, TEXT_WIDTH = 9, 50
+
+
+def kpi_columns(axes, texts) -> tuple[Column, ...]:
+    """The KPI form's columns for a strategy's rating axes and texts (anything with an `id`), in the
+    declared order: the fixed columns to the value, one input per axis, one per text, then 担当課.
+    The one definition the writer, the identity and the reader use. A field is the axis's or text's
+    id (Iruma's `rating`, `reason`), prefixed by its role where it would clash with another column's."""
+    cols = list(COLUMNS[KPI][:KPI_HEAD])
+    taken = {c.name for c in COLUMNS[KPI] if not c.role}
+    for role, items, width in (("mark", axes, MARK_WIDTH), ("text", texts, TEXT_WIDTH)):
+        for item in items:
+            name = item.id if item.id not in taken else f"{role}:{item.id}"
+            taken.add(name)
+            cols.append(Column(name, get_column_letter(len(cols) + 1), width, input=True, role=role, ref=item.id))
+    cols.append(Column("departments", get_column_letter(len(cols) + 1), 16))
+    return tuple(cols)
+
+
+def columns_record(cols: tuple[Column, ...]) -> list[dict]:
+    """The columns as a form's identity records them (what the reader reads back)."""
+    return [{"name": c.name, "letter": c.letter, "input": c.input, "role": c.role, "ref": c.ref} for c in cols]
+
+
+def columns_of(record) -> tuple[Column, ...]:
+    """A form identity's columns back (ValueError, TypeError or KeyError where they are damaged)."""
+    if not isinstance(record, list) or not record:
+        raise ValueError("columns")
+    cols = []
+    for c in record:
+        letter = str(c["letter"])
+        if not letter.isalpha() or not letter.isupper() or len(letter) > 3:
+            raise ValueError(letter)
+        cols.append(Column(str(c["name"]), letter, 0, bool(c["input"]), str(c.get("role", "")), str(c.get("ref", ""))))
+    if cols[0].letter != "A" or len({c.letter for c in cols}) != len(cols) or len({c.name for c in cols}) != len(cols):
+        raise ValueError("columns")
+    return tuple(cols)
 
 
 def column(kind: str, name: str) -> Column:

@@ -33,6 +33,7 @@ class Change:
     old: str
     new: str
     written: object      # the value to write into YAML (None: remove)
+    shown: str = ""      # the field as the form's header names it, where data names it otherwise (改善・悪化)
 
 
 @dataclass

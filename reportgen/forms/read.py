@@ -115,6 +115,14 @@ class ReturnedForm:
     row_numbers: dict[str, list[int]] = field(default_factory=dict)
     extra_keys: list[tuple[int, str]] = field(default_factory=list)
     stray: list[Cell] = field(default_factory=list)  # text in inserted rows or beyond the form's columns
+    columns: tuple = ()  # the form's columns as its identity records them, else its kind's fixed ones (layout)
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            self.columns = layout.COLUMNS[self.kind]
+
+    def column(self, name: str) -> layout.Column:
+        return next(c for c in self.columns if c.name == name)
 
 
 @dataclass(frozen=True)
@@ -305,6 +313,9 @@ def _recognise(path: Path, wb) -> ReturnedForm:
             fixed = set(ident["fixed"])
             if kind not in layout.COLUMNS:
                 raise KeyError(kind)
+            # a KPI form's columns follow its strategy's rating axes (layout.kpi_columns); a form sent with the
+            # fixed columns (Iruma's, or before they followed the declaration) records none
+            columns = layout.columns_of(ident["columns"]) if "columns" in ident else layout.COLUMNS[kind]
         except (ValueError, KeyError, TypeError):
             raise FormRefused(Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")) from None
         if sheet not in wb.sheetnames:
@@ -313,15 +324,15 @@ def _recognise(path: Path, wb) -> ReturnedForm:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, sheet)
             meta = _cell_meta(z, part) if part and part in z.namelist() else {}
-        return _rows(ReturnedForm(path, ident, sheet, kind), ws, set(keys), fixed, meta)
+        return _rows(ReturnedForm(path, ident, sheet, kind, columns=columns), ws, set(keys), fixed, meta)
     finally:
         wb.close()
 
 
 def _rows(form: ReturnedForm, ws, wanted: set[str], fixed: set[str], meta: dict[str, _Meta]) -> ReturnedForm:
     """Every row of the sheet: a form row by its key, or a row the clerk inserted (its text reported)."""
-    last = layout.last_index(form.kind)
-    letters = [c.letter for c in layout.COLUMNS[form.kind]][1:]
+    last = max(c.index for c in form.columns)
+    letters = [c.letter for c in form.columns][1:]
     for cells in ws.iter_rows(min_row=1, max_row=ws.max_row or 1):
         if not cells:
             continue

@@ -95,17 +95,55 @@ def evaluation_form(ctx: dict) -> Workbook:
     return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "evaluation", frozen_columns=3)
 
 
+# the KPI form's fixed columns: their headers' places in the labels file's `columns`
+_KPI_HEADERS = {"label": 0, "baseline": 1, "history": 2, "target": 3, "value": 4, "departments": 7}
+_MARK_HEADER, _TEXT_HEADER = 5, 6
+
+
+def kpi_headers(flab: dict, ctx: dict) -> list[str]:
+    """The header of each column from B: the labels file's, an axis's or text's own label where declared."""
+    out = []
+    for c in ctx["columns"][1:]:
+        if not c.role:
+            out.append(flab["columns"][_KPI_HEADERS[c.name]])
+            continue
+        rated = ctx["rated"][c.name]
+        if rated["label"]:
+            out.append(rated["label"])
+        elif c.role == "text":
+            out.append(flab["columns"][_TEXT_HEADER])
+        else:  # Iruma's 1–4 (評価(1～4)), else a declared axis without a label
+            out.append(flab["columns"][_MARK_HEADER] if rated["default"] else flab["rating_column"])
+    return out
+
+
+def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
+    """The labels file's instructions, the rating line following the declared axes and texts (Iruma's
+    1–4 line as written; none where the strategy rates nothing and has no text)."""
+    pairs = [(c, h) for c, h in zip(ctx["columns"][1:], headers) if c.role]
+    if not pairs:
+        return [t for i, t in enumerate(flab["instructions"], 1) if i != flab["rating_instruction_line"]]
+    names = {role: "、".join(h for c, h in pairs if c.role == role) for role in ("mark", "text")}
+    line = fill(flab["axes_instruction"], {"axes": names["mark"], "texts": names["text"]})
+    if all(ctx["rated"][c.name]["default"] for c, _ in pairs):
+        return flab["instructions"]
+    return [line if i == flab["rating_instruction_line"] else t for i, t in enumerate(flab["instructions"], 1)]
+
+
 def kpi_form(ctx: dict) -> Workbook:
-    flab = labels("kpi_form", ctx)
-    widths = layout.widths(layout.KPI)
-    col = {c.name: c.index for c in layout.COLUMNS[layout.KPI]}
-    wb, ws, head = form_sheet(flab, widths)
+    flab = labels("kpi_form", ctx, per_row=("axes_instruction", "axis_prompt", "axis_error"))
+    columns = ctx["columns"]
+    headers = kpi_headers(flab, ctx)
+    widths = {c.index: c.width for c in columns}
+    col = {c.name: c.index for c in columns}
+    rated = [c for c in columns if c.role]
+    wb, ws, head = form_sheet({**flab, "columns": headers, "instructions": _instructions(flab, ctx, headers)}, widths)
     row = first = head + 1
-    rating_cells = []
+    rating_cells: dict[str, list[str]] = {c.name: [] for c in rated if c.role == "mark"}
     locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:
         put(ws, row, 1, r["id"], wrap=False)
-        locked_values = {c.index: r[c.name] for c in layout.COLUMNS[layout.KPI] if not c.input and c.name != "key"}
+        locked_values = {c.index: r[c.name] for c in columns if not c.input and c.name != "key"}
         for c, v in locked_values.items():
             put(ws, row, c, v)
         inputs = {}
@@ -113,26 +151,39 @@ def kpi_form(ctx: dict) -> Workbook:
             inputs[col["value"]] = r["value"]
         else:
             put(ws, row, col["value"], "")
-        if r["has_rating"]:
-            inputs[col["rating"]] = r["rating"]
-            inputs[col["reason"]] = r["reason"]
-            rating_cells.append(f"{get_column_letter(col['rating'])}{row}")
-        else:
-            put(ws, row, col["rating"], "")
-            put(ws, row, col["reason"], "")
+        for c in rated:
+            if r["has_rating"]:
+                inputs[c.index] = r[c.name]
+                if c.role == "mark":
+                    rating_cells[c.name].append(f"{c.letter}{row}")
+            else:
+                put(ws, row, c.index, "")
+        marks = {c.index for c in rated if c.role == "mark"}
         for c, v in inputs.items():
-            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c == col["rating"] else None)
+            put(ws, row, c, v, fill=INPUT_FILL, locked=False, horizontal="center" if c in marks else None)
         fit_row(ws, row, {**locked_values, **inputs}, widths, minimum=2)
         locked_cells[r["id"]] = {get_column_letter(c): forms.digest(v) for c, v in locked_values.items()}
-        for c in (col["value"], col["rating"], col["reason"]):  # cells of this row that are not inputs are locked too
+        for c in [col["value"], *(c.index for c in rated)]:  # cells of this row that are not inputs are locked too
             if c not in inputs:
                 locked_cells[r["id"]][get_column_letter(c)] = forms.digest("")
         row += 1
-    dv = None
-    if rating_cells:
-        dv = DataValidation(type="list", formula1='"' + ",".join(safe(t) for t in ctx["rating_symbols"]) + '"', allow_blank=True, showErrorMessage=True,
-                            showInputMessage=True, promptTitle="評価", prompt=flab["rating_prompt"],
-                            errorTitle="評価", error=flab["rating_error"])
-        for ref in rating_cells:
+    dvs = []
+    for name, cells in rating_cells.items():
+        if not cells:
+            continue
+        axis = ctx["rated"][name]
+        listed = ",".join(safe(t) for t in axis["symbols"])
+        title = next(h for c, h in zip(columns[1:], headers) if c.name == name)
+        shown = {"label": title, "symbols": "、".join(axis["symbols"])}
+        prompt, error = fill(flab["axis_prompt"], shown), fill(flab["axis_error"], shown)
+        if axis["default"]:  # Iruma's 1–4: the labels file's own wording
+            title, prompt, error = "評価", flab["rating_prompt"], flab["rating_error"]
+        dv = DataValidation(type="list", formula1='"' + listed + '"', allow_blank=True, showErrorMessage=True,
+                            showInputMessage=True, promptTitle=title[:32], prompt=prompt,
+                            errorTitle=title[:32], error=error)
+        for ref in cells:
             dv.add(ref)
-    return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "kpi", frozen_columns=2)
+        dvs.append(dv)
+    for dv in dvs:  # one dropdown per axis, in the declared order
+        ws.add_data_validation(dv)
+    return finish_form(wb, ws, ctx, head, first, None, locked_cells, "kpi", frozen_columns=2)
