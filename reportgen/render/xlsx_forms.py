@@ -20,8 +20,12 @@ def fixed_rows(ws, head: int) -> list[str]:
 
 def write_identity(wb: Workbook, ident: dict, sheet: str, header_row: int, locked: dict, fixed: list[str]) -> None:
     """The very hidden sheet `collect` recognises a form by: identity, layout and locked-cell digests."""
-    ident = {**ident, "sheet": sheet, "header_row": header_row, "fixed": fixed,
-             "rows": [{**r, "locked": locked.get(r["key"], {})} for r in ident["rows"]]}
+    identity_sheet(wb, {**ident, "sheet": sheet, "header_row": header_row, "fixed": fixed,
+                        "rows": [{**r, "locked": locked.get(r["key"], {})} for r in ident["rows"]]})
+
+
+def identity_sheet(wb: Workbook, ident: dict) -> None:
+    """The identity written, in chunks, into a very hidden, protected sheet (every kind of form)."""
     ws = wb.create_sheet(forms.IDENTITY_SHEET)
     ws.sheet_state = "veryHidden"
     ws.cell(row=1, column=1).value = forms.FORMAT

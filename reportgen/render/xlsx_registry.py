@@ -10,7 +10,7 @@ from ..forms import layout
 from ..forms import registry_layout as rl
 from ..labels import labels
 from .workbook import HEADER_FILL, INPUT_FILL, fit_row, page_setup, protect, put, safe, set_widths
-from .xlsx_forms import fixed_rows
+from .xlsx_forms import fixed_rows, identity_sheet
 
 
 def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:
@@ -103,11 +103,5 @@ def registry(ctx: dict) -> Workbook:
         sheets[kind] = _sheet(wb, kind, lab, ctx, ranges, i == 0)
     wb.move_sheet(safe(lab["lists_sheet"]), offset=1)  # the lists after the two tables
     wb.active = 0
-    ident = {**ctx["identity"], "parts": sheets}
-    ws = wb.create_sheet(forms.IDENTITY_SHEET)
-    ws.sheet_state = "veryHidden"
-    ws.cell(row=1, column=1).value = forms.FORMAT
-    for i, chunk in enumerate(forms.identity_chunks(ident)):
-        put(ws, i + 2, 1, chunk, wrap=False, border=False)
-    ws.protection.sheet = True
+    identity_sheet(wb, {**ctx["identity"], "parts": sheets})
     return wb
