@@ -189,7 +189,8 @@ def write_file(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def _fsync(path: str | Path) -> None:
+def fsync_path(path: str | Path) -> None:
+    """Make a file's or a folder's entries durable (a folder after a rename in it)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -197,7 +198,8 @@ def _fsync(path: str | Path) -> None:
         os.close(fd)
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a file and wait until it is on the disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
@@ -229,11 +231,11 @@ class Durable:
 
     def write(self, path: Path, data: bytes) -> None:
         """Write `data` to `path` and fsync it, in the background (an error is raised by `settle`)."""
-        self._submit(_write_synced, path, data)
+        self._submit(write_synced, path, data)
 
     def written(self, path: Path) -> None:
         """`path` was written by a worker process: fsync it in the background."""
-        self._submit(_fsync, path)
+        self._submit(fsync_path, path)
 
     def _submit(self, fn, *args) -> None:
         if self._pool is None:
@@ -250,7 +252,7 @@ class Durable:
         """Every file submitted so far on disk, then `root`'s folders."""
         self.wait()
         for folder, _, _ in os.walk(root, topdown=False):
-            _fsync(folder)
+            fsync_path(folder)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -342,7 +344,7 @@ def publish(staging: Path, target: Path, durable: Durable) -> None:
         os.rename(target, aside)
         os.rename(staging, target)
         shutil.rmtree(aside)
-    _fsync(target.parent)
+    fsync_path(target.parent)
 
 
 # ---------------------------------------------------------------------------- verify

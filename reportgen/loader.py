@@ -134,7 +134,7 @@ def load(data_dir: Path | str) -> Dataset:
 def _load(data_dir: Path | str) -> Dataset:
     root = Path(data_dir)
     out = _Collector()
-    display_root = _display(root)
+    display_root = display(root)
     if not root.is_dir():
         out.problems.append(Problem(display_root, 0, 0, "", Msg(
             ja="データフォルダがありません（city.yaml などを含むフォルダを指定してください）",
@@ -223,8 +223,8 @@ def _load(data_dir: Path | str) -> Dataset:
     )
 
 
-def _display(root: Path) -> str:
-    """The data folder as messages name it: relative to the working folder where possible."""
+def display(root: Path) -> str:
+    """A path as messages name it: relative to the working folder where possible."""
     try:
         rel = os.path.relpath(root)
     except ValueError:

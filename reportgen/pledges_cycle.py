@@ -85,11 +85,10 @@ def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
 def _write_new(target: Path, text: str) -> None:
     """A new file appears whole or not at all: written beside it, synced, then linked in place
     (a stale `.<name>.new` a crash leaves is dropped by datastore.recover_data)."""
+    from .archive import fsync_path, write_synced
+
     temp = target.with_name(f".{target.name}.new")
-    with open(temp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    write_synced(temp, text.encode("utf-8"))
     try:
         os.link(temp, target)  # fails if the file appeared meanwhile: never replaces a list
     except FileExistsError:
@@ -99,8 +98,4 @@ def _write_new(target: Path, text: str) -> None:
         os.replace(temp, target)
     else:
         temp.unlink()
-    dirfd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dirfd)
-    finally:
-        os.close(dirfd)
+    fsync_path(target.parent)

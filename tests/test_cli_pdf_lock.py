@@ -32,13 +32,13 @@ def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_
 
     from reportgen import archive
 
-    real_write = archive._write_synced
+    real_write = archive.write_synced
 
     def slow_disk(path, data):  # the files are written in the background: LibreOffice must wait for them
         time.sleep(0.02)
         real_write(path, data)
 
-    monkeypatch.setattr(archive, "_write_synced", slow_disk)
+    monkeypatch.setattr(archive, "write_synced", slow_disk)
     out = tmp_path / "out"
     build(DATA, out, years=[parse_fy("H29"), parse_fy("R5")], pdf=True)
     assert len(calls) == 1

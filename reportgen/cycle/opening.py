@@ -159,7 +159,7 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
 
 
 def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id) -> OpenResult:
-    from ..archive import lock
+    from ..archive import fsync_path, lock, write_synced
 
     rendered = _render(ds, fy, data, sources, month if created is not None else None)
     result = OpenResult(fy, target, build_id(ds), pledges=str(month) if month else "", pledge_file=created, dry_run=dry_run)
@@ -189,10 +189,10 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
         try:
             for job, content, _ in rendered:
-                _write_synced(staging / form_sources.sent_name(job), content)
-            _fsync(staging)
+                write_synced(staging / form_sources.sent_name(job), content)
+            fsync_path(staging)
             os.rename(staging, target)  # all forms appear at once
-            _fsync(target.parent)
+            fsync_path(target.parent)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -207,18 +207,3 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         shutil.rmtree(target, ignore_errors=True)
         raise
     return result
-
-
-def _write_synced(path: Path, content: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(content)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _fsync(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

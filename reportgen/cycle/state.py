@@ -17,6 +17,7 @@ import yaml
 from .. import era
 from ..era import FiscalYear
 from ..problems import DataError, Msg, Problem, show
+from ..loader import display  # noqa: F401 (the cycle's messages name paths as the loader does)
 from ..yamlsrc import YamlProblem, format_path, read_yaml
 
 FILE = "cycle.yaml"
@@ -163,14 +164,6 @@ def load(data: Path) -> Cycle:
     return cycle
 
 
-def display(p: Path) -> str:
-    try:
-        rel = os.path.relpath(p)
-    except ValueError:
-        return str(p)
-    return rel if not rel.startswith("..") else str(p)
-
-
 def dump(cycle: Cycle) -> str:
     """The state as YAML, years in order, with the header saying who writes it."""
     years = {}
@@ -195,15 +188,10 @@ def dump(cycle: Cycle) -> str:
 
 def save(data: Path, cycle: Cycle) -> None:
     """Replace data/cycle.yaml in one step (temporary file, fsync, rename). Call with data/.lock held."""
+    from ..archive import fsync_path, write_synced
+
     target = path(data)
     temp = target.with_name(f".{target.name}.new")
-    with open(temp, "w", encoding="utf-8") as f:
-        f.write(dump(cycle))
-        f.flush()
-        os.fsync(f.fileno())
+    write_synced(temp, dump(cycle).encode("utf-8"))
     os.replace(temp, target)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(target.parent)

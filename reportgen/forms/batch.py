@@ -49,6 +49,16 @@ class FormReport:
     def accepted(self) -> bool:
         return self.refused is None and not self.problems
 
+    def settle(self, change: Change, sent: str, now: str, force: bool) -> None:
+        """The three-way merge of one value (sent, returned, data now), filed as unchanged, applied or a conflict."""
+        outcome = decide(sent, change.new, now, force)
+        if outcome == UNCHANGED:
+            self.unchanged += 1
+        elif outcome == APPLY:
+            self.applied.append(change)
+        elif outcome == CONFLICT:
+            self.conflicts.append((change, now))
+
 
 @dataclass
 class CollectResult:
@@ -299,13 +309,7 @@ class _Row:
         return any(self.ds.form_department(d) == self.department for d in departments)
 
     def decide(self, change: Change, now: str) -> None:
-        outcome = decide(self.base.get(change.field, ""), change.new, now, self.current.force)
-        if outcome == UNCHANGED:
-            self.report.unchanged += 1
-        elif outcome == APPLY:
-            self.report.applied.append(change)
-        elif outcome == CONFLICT:
-            self.report.conflicts.append((change, now))
+        self.report.settle(change, self.base.get(change.field, ""), now, self.current.force)
 
 
 def _another_department(name: str, department: str) -> Msg:

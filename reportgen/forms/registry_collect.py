@@ -18,7 +18,7 @@ from . import registry_layout as rl
 from . import registry_rules as rules
 from .identity import digest
 from .layout import column
-from .merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
+from .merge import Change, Overlay
 from .registry_form import kpi_values, project_values
 from .registry_read import RegistryForm
 
@@ -157,13 +157,7 @@ def _item(s: _Sheet, key: str):
 
 
 def _decide(s: _Sheet, change: Change, sent: str, now: str) -> None:
-    outcome = decide(sent, change.new, now, s.current.force)
-    if outcome == UNCHANGED:
-        s.report.unchanged += 1
-    elif outcome == APPLY:
-        s.report.applied.append(change)
-    elif outcome == CONFLICT:
-        s.report.conflicts.append((change, now))
+    s.report.settle(change, sent, now, s.current.force)
 
 
 def _project(s: _Sheet, key: str, base: dict, judged: dict, names: dict) -> None:

@@ -1,6 +1,7 @@
 """Each registry cell judged with the model's own rules (pure): a returned cell in → (text, value to write) or what was expected."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from types import SimpleNamespace
@@ -50,14 +51,22 @@ def departments(cell: Cell, known) -> Judged | Msg:
     return ("\n".join(found), found)
 
 
-def _year_cell(cell: Cell, parse, written) -> Judged | Msg:
-    """A cell holding a year or nothing: `parse` reads it (the model's own parser), `written` gives the data's form."""
-    t = check.text(cell)
-    if isinstance(t, Msg):
-        return t
-    t = unicodedata.normalize("NFKC", t).strip()
-    if not t:
-        return ("", None)
+def _optional(rule):
+    """A rule of a cell that may be left empty: the rule gets its text NFKC-normalised and stripped; an empty
+    cell is nothing written; text that is no text (a formula, a date) is refused by check.text."""
+    @functools.wraps(rule)
+    def judged(cell: Cell, *args) -> Judged | Msg:
+        t = check.text(cell)
+        if isinstance(t, Msg):
+            return t
+        t = unicodedata.normalize("NFKC", t).strip()
+        return ("", None) if not t else rule(t, *args)
+    return judged
+
+
+@_optional
+def _year_cell(t: str, parse, written) -> Judged | Msg:
+    """A year or nothing: `parse` reads it (the model's own parser), `written` gives the data's form."""
     try:
         fy = parse(t)
     except Invalid as exc:
@@ -74,13 +83,8 @@ def first_year(cell: Cell) -> Judged | Msg:
     return _year_cell(cell, model._parse_first_year, lambda fy: (str(fy), str(fy)))
 
 
-def direction(cell: Cell) -> Judged | Msg:
-    t = check.text(cell)
-    if isinstance(t, Msg):
-        return t
-    t = unicodedata.normalize("NFKC", t).strip()
-    if not t:
-        return ("", None)
+@_optional
+def direction(t: str) -> Judged | Msg:
     words = {v: k for k, v in rl.DIRECTIONS.items()}
     key = words.get(t) or (t.lower() if t.lower() in rl.DIRECTIONS else None)
     if key is None:
@@ -113,14 +117,9 @@ def baseline(cell: Cell, meas) -> Judged | Msg:
     return (figure_text(fig, as_of="note"), fig)
 
 
-def target(cell: Cell, meas, states: tuple[str, ...]) -> Judged | Msg:
+@_optional
+def target(t: str, meas, states: tuple[str, ...]) -> Judged | Msg:
     """A target with the model's own parser (270件, 2.0%以内, 現状値以上 …), or one of the states targets use (調整中)."""
-    t = check.text(cell)
-    if isinstance(t, Msg):
-        return t
-    t = unicodedata.normalize("NFKC", t).strip()
-    if not t:
-        return ("", None)
     if t in states:
         tgt = model.Target(state=t)
     else:
