@@ -5,7 +5,7 @@
     python3 bench/pdf.py --runs 5
 
 Builds the archive once without PDFs, then converts every published document the way `--pdf` does
-(reportgen.pdf.convert_batch: one LibreOffice process for the batch) --runs times, alternating
+(reportgen.archive.pdf.convert_batch: one LibreOffice process for the batch) --runs times, alternating
 with the conversion of a one-page document, which costs what any run costs before its first page
 (starting LibreOffice with a fresh profile, loading the filters): that start is all a warm
 LibreOffice (unoserver, a listening soffice) could save. Prints each run, the best, pages, seconds
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from reportgen.build import build  # noqa: E402
-from reportgen.pdf import convert_batch  # noqa: E402
+from reportgen.archive.build import build  # noqa: E402
+from reportgen.archive.pdf import convert_batch  # noqa: E402
 
 
 def pages(pdf: bytes) -> int:

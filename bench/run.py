@@ -37,7 +37,7 @@ BUILD_CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from reportgen.build import build
+from reportgen.archive.build import build
 import reportgen.render.docx, reportgen.render.xlsx  # imports are not the build's work (the floor's are not timed either)
 from reportgen.deliverables import registry; registry()  # (the deliverable modules are imported on first use)
 t = time.perf_counter()

@@ -39,7 +39,7 @@ BUILD_CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from reportgen.build import build
+from reportgen.archive.build import build
 import reportgen.render.docx, reportgen.render.xlsx
 from reportgen.deliverables import registry; registry()
 def cpu():
@@ -73,9 +73,10 @@ def main() -> int:
     names = [n for n in args.only.split(",") if n] or list(SHORTCUTS)
     rng = random.Random(args.seed)
 
-    from reportgen.archive import render, stamp_for
+    from reportgen.archive.manifest import stamp_for
     from reportgen.deliverables import outputs_for, present_years
-    from reportgen.loader import load
+    from reportgen.model.loader import load
+    from reportgen.render.dispatch import render
 
     with tempfile.TemporaryDirectory(prefix="reportgen-shortcuts-") as tmp:
         tmp = Path(tmp)

@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
         print(run([py, "-m", "pip", "freeze"]), end="")
         work = tmp / "work"  # an empty folder: the installed package must find its own templates
         work.mkdir()
-        run([py, "-c", "import reportgen.cli, reportgen.build, reportgen.collect, reportgen.render.docx, reportgen.render.xlsx"], work)
+        run([py, "-c", "import reportgen.cli, reportgen.archive.build, reportgen.cli.collect, reportgen.render.docx, reportgen.render.xlsx"], work)
         print(run([str(venv / "bin" / "reportgen"), "--data", str(ROOT / "data"), "--out", "out"], work), end="")
         print(run([str(venv / "bin" / "reportgen"), "verify", "out"], work), end="")
         print("floors work:", ", ".join(f"{n}=={v}" for n, v in pins.items()))

@@ -22,8 +22,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -31,6 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 MINCHO, GOTHIC = "ＭＳ 明朝", "ＭＳ ゴシック"

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.build import build  # noqa: E402
+from reportgen.archive.build import build  # noqa: E402
 
 PAGES = {  # picture name: (PDF in the archive, page)
     "target_list": ("2017_H29/01_対象事業一覧_平成29年度.pdf", 1),

@@ -42,7 +42,7 @@ def data_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The default archive built once from the shipped data (tests must not modify it)."""
-    from reportgen.build import build
+    from reportgen.archive.build import build
 
     out = tmp_path_factory.mktemp("built") / "out"
     build(DATA, out)

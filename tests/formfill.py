@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-
 import realclient as rc
 
 

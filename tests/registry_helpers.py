@@ -5,9 +5,11 @@ from pathlib import Path
 
 import openpyxl
 
-from reportgen import archive, era
-from reportgen.forms import registry_form
-from reportgen.loader import load
+from reportgen.archive.manifest import stamp_for
+from reportgen.deliverables import registry_form
+from reportgen.model.loader import load
+from reportgen.render.dispatch import render
+from reportgen.rules import era
 
 
 def issue(data: Path, year: str, dest: Path, strategy: str = "2") -> Path:
@@ -16,7 +18,7 @@ def issue(data: Path, year: str, dest: Path, strategy: str = "2") -> Path:
     fy = era.parse_fy(year)
     job = next(j for j in registry_form.outputs(ds, fy) if j.context["strategy_id"] == strategy)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(archive.render(job, archive.stamp_for(fy), ds.city.name))
+    dest.write_bytes(render(job, stamp_for(fy), ds.city.name))
     return dest
 
 

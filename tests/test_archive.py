@@ -1,16 +1,15 @@
 """The archive: byte-identical rebuilds, a manifest that verifies, atomic years, bad data writes nothing."""
 import hashlib
-import shutil
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-
-from reportgen.archive import verify
-from reportgen.build import build
-from reportgen.cli import main
-
 from conftest import DATA
+
+from reportgen.archive.build import build
+from reportgen.archive.verification import verify
+from reportgen.cli import main
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -59,7 +58,7 @@ def test_the_workers_are_forked_before_any_other_thread_starts(tmp_path, monkeyp
 
 def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
     """The paths (relative to `root`) that archive fsyncs, in order."""
-    from reportgen import archive
+    from reportgen.archive import publish as archive
 
     synced, opened = [], {}
     real_open, real_fsync = archive.os.open, archive.os.fsync
@@ -76,7 +75,7 @@ def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
 
 def test_every_staged_file_is_fsynced_and_then_every_folder_sub_folders_first(tmp_path, monkeypatch):
     """Files are fsynced in the background as they are written; settling waits for them, then syncs folders."""
-    from reportgen.archive import Durable
+    from reportgen.archive.publish import Durable
 
     tree = tmp_path / "stage"
     synced = _record_fsyncs(monkeypatch, tmp_path)
@@ -106,7 +105,7 @@ def test_a_build_syncs_every_file_it_publishes_before_the_year_appears(tmp_path,
 
 
 def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
-    from reportgen import build as build_module
+    from reportgen.archive import build as build_module
 
     out = tmp_path / "out"
     build(DATA, out, years=None)
@@ -127,7 +126,7 @@ def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouc
 
 
 def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
-    from reportgen import archive
+    from reportgen.archive import publish as archive
 
     out = tmp_path / "out"
     build(DATA, out, years=None)
@@ -206,7 +205,7 @@ def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, 
     out = tmp_path / "out"
     build(DATA, out)
     before = snapshot(out)
-    import reportgen.build as building
+    import reportgen.archive.build as building
 
     real = building.render
     calls = {"n": 0}
@@ -235,14 +234,14 @@ def test_requested_years_accept_any_spelling_and_unknown_years_are_usage_errors(
 
 def test_a_second_strategy_year_without_projects_still_builds(tmp_path):
     out = tmp_path / "out"
-    build(DATA, out, years=[__import__("reportgen.era", fromlist=["x"]).parse_fy("R7")])
+    build(DATA, out, years=[__import__("reportgen.rules.era", fromlist=["x"]).parse_fy("R7")])
     assert (out / "2025_R7" / "01_対象事業一覧_令和7年度.docx").is_file()
 
 
 def test_source_date_epoch_sets_the_document_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "out"
-    build(DATA, out, years=[__import__("reportgen.era", fromlist=["x"]).parse_fy("H29")])
+    build(DATA, out, years=[__import__("reportgen.rules.era", fromlist=["x"]).parse_fy("H29")])
     import zipfile
     with zipfile.ZipFile(out / "2017_H29" / "01_対象事業一覧_平成29年度.docx") as z:
         assert "2023-11-14T22:13:20Z" in z.read("docProps/core.xml").decode()
@@ -262,8 +261,8 @@ import re
 import zipfile
 from importlib.metadata import version as installed_version
 
-from reportgen import era as era_module
-from reportgen.verification import HASH, LIBRARY, REBUILD
+from reportgen.archive.verification import HASH, LIBRARY, REBUILD
+from reportgen.rules import era as era_module
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -312,7 +311,7 @@ def test_app_properties_are_the_same_through_the_libraries_own_writers(tmp_path,
     import subprocess
     import sys
 
-    code = ("import zipfile,sys; from pathlib import Path; from reportgen.build import build; from reportgen.era import parse_fy;"
+    code = ("import zipfile,sys; from pathlib import Path; from reportgen.archive.build import build; from reportgen.rules.era import parse_fy;"
             f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), years=[parse_fy('H29')]);"
             f"print(zipfile.ZipFile(Path({str(tmp_path / 'out' / '2017_H29')!r}) / '03_KPI目標値達成状況推移_平成29年度.xlsx').read('docProps/app.xml').decode())")
     app = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -422,15 +421,15 @@ def test_verify_reports_rehashing_and_rebuilding_apart(tmp_path, monkeypatch):
     shutil.copy(tmp_path / "out" / "2017_H29" / "manifest.json", tmp_path / "m.json")
     victim.write_bytes(victim.read_bytes()[:-1])
     # the rebuild no longer comes out the same (as with another library): a rebuild finding, hashes fine
-    import reportgen.archive as archive
+    import reportgen.archive.year as year_build
 
-    real = archive.render
+    real = year_build.render
 
     def drifting(job, *a, **k):
         data = real(job, *a, **k)
         return data + b"\0" if job.filename.startswith("02_") else data
 
-    monkeypatch.setattr(archive, "render", drifting)
+    monkeypatch.setattr(year_build, "render", drifting)
     _, findings = verify(year)
     assert [(f.kind, f.path) for f in findings] == [(REBUILD, "02_実施事業評価等入力表_平成29年度.xlsx")]
 

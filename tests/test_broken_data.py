@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from reportgen.build import build
-from reportgen.cli import main
-
 from conftest import DATA
+
+from reportgen.archive.build import build
+from reportgen.cli import main
 
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "broken_data.yaml").read_text(encoding="utf-8"))
 

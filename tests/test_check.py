@@ -15,16 +15,16 @@ from pathlib import Path
 import docx
 import jinja2
 import pytest
-
 from conftest import DATA, ROOT
+
 from reportgen import cli
-from reportgen.build import build
+from reportgen.archive.build import build
 from reportgen.deliverables import outputs_for, present_years
-from reportgen.era import FiscalYear
-from reportgen.loader import load
-from reportgen.problems import DataError
-from reportgen.labelcheck import label_variables
-from reportgen.templatecheck import check_templates, require_templates, template_paths
+from reportgen.lint.labelcheck import label_variables
+from reportgen.lint.templatecheck import check_templates, require_templates, template_paths
+from reportgen.model.loader import load
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import DataError
 
 TEMPLATES = ROOT / "templates"
 BASELINE = "<w:r><w:t>{{ r.baseline }}</w:t></w:r>"
@@ -103,7 +103,8 @@ def test_name_of_another_document_is_unknown(templates, outputs):
 
 def test_strict_undefined_when_rendering(templates, outputs):
     """Without the check, the renderer itself refuses a misspelt name instead of printing nothing."""
-    from reportgen.archive import render, stamp_for
+    from reportgen.archive.manifest import stamp_for
+    from reportgen.render.dispatch import render
 
     path = templates / "target_list.docx"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.baseilne }}"), count=4)  # in both branches of has_diff
@@ -137,7 +138,8 @@ def test_tag_split_over_the_edge_of_a_link(templates, outputs):
 def test_tag_split_by_spell_check_is_mended(templates, outputs):
     """Word's spell-check marks split a tag into runs of the same formatting: docxtpl joins them,
     so nothing is reported and the values are printed; a misspelt name so split is still found."""
-    from reportgen.archive import render, stamp_for
+    from reportgen.archive.manifest import stamp_for
+    from reportgen.render.dispatch import render
 
     path = templates / "target_list.docx"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.") + SPELL.format("baseline") + PLAIN.format(" }}"), count=4)
@@ -215,10 +217,11 @@ def test_missing_template_is_named(templates, outputs):
 
 def test_label_variables_are_those_the_renderers_give(monkeypatch):
     """label_variables() says how render/xlsx*.py call labels(): recorded from real renders."""
-    from reportgen import labels as labels_module
-    from reportgen.archive import render, stamp_for
+    from reportgen.archive.manifest import stamp_for
     from reportgen.deliverables import kpi_trend
     from reportgen.render import xlsx, xlsx_forms
+    from reportgen.render.dispatch import render
+    from reportgen.templating import labels as labels_module
 
     calls: dict[str, list[set]] = {}
     rows: dict[str, list[set]] = {}

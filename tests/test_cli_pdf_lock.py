@@ -6,19 +6,18 @@ import threading
 from pathlib import Path
 
 import openpyxl
-
-from reportgen.archive import verify
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-
 import realclient as rc
 from conftest import DATA, ROOT
+
+from reportgen.archive.build import build
+from reportgen.archive.verification import verify
+from reportgen.cli import main
+from reportgen.rules.era import parse_fy
 
 
 def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_process(tmp_path, monkeypatch):
     rc.need_soffice()
-    import reportgen.pdf as pdf
+    import reportgen.archive.pdf as pdf
 
     calls = []
     real = subprocess.run
@@ -30,7 +29,7 @@ def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_
     monkeypatch.setattr(pdf.subprocess, "run", counting)
     import time
 
-    from reportgen import archive
+    from reportgen.archive import publish as archive
 
     real_write = archive.write_synced
 
@@ -60,7 +59,7 @@ def test_a_second_build_waits_for_the_first_to_publish_before_it_starts(tmp_path
     second is queued on the lock (or, were there no lock, already inside), so the order is fixed."""
     import fcntl
 
-    import reportgen.build as b
+    import reportgen.archive.build as b
 
     out = tmp_path / "out"
     events: list[tuple[str, str]] = []

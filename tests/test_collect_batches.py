@@ -11,16 +11,15 @@ import time
 import zipfile
 from pathlib import Path
 
+import excelwrite as xw
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-
-import excelwrite as xw
 from conftest import DATA, ROOT
 from formfill import fill, resave_with_gnumeric
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.rules.era import parse_fy
 
 EVAL = "2017_H29/forms/実施事業評価等入力表_平成29年度_{}.xlsx"
 KPI = "2024_R6/forms/KPI更新_令和6年度_{}.xlsx"
@@ -61,7 +60,7 @@ def test_each_form_of_a_batch_stands_alone_and_the_exit_status_says_one_was_refu
     assert "様式 3 件: 取り込み 2 件、受け付けず 1 件" in err and "他の様式は取り込みました" in err
     text = (data_copy / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
     assert "R6: 98.5%" in text and "R6: 年間11名" in text  # the valid form applied, the refused one not at all
-    from reportgen.loader import load
+    from reportgen.model.loader import load
 
     project = next(p for p in load(data_copy).strategies[0].projects.projects if p.id == "s1-001")
     assert project.evaluations[parse_fy("H29")].memo == "人権の記入"

@@ -6,22 +6,21 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import excelwrite as xw
 import pytest
 import yaml
-from openpyxl.utils import column_index_from_string
-
-from reportgen import era
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.deliverables.kpi_trend import measure_key
-from reportgen.era import parse_fy
-from reportgen.figures import figure_text
-from reportgen.forms import evaluation_values
-from reportgen.loader import load
-
-import excelwrite as xw
 from conftest import DATA, ROOT
 from formfill import fill, resave_all_with_libreoffice, resave_with_gnumeric
+from openpyxl.utils import column_index_from_string
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.deliverables.kpi_trend import measure_key
+from reportgen.forms import evaluation_values
+from reportgen.model.figures import figure_text
+from reportgen.model.loader import load
+from reportgen.rules import era
+from reportgen.rules.era import parse_fy
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/returned_forms.yaml").read_text(encoding="utf-8"))
 FORMS = {"eval": "2017_H29/forms/実施事業評価等入力表_平成29年度_人権推進課.xlsx"}

@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from reportgen.archive import recover, verify
-from reportgen.build import build
-from reportgen.datastore import recover_data
-from reportgen.era import parse_fy
-from reportgen.loader import load
-
 from conftest import DATA, ROOT
 from formfill import fill
+
+from reportgen.archive.build import build
+from reportgen.archive.publish import recover
+from reportgen.archive.verification import verify
+from reportgen.model.datastore import recover_data
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 BUILD_TRIALS, COLLECT_TRIALS = 30, 20
 YEAR = "2017_H29"

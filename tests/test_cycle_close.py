@@ -4,12 +4,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from reportgen import verification
-from reportgen.problems import Msg
-
 from cyclekit import R7_FOLDER, run, state, tree
 from formfill import fill
+
+from reportgen.archive import verification
+from reportgen.cycle import closing
+from reportgen.rules.problems import Msg
 
 
 @pytest.fixture()
@@ -79,7 +79,7 @@ def test_a_failed_verification_leaves_the_year_open(opened, tmp_path, capsys, mo
     def failing(folder, templates=None):
         return [folder.name], [verification.Finding(folder.name, "03_x.xlsx", Msg(ja="再構築した内容が一致しません", en="differs"))]
 
-    monkeypatch.setattr(verification, "verify", failing)
+    monkeypatch.setattr(closing, "verify", failing)
     before = (data / "cycle.yaml").read_bytes()
     code, _, stderr = run(capsys, "close", "R7", "--allow-missing", "--data", data, "--out", out)
     assert code == 1 and "検証に失敗しました" in stderr and "受付中のまま" in stderr and "03_x.xlsx" in stderr
@@ -89,7 +89,7 @@ def test_a_failed_verification_leaves_the_year_open(opened, tmp_path, capsys, mo
 def test_a_failed_build_leaves_the_year_open_and_out_as_it_was(opened, tmp_path, capsys):
     data, out, sent = opened
     # a labels file of the data folder naming what the data does not have: build refuses before writing anything
-    from reportgen.templateset import shipped
+    from reportgen.templating.templateset import shipped
 
     (data / "templates").mkdir()
     text = (shipped() / "kpi_trend.labels.yaml").read_text(encoding="utf-8")

@@ -4,15 +4,14 @@ collected like the department forms."""
 from __future__ import annotations
 
 import yaml
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-from reportgen.pledges_cycle import open_pledge_list
-
 from excelwrite import Rich, excel_save
 from registry_helpers import issue
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.cycle.pledges import open_pledge_list
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 PLEDGE_FORM = "2024_R6/forms/市長公約進捗状況記入票_令和7年3月末_企画課.xlsx"
 

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.cycle import opening, sources
-from reportgen.era import parse_fy
-
 from cyclekit import R7_FOLDER, identity, kpi_departments, run, state, tree
+
+from reportgen.archive.build import build
+from reportgen.cycle import opening, sources
+from reportgen.rules.era import parse_fy
 
 
 def test_open_r7_writes_a_kpi_form_per_department_and_records_each(data_copy, tmp_path, capsys):
@@ -185,7 +184,7 @@ def test_writing_the_state_leaves_the_forms_identity_and_the_archive_reproducibl
     """cycle.yaml is no source of the data: the build id of forms sent before it changed stays, and a year
     built after it verifies (its archived data copy holds no cycle.yaml)."""
     from reportgen.forms.identity import build_id
-    from reportgen.loader import load
+    from reportgen.model.loader import load
 
     out = tmp_path / "out"
     before = build_id(load(data_copy))

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from cyclekit import R7_FOLDER, kpi_departments, run, state, tree
 from formfill import fill
 

@@ -1,11 +1,10 @@
 """The documentation keeps up with the code: every data field is documented, the Quick start has two commands."""
 import re
 
+from conftest import ROOT
 from pydantic import BaseModel
 
-from reportgen import model
-
-from conftest import ROOT
+from reportgen.model import schema as model
 
 
 def model_classes():

@@ -1,8 +1,8 @@
 """Fiscal years: every accepted spelling parses, nonsense is refused, each format reads as documents print it."""
 import pytest
 
-from reportgen import era
-from reportgen.era import EraError, FiscalYear, YearMonth
+from reportgen.rules import era
+from reportgen.rules.era import EraError, FiscalYear, YearMonth
 
 
 @pytest.mark.parametrize("text, year", [

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-
 import realclient as rc
+import yaml
 from conftest import DATA, seed
 from formfill import fill, resave_with_libreoffice
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 MASTER = "2017_H29/02_実施事業評価等入力表_平成29年度.xlsx"
 FORMS = "2017_H29/forms"

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import realclient as rc
 from conftest import ROOT
-from reportgen.build import build
-from reportgen.era import parse_fy
-from reportgen.loader import load
+
+from reportgen.archive.build import build
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 ABIRA = ROOT / "examples" / "abira" / "data"
 FIELDS = ["子育て・教育", "人づくり・コミュニティ", "経済・産業", "健康・福祉", "生活環境・生活基盤", "行財政運営"]

@@ -13,14 +13,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
-
 import realclient as rc
-from reportgen import pdf
-from reportgen.build import build
-from reportgen.loader import load
-
+import yaml
 from conftest import ROOT
+
+from reportgen.archive import pdf
+from reportgen.archive.build import build
+from reportgen.model.loader import load
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "etajima"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-evaluation-H27.yaml").read_text(encoding="utf-8"))

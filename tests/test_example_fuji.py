@@ -12,12 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import realclient as rc
 import yaml
 
-import realclient as rc
-from reportgen import pdf
-from reportgen.build import build
-from reportgen.loader import load
+from reportgen.archive import pdf
+from reportgen.archive.build import build
+from reportgen.model.loader import load
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fuji"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "achievement-H23-27.yaml").read_text(encoding="utf-8"))

@@ -8,13 +8,12 @@ columns with (基準値)/(現状値)/(目標値), the values, the 参考 notes).
 from pathlib import Path
 
 import pytest
-import yaml
-
-from reportgen.build import build
-from reportgen.loader import load
-
 import realclient as rc
+import yaml
 from conftest import ROOT
+
+from reportgen.archive.build import build
+from reportgen.model.loader import load
 
 EXAMPLE = ROOT / "examples" / "matsudo"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-status-H30.yaml").read_text(encoding="utf-8"))

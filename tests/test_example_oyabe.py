@@ -6,12 +6,11 @@ column, calendar-year actuals (平成13年実績), a point-in-time column, a for
 5-year target, with なし, 設置, 策定 and the precision of each cell as printed.
 """
 import pytest
-import yaml
-
-from reportgen.build import build
-
 import realclient as rc
+import yaml
 from conftest import ROOT
+
+from reportgen.archive.build import build
 
 EXAMPLE = ROOT / "examples" / "oyabe"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "outcome-indicators-H15.yaml").read_text(encoding="utf-8"))

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-
 from conftest import DATA
 from formfill import fill, resave_with_libreoffice
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 R6 = parse_fy("R6")
 FORM = "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"

@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen import model
-from reportgen.forms import check, excel, layout
+from reportgen.collect import check, excel
+from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, decide
+from reportgen.collect.sheet import Cell
+from reportgen.forms import layout
 from reportgen.forms.identity import digest
-from reportgen.forms.merge import APPLY, CONFLICT, UNCHANGED, decide
-from reportgen.forms.read import Cell
-from reportgen.model import Figure, Kpi
-from reportgen.problems import Msg
+from reportgen.model import schema as model
+from reportgen.model.schema import Figure, Kpi
+from reportgen.rules.problems import Msg
 
 
 @pytest.mark.parametrize("stored, seen", [
@@ -98,7 +99,7 @@ def kpi(prefix="", unit="人", actuals=None, baseline="100人") -> Kpi:
     (kpi(), cell("－"), "-"), (kpi(), cell("―"), "-"), (kpi(), cell("ー"), "-"), (kpi(), cell("未発表"), "未発表"),
 ])
 def test_a_value_keeps_the_measures_way_of_writing(meas, typed, shown):
-    from reportgen.figures import figure_text
+    from reportgen.model.figures import figure_text
 
     got = check.value(typed, meas)
     assert isinstance(got, Figure), got

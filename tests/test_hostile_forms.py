@@ -10,13 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.era import parse_fy
-
 from conftest import DATA, ROOT
 from excelwrite import excel_save
 from formfill import fill
+
+from reportgen.archive.build import build
+from reportgen.rules.era import parse_fy
 
 MEMORY_LIMIT = 1024 ** 3  # address space of the collecting process
 TIME_LIMIT = 15           # seconds, Python start-up included

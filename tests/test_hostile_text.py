@@ -8,16 +8,15 @@ from xml.etree import ElementTree
 import docx
 import openpyxl
 import pytest
-import yaml
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-from reportgen.package import CoreProps
-
 import realclient as rc
+import yaml
 from formfill import fill
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.ooxml.package import CoreProps
+from reportgen.rules.era import parse_fy
 
 TEXT_KEYS = {"name", "title", "project", "description", "work", "done", "assessment", "plan", "memo", "reason",
              "content", "category", "footnote", "remark", "source", "edition", "prefecture", "state", "progress"}
@@ -135,10 +134,11 @@ def seen_text(kind: str, data: bytes, xml: dict[str, ElementTree.Element]) -> li
 def test_control_characters_are_dropped_and_every_part_stays_well_formed_xml():
     """The model refuses control characters; if one slips through, the renderers drop it: every part
     of every package still parses, and a person reads exactly what they would without it."""
-    from reportgen.deliverables import outputs_for
-    from reportgen.render.docx import render_docx
-    from reportgen.render.xlsx import render_xlsx
     from conftest import DATA, ROOT
+
+    from reportgen.deliverables import outputs_for
+    from reportgen.render.dispatch import render_xlsx
+    from reportgen.render.docx import render_docx
 
     ds = load(DATA)
     stamp = datetime(2020, 1, 1, tzinfo=timezone.utc)

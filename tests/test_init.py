@@ -5,9 +5,9 @@ import docx
 import pytest
 import yaml
 
-from reportgen import init as init_module
+from reportgen.cli import init as init_module
 from reportgen.cli import main
-from reportgen.loader import load
+from reportgen.model.loader import load
 
 
 def test_the_skeleton_checks_and_builds_with_the_citys_name(tmp_path, capsys):
@@ -30,7 +30,7 @@ def test_the_skeleton_checks_and_builds_with_the_citys_name(tmp_path, capsys):
 
 def test_every_labels_file_is_there_commented_out(tmp_path):
     init_module.init(tmp_path / "c", "入間市")
-    shipped = sorted(p.name for p in (Path(init_module.__file__).parent.parent / "templates").glob("*.labels.yaml"))
+    shipped = sorted(p.name for p in (Path(init_module.__file__).parents[2] / "templates").glob("*.labels.yaml"))
     written = sorted(p.name for p in (tmp_path / "c/data/templates").glob("*.labels.yaml"))
     assert written == shipped
     for p in (tmp_path / "c/data/templates").glob("*.labels.yaml"):
@@ -81,7 +81,7 @@ def test_help_has_examples(capsys):
 
 
 def test_the_skeleton_text_is_package_data():
-    skeleton = Path(init_module.__file__).parent / "skeleton"
+    skeleton = init_module.SKELETON
     assert (skeleton / "data/strategies/1/strategy.yaml").is_file()
-    pyproject = (Path(init_module.__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = (Path(init_module.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert "skeleton/data/strategies/1/*.yaml" in pyproject

@@ -11,11 +11,10 @@ import zipfile
 from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 
+from conftest import DATA, ROOT
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-from conftest import DATA, ROOT
 
 
 def locked() -> dict[str, tuple[str, list[str]]]:
@@ -106,7 +105,7 @@ def test_pip_install_then_reportgen_in_an_empty_folder_builds_with_the_shipped_t
     run = subprocess.run([str(venv / "bin" / "reportgen"), "--data", str(DATA), "--year", "H29"],
                          cwd=empty, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import reportgen.templateset as t; print(t.shipped())"],
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import reportgen.templating.templateset as t; print(t.shipped())"],
                            cwd=empty, capture_output=True, text=True, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv)  # the installed copy's own templates, not the checkout's
     year = empty / "out" / "2017_H29"

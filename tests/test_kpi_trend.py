@@ -3,17 +3,16 @@ import re
 
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.deliverables.kpi_trend import suggested_rating
-from reportgen.loader import load
-from reportgen.model import Measure
-
 import realclient as rc
 from conftest import DATA, seed
 from formfill import fill, resave_with_libreoffice
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.deliverables.kpi_trend import suggested_rating
+from reportgen.model.loader import load
+from reportgen.model.schema import Measure
+from reportgen.rules.era import parse_fy
 
 R6 = "2024_R6/03_KPI目標値達成状況推移_令和6年度.xlsx"
 KINDS = ("重要業績評価指標(KPI)", "指標")

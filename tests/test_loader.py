@@ -2,11 +2,10 @@
 from pathlib import Path
 
 import pytest
-
-from reportgen.loader import load
-from reportgen.problems import DataError
-
 from conftest import DATA
+
+from reportgen.model.loader import load
+from reportgen.rules.problems import DataError
 
 
 def problems(data: Path, lang: str = "en") -> list[str]:
@@ -138,7 +137,7 @@ def test_an_empty_file_and_a_missing_folder(data_copy, tmp_path):
 def test_revisions_apply_from_their_year():
     ds = load(DATA)
     s2 = ds.strategies[1]
-    from reportgen.era import parse_fy
+    from reportgen.rules.era import parse_fy
     establishments = s2.measures.indicators[0]
     assert establishments.as_of(parse_fy("R5")).baseline.value.number == 5757
     assert establishments.as_of(parse_fy("R6")).baseline.value.number == 4713

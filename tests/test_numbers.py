@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen.figures import diff_text, figure_text, target_text
-from reportgen.model import Figure, Target
-from reportgen.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
+from reportgen.model.figures import diff_text, figure_text, target_text
+from reportgen.model.schema import Figure, Target
+from reportgen.rules.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
 
 
 @pytest.mark.parametrize("text", ["4,986事業所", "年間20名", "△258人", "-0.033", "113.2ha", "0.3045", "150.0ha",
@@ -52,8 +52,8 @@ def test_difference_from_a_state_that_means_zero_takes_the_current_unit_and_no_p
 
 
 def test_figure_annotations():
-    from reportgen.era import parse_fy
-    from reportgen.model import Reference
+    from reportgen.model.schema import Reference
+    from reportgen.rules.era import parse_fy
     assert figure_text(Figure(value=parse_quantity("4,743事業所"), as_of=parse_fy("R03")), as_of="note") == "4,743事業所 (R03)"
     ref = Reference(source="市政意向調査", value=parse_quantity("82.1%"))
     assert figure_text(Figure(state="—", reference=ref)) == "— (参考:市政意向調査82.1%)"

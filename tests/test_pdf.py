@@ -12,12 +12,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from reportgen.build import build
-
 import realclient as rc
 from conftest import DATA
 
+from reportgen.archive.build import build
 
 
 def need_pikepdf():
@@ -117,7 +115,7 @@ def test_templates_name_their_faces_for_latin_text_too_and_never_the_themes():
 
 
 def test_the_shipped_fontconfig_file_maps_each_windows_face_for_the_run_only(tmp_path):
-    from reportgen import pdf
+    from reportgen.archive import pdf
 
     if not shutil.which("fc-match"):
         if os.environ.get("CI"):

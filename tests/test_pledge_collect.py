@@ -5,14 +5,13 @@ import hashlib
 import docx
 import openpyxl
 import pytest
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.pledges_cycle import open_pledge_list
-
 import realclient as rc
 from formfill import fill, resave_with_libreoffice
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.cycle.pledges import open_pledge_list
+from reportgen.rules.era import parse_fy
 
 NEW = "pledges/2025-03.yaml"
 FORM = "2024_R6/forms/市長公約進捗状況記入票_令和7年3月末_企画課.xlsx"

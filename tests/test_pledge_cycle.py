@@ -7,10 +7,10 @@ import time
 import pytest
 import yaml
 
-from reportgen.archive import data_lock
-from reportgen.loader import load
-from reportgen.pledges_cycle import open_pledge_list
-from reportgen.problems import DataError, UsageError
+from reportgen.cycle.pledges import open_pledge_list
+from reportgen.model.loader import load
+from reportgen.model.lock import data_lock
+from reportgen.rules.problems import DataError, UsageError
 
 
 def tree(data):

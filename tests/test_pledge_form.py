@@ -1,15 +1,14 @@
 """Pledge progress forms as a person sees them: who gets which items, the texts, the tinted and unlocked cells, the A–D dropdown."""
 import openpyxl
 import pytest
-import yaml
-
-from reportgen.build import build
-from reportgen.era import parse_fy
-from reportgen.loader import load
-from reportgen.problems import DataError
-
 import realclient as rc
+import yaml
 from conftest import DATA
+
+from reportgen.archive.build import build
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
+from reportgen.rules.problems import DataError
 
 R5_FORMS = "2023_R5/forms"
 PLANNING = "市長公約進捗状況記入票_令和5年9月末_企画課.xlsx"

@@ -2,12 +2,11 @@
 
 import docx
 import openpyxl
-
-from reportgen.build import build
-from reportgen.era import parse_fy
-
 import realclient as rc
 from conftest import seed
+
+from reportgen.archive.build import build
+from reportgen.rules.era import parse_fy
 
 DOCX = "2023_R5/04_市長公約進捗状況一覧表_令和5年9月末.docx"
 XLSX = "2023_R5/04_市長公約進捗状況一覧表_令和5年9月末.xlsx"

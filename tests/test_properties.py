@@ -4,9 +4,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen import era
-from reportgen.era import FiscalYear
-from reportgen.numbers import Quantity, difference, format_number, format_quantity, parse_quantity
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.numbers import Quantity, difference, format_number, format_quantity, parse_quantity
 
 years = st.integers(min_value=1926, max_value=2117)
 

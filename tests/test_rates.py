@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen import rates
-from reportgen.rates import RateRule, Rounding, rate_text, ratio, share_text
+from reportgen.rules import rates
+from reportgen.rules.rates import RateRule, Rounding, rate_text, ratio, share_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

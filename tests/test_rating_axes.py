@@ -9,19 +9,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from reportgen import ratings
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-from reportgen.model import Figure, Measure, Strategy, Target
-from reportgen.numbers import parse_quantity
-from reportgen.problems import DataError
-from reportgen.ratings import RatingAxis
-
 from conftest import ROOT
 from formfill import fill
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.model.schema import Figure, Measure, Strategy, Target
+from reportgen.rules import ratings
+from reportgen.rules.era import parse_fy
+from reportgen.rules.numbers import parse_quantity
+from reportgen.rules.problems import DataError
+from reportgen.rules.ratings import RatingAxis
 
 ETAJIMA = ROOT / "examples" / "etajima" / "data"
 

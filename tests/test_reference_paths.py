@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT
 
 # A build of data/ in a fresh process (the switch is read at import), reporting which shortcuts'
@@ -31,7 +30,7 @@ r_workbook._apply = counted("apply", r_workbook._apply)
 Worksheet.merge_cells = counted("merge_cells", Worksheet.merge_cells)
 f_zipfile.zip_entries = counted("zip", f_zipfile.zip_entries)
 f_openpyxl._PartsWriter.write_data = counted("writer", f_openpyxl._PartsWriter.write_data)
-from reportgen.build import build
+from reportgen.archive.build import build
 result = build(Path({data!r}), Path({out!r}))
 print(json.dumps({{
     "off": sorted(reportgen.fast.OFF),

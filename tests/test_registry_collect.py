@@ -6,16 +6,15 @@ import datetime
 from pathlib import Path
 
 import openpyxl
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.loader import load
-
 import realclient as rc
 from formfill import resave_with_libreoffice
 from registry_helpers import fill, issue, snapshot
 from registry_helpers import rows as row_numbers
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
 
 NEW_PROJECT = {"C": "市内回遊促進事業", "D": "商店街と観光拠点を結ぶ回遊イベントを実施する。", "E": "4-2", "F": "商工観光課"}
 NEW_KPI = {"C": "4-2", "D": "市内回遊イベント参加者数", "E": "人", "F": "年間", "G": "増えると改善",

@@ -7,15 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.problems import DataError
-from reportgen.loader import load
-
 import realclient as rc
 from registry_helpers import fill, issue
+
+from reportgen.archive.build import build
+from reportgen.cli import main
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
+from reportgen.rules.problems import DataError
 
 
 def _edit(path: Path, old: str, new: str) -> None:

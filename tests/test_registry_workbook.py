@@ -6,14 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from reportgen import era
-from reportgen.forms import registry_form
-from reportgen.loader import load
-
 import realclient as rc
 from conftest import DATA
 from registry_helpers import issue, rows
+
+from reportgen.deliverables import registry_form
+from reportgen.model.loader import load
+from reportgen.rules import era
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from docx.shared import Inches
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
-from reportgen.package import CoreProps, normalise
+from reportgen.ooxml.package import CoreProps, normalise
 from reportgen.render import docx as render
 
 CORE = CoreProps("題名", "入間市", datetime(2025, 3, 31, 15, 0, tzinfo=timezone.utc))

@@ -3,12 +3,11 @@ from pathlib import Path
 
 import docx
 import pytest
-
-from reportgen.build import build
-from reportgen.era import parse_fy
-
 import realclient as rc
 from conftest import DATA, ROOT, seed
+
+from reportgen.archive.build import build
+from reportgen.rules.era import parse_fy
 
 H29 = "2017_H29/01_対象事業一覧_平成29年度.docx"
 

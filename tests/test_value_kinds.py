@@ -1,16 +1,15 @@
 """What a KPI value is (issue 17 item 3): its kind of year, bounds, running totals and yearly sums,
 no baseline. Expected values are a person's reading of the figures (SYNTHETIC data, tests/valuedata.py)."""
 import pytest
-
-from reportgen import era, eradays, valuekinds
-from reportgen.build import build
-from reportgen.deliverables import kpi_trend, target_list
-from reportgen.era import EraError, FiscalYear
-from reportgen.loader import load
-from reportgen.model import Kpi
-from reportgen.problems import DataError
-
 import valuedata
+
+from reportgen.archive.build import build
+from reportgen.deliverables import kpi_trend, target_list
+from reportgen.model.loader import load
+from reportgen.model.schema import Kpi
+from reportgen.rules import era, eradays, valuekinds
+from reportgen.rules.era import EraError, FiscalYear
+from reportgen.rules.problems import DataError
 
 
 def kpi(**fields) -> Kpi:

@@ -4,10 +4,10 @@ Matsudo's ④, a real instance: an `up` measure whose printed target (0人) is b
 import subprocess
 import sys
 
-from reportgen.loader import load
-
 import valuedata
 from conftest import DATA, ROOT
+
+from reportgen.model.loader import load
 
 GENERATE = [sys.executable, str(ROOT / "generate.py")]
 

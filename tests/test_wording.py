@@ -10,13 +10,13 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-
 import realclient as rc
-from reportgen.build import build
-from reportgen.era import parse_fy
-from reportgen.loader import load
-from reportgen.numbering import parse
-from reportgen.problems import DataError, Invalid
+
+from reportgen.archive.build import build
+from reportgen.model.loader import load
+from reportgen.rules.era import parse_fy
+from reportgen.rules.numbering import parse
+from reportgen.rules.problems import DataError, Invalid
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reportgen.archive import verify
-from reportgen.build import build
+from reportgen.archive.build import build
+from reportgen.archive.verification import verify
 from reportgen.cli import main
-from reportgen.era import parse_fy
-from reportgen.problems import DataError
+from reportgen.rules.era import parse_fy
+from reportgen.rules.problems import DataError
 
 SHEET = "03_KPI目標値達成状況推移_令和6年度.xlsx"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 
 import openpyxl
-
 import realclient as rc
 from cyclekit import R7_FOLDER, identity, kpi_departments, run, state, tree
 from formfill import fill, resave_with_libreoffice

@@ -2,14 +2,13 @@
 the rule is the published one: the 対象事業一覧 of a year shows the actuals at the end of the year
 before (seed 000, 平成29年度の対象事業, prints `H28末現在`)."""
 import docx
-
-from reportgen import era
-from reportgen.build import build
-from reportgen.deliverables import present_years
-from reportgen.loader import load
-
 import valuedata
 from conftest import DATA
+
+from reportgen.archive.build import build
+from reportgen.deliverables import present_years
+from reportgen.model.loader import load
+from reportgen.rules import era
 
 KPIS = """\
     kpis:

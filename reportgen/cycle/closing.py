@@ -4,11 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import era
-from ..era import FiscalYear
-from ..problems import Msg, UsageError
-from . import state as st
-from .status import DONE, LABELS, form_status
+from reportgen.archive.build import build
+from reportgen.archive.verification import verify
+from reportgen.cycle.status import DONE, LABELS, form_status
+from reportgen.model import cycle_state as st
+from reportgen.model.loader import load
+from reportgen.model.lock import data_lock
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import Msg, UsageError
 
 
 class CloseFailed(Exception):
@@ -43,10 +47,6 @@ def _open_year(data: Path, fy: FiscalYear) -> st.CycleYear:
 def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False) -> CloseResult:
     """Close `fy`: every form in (or `allow_missing`), its archive built into `out` and verified, then
     marked closed in data/cycle.yaml. A failure anywhere leaves the year open and unmarked."""
-    from ..archive import data_lock
-    from ..build import build
-    from ..loader import load
-    from ..verification import verify
 
     data, out = Path(data), Path(out)
     with data_lock(data):

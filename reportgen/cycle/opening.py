@@ -8,11 +8,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import era, templateset
-from ..era import FiscalYear, YearMonth
-from ..problems import Msg, UsageError
-from . import sources as form_sources
-from . import state as st
+from reportgen.archive.manifest import folder_name, sha256, stamp_for
+from reportgen.cycle import sources as form_sources
+from reportgen.cycle.pledges import open_pledge_list
+from reportgen.forms.identity import build_id
+from reportgen.model import cycle_state as st
+from reportgen.model.loader import load
+from reportgen.model.lock import data_lock, fsync_path, lock, write_synced
+from reportgen.render.dispatch import render
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear, YearMonth
+from reportgen.rules.problems import Msg, UsageError
+from reportgen.templating import templateset
 
 SENT = "sent"  # out/sent/<2025_R7>/: the forms a year sent, as written by open
 
@@ -42,8 +49,6 @@ class OpenResult:
 
 
 def sent_folder(out: Path, fy: FiscalYear) -> Path:
-    from ..archive import folder_name
-
     return Path(out) / SENT / folder_name(fy)
 
 
@@ -103,15 +108,13 @@ def check_pledge_month(ds, text: str) -> YearMonth:
 
 
 def _pledge_opener():
-    """The function that starts a pledge list carried over from the last one (reportgen.pledges_cycle)."""
-    from ..pledges_cycle import open_pledge_list
+    """The function that starts a pledge list carried over from the last one (reportgen.cycle.pledges)."""
 
     return open_pledge_list
 
 
 def _render(ds, fy: FiscalYear, data: Path, sources, pledges: YearMonth | None = None) -> list[tuple]:
     """Every form of `fy` from the sources, rendered as a build renders them: (job, bytes)."""
-    from ..archive import render, sha256, stamp_for
 
     tset = templateset.for_data(data)
     with templateset.using(tset), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
@@ -127,9 +130,6 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
 
     With `pledges` (YYYY-MM), first start the pledge list of that month (carried over from the last).
     Every check comes before anything is written; a refusal changes nothing."""
-    from ..archive import data_lock
-    from ..forms.identity import build_id
-    from ..loader import load
 
     data, out = Path(data), Path(out)
     with data_lock(data):
@@ -159,8 +159,6 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
 
 
 def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id) -> OpenResult:
-    from ..archive import fsync_path, lock, write_synced
-
     rendered = _render(ds, fy, data, sources, month if created is not None else None)
     result = OpenResult(fy, target, build_id(ds), pledges=str(month) if month else "", pledge_file=created, dry_run=dry_run)
     names = set()

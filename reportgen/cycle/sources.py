@@ -1,19 +1,19 @@
 """Where the forms a year sends out come from: one tuple of callables (dataset, fy) -> list[Output].
 
-Every source returns render jobs like any deliverable's (reportgen.deliverables.Output), rendered
-by reportgen.archive.render. `open` sends, and `status` lists, exactly the forms these return.
+Every source returns render jobs like any deliverable's (reportgen.deliverables.output.Output), rendered
+by reportgen.render.dispatch.render. `open` sends, and `status` lists, exactly the forms these return.
 The department forms, the office's registry workbook and the pledge progress forms are its sources.
 """
 from __future__ import annotations
 
-from ..deliverables import Output
-from ..era import FiscalYear, YearMonth
+from reportgen.deliverables import evaluation_table, kpi_trend, pledge_form, registry_form
+from reportgen.deliverables.output import Output
+from reportgen.rules.era import FiscalYear, YearMonth
 
 
 def department_forms(ds, fy: FiscalYear) -> list[Output]:
     """The department forms of `fy`: the evaluation forms where a round ends that year, the KPI forms
     where a strategy's period holds it (also before any actual of that year is in the data)."""
-    from ..deliverables import evaluation_table, kpi_trend
 
     jobs: list[Output] = []
     for d in (evaluation_table.DELIVERABLE, kpi_trend.DELIVERABLE):
@@ -24,14 +24,12 @@ def department_forms(ds, fy: FiscalYear) -> list[Output]:
 
 def registry_forms(ds, fy: FiscalYear) -> list[Output]:
     """The office's registry workbook of each strategy whose period holds `fy` (its projects and KPIs)."""
-    from ..forms import registry_form
 
     return registry_form.outputs(ds, fy)
 
 
 def pledge_forms(ds, fy: FiscalYear) -> list[Output]:
     """The pledge progress forms of the pledge lists dated in `fy`, one per answering department."""
-    from ..forms import pledge_form
 
     return pledge_form.outputs(ds, fy)
 
@@ -47,8 +45,6 @@ def forms_for(ds, fy: FiscalYear, sources=None, pledges: YearMonth | None = None
     for source in SOURCES if sources is None else sources:
         out.extend(source(ds, fy))
     if pledges is not None and pledges.fiscal_year != fy and (sources is None or pledge_forms in sources):
-        from ..forms import pledge_form
-
         out.extend(job for job in pledge_form.outputs(ds, pledges.fiscal_year)
                    if job.context.get("identity", {}).get("month") == str(pledges))
     return out

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import era
-from ..era import FiscalYear
-from ..problems import Msg, UsageError
-from . import state as st
+from reportgen.model import cycle_state as st
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import Msg, UsageError
 
 NOT_IN, DONE, SENT_BACK, CONFLICT = "not_in", "done", "sent_back", "conflict"
 LABELS = {NOT_IN: Msg(ja="未提出", en="not returned"), DONE: Msg(ja="提出済・反映済", en="returned and applied"),

@@ -1,10 +1,10 @@
 """Pieces the deliverables share: titles, groups of policies, the measures printed under them (pure)."""
 from __future__ import annotations
 
-from .. import era
-from ..era import FiscalYear
-from ..loader import Dataset, StrategyData
-from ..model import Kpi
+from reportgen.model.loader import Dataset, StrategyData
+from reportgen.model.schema import Kpi
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
 
 
 def strategy_title(ds: Dataset, sd: StrategyData, sep: str = "") -> str:
@@ -61,3 +61,11 @@ def kpi_label(sd: StrategyData, k: Kpi) -> str:
 def column_year(fy: FiscalYear, like: FiscalYear) -> FiscalYear:
     """`fy` spelt in the era of `like` where that era still names it (H31 stays H31 in the 1st strategy)."""
     return era.years_between(like, fy)[-1] if fy >= like else fy
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled(i: int) -> str:
+    """① for index 0 (items and sub-items are numbered in order)."""
+    return CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})"

@@ -1,12 +1,13 @@
 """実施事業評価等入力表 (evaluation input table): the master workbook and one pre-filled form per department."""
 from __future__ import annotations
 
-from .. import era, forms
-from ..era import FiscalYear
-from ..loader import Dataset, StrategyData
-from ..model import Project, Round
-from . import Deliverable, Output
-from .common import goal_number, group_name, groups, strategy_title
+from reportgen import forms
+from reportgen.deliverables.common import goal_number, group_name, groups, strategy_title
+from reportgen.deliverables.output import Deliverable, Output
+from reportgen.model.loader import Dataset, StrategyData
+from reportgen.model.schema import Project, Round
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
 
 KEY = "evaluation_table"
 DOCUMENT = "実施事業評価等入力表"

@@ -1,19 +1,18 @@
 """KPI目標値達成状況推移 (KPI trend sheet): values by year coloured by direction, ratings, charts; KPI update forms."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Callable
 
-from .. import era, eradays, forms, ratings, valuekinds
-from ..labels import fill, raw_label
-from ..era import FiscalYear
-from ..figures import NOT_REPORTED, figure_text, target_text
-from ..loader import Dataset, StrategyData
-from ..model import Figure, Measure, Review
-from ..rates import share_text
-from . import Deliverable, Output
-from .common import goal_number, group_name, groups, kpis_in, strategy_title
-from .pledge_list import circled
+from reportgen import forms
+from reportgen.deliverables.common import circled, goal_number, group_name, groups, kpis_in, strategy_title
+from reportgen.deliverables.output import Deliverable, Output
+from reportgen.model.figures import NOT_REPORTED, figure_text, target_text
+from reportgen.model.loader import Dataset, StrategyData
+from reportgen.model.schema import Figure, Measure, Review
+from reportgen.rules import era, eradays, ratings, valuekinds
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.rates import share_text
+from reportgen.templating.labels import fill, raw_label
 
 KEY = "kpi_trend"
 DOCUMENT = "KPI目標値達成状況推移"

@@ -1,21 +1,17 @@
 """市長公約進捗状況一覧表 (pledge progress list, 町長公約… in a town): Word for publication, Excel for staff; changes since the last list."""
 from __future__ import annotations
 
-from .. import era
-from ..era import FiscalYear
-from ..labels import fill, raw_label
-from ..loader import Dataset
-from ..model import STATUSES, PledgeList
-from . import Deliverable, Output
+from reportgen.deliverables import pledge_form  # the departments' progress forms of the same lists
+from reportgen.deliverables.common import circled
+from reportgen.deliverables.output import Deliverable, Output
+from reportgen.model.loader import Dataset
+from reportgen.model.schema import STATUSES, PledgeList
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.templating.labels import fill, raw_label
 
 KEY = "pledge_list"
 DOCUMENT = "{head}公約進捗状況一覧表"  # the file name: 市長公約…, 町長公約…
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def circled(i: int) -> str:
-    """① for index 0 (items and sub-items are numbered in order)."""
-    return CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})"
 
 
 def lists_in(ds: Dataset, fy: FiscalYear) -> list[PledgeList]:
@@ -77,7 +73,6 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
         jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
         # the workbook is the staff's copy to sort and filter; the Word document is what is published
         jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx, publish=False))
-    from ..forms import pledge_form  # the departments' progress forms of the same lists
 
     jobs.extend(pledge_form.outputs(ds, fy))
     return jobs

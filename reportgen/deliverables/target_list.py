@@ -1,13 +1,22 @@
 """対象事業一覧 (target project list, Word): goals, indicators, KPIs with differences, projects per policy group."""
 from __future__ import annotations
 
-from .. import era, eradays, valuekinds
-from ..era import FiscalYear
-from ..figures import figure_text, measure_diff_text, target_text
-from ..loader import Dataset, StrategyData
-from ..model import Measure
-from . import Deliverable, Output
-from .common import column_year, goal_number, group_name, groups, kpi_label, kpis_in, numbered, strategy_title
+from reportgen.deliverables.common import (
+    column_year,
+    goal_number,
+    group_name,
+    groups,
+    kpi_label,
+    kpis_in,
+    numbered,
+    strategy_title,
+)
+from reportgen.deliverables.output import Deliverable, Output
+from reportgen.model.figures import figure_text, measure_diff_text, target_text
+from reportgen.model.loader import Dataset, StrategyData
+from reportgen.model.schema import Measure
+from reportgen.rules import era, eradays, valuekinds
+from reportgen.rules.era import FiscalYear
 
 KEY = "target_list"
 DOCUMENT = "対象事業一覧"

@@ -1,15 +1,14 @@
 """数値目標・重要業績評価指標の現状値 (Excel): each measure's values under its own years, as a city's handout prints them."""
 from __future__ import annotations
 
-from .. import era, eradays, valuekinds
-from ..era import FiscalYear
-from ..figures import figure_text, quantity_text, target_text
-from ..labels import fill, raw_label
-from ..loader import Dataset, StrategyData
-from ..model import Measure
-from . import Deliverable, Output
-from .common import goal_number, strategy_title
-from .pledge_list import circled
+from reportgen.deliverables.common import circled, goal_number, strategy_title
+from reportgen.deliverables.output import Deliverable, Output
+from reportgen.model.figures import figure_text, quantity_text, target_text
+from reportgen.model.loader import Dataset, StrategyData
+from reportgen.model.schema import Measure
+from reportgen.rules import era, eradays, valuekinds
+from reportgen.rules.era import FiscalYear
+from reportgen.templating.labels import fill, raw_label
 
 KEY = "value_tables"
 DOCUMENT = "数値目標・重要業績評価指標の現状値"

@@ -32,9 +32,9 @@ from openpyxl.writer.theme import theme_xml
 from openpyxl.xml.constants import ARC_APP, ARC_CORE, ARC_ROOT_RELS, ARC_STYLE, ARC_THEME, ARC_WORKBOOK, ARC_WORKBOOK_RELS
 from openpyxl.xml.functions import tostring
 
-from ..package import CoreProps, normalise
-from . import on
-from .zipfile import Package
+from reportgen.fast import on
+from reportgen.fast.zipfile import Package
+from reportgen.ooxml.package import CoreProps, normalise
 
 # ---------------------------------------------------------------------------- shared style objects ("styles")
 

@@ -10,8 +10,8 @@ import io
 import zipfile
 import zlib
 
-from . import on
-from ..package import APP, CORE, CoreProps, deflate, normalise, zip_members
+from reportgen.fast import on
+from reportgen.ooxml.package import APP, CORE, CoreProps, deflate, normalise, zip_members
 
 
 class Entries:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .. import era
-from ..era import FiscalYear
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
 
 FORMAT = "reportgen-form/2"
 IDENTITY_SHEET = "_reportgen"

@@ -3,25 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
+
+from reportgen.forms.column import Column
 
 EVALUATION, KPI, PLEDGE = "evaluation", "kpi", "pledge"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a form: the writer lays it out, the reader reads it back by the same letter."""
-
-    name: str          # the row field it holds (a model field for inputs)
-    letter: str
-    width: float
-    input: bool = False
-    role: str = ""     # "mark" (a rating axis) or "text" (a rating text) of the KPI form, `ref` its id
-    ref: str = ""
-
-    @property
-    def index(self) -> int:
-        return column_index_from_string(self.letter)
 
 
 # Column A, hidden, holds each row's key; the headers come from templates/<kind>_form.labels.yaml (B on).
@@ -40,7 +26,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("rating", "G", 9, input=True, role="mark", ref="rating"),
         Column("reason", "H", 50, input=True, role="text", ref="reason"), Column("departments", "I", 16),
     ),
-    # a pledge progress form (reportgen.forms.pledge_form): the items of one pledge list
+    # a pledge progress form (reportgen.deliverables.pledge_form): the items of one pledge list
     PLEDGE: (
         Column("key", "A", 4), Column("chapter", "B", 16), Column("pledge", "C", 28), Column("item", "D", 24),
         Column("content", "E", 40), Column("progress", "F", 60, input=True), Column("pledge_status", "G", 9, input=True),
@@ -149,7 +135,7 @@ def sub_key(key: str, index: int) -> str:
 
 
 # The registry workbook's sheets (reportgen.forms.registry_layout) are read like the department forms.
-from .registry_layout import COLUMNS as _REGISTRY_COLUMNS  # noqa: E402 (it builds on Column above)
+from reportgen.forms.registry_layout import COLUMNS as _REGISTRY_COLUMNS  # noqa: E402 (it builds on Column above)
 
 COLUMNS.update(_REGISTRY_COLUMNS)
 FIELDS.update({kind: tuple(c.name for c in cols if c.input) for kind, cols in _REGISTRY_COLUMNS.items()})

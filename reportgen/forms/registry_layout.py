@@ -1,7 +1,7 @@
 """The registry workbook's two tables as data (事業 and KPI): their columns, spare rows and the words of closed sets."""
 from __future__ import annotations
 
-from .layout import Column
+from reportgen.forms.column import Column
 
 REGISTRY = "registry"                         # the workbook's kind, in its identity
 PROJECTS, KPIS = "registry_projects", "registry_kpis"  # its two sheets' kinds (columns below)

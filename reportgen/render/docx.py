@@ -9,7 +9,7 @@ from typing import Any
 from docxtpl import DocxTemplate, Listing
 from jinja2 import Environment, StrictUndefined
 
-from ..package import CoreProps, normalise
+from reportgen.ooxml.package import CoreProps, normalise
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

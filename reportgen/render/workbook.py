@@ -15,8 +15,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
-from ..fast import openpyxl as fast
-from ..fast.openpyxl import merge, shared, workbook_bytes  # noqa: F401 (the layouts' merge and bytes)
+from reportgen.fast import openpyxl as fast
+from reportgen.fast.openpyxl import merge, shared, workbook_bytes  # noqa: F401 (the layouts' merge and bytes)
 
 FONT_NAME = "ＭＳ ゴシック"
 THIN = Side(style="thin", color="000000")

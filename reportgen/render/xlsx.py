@@ -7,20 +7,40 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-from openpyxl.drawing.text import CharacterProperties, Font as DrawingFont, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.drawing.xdr import XDRPositiveSize2D as PositiveSize2D
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import cm_to_EMU
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
-from ..fast.openpyxl import line_chart
-from ..labels import fill, labels
-from ..package import CoreProps
+from reportgen.fast.openpyxl import line_chart
+
 # the writer's helpers, where the forms' layouts (xlsx_forms.py) and the tests import them from
-from .workbook import (FONT_NAME, GOAL_FILL, HEADER_FILL, IMPROVED_FILL, INPUT_FILL, POLICY_FILL,  # noqa: F401
-                       WORSENED_FILL, Column, fit_row, header_row, lines_needed, merge, new_sheet, page_setup, protect, put, safe,
-                       set_widths, solid_fill, table_row, text_width, widths_of, workbook_bytes)
+from reportgen.render.workbook import (
+    FONT_NAME,
+    GOAL_FILL,
+    HEADER_FILL,
+    IMPROVED_FILL,
+    INPUT_FILL,
+    POLICY_FILL,
+    WORSENED_FILL,
+    Column,
+    fit_row,
+    header_row,
+    merge,
+    new_sheet,
+    page_setup,
+    put,
+    safe,
+    set_widths,
+    solid_fill,
+    table_row,
+    text_width,
+    widths_of,
+)
+from reportgen.templating.labels import fill, labels
 
 # ---------------------------------------------------------------------------- pledge list
 
@@ -304,7 +324,7 @@ CHART_ROW_PT, CHART_SLOT_ROWS, CHART_COLUMN_WIDTH = 20, 11, 66
 
 class _ChartAnchor(OneCellAnchor):
     """A chart's place (cell, size) that gives the frame openpyxl makes for the chart its
-    alternative text (`descr`), which LibreOffice and Excel read out and reportgen.pdf puts in the PDF."""
+    alternative text (`descr`), which LibreOffice and Excel read out and reportgen.archive.pdf puts in the PDF."""
 
     # openpyxl's serialiser lists a class's own fields: a subclass names its parent's
     __elements__, __attrs__, __nested__ = OneCellAnchor.__elements__, OneCellAnchor.__attrs__, OneCellAnchor.__nested__
@@ -409,23 +429,5 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
         row += 3
 
 
-from .xlsx_forms import evaluation_form, kpi_form  # noqa: E402 (they build on the helpers above)
-from .xlsx_registry import registry  # noqa: E402
-from .xlsx_values import value_tables  # noqa: E402
-from .xlsx_pledge_form import pledge_form  # noqa: E402
-
-LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
-    "pledge_list": pledge_list,
-    "evaluation_table": evaluation_table,
-    "evaluation_form": evaluation_form,
-    "kpi_trend": kpi_trend,
-    "kpi_form": kpi_form,
-    "registry": registry,
-    "value_tables": value_tables,
-    "pledge_form": pledge_form,
-}
 
 
-def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
-    """The workbook of `layout` for `ctx`, as reproducible .xlsx bytes."""
-    return workbook_bytes(LAYOUTS[layout](ctx), core)

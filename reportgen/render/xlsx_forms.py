@@ -5,10 +5,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import forms
-from ..forms import layout
-from ..labels import fill, labels
-from .xlsx import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put, safe
+from reportgen import forms
+from reportgen.forms import layout
+from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put, safe
+from reportgen.templating.labels import fill, labels
 
 
 def fixed_rows(ws, head: int) -> list[str]:

@@ -5,11 +5,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import forms
-from ..forms import layout
-from ..labels import labels
-from .workbook import INPUT_FILL, fit_row, put, safe
-from .xlsx_forms import finish_form, form_sheet
+from reportgen import forms
+from reportgen.forms import layout
+from reportgen.render.workbook import INPUT_FILL, fit_row, put, safe
+from reportgen.render.xlsx_forms import finish_form, form_sheet
+from reportgen.templating.labels import labels
 
 
 def pledge_form(ctx: dict) -> Workbook:

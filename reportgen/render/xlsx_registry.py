@@ -5,12 +5,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import forms
-from ..forms import layout
-from ..forms import registry_layout as rl
-from ..labels import labels
-from .workbook import HEADER_FILL, INPUT_FILL, fit_row, page_setup, protect, put, safe, set_widths
-from .xlsx_forms import fixed_rows, identity_sheet
+from reportgen import forms
+from reportgen.forms import layout
+from reportgen.forms import registry_layout as rl
+from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, page_setup, protect, put, safe, set_widths
+from reportgen.render.xlsx_forms import fixed_rows, identity_sheet
+from reportgen.templating.labels import labels
 
 
 def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:

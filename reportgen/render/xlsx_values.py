@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from ..deliverables.value_tables import PER_ROW
-from ..labels import fill, labels
-from .workbook import GOAL_FILL, HEADER_FILL, fit_row, header_row, page_setup, put, safe, set_widths
+from reportgen.deliverables.value_tables import PER_ROW
+from reportgen.render.workbook import GOAL_FILL, HEADER_FILL, fit_row, header_row, page_setup, put, safe, set_widths
+from reportgen.templating.labels import fill, labels
 
 NAME_WIDTH, VALUE_WIDTH = 34, 16
 

@@ -1,0 +1,1 @@
+"""The yearly archive: build every year into staging, manifest, atomic publication, PDF, verify."""

@@ -1,0 +1,93 @@
+"""A year's manifest: what was built, from which data, templates and library versions; the year's folder name and stamp."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from reportgen import __version__
+from reportgen.model.loader import Dataset
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+
+MANIFEST = "manifest.json"
+
+
+FORMAT = "reportgen-archive/2"  # 2: the templates, labels and library versions are recorded
+
+
+TEMPLATES_DIR = "templates"  # a year folder's copies of the templates and labels it was built with
+
+
+def folder_name(fy: FiscalYear) -> str:
+    """2017_H29, 2024_R6, 2019_R1 (FY2019 as city.yaml names it, whatever spelling the data used)."""
+    plain = FiscalYear(fy.year)
+    return f"{plain.year}_{era.short(plain)}"
+
+
+def stamp_for(fy: FiscalYear) -> datetime:
+    """The date written into document properties: SOURCE_DATE_EPOCH, else the fiscal year's last day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime(fy.year + 1, 3, 31, tzinfo=timezone.utc)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# The libraries whose versions can change a document's bytes (by their distribution names), recorded
+# in every manifest and compared by verify. pydantic coerces the data before any context is built.
+SHAPING = ("openpyxl", "et-xmlfile", "python-docx", "docxtpl", "jinja2", "markupsafe", "lxml", "pyyaml", "pydantic")
+
+
+def environment() -> dict:
+    """The Python, zlib (every package is deflated by it) and library versions this process builds with."""
+    import zlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for name in SHAPING:
+        try:
+            libs[name] = version(name)
+        except PackageNotFoundError:
+            libs[name] = None
+    return {"python": platform.python_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION, "libraries": libs}
+
+
+@dataclass
+class YearBuild:
+    """What one year's build wrote (for the summary and the manifest)."""
+
+    fy: FiscalYear
+    folder: str
+    files: list[dict] = field(default_factory=list)
+    templates: list[dict] = field(default_factory=list)  # the template and labels files archived
+
+
+def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
+    with era.fy2019_named(ds.city.fy2019):
+        return _manifest_bytes(ds, build)
+
+
+def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
+    fy = build.fy
+    doc = {
+        "format": FORMAT,
+        "tool": {"name": "reportgen", "version": __version__},
+        "fiscal_year": {"code": era.short(FiscalYear(fy.year)), "western": fy.year, "label": era.long(FiscalYear(fy.year))},
+        "city": ds.city.name,
+        "stamp": stamp_for(fy).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "environment": environment(),
+        "data": {
+            "sha256": ds.sha256,
+            "files": [{"path": f"data/{s.relpath}", "sha256": s.sha256, "bytes": len(s.content)} for s in ds.sources],
+        },
+        "templates": build.templates,
+        "files": build.files,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,75 @@
+"""One fiscal year built into a folder: its documents rendered, the data and templates they were made from kept beside them."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, folder_name, sha256, stamp_for
+from reportgen.archive.publish import write_file
+from reportgen.deliverables import outputs_for
+from reportgen.deliverables.output import Output
+from reportgen.model.loader import Dataset
+from reportgen.render.dispatch import _template_set, render
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.templating import templateset
+from reportgen.templating.templateset import TemplateSet
+
+
+def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
+                   write: Callable[[Path, bytes], None] | None = None) -> None:
+    """Write one rendered document into the year's staging folder and record it."""
+    (write or write_file)(dest / job.filename, data)
+    record_document(result, job, sha256(data), len(data))
+
+
+def record_document(result: YearBuild, job: Output, digest: str, size: int) -> None:
+    """Enter a document already written into the year's staging folder in its manifest."""
+    result.files.append({"path": job.filename, "sha256": digest, "bytes": size,
+                         "deliverable": job.deliverable, "reproducible": True, "publish": job.publish})
+
+
+def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None] | None = None) -> None:
+    """The data the year was built from, kept beside it so the year can be rebuilt later."""
+    for src in ds.sources:
+        (write or write_file)(dest / "data" / src.relpath, src.content)
+
+
+def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: Path,
+                    write: Callable[[Path, bytes], None] | None = None) -> None:
+    """Keep a copy of every template and labels file the year's documents were made from (`used`),
+    and record in the manifest which each is: reportgen's own, or the data folder's, replacing one."""
+    shipped = None
+    for f in tset.only(used).files:
+        content = f.read()
+        entry = {"path": f"{TEMPLATES_DIR}/{f.name}", "sha256": sha256(content), "bytes": len(content),
+                 "source": f.source}
+        if f.source == templateset.DATA:
+            if shipped is None:
+                shipped = templateset.folder_set(templateset.shipped())
+            try:
+                entry["replaces"] = {"source": templateset.SHIPPED, "sha256": sha256(shipped.get(f.name).read())}
+            except KeyError:
+                pass
+        (write or write_file)(dest / entry["path"], content)
+        result.templates.append(entry)
+
+
+def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str], None] | None = None,
+               templates: TemplateSet | Path | None = None) -> YearBuild:
+    """Render every document of `fy` into `dest` (an empty folder) with the data and templates."""
+    stamp = stamp_for(fy)
+    tset = _template_set(templates)
+    with era.fy2019_named(ds.city.fy2019):
+        result = YearBuild(fy, folder_name(fy))
+    # the contexts name FY2019 as that year's documents do, and read their per-row labels from `tset`
+    with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)), templateset.using(tset):
+        jobs = outputs_for(ds, fy)
+    with era.fy2019_named(ds.city.fy2019):
+        for job in jobs:
+            if progress:
+                progress(f"{result.folder}/{job.filename}")
+            write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
+    write_snapshot(ds, dest)
+    write_templates(result, tset, {templateset.needed(job.kind, job.layout) for job in jobs}, dest)
+    return result

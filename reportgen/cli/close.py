@@ -1,0 +1,61 @@
+"""`generate.py close YEAR`: the year's archive built and verified, then the year marked closed; prints the outcome."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reportgen.cli.common import RAW, add_lang, fiscal_year, require_data
+from reportgen.cycle.closing import CloseFailed, close_year
+from reportgen.model import cycle_state as st
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import Msg
+
+
+def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False,
+              lang: str = "ja") -> int:
+    try:
+        r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf)
+    except CloseFailed as exc:
+        for m in exc.lines:
+            print(m(lang), file=sys.stderr)
+        return 1
+    print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
+              en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
+    if r.missing:
+        print(Msg(ja="未提出等のまま締め切った様式:", en="closed with these forms not in:")(lang))
+        for m in r.missing:
+            print(f"  {m}")
+    print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{r.closed}、{st.display(st.path(data))}）。"
+                 f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
+              en=f"closed {era.short(fy)} ({r.closed}, {st.display(st.path(data))}); collect now refuses its forms "
+                 f"(unless --reopen {era.short(fy)})")(lang))
+    return 0
+
+
+EXAMPLES = """examples:
+  python generate.py close R7                   build and verify 令和7年度's archive, then mark the year closed
+  python generate.py close R7 --allow-missing   close although some forms are not in (they are recorded)
+  python generate.py close R7 --pdf             the archive with PDFs
+
+If the build or its verification fails, the year stays open and nothing is marked. After close,
+collect refuses the year's forms unless --reopen names it.
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="generate.py close", epilog=EXAMPLES, formatter_class=RAW,
+                                description="Close a fiscal year: build and verify its archive, then mark it closed.")
+    p.add_argument("year", type=fiscal_year, metavar="YEAR", help="fiscal year (R7, 令和7年度, 2025 …)")
+    p.add_argument("--allow-missing", action="store_true", help="close although forms are not returned and applied")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document")
+    p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    add_lang(p)
+    return p
+
+
+def run(args, lang: str) -> int:
+    require_data(args.data)
+    return run_close(args.data, args.out, args.year, allow_missing=args.allow_missing, pdf=args.pdf, lang=lang)

@@ -1,0 +1,239 @@
+"""Collecting a batch of returned forms: each form recognised, checked, merged and accepted or refused on its own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.collect import check, kpi_ratings, record
+from reportgen.collect.merge import Change, Overlay
+from reportgen.collect.pledge_form_rows import examine_pledge
+from reportgen.collect.read import read_form
+from reportgen.collect.registry_collect import examine as examine_registry
+from reportgen.collect.report import (
+    CollectResult,
+    FormProblem,
+    FormReport,
+    _another_department,
+    _closed,
+    _refuse,
+    _Row,
+    _structure,
+)
+from reportgen.collect.sheet import FormRefused
+from reportgen.collect.writeback import texts_with, validate
+from reportgen.deliverables import evaluation_table, kpi_trend
+from reportgen.deliverables.registry_form import registry_year
+from reportgen.forms import layout
+from reportgen.forms.identity import dataset_id, digest
+from reportgen.forms.registry_layout import REGISTRY
+from reportgen.model import cycle_state
+from reportgen.model.datastore import recover_data, write_atomically
+from reportgen.model.figures import figure_text
+from reportgen.model.loader import Dataset, StrategyData, load
+from reportgen.model.lock import data_lock
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import DataError, Msg
+
+
+def collecting_years(ds: Dataset, opened: list[FiscalYear] = ()) -> dict[str, FiscalYear]:
+    """The year being collected, for each kind of form: the latest year opened with `open` that
+    issues such forms, else the latest year the data issues such forms for (the same years a build
+    issues them for)."""
+
+    out = {}
+    for kind, d in ((layout.EVALUATION, evaluation_table), (layout.KPI, kpi_trend)):
+        years = [fy for fy in opened if d.applies(ds, fy)] or d.years(ds)
+        if years:
+            out[kind] = max(years)
+    registry = registry_year(ds)
+    if registry is not None:
+        out[REGISTRY] = registry
+    if ds.pledge_lists:  # pledge forms: the newest list's (pledge_form_rows checks the month)
+        out[layout.PLEDGE] = ds.pledge_lists[-1].as_of.fiscal_year
+    return out
+
+
+def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
+            dry_run: bool = False, reopen: list[FiscalYear] = ()) -> CollectResult:
+    """Every form judged on its own; the valid ones written to data/ in one atomic step at the end.
+
+    `years`: the fiscal years whose forms are taken (default: the year being collected, per kind).
+    A form of a year closed with `close` is refused unless `reopen` names that year. What became
+    of each form sent by `open` is recorded in the cycle's state (not with dry_run).
+    Takes the lock `build` takes, so the two never interleave.
+    """
+
+    with data_lock(data):
+        recover_data(data)
+        ds = load(data)
+        cycle = cycle_state.load(data)
+        wanted = collecting_years(ds, cycle.open_years())
+        closed = {y.fy: y for y in cycle.years.values() if y.state == cycle_state.CLOSED}
+        overlay = Overlay(ds, force=force)
+        reports: list[FormReport] = []
+        texts: dict[str, str] = {}
+        for path in files:
+            report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+            reports.append(report)
+            if report.accepted and report.applied:
+                try:
+                    new = texts_with(data, report.applied, texts)
+                    validate(data, new)
+                except DataError as exc:  # a value the cell rules let through but the data's rules refuse
+                    report.problems.extend(FormProblem("", "", p.path, p.message) for p in exc.problems)
+                    report.applied, report.conflicts = [], []
+                    continue
+                texts = new
+                overlay.accept(report.applied)
+        current = {rel: (data / rel).read_text(encoding="utf-8") for rel in texts}
+        changed = {rel: t for rel, t in texts.items() if t != current[rel]}
+        state_text = None if dry_run else record.outcomes(cycle, reports)
+        if changed and not dry_run:  # the data and the record of the forms in one atomic step
+            write_atomically(data, {**changed, **({cycle_state.FILE: state_text} if state_text else {})})
+        elif state_text:
+            cycle_state.save(data, cycle)
+    return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))
+
+
+# ---------------------------------------------------------------------------- one form
+
+
+def _strategy(ds: Dataset, sid: str) -> StrategyData | None:
+    return next((s for s in ds.strategies if s.strategy.id == sid), None)
+
+
+def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalYear],
+            years: list[FiscalYear] | None = None, closed: dict | None = None,
+            reopen: list[FiscalYear] = ()) -> FormReport:
+    """Read one form and decide, value by value, what it changes (against `current`: data plus earlier forms)."""
+    report = FormReport(path)
+    try:
+        form = read_form(path)
+    except FormRefused as exc:
+        report.refused = exc.message
+        return report
+    ident = form.identity
+    report.kind, report.department, report.build = form.kind, str(ident.get("department", "")), str(ident.get("build", ""))
+    report.strategy = str(ident.get("strategy", ""))
+    try:
+        report.year = era.parse_fy(str(ident.get("year")))
+    except ValueError:
+        return _refuse(report, "様式の年度が読めません", "the form's fiscal year is not readable")
+    if ident.get("city") != ds.city.name:
+        return _refuse(report, f"{ident.get('city')} の様式です（このデータは {ds.city.name} のものです）",
+                       f"a form of {ident.get('city')} (this data is {ds.city.name}'s)")
+    if ident.get("dataset") != dataset_id(ds):
+        return _refuse(report, f"別のデータセットから作成された様式です（作成したビルド {report.build}）",
+                       f"a form issued from another data set's build (build {report.build})")
+    if form.kind == layout.PLEDGE:
+        # a pledge list sent with a year (open R7 --pledges 2025-03) closes with that year
+        shut = next((y for y in (closed or {}).values() if y.pledges == str(ident.get("month", ""))), None)
+        if shut is not None and shut.fy not in reopen:
+            return _closed(report, shut)
+
+        examine_pledge(ds, form, report, current, years)
+        report.recognised = report.refused is None  # its list, month and department are the data's: the cycle records it
+        return report
+    sd = _strategy(ds, str(ident.get("strategy")))
+    year = report.year
+    if sd is None:
+        return _refuse(report, "この様式の戦略がデータにありません", "the form's strategy is not in the data")
+    if form.kind == layout.EVALUATION and not any(r.id == year for r in sd.strategy.rounds):
+        return _refuse(report, f"{era.long(year)} の評価回はデータにありません（別の年度の様式です）",
+                       f"the data has no evaluation round {era.long(year)} (a form of another year)")
+    if form.kind in (layout.KPI, REGISTRY) and not sd.strategy.covers(year):
+        return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
+                       f"{era.long(year)} lies outside the strategy (a form of another year)")
+    if closed and year in closed and year not in reopen:
+        return _closed(report, closed[year])
+    if years is not None and year not in years and year not in reopen:
+        named = "、".join(era.long(y) for y in years)
+        return _refuse(report, f"{era.long(year)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
+                       f"a form for {era.long(year)}, not for the year(s) named ({', '.join(era.short(y) for y in years)}) (a form of another year)")
+    if years is None and wanted.get(form.kind) != year and year not in reopen:
+        now = era.long(wanted[form.kind]) if form.kind in wanted else "（なし）"
+        return _refuse(report, f"{era.long(year)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
+                               f"この年度を取り込むには --year {era.short(year)} を指定してください）",
+                       f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
+                       f"name it with --year {era.short(year)} to collect it)")
+    if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.collect.registry_collect
+
+        report.recognised = True
+        examine_registry(ds, sd, year, form, report, current)
+        if report.problems:
+            report.applied, report.conflicts, report.unchanged = [], [], 0
+        return report
+    if report.department not in {d.form_department for d in ds.departments.values()}:
+        return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
+                       f"the form's department {report.department!r} is not in the data")
+    report.recognised = True
+    _structure(form, report)
+    for row in ident["rows"]:  # every problem at once: the cells of the rows that are there are judged too
+        if len(form.row_numbers.get(row["key"], [])) != 1:
+            continue
+        r = _Row(ds, sd, year, report.department, row["key"], row["base"], form.rows[row["key"]], form, report, current)
+        (_evaluation_row if form.kind == layout.EVALUATION else _kpi_row)(r)
+    if report.problems:
+        report.applied, report.conflicts, report.unchanged = [], [], 0
+    return report
+
+
+EVALUATION_RULES = {"status": check.status, "done": check.text, "assessment": check.text, "plan": check.text,
+                    "memo": check.text}
+
+
+def _evaluation_row(r: _Row) -> None:
+    project = next((p for p in r.sd.projects.projects if p.id == r.key), None)
+    if project is None:
+        r.problem("status", Msg(ja=f"事業 {r.key} はデータにありません", en=f"project {r.key} is not in the data"))
+        return
+    if not r.mine(project.departments):
+        r.problem("status", _another_department(project.name, r.department))
+        return
+    rel = f"strategies/{r.sd.strategy.id}/projects.yaml"
+    now = r.current.evaluation(project, r.year)
+    for name, rule in EVALUATION_RULES.items():
+        value = r.judged(name, rule)
+        if value is not None:
+            r.decide(Change(rel, ("project", r.key, r.year, name), project.name, name, now[name], value, value), now[name])
+
+
+def _kpi_row(r: _Row) -> None:
+    meas, sub = r.current.measure(r.sd, r.key)
+    if meas is None:
+        r.problem("value", Msg(ja=f"指標 {r.key} はデータにありません", en=f"measure {r.key} is not in the data"))
+        return
+    defined = meas.as_of(r.year)
+    label = defined.name if sub is None else f"{defined.name} {meas.sub_items[sub].name}"
+    owners = meas.sub_items[sub].departments if sub is not None else (
+        list(defined.departments) + [d for s in defined.sub_items for d in s.departments])
+    if not r.mine(owners):
+        r.problem("value", _another_department(label, r.department))
+        return
+    rel = f"strategies/{r.sd.strategy.id}/kpis.yaml"
+    if sub is None and "value" in r.base:
+        _kpi_value(r, meas, defined, label, rel)
+    review = next((v for v in r.sd.strategy.reviews if v.from_ <= r.year <= v.to), None)
+    if review is not None and any(c.role and c.name in r.base for c in r.form.columns):
+        kpi_ratings.judge(r, meas if sub is None else meas.sub_items[sub], review, sub, label, rel)
+
+
+def _states(sd: StrategyData) -> tuple[str, ...]:
+    found = {f.state for m in list(sd.measures.indicators) + list(sd.measures.kpis) for f in m.actuals.values() if f.state}
+    return tuple(dict.fromkeys([*check.STATES, *sorted(found)]))
+
+
+def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
+    target = ("measure", r.key, "actual", r.year, None)
+    now = r.current.now(target, figure_text(meas.actuals[r.year], as_of="note") if r.year in meas.actuals else "")
+    cell = r.cell("value")
+    if cell.kind == "text" and not cell.formula and digest(cell.text.rstrip()) == r.base["value"]:
+        r.report.unchanged += 1  # returned as sent ((R03) notes included)
+        return
+    fig = r.judged("value", lambda c: "" if c.kind == "text" and not c.text.strip() else check.value(c, defined, _states(r.sd)))
+    if fig is None or fig == "":
+        if fig == "":
+            r.report.unchanged += 1  # sent empty, returned empty
+        return
+    new = figure_text(fig, as_of="note")
+    r.decide(Change(rel, target, label, "value", now, new, fig), now)

@@ -1,0 +1,71 @@
+"""Recording what came back: each collected form's outcome entered against the form `open` sent."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from reportgen.collect.names import FIELD_LABELS
+from reportgen.forms.layout import PLEDGE
+from reportgen.model import cycle_state as st
+from reportgen.rules import era
+
+
+def why(report) -> list[str]:
+    """A refused form's reasons (every one, at its cell) or a form's conflicts waiting, in Japanese."""
+    if report.refused is not None:
+        return [report.refused.ja]
+    if report.problems:
+        lines = []
+        for p in report.problems:
+            at = f"{p.sheet}!{p.ref}: " if p.ref else (f"{p.sheet}: " if p.sheet else "")
+            lines.append(at + (f"{FIELD_LABELS.get(p.field, p.field)}: " if p.field else "") + p.message.ja)
+        return lines
+    return [f"競合: {c.label} / {FIELD_LABELS.get(c.field, c.field)}: データ {now!r}、様式 {c.new!r}" for c, now in report.conflicts]
+
+
+def outcome(report) -> str:
+    if not report.accepted:
+        return st.REFUSED
+    if report.conflicts:
+        return st.CONFLICTS
+    return st.APPLIED if report.applied else st.UNCHANGED
+
+
+def matching(year: st.CycleYear, report) -> list[st.SentForm]:
+    """The sent forms a returned one answers: same kind and department (and strategy, where recorded)."""
+    # a form of no department (the office's registry) was recorded under the planning office
+    return [f for f in year.forms if f.kind == report.kind and (f.department == report.department or not report.department)
+            and (not f.strategy or not report.strategy or f.strategy == report.strategy)]
+
+
+def _years(cycle: st.Cycle, fy, kind: str) -> list[st.CycleYear]:
+    """The cycle years a form of `fy` may have been sent with: its own, and a year opened with a pledge
+    list dated in `fy` (open R7 --pledges 2025-03 sends the forms of a list of R6)."""
+    own = cycle.year(fy)
+    out = [own] if own is not None else []
+    for y in cycle.years.values():
+        if kind == PLEDGE and y is not own and y.pledges and era.parse_year_month(y.pledges).fiscal_year == fy:
+            out.append(y)
+    return out
+
+
+def outcomes(cycle: st.Cycle, reports) -> str | None:
+    """Enter every recognised form's outcome in `cycle`; the new state's text, or None when nothing
+    was recorded (a form of no recorded year, or one refused before it was recognised)."""
+    recorded = False
+    date = st.now()
+    for r in reports:
+        if not r.recognised or r.year is None:
+            continue
+        years = _years(cycle, r.year, r.kind)
+        if not years:
+            continue
+        try:
+            digest = hashlib.sha256(Path(r.path).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        for sent in (f for year in years for f in matching(year, r)):
+            sent.returns.append(st.Return(Path(r.path).name, digest, date, outcome(r),
+                                          len(r.applied) if r.accepted else 0, why(r)))
+            recorded = True
+    return st.dump(cycle) if recorded else None

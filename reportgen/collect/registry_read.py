@@ -1,0 +1,42 @@
+"""Read a returned registry workbook: each of its sheets read as the department forms are (reportgen.collect.read)."""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.collect.sheet import FormRefused, ReturnedForm, _cell_meta, _rows, _sheet_part
+from reportgen.forms import registry_layout as rl
+from reportgen.rules.problems import Msg
+
+
+@dataclass
+class RegistryForm:
+    """A returned registry: its identity and one ReturnedForm per sheet (projects, KPIs)."""
+
+    path: Path
+    identity: dict
+    kind: str = rl.REGISTRY
+    parts: dict[str, ReturnedForm] = field(default_factory=dict)
+
+
+def recognise(path: Path, wb, ident: dict) -> RegistryForm:
+    """The registry's sheets by the names its identity records; each read row by row like a form."""
+    try:
+        parts = {kind: ident["parts"][kind] for kind in rl.PARTS}
+        keys = {kind: [r["key"] for r in part["rows"]] for kind, part in parts.items()}
+        sheets = {kind: str(part["sheet"]) for kind, part in parts.items()}
+        fixed = {kind: set(part["fixed"]) for kind, part in parts.items()}
+    except (KeyError, TypeError):
+        raise FormRefused(Msg(ja="登録簿の識別情報が壊れています", en="the registry's identity is damaged")) from None
+    form = RegistryForm(path, ident)
+    with zipfile.ZipFile(path) as z:
+        for kind in rl.PARTS:
+            sheet = sheets[kind]
+            if sheet not in wb.sheetnames:
+                raise FormRefused(Msg(ja=f"シート「{sheet}」がありません", en=f"the sheet {sheet!r} is missing"))
+            part = _sheet_part(z, sheet)
+            meta = _cell_meta(z, part) if part and part in z.namelist() else {}
+            sub = ReturnedForm(path, {**parts[kind], "kind": kind}, sheet, kind)
+            form.parts[kind] = _rows(sub, wb[sheet], set(keys[kind]), fixed[kind], meta)
+    return form

@@ -1,0 +1,52 @@
+"""Values as the data files write them: the round-trip YAML, a year's key, texts and figures (comments kept)."""
+from __future__ import annotations
+
+from reportgen.model.figures import figure_text
+from reportgen.model.schema import Figure
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import Invalid
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    y = YAML()  # round trip: comments, order and quoting of untouched parts are kept
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.allow_unicode = True
+    return y
+
+
+def _key_for(mapping, fy: FiscalYear):
+    for k in mapping:
+        try:
+            if era.parse_fy(str(k)) == fy:
+                return k
+        except Invalid:
+            pass
+    return era.short(fy)
+
+
+def _yaml_text(text: str):
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if "\n" in text:
+        return LiteralScalarString(text)
+    return DoubleQuotedScalarString(text) if text == "" or text[0] in "-?:,[]{}#&*!|>'\"%@`・●" or ": " in text or " #" in text else text
+
+
+def _figure_yaml(fig: Figure):
+    from ruamel.yaml.comments import CommentedMap
+
+    if fig.state is not None or fig.as_of is not None:
+        m = CommentedMap()
+        if fig.state is not None:
+            m["state"] = _yaml_text(fig.state)
+        else:
+            m["value"] = _yaml_text(figure_text(fig, as_of="never"))
+            m["as_of"] = era.short(fig.as_of, pad=2)
+        m.fa.set_flow_style()
+        return m
+    return _yaml_text(figure_text(fig, as_of="never"))

@@ -1,0 +1,1 @@
+"""Templates and labels checked before anything is built: Jinja syntax, names the contexts provide."""

@@ -1,0 +1,197 @@
+"""The cycle's state, data/cycle.yaml: which years are open or closed, what was sent and what came back.
+
+Written only by reportgen (open, collect, close), atomically and under data/.lock; never edited by
+hand. It lives in data/ so that it is backed up with the data, but the loader does not read it:
+it is no source of the data set (Dataset.sources), so writing it changes neither the build id a
+form carries nor the data copy a year's archive keeps (verify rebuilds from that copy).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from reportgen.model.loader import display  # noqa: F401 (the cycle's messages name paths as the loader does)
+from reportgen.model.lock import fsync_path, write_synced
+from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import DataError, Msg, Problem, show
+
+FILE = "cycle.yaml"
+FORMAT = "reportgen-cycle/1"
+OPEN, CLOSED = "open", "closed"
+# what became of a returned form (the latest return decides a form's status)
+APPLIED, UNCHANGED, REFUSED, CONFLICTS = "applied", "unchanged", "refused", "conflicts"
+OUTCOMES = (APPLIED, UNCHANGED, REFUSED, CONFLICTS)
+HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果）。\n"
+          "# reportgen（generate.py open / collect / close）だけが書き込みます。手で編集しないでください。\n"
+          "# Written by reportgen only (generate.py open / collect / close): do not edit by hand.\n")
+
+
+def now() -> str:
+    """The time recorded for an event, UTC, to the second (REPORTGEN_NOW overrides it, for tests)."""
+    return os.environ.get("REPORTGEN_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Return:
+    """One returned file of a form and what collect did with it."""
+
+    file: str
+    sha256: str
+    date: str
+    outcome: str
+    changes: int = 0
+    why: list[str] = field(default_factory=list)  # refused: every reason; conflicts: each waiting value
+
+
+@dataclass
+class SentForm:
+    """One form sent: its file name, department, kind, strategy, SHA-256 and date, and its returns."""
+
+    file: str
+    department: str
+    kind: str
+    strategy: str
+    sha256: str
+    date: str
+    returns: list[Return] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str | None:
+        """The latest return's outcome; None when nothing came back."""
+        return self.returns[-1].outcome if self.returns else None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome in (APPLIED, UNCHANGED)
+
+
+@dataclass
+class CycleYear:
+    """One fiscal year of the cycle."""
+
+    fy: FiscalYear
+    state: str
+    opened: str
+    build: str
+    folder: str                     # where the sent forms were written (relative to the working folder or absolute)
+    forms: list[SentForm] = field(default_factory=list)
+    pledges: str = ""               # the pledge list opened with the year (YYYY-MM), if any
+    closed: str = ""
+    closed_missing: list[str] = field(default_factory=list)  # forms not in when the year was closed anyway
+
+
+@dataclass
+class Cycle:
+    years: dict[int, CycleYear] = field(default_factory=dict)  # by western year
+
+    def year(self, fy: FiscalYear) -> CycleYear | None:
+        return self.years.get(fy.year)
+
+    def open_years(self) -> list[FiscalYear]:
+        return [y.fy for y in sorted(self.years.values(), key=lambda y: y.fy) if y.state == OPEN]
+
+    def closed_years(self) -> list[FiscalYear]:
+        return [y.fy for y in sorted(self.years.values(), key=lambda y: y.fy) if y.state == CLOSED]
+
+
+def path(data: Path) -> Path:
+    return Path(data) / FILE
+
+
+def load(data: Path) -> Cycle:
+    """The cycle's state (empty where no year was ever opened); a damaged file is reported at its line."""
+    p = path(data)
+    if not p.is_file():
+        return Cycle()
+    shown = display(p)
+    problems: list[Problem] = []
+
+    def bad(where: tuple, ja: str, en: str) -> None:
+        line, col = located.where(where)
+        problems.append(Problem(shown, line, col, format_path(where), Msg(
+            ja=ja + "（このファイルは reportgen だけが書きます。手で編集した場合は .backups/ などから戻してください）",
+            en=en + " (this file is written by reportgen only; if it was edited by hand, restore it)")))
+
+    try:
+        located = read_yaml(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, YamlProblem) as exc:
+        line, col = (getattr(exc, "line", 1), getattr(exc, "column", 1))
+        raise DataError([Problem(shown, line, col, "", Msg(ja=f"読めません: {exc}", en=f"cannot read: {exc}"))]) from None
+    for exc in located.problems:
+        problems.append(Problem(shown, exc.line, exc.column, format_path(exc.path), Msg(ja=exc.message, en=exc.message)))
+    doc = located.value
+    cycle = Cycle()
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        bad(("format",), f"format: {FORMAT} が必要です", f"expected format: {FORMAT}")
+        raise DataError(problems)
+    years = doc.get("years") or {}
+    if not isinstance(years, dict):
+        bad(("years",), "年度ごとの記録（R7: …）が必要です", "expected a record per fiscal year (R7: …)")
+        raise DataError(problems)
+    for code, y in years.items():
+        at = ("years", code)
+        try:
+            fy = era.parse_fy(str(code))
+        except ValueError:
+            bad(at, f"年度（R7 など）が必要です。書かれていた値: {code!r}", f"expected a fiscal year such as R7, got {code!r}")
+            continue
+        if not isinstance(y, dict) or y.get("state") not in (OPEN, CLOSED):
+            got = show(y.get("state") if isinstance(y, dict) else y)
+            bad(at + ("state",), f"open または closed が必要です。書かれていた値: {got}", f"expected open or closed, got {got}")
+            continue
+        forms = []
+        for i, f in enumerate(y.get("forms") or []):
+            try:
+                returns = [Return(r["file"], r["sha256"], r["date"], r["outcome"], int(r.get("changes") or 0),
+                                  list(r.get("why") or [])) for r in (f.get("returns") or [])]
+                if any(r.outcome not in OUTCOMES for r in returns):
+                    raise ValueError
+                forms.append(SentForm(f["file"], f["department"], f["kind"], str(f.get("strategy") or ""),
+                                      f["sha256"], f["date"], returns))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                bad(at + ("forms", i), "送付した様式の記録が読めません（file, department, kind, sha256, date, returns）",
+                    "a sent form's record is not readable (file, department, kind, sha256, date, returns)")
+        cycle.years[fy.year] = CycleYear(fy, y["state"], str(y.get("opened") or ""), str(y.get("build") or ""),
+                                         str(y.get("folder") or ""), forms, str(y.get("pledges") or ""),
+                                         str(y.get("closed") or ""), list(y.get("closed_missing") or []))
+    if problems:
+        raise DataError(problems)
+    return cycle
+
+
+def dump(cycle: Cycle) -> str:
+    """The state as YAML, years in order, with the header saying who writes it."""
+    years = {}
+    for y in sorted(cycle.years.values(), key=lambda y: y.fy):
+        entry: dict = {"state": y.state, "opened": y.opened}
+        if y.closed:
+            entry["closed"] = y.closed
+        if y.closed_missing:
+            entry["closed_missing"] = list(y.closed_missing)
+        entry |= {"build": y.build, "folder": y.folder}
+        if y.pledges:
+            entry["pledges"] = y.pledges
+        entry["forms"] = [{"file": f.file, "department": f.department, "kind": f.kind, "strategy": f.strategy,
+                           "sha256": f.sha256, "date": f.date,
+                           "returns": [{"file": r.file, "sha256": r.sha256, "date": r.date, "outcome": r.outcome,
+                                        "changes": r.changes, **({"why": list(r.why)} if r.why else {})}
+                                       for r in f.returns]} for f in y.forms]
+        years[era.short(FiscalYear(y.fy.year))] = entry
+    body = yaml.safe_dump({"format": FORMAT, "years": years}, allow_unicode=True, sort_keys=False, width=1000)
+    return HEADER + body
+
+
+def save(data: Path, cycle: Cycle) -> None:
+    """Replace data/cycle.yaml in one step (temporary file, fsync, rename). Call with data/.lock held."""
+
+    target = path(data)
+    temp = target.with_name(f".{target.name}.new")
+    write_synced(temp, dump(cycle).encode("utf-8"))
+    os.replace(temp, target)
+    fsync_path(target.parent)

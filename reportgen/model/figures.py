@@ -1,0 +1,90 @@
+"""How figures, targets and differences read in a cell (pure; shared by every document)."""
+from __future__ import annotations
+
+from reportgen.model.schema import Figure, Target
+from reportgen.rules import era, valuekinds
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.numbers import Quantity, difference, format_quantity
+
+NOT_COMPUTABLE = "—"  # a difference that cannot be computed (FORMATS.md §1)
+NOT_REPORTED = "-"    # a year not yet reported (FORMATS.md §3)
+
+
+def quantity_text(q: Quantity, prefix: bool = True) -> str:
+    return format_quantity(q, prefix=prefix)
+
+
+def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: FiscalYear | None = None,
+                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short") -> str:
+    """`4,743事業所 (R03)`, `— (参考:市政意向調査82.1%)`, `- (新規)`, `4,962事業所※`.
+
+    as_of: "always" prints the measured year as `(R2)`; "note" prints it as `(R03)` (the trend
+    sheet's notes on actuals); "differs" prints `(R1)` only when it is not the column's year.
+    """
+    if fig is None:
+        return empty
+    text = quantity_text(fig.value) if fig.value is not None else (fig.state or fig.none or "")
+    if fig.as_of is not None:
+        if as_of == "always":
+            text += valuekinds.note_year(fig.as_of, style)
+        elif as_of == "note":
+            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) \
+                else valuekinds.note_year(fig.as_of, style)
+        elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
+            text += valuekinds.note_year(fig.as_of, style)
+    if fig.reference is not None:
+        text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value)})"
+    if fig.remark:
+        text += f" ({fig.remark})"
+    if fig.footnote and footnote_mark:
+        text += "※"
+    return text
+
+
+def target_text(target: Target, style: str = "short", year: bool = True) -> str:
+    """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
+    if target.value is not None:
+        text = quantity_text(target.value) + (target.bound or "")
+    else:
+        text = target.relation or target.state or ""
+    if target.year is not None and year:
+        text += valuekinds.note_year(target.year, style)
+    return text
+
+
+def measure_diff_text(meas, current: Figure | None) -> str:
+    """基準値からの増減 of a measure's figure (valuekinds.difference_quantity), or `—`."""
+    q = valuekinds.difference_quantity(meas, current)
+    return quantity_text(q) if q is not None else NOT_COMPUTABLE
+
+
+def diff_quantity(baseline: Figure | None, current: Figure | None) -> Quantity | None:
+    """current − baseline, or None where either is not a number (a state that means zero counts as 0)."""
+    if baseline is None or current is None or current.value is None:
+        return None
+    base = baseline.number
+    if base is None:
+        return None
+    if baseline.value is None:  # a zero stand-in takes the current figure's unit
+        base = Quantity(base.number, unit=current.value.unit)
+    return difference(base, current.value)
+
+
+def diff_text(baseline: Figure | None, current: Figure | None) -> str:
+    """`△24事業所`, `△0.26`, `15件`, or `—` where it cannot be computed."""
+    q = diff_quantity(baseline, current)
+    return quantity_text(q) if q is not None else NOT_COMPUTABLE
+
+
+def signed_change(baseline: Figure | None, current: Figure | None, direction: str) -> int:
+    """+1 improvement, -1 worsening, 0 unchanged or not comparable, in the measure's own direction.
+
+    `keep` counts any departure from the baseline as a worsening (its target is no change).
+    """
+    q = diff_quantity(baseline, current)
+    if q is None or q.number == 0:
+        return 0
+    if direction == "keep":
+        return -1
+    up = q.number > 0
+    return 1 if up == (direction == "up") else -1

@@ -1,0 +1,1 @@
+"""OOXML packages made byte-reproducible: zip entry order and times, core and app properties."""

@@ -1,0 +1,57 @@
+"""One render job to bytes: the Word or Excel renderer, given only the template or labels file the job needs."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import Workbook
+
+from reportgen.deliverables.output import Output
+from reportgen.ooxml.package import CoreProps
+from reportgen.render.docx import render_docx
+from reportgen.render.workbook import workbook_bytes
+from reportgen.render.xlsx import evaluation_table, kpi_trend, pledge_list
+from reportgen.render.xlsx_forms import evaluation_form, kpi_form
+from reportgen.render.xlsx_pledge_form import pledge_form
+from reportgen.render.xlsx_registry import registry
+from reportgen.render.xlsx_values import value_tables
+from reportgen.templating import templateset
+from reportgen.templating.templateset import TemplateSet
+
+
+def _template_set(templates: TemplateSet | Path | None) -> TemplateSet:
+    if isinstance(templates, TemplateSet):
+        return templates
+    return templateset.folder_set(templates) if templates is not None else templateset.for_data(None)
+
+
+def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | Path | None = None) -> bytes:
+    """Render one job to bytes (the renderers are imported here, never by the pure layers).
+
+    The renderers see only the one template or labels file the job needs (templateset.needed), so
+    the files a year's manifest records are exactly those its documents were made from."""
+    core = CoreProps(job.title, creator, stamp)
+    tset = _template_set(templates).only([templateset.needed(job.kind, job.layout)])
+    with templateset.using(tset):
+        if job.kind == "docx":
+            return render_docx(tset.path(job.layout), job.context, core)
+
+        return render_xlsx(job.layout, job.context, core)
+
+
+LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
+    "pledge_list": pledge_list,
+    "evaluation_table": evaluation_table,
+    "evaluation_form": evaluation_form,
+    "kpi_trend": kpi_trend,
+    "kpi_form": kpi_form,
+    "registry": registry,
+    "value_tables": value_tables,
+    "pledge_form": pledge_form,
+}
+
+
+def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
+    """The workbook of `layout` for `ctx`, as reproducible .xlsx bytes."""
+    return workbook_bytes(LAYOUTS[layout](ctx), core)

@@ -1,0 +1,76 @@
+"""Plausibility warnings on a measure's figures: never errors, never stopping a build (pure).
+
+Each is a figure a person should look at again: a target on the wrong side of the baseline for the
+measure's direction (the △ lost when a figure is copied from a PDF looks exactly like this), an
+actual more than ten times the one before, a unit unlike the baseline's. The loader locates them
+(file:line, field) once per load, so a build and `check` print each once, whatever years are built.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from reportgen.rules import eradays, valuekinds
+from reportgen.rules.numbers import format_quantity
+from reportgen.rules.problems import Msg
+
+RATIO = 10  # an actual more than this many times the one before is worth a second look
+
+_DIRECTION = {"up": ("大きいほど良い", "higher is better"), "down": ("小さいほど良い", "lower is better")}
+
+
+def _target_side(meas, path: tuple) -> list[tuple[tuple, Msg]]:
+    t, b = meas.target, meas.baseline
+    if t.value is None or t.bound or b.value is None or b.none is not None or meas.direction not in _DIRECTION:
+        return []
+    if meas.cumulative is not None and meas.cumulative.kind == "yearly_sum":
+        return []  # a sum over years against one year's baseline: no side to be on
+    if t.value.unit != b.value.unit:
+        return []
+    wrong = t.value.number < b.value.number if meas.direction == "up" else t.value.number > b.value.number
+    if not wrong:
+        return []
+    tt, bt = format_quantity(t.value), format_quantity(b.value)
+    ja_side, en_side = ("小さい", "below") if meas.direction == "up" else ("大きい", "above")
+    ja_dir, en_dir = _DIRECTION[meas.direction]
+    return [(path, Msg(
+        ja=f"警告（ビルドは続けます）: 目標値 {tt} が基準値 {bt} より{ja_side}値です（direction: {meas.direction}、{ja_dir}指標）。"
+           f"PDF などからの転記で △（マイナス）が落ちていないか、direction が正しいか確認してください",
+        en=f"please check: the target {tt} is {en_side} the baseline {bt} (direction: {meas.direction}, {en_dir}); "
+           f"was a △ (minus) lost when the figure was copied, or is the direction wrong?"))]
+
+
+def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Msg]]:
+    """(path within the measure, message) of each plausibility warning; `key_of(when, field)` gives
+    the key as written in the file (for the location)."""
+    out = _target_side(meas, ("target",))
+    for j, rev in enumerate(meas.revisions):
+        if rev.set.target is not None or rev.set.baseline is not None:
+            out += _target_side(meas.as_of(rev.since), ("revisions", j, "set"))
+    numeric = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if f.value is not None]
+    for (w0, f0), (w1, f1) in zip(numeric, numeric[1:]):
+        a, b = f0.value, f1.value
+        if a.unit == b.unit and a.number != 0 and abs(b.number) > RATIO * abs(a.number):
+            out.append((("actuals", key_of(w1, "actuals")), Msg(
+                ja=f"警告（ビルドは続けます）: 実績値 {format_quantity(b)} が前の値（{valuekinds.spelled(w0)}）{format_quantity(a)} の"
+                   f"{RATIO}倍を超えています。桁・単位・小数点の誤りがないか確認してください",
+                en=f"please check: the actual {format_quantity(b)} is more than {RATIO} times the one before "
+                   f"({valuekinds.spelled(w0)}: {format_quantity(a)}); is a digit, the unit or the decimal point wrong?")))
+    # a unit unlike the baseline's in force for the value's year: one warning per measure, the values listed
+    odd = []
+    for w, f in numeric:
+        base = meas.as_of(eradays.first_document_year(w)).baseline
+        if base.value is not None and f.value.unit != base.value.unit:
+            odd.append((w, f, base))
+    if odd:
+        w, f, base = odd[0]
+        listed = "、".join(f"{valuekinds.spelled(x)} {format_quantity(g.value)}" for x, g, _ in odd)
+        unit = base.value.unit or "（なし）"
+        out.append((("actuals", key_of(w, "actuals")), Msg(
+            ja=f"警告（ビルドは続けます）: 実績値の単位が基準値 {format_quantity(base.value)} の単位 {unit} と異なります（{listed}）",
+            en=f"please check: the unit of the actuals differs from the baseline's {format_quantity(base.value)} ({listed})")))
+    t, b = meas.target, meas.baseline
+    if t.value is not None and b.value is not None and t.value.unit != b.value.unit:
+        out.append((("target",), Msg(
+            ja=f"警告（ビルドは続けます）: 目標値 {format_quantity(t.value)} の単位が基準値 {format_quantity(b.value)} の単位と異なります",
+            en=f"please check: the target {format_quantity(t.value)} is in another unit than the baseline {format_quantity(b.value)}")))
+    return out

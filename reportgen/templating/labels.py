@@ -1,0 +1,73 @@
+"""Fixed labels of the Excel formats (titles, notes, column headers), read from the *.labels.yaml templates.
+
+The Word formats keep their labels inside their .docx templates; the Excel workbooks are built in
+code, so their labels live in these small Jinja-templated YAML files a clerk can edit instead.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from reportgen.templating import templateset
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def _raw(file: str, folder: Path | None) -> Any:
+    # keyed by the content, not the path: a file restyled in place is read anew; a data folder's
+    # labels file is read merged key by key over the shipped one (TemplateFile.read)
+    content = (Path(folder) / file).read_bytes() if folder is not None else templateset.active().get(file).read()
+    return _parsed(content)
+
+
+@lru_cache(maxsize=64)
+def _parsed(content: bytes) -> Any:
+    # libyaml where installed (PyYAML's wheels include it): the pure-Python parser was most of a first build's label cost
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(content.decode("utf-8"), Loader=loader)
+
+
+@lru_cache(maxsize=8192)
+def _compiled(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
+
+
+# Labels filled with a row's own variables, through `fill` (a row of the evaluation table, a goal's
+# page of charts, a chart's alternative text).
+PER_ROW = ("goal_row", "charts_heading", "chart_alt")
+
+
+def labels(name: str, variables: dict, folder: Path | None = None, per_row: tuple[str, ...] = PER_ROW) -> Any:
+    """The labels of format `name` with `{{ … }}` filled from `variables` (lists and mappings kept).
+
+    The file is `<name>.labels.yaml` of the template set in use (templateset.using), or of `folder`.
+    Keys in `per_row` stay raw: they take a row's own variables, through `fill`.
+    """
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            return _compiled(value).render(**variables) if "{" in value else value
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        return value
+
+    file = f"{name}.labels.yaml"
+    raw = _raw(file, folder)
+    return {k: (v if k in per_row else fill(v)) for k, v in raw.items()}
+
+
+def raw_label(name: str, key: str, folder: Path | None = None) -> str:
+    """One per-row label of format `name` as written (of the template set in use, or of `folder`), to be filled with `fill`."""
+    file = f"{name}.labels.yaml"
+    return _raw(file, folder)[key]
+
+
+def fill(text: str, variables: dict) -> str:
+    """Render one raw label with a row's variables."""
+    return _compiled(text).render(**variables)
