@@ -8,8 +8,7 @@ import sys
 
 from reportgen.cli import build, check, close, collect, init, status, verify
 from reportgen.cli import open as open_verb
-from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_USAGE
-from reportgen.rules.problems import DataError, Msg, UsageError
+from reportgen.rules.problems import ReportgenError
 
 VERBS = {"build": build, "collect": collect, "verify": verify, "check": check, "init": init,
          "open": open_verb, "status": status, "close": close}
@@ -28,11 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = args.lang
     try:
         return module.run(args, lang)
-    except DataError as exc:
-        print(exc.render(lang), file=sys.stderr)
-        n = len(exc.problems)
-        print(Msg(ja=f"エラー {n} 件: 何も書き込んでいません。", en=f"{n} error(s): nothing was written.")(lang), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except UsageError as exc:
-        print(exc.message(lang), file=sys.stderr)
-        return EXIT_USAGE
+    except ReportgenError as exc:  # the one place errors meet the person: their lines, their exit status
+        for line in exc.report(lang):
+            print(line, file=sys.stderr)
+        return exc.exit_status

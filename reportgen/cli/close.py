@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from reportgen.cli.common import RAW, add_lang, fiscal_year, require_data
-from reportgen.cycle.closing import CloseFailed, close_year
+from reportgen.cycle.closing import close_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -15,12 +14,7 @@ from reportgen.rules.problems import Msg
 
 def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False,
               lang: str = "ja") -> int:
-    try:
-        r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf)
-    except CloseFailed as exc:
-        for m in exc.lines:
-            print(m(lang), file=sys.stderr)
-        return 1
+    r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf)  # CloseFailed: reported by cli.main
     print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
               en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
     if r.missing:

@@ -12,7 +12,7 @@ from openpyxl.utils import column_index_from_string
 from reportgen.collect import excel
 from reportgen.forms import layout
 from reportgen.forms.identity import digest, row_text
-from reportgen.rules.problems import Msg
+from reportgen.rules.problems import Msg, Refusal
 
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
@@ -42,12 +42,8 @@ MAX_ENTRIES = 5000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and legacy .xls
 
 
-class FormRefused(Exception):
+class FormRefused(Refusal):
     """A file collect will not read; the message says why."""
-
-    def __init__(self, message: Msg):
-        super().__init__(message.en)
-        self.message = message
 
 
 def check_defused() -> None:

@@ -12,15 +12,11 @@ from reportgen.model.loader import load
 from reportgen.model.lock import data_lock
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import Msg, UsageError
+from reportgen.rules.problems import Failure, Msg, UsageError
 
 
-class CloseFailed(Exception):
+class CloseFailed(Failure):
     """The build or its verification failed: the year stays open (exit status 1)."""
-
-    def __init__(self, lines: list[Msg]):
-        super().__init__("\n".join(m.en for m in lines))
-        self.lines = lines
 
 
 @dataclass

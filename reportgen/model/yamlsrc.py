@@ -14,6 +14,8 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from reportgen.rules.problems import ReportgenError
+
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -42,8 +44,8 @@ class Located:
         return self.key_marks.get(tuple(path)) or self.where(path)
 
 
-class YamlProblem(Exception):
-    """A YAML file that cannot be read; line and column are 1-based."""
+class YamlProblem(ReportgenError):
+    """A YAML file that cannot be read; line and column are 1-based (the loader turns it into a located Problem)."""
 
     def __init__(self, line: int, column: int, path: tuple, message: str):
         super().__init__(message)

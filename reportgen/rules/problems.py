@@ -15,12 +15,25 @@ class Msg:
         return self.en if lang == "en" else self.ja
 
 
-class Invalid(ValueError):
+class ReportgenError(Exception):
+    """The root of every error reportgen reports to a person: its lines in the person's language and
+    the exit status the command line returns for it (caught in one place: reportgen.cli.main)."""
+
+    exit_status = 1
+
+    def report(self, lang: str = "ja") -> list[str]:
+        return [str(self)]
+
+
+class Invalid(ReportgenError, ValueError):
     """A value that does not fit its field: `expected` says what fits, `got` what was written."""
 
     def __init__(self, expected: Msg, got: object):
         self.expected, self.got = expected, got
         super().__init__(f"expected {expected.en}, got {show(got)}")
+
+    def report(self, lang: str = "ja") -> list[str]:
+        return [expected_got(self.expected, self.got)(lang)]
 
 
 def show(value: object) -> str:
@@ -60,8 +73,8 @@ def expected_got(expected: Msg, got: object) -> Msg:
 
 
 @dataclass
-class DataError(Exception):
-    """Bad data or a bad returned form: every problem found in one run, in file order."""
+class DataError(ReportgenError):
+    """Bad data or a bad returned form: every problem found in one run, in file order (exit status 1)."""
 
     problems: list[Problem] = field(default_factory=list)
 
@@ -71,10 +84,41 @@ class DataError(Exception):
     def render(self, lang: str = "ja") -> str:
         return "\n".join(p.render(lang) for p in self.problems)
 
+    def report(self, lang: str = "ja") -> list[str]:
+        n = len(self.problems)
+        return [self.render(lang), Msg(ja=f"エラー {n} 件: 何も書き込んでいません。", en=f"{n} error(s): nothing was written.")(lang)]
 
-class UsageError(Exception):
+
+class UsageError(ReportgenError):
     """A command line that cannot be carried out (exit status 2)."""
+
+    exit_status = 2
 
     def __init__(self, message: Msg):
         super().__init__(message.en)
         self.message = message
+
+    def report(self, lang: str = "ja") -> list[str]:
+        return [self.message(lang)]
+
+
+class Refusal(ReportgenError):
+    """Something refused as a whole with one bilingual message (a returned form collect will not read)."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.en)
+        self.message = message
+
+    def report(self, lang: str = "ja") -> list[str]:
+        return [self.message(lang)]
+
+
+class Failure(ReportgenError):
+    """A step that failed after its checks passed, with every reason (a close whose build or verify failed)."""
+
+    def __init__(self, lines: list[Msg]):
+        super().__init__("\n".join(m.en for m in lines))
+        self.lines = lines
+
+    def report(self, lang: str = "ja") -> list[str]:
+        return [m(lang) for m in self.lines]
