@@ -21,7 +21,7 @@ from reportgen import cli
 from reportgen.archive.build import build
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.labelcheck import label_variables
-from reportgen.lint.templatecheck import check_templates, require_templates, template_paths
+from reportgen.lint.templatecheck import check_templates, require_templates
 from reportgen.model.loader import load
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError
@@ -74,6 +74,11 @@ def place_of(path: Path, text: str) -> tuple[int, int, int]:
 
 def messages(problems, lang="ja") -> list[str]:
     return [p.render(lang) for p in problems]
+
+
+def template_paths(folder: Path) -> list[Path]:
+    """The Word templates and labels files of a templates folder, in a fixed order."""
+    return sorted(folder.glob("*.docx")) + sorted(folder.glob("*.labels.yaml"))
 
 
 def test_shipped_templates_have_no_problem(outputs):

@@ -9,7 +9,7 @@ from formfill import fill, resave_with_libreoffice
 
 from reportgen.archive.build import build
 from reportgen.cli import main
-from reportgen.deliverables.kpi_trend import suggested_rating
+from reportgen.rules.ratings import iruma_1_4
 from reportgen.model.loader import load
 from reportgen.model.schema import Measure
 from reportgen.rules.era import parse_fy
@@ -168,7 +168,7 @@ def measure(direction, baseline, target, actuals, unit="人"):
 ])
 def test_the_suggested_rating_follows_the_readme_rule(direction, baseline, target, actuals, expected):
     unit = "%" if "%" in str(baseline) else "件" if "件" in str(baseline) else "人"
-    assert suggested_rating(measure(direction, baseline, target, actuals, unit), parse_fy("R6")) == expected
+    assert iruma_1_4(measure(direction, baseline, target, actuals, unit), parse_fy("R6")) == expected
 
 
 def test_the_suggested_ratings_a_person_sees_in_the_r6_workbook(built):

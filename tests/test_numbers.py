@@ -1,9 +1,11 @@
+from types import SimpleNamespace
+
 """Figures keep their written precision, sign style, unit and prefix; differences are exact."""
 from decimal import Decimal
 
 import pytest
 
-from reportgen.model.figures import diff_text, figure_text, target_text
+from reportgen.model.figures import figure_text, measure_diff_text, target_text
 from reportgen.model.schema import Figure, Target
 from reportgen.rules.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
 
@@ -12,6 +14,11 @@ from reportgen.rules.numbers import FigureError, difference, format_number, form
                                   "78.1%", "7,237,276人", "0", "年4件", "100%", "△0.26"])
 def test_a_figure_prints_exactly_as_it_was_written(text):
     assert format_quantity(parse_quantity(text)) == text
+
+
+def diff_text(baseline, current):
+    """What a difference column prints for a measure with this baseline (no running total)."""
+    return measure_diff_text(SimpleNamespace(baseline=baseline, cumulative=None), current)
 
 
 def test_thousands_separators_are_added_when_missing():

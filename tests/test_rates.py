@@ -97,4 +97,3 @@ def test_formulas(actual, target, baseline, direction, formula, expected):
 
 def test_the_declared_names():
     assert set(rates.ROUNDINGS) == {"half_up", "down", "half_even"}
-    assert rates.FORMULAS == ("actual_over_target", "progress_from_baseline")

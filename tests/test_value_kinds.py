@@ -7,7 +7,7 @@ from reportgen.archive.build import build
 from reportgen.deliverables import kpi_trend, target_list
 from reportgen.model.loader import load
 from reportgen.model.schema import Kpi
-from reportgen.rules import era, eradays, valuekinds
+from reportgen.rules import era, eradays, ratings, valuekinds
 from reportgen.rules.era import EraError, FiscalYear
 from reportgen.rules.problems import DataError
 
@@ -119,7 +119,7 @@ def test_a_bounded_target_is_reached_when_its_bound_holds(target, direction, val
 def test_the_suggested_rating_follows_the_bound_not_the_direction_alone():
     # a share that should stay at least 75%: falling from 90% to 80% keeps the bound (reached: 4)
     meas = kpi(unit="%", direction="down", baseline="90%", target="75%以上", actuals={"R4": "80%"})
-    assert kpi_trend.suggested_rating(meas, era.parse_fy("R4")) == 4
+    assert ratings.iruma_1_4(meas, era.parse_fy("R4")) == 4
 
 
 # ---------------------------------------------------------------------------- running totals, yearly sums
@@ -144,8 +144,8 @@ def test_a_yearly_sum_is_compared_with_its_multi_year_target():
                actuals={"R4": "30人", "R5": "30人", "R6": "45人"})
     assert valuekinds.compared_value(meas, era.parse_fy("R6")) == 105
     assert valuekinds.compared_value(meas, era.parse_fy("R5")) == 60
-    assert kpi_trend.suggested_rating(meas, era.parse_fy("R6")) == 4
-    assert kpi_trend.suggested_rating(meas, era.parse_fy("R5")) == 3
+    assert ratings.iruma_1_4(meas, era.parse_fy("R6")) == 4
+    assert ratings.iruma_1_4(meas, era.parse_fy("R5")) == 3
 
 
 # ---------------------------------------------------------------------------- no baseline
@@ -166,7 +166,7 @@ def test_a_new_measure_says_so_in_its_baseline_cell_and_has_no_difference_colour
     assert (row["baseline"], row["current"], row["diff"]) == ("新規", "5件", "—")
     trend = kpi_trend.context(ds, era.parse_fy("R5"))["goals"][0]["rows"][1]
     assert trend["baseline"] == "新規" and trend["changes"][:2] == [0, 0]
-    assert kpi_trend.suggested_rating(ds.strategies[0].measures.kpis[0], era.parse_fy("R5")) is None
+    assert ratings.iruma_1_4(ds.strategies[0].measures.kpis[0], era.parse_fy("R5")) is None
 
 
 def test_a_new_measures_baseline_is_value_state_or_none_never_two(tmp_path):
@@ -204,11 +204,3 @@ def test_the_data_may_say_which_document_first_shows_a_value(tmp_path):
     ds = load(valuedata.write(tmp_path, CALENDAR.replace('令和5年: "1,010人"', '令和5年: {value: "1,010人", published: R5}')))
     assert [era.short(y) for y in sorted(kpi_trend.years(ds))] == ["R5"]
     assert kpi_trend.context(ds, era.parse_fy("R5"))["goals"][0]["rows"][1]["values"][:2] == ["990人", "1,010人"]
-
-
-def test_a_milestone_is_reached_when_the_latest_value_is_the_milestone():
-    meas = kpi(baseline={"state": "なし"}, target={"state": "策定"},
-               actuals={"R4": {"state": "なし"}, "R5": {"state": "策定"}})
-    assert valuekinds.milestone_reached(meas, era.parse_fy("R4")) is False
-    assert valuekinds.milestone_reached(meas, era.parse_fy("R5")) is True
-    assert valuekinds.milestone_reached(kpi(baseline="1", target="2"), era.parse_fy("R5")) is None

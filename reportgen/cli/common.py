@@ -8,7 +8,7 @@ from pathlib import Path
 from reportgen.rules import era
 from reportgen.rules.problems import Invalid, Msg, UsageError, expected_got
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BAD_INPUT = 0, 1  # a usage error exits 2 (UsageError.exit_status)
 RAW = argparse.RawDescriptionHelpFormatter
 
 

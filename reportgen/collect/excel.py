@@ -12,7 +12,6 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # East Asian ids Japanese Excel uses (27–36, 50–58), which carry no format code in the file.
 DATE_FORMAT_IDS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(range(45, 48)) | frozenset(range(50, 59))
 PERCENT_FORMAT_IDS = frozenset((9, 10))
-TEXT_FORMAT_ID = 49
 SIGNIFICANT_DIGITS = 15  # Excel keeps (and shows) at most 15 significant digits of what is typed
 
 

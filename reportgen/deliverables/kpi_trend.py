@@ -45,11 +45,6 @@ def review_for(sd: StrategyData, fy: FiscalYear) -> Review | None:
     return ended[-1] if ended else None
 
 
-def suggested_rating(meas: Measure, upto: FiscalYear) -> int | None:
-    """Iruma's rule (README §Suggested rating), the named rule `iruma_1_4` of reportgen/ratings.py."""
-    return ratings.iruma_1_4(meas, upto)
-
-
 def composite_departments(meas: Measure) -> str:
     """①上下水道経営課 ②～③都市計画課 ④、⑥～⑦市民安全課 …: sub-items grouped by department."""
     order: list[str] = []

@@ -87,10 +87,6 @@ def inputs(kind: str) -> dict[str, str]:
     return {c.name: c.letter for c in COLUMNS[kind] if c.input}
 
 
-def last_index(kind: str) -> int:
-    return max(c.index for c in COLUMNS[kind])
-
-
 # ---------------------------------------------------------------------------- row keys
 
 

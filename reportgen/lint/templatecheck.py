@@ -292,12 +292,6 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def template_paths(folder: Path) -> list[Path]:
-    """The Word templates and labels files of a templates folder, in a fixed order."""
-    folder = Path(folder)
-    return sorted(folder.glob("*.docx")) + sorted(folder.glob("*.labels.yaml"))
-
-
 def check_templates(templates: list[Path], outputs: list | None) -> list[Problem]:
     """Every problem of the given templates and labels files, names checked against the contexts of
     `outputs` (the deliverables' render jobs; None when the data could not be read: syntax only).

@@ -4,7 +4,7 @@ from __future__ import annotations
 from reportgen.model.schema import Figure, Target
 from reportgen.rules import era, valuekinds
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.numbers import Quantity, difference, format_quantity
+from reportgen.rules.numbers import Quantity, format_quantity
 
 NOT_COMPUTABLE = "—"  # a difference that cannot be computed (FORMATS.md §1)
 NOT_REPORTED = "-"    # a year not yet reported (FORMATS.md §3)
@@ -56,35 +56,3 @@ def measure_diff_text(meas, current: Figure | None) -> str:
     """基準値からの増減 of a measure's figure (valuekinds.difference_quantity), or `—`."""
     q = valuekinds.difference_quantity(meas, current)
     return quantity_text(q) if q is not None else NOT_COMPUTABLE
-
-
-def diff_quantity(baseline: Figure | None, current: Figure | None) -> Quantity | None:
-    """current − baseline, or None where either is not a number (a state that means zero counts as 0)."""
-    if baseline is None or current is None or current.value is None:
-        return None
-    base = baseline.number
-    if base is None:
-        return None
-    if baseline.value is None:  # a zero stand-in takes the current figure's unit
-        base = Quantity(base.number, unit=current.value.unit)
-    return difference(base, current.value)
-
-
-def diff_text(baseline: Figure | None, current: Figure | None) -> str:
-    """`△24事業所`, `△0.26`, `15件`, or `—` where it cannot be computed."""
-    q = diff_quantity(baseline, current)
-    return quantity_text(q) if q is not None else NOT_COMPUTABLE
-
-
-def signed_change(baseline: Figure | None, current: Figure | None, direction: str) -> int:
-    """+1 improvement, -1 worsening, 0 unchanged or not comparable, in the measure's own direction.
-
-    `keep` counts any departure from the baseline as a worsening (its target is no change).
-    """
-    q = diff_quantity(baseline, current)
-    if q is None or q.number == 0:
-        return 0
-    if direction == "keep":
-        return -1
-    up = q.number > 0
-    return 1 if up == (direction == "up") else -1

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
-FORMULAS = ("actual_over_target", "progress_from_baseline")
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
-OVER_100 = ("show", "cap")
 HUNDRED = Decimal(100)
 
 

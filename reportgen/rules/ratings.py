@@ -86,9 +86,6 @@ class Symbol(_Model):
     rule: Rule | None = Field(None, description="When this symbol is suggested (with `suggest: rules`).")
 
 
-SUGGESTIONS = ("iruma_1_4", "rules")
-
-
 class RatingAxis(_Model):
     """One rating column: its symbols in order (dropdowns, legends, counts), its legend, its suggestion."""
 

@@ -123,15 +123,6 @@ def target_number(meas) -> Decimal | None:
     return None
 
 
-def milestone_reached(meas, document: FiscalYear) -> bool | None:
-    """For a milestone target (`{state: 設置}`, 策定): whether the latest value documents of `document`
-    show is that milestone; None where the target is no milestone or nothing is reported."""
-    if meas.target.state is None:
-        return None
-    found = latest(meas, document)
-    return None if found is None else found[1].state == meas.target.state
-
-
 def reached(meas, value: Decimal | None) -> bool | None:
     """Whether `value` reaches the target: where the target has a bound (75%以上, 10件以下, 2.0%以内,
     未満) when the bound holds; otherwise in the measure's direction (up: at least, down: at most,
@@ -190,4 +181,3 @@ def note_year(when, style: str) -> str:
     if style == "long":
         return f"({eradays.when_long(when)})"
     return f" ({eradays.when_short(when)})"
-

@@ -35,8 +35,3 @@ def strategy_problems(s, has_projects_file: bool) -> list[tuple[bool, tuple, Msg
 def goal_number(s, goal) -> str:
     """The goal's number as printed (1, Ⅰ, 第1 …), without the word before it."""
     return s.numbering.goals(goal.no)
-
-
-def pledge_document(city, default: str) -> str:
-    """The pledge document's title: the city's own, else the shipped label filled with its head."""
-    return city.pledge_title or default
