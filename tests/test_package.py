@@ -14,7 +14,7 @@ from openpyxl.xml.functions import tostring
 from reportgen.fast import openpyxl as fast_openpyxl
 from reportgen.fast.zipfile import Entries, zip_entries
 from reportgen.ooxml.package import CoreProps, normalise
-from reportgen.render import xlsx
+from reportgen.render import workbook as xlsx
 
 PROPS = CoreProps("題名 <&> 令和6年度", "入間市", datetime(2025, 3, 31, 15, 0, tzinfo=timezone.utc))
 

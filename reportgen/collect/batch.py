@@ -8,16 +8,8 @@ from reportgen.collect.merge import Change, Overlay
 from reportgen.collect.pledge_form_rows import examine_pledge
 from reportgen.collect.read import read_form
 from reportgen.collect.registry_collect import examine as examine_registry
-from reportgen.collect.report import (
-    CollectResult,
-    FormProblem,
-    FormReport,
-    _another_department,
-    _closed,
-    _refuse,
-    _Row,
-    _structure,
-)
+from reportgen.collect.report import (CollectResult, FormProblem, FormReport, _another_department, _closed, _refuse,
+    _Row, _structure)
 from reportgen.collect.sheet import FormRefused
 from reportgen.collect.writeback import texts_with, validate
 from reportgen.deliverables import evaluation_table, kpi_trend

@@ -1,16 +1,8 @@
 """対象事業一覧 (target project list, Word): goals, indicators, KPIs with differences, projects per policy group."""
 from __future__ import annotations
 
-from reportgen.deliverables.common import (
-    column_year,
-    goal_number,
-    group_name,
-    groups,
-    kpi_label,
-    kpis_in,
-    numbered,
-    strategy_title,
-)
+from reportgen.deliverables.common import (column_year, goal_number, group_name, groups, kpi_label, kpis_in,
+    numbered, strategy_title)
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.model.figures import figure_text, measure_diff_text, target_text
 from reportgen.model.loader import Dataset, StrategyData

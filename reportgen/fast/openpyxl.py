@@ -15,7 +15,8 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import LineChart
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor, SpreadsheetDrawing
+from openpyxl.drawing.xdr import XDRPositiveSize2D as PositiveSize2D
 from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.styles import Alignment, Border, Protection
 from openpyxl.styles.borders import DEFAULT_BORDER
@@ -23,6 +24,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.fills import DEFAULT_EMPTY_FILL, DEFAULT_GRAY_FILL
 from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.styles.stylesheet import write_stylesheet
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
@@ -326,3 +328,25 @@ def workbook_bytes(wb: Workbook, core: CoreProps) -> bytes:
     package = Package()
     _PartsWriter(wb, package.parts).save()
     return package.finish(core)
+
+
+class ChartAnchor(OneCellAnchor):
+    """A chart's place (cell, size in cm) that gives the frame openpyxl makes for the chart its
+    alternative text (`descr`), which LibreOffice and Excel read out and reportgen.archive.pdf puts
+    in the PDF. Not a speed shortcut (always taken): openpyxl has no public way to set a chart's
+    alternative text, so the one reach into its serialiser lives here with the others."""
+
+    # openpyxl's serialiser lists a class's own fields: a subclass names its parent's
+    __elements__, __attrs__, __nested__ = OneCellAnchor.__elements__, OneCellAnchor.__attrs__, OneCellAnchor.__nested__
+    __namespaced__ = OneCellAnchor.__namespaced__
+
+    def __init__(self, row: int, col: int, size_cm: tuple[float, float], descr: str) -> None:
+        height, width = size_cm
+        super().__init__(_from=AnchorMarker(col=col - 1, row=row - 1),
+                         ext=PositiveSize2D(cm_to_EMU(width), cm_to_EMU(height)))
+        self.__dict__["descr"] = descr
+
+    def __setattr__(self, name, value):
+        if name == "graphicFrame" and value is not None:
+            value.nvGraphicFramePr.cNvPr.descr = self.__dict__["descr"]
+        super().__setattr__(name, value)

@@ -552,9 +552,9 @@ def _check_value_kinds(out, kf, where, meas) -> None:
         if expected is not None:
             out.add(kf, path, expected_got(expected, valuekinds.spelled(when)), key=key)
 
-    for field in ("actuals", "forecasts"):
-        for w, fig in getattr(meas, field).items():
-            kpath = where + (field, _key(kf, where + (field,), w))
+    for name in ("actuals", "forecasts"):
+        for w, fig in getattr(meas, name).items():
+            kpath = where + (name, _key(kf, where + (name,), w))
             check(kpath, w, key=True)
             if fig.as_of is not None:
                 check(kpath + ("as_of",), fig.as_of)

@@ -6,40 +6,16 @@ from typing import Callable
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.text import RichText
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.drawing.text import Font as DrawingFont
-from openpyxl.drawing.xdr import XDRPositiveSize2D as PositiveSize2D
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
-from reportgen.fast.openpyxl import line_chart
-
-# the writer's helpers, where the forms' layouts (xlsx_forms.py) and the tests import them from
-from reportgen.render.workbook import (
-    FONT_NAME,
-    GOAL_FILL,
-    HEADER_FILL,
-    IMPROVED_FILL,
-    INPUT_FILL,
-    POLICY_FILL,
-    WORSENED_FILL,
-    Column,
-    fit_row,
-    header_row,
-    merge,
-    new_sheet,
-    page_setup,
-    put,
-    safe,
-    set_widths,
-    solid_fill,
-    table_row,
-    text_width,
-    widths_of,
-)
+from reportgen.fast.openpyxl import ChartAnchor, line_chart
+from reportgen.render.workbook import (FONT_NAME, GOAL_FILL, HEADER_FILL, IMPROVED_FILL, INPUT_FILL, POLICY_FILL,
+    WORSENED_FILL, Column, fit_row, header_row, merge, new_sheet, page_setup, put, safe, set_widths, solid_fill,
+    table_row, text_width, widths_of)
 from reportgen.templating.labels import fill, labels
 
 # ---------------------------------------------------------------------------- pledge list
@@ -322,25 +298,6 @@ CHART_GRID = (2, 2)  # rows, columns
 CHART_ROW_PT, CHART_SLOT_ROWS, CHART_COLUMN_WIDTH = 20, 11, 66
 
 
-class _ChartAnchor(OneCellAnchor):
-    """A chart's place (cell, size) that gives the frame openpyxl makes for the chart its
-    alternative text (`descr`), which LibreOffice and Excel read out and reportgen.archive.pdf puts in the PDF."""
-
-    # openpyxl's serialiser lists a class's own fields: a subclass names its parent's
-    __elements__, __attrs__, __nested__ = OneCellAnchor.__elements__, OneCellAnchor.__attrs__, OneCellAnchor.__nested__
-    __namespaced__ = OneCellAnchor.__namespaced__
-
-    def __init__(self, row: int, col: int, descr: str) -> None:
-        super().__init__(_from=AnchorMarker(col=col - 1, row=row - 1),
-                         ext=PositiveSize2D(cm_to_EMU(CHART_CM[1]), cm_to_EMU(CHART_CM[0])))
-        self.__dict__["descr"] = descr
-
-    def __setattr__(self, name, value):
-        if name == "graphicFrame" and value is not None:
-            value.nvGraphicFramePr.cNvPr.descr = self.__dict__["descr"]
-        super().__setattr__(name, value)
-
-
 def _chart_slots(ws, chart_rows: list[tuple[str, dict, dict]], lab: dict) -> list[tuple[int, int]]:
     """Lay out the charts sheet: each goal from a new page, under a heading repeated on each of its
     pages, CHART_GRID charts a page; a manual break ends every page. The (row, column) of each chart."""
@@ -425,7 +382,7 @@ def _charts(wb: Workbook, ctx: dict, chart_rows: list[tuple[str, dict, dict]], l
 
         chart = line_chart(lambda row=row, title=title, unit=unit: _full_chart(data, row, years, title, unit),
                            title, unit, refs)
-        charts.add_chart(chart, _ChartAnchor(*slots[n], safe(r["chart_alt"])))
+        charts.add_chart(chart, ChartAnchor(*slots[n], CHART_CM, safe(r["chart_alt"])))
         row += 3
 
 

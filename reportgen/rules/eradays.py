@@ -5,24 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from reportgen.rules.era import (
-    _BY_CODE,
-    _BY_NAME,
-    _ERAS,
-    _FY2019,
-    _MONTH_ERAS,
-    _NAMED_YEAR,
-    EXPECTED_FY,
-    MAX_YEAR,
-    MIN_YEAR,
-    EraError,
-    FiscalYear,
-    _num,
-    long,
-    parse_fy,
-    short,
-    year_end,
-)
+from reportgen.rules.era import (_BY_CODE, _BY_NAME, _ERAS, _FY2019, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, MAX_YEAR,
+    MIN_YEAR, EraError, FiscalYear, _num, long, parse_fy, short, year_end)
 from reportgen.rules.problems import Msg
 
 # calendar years, days
