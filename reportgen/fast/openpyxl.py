@@ -160,11 +160,10 @@ def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) 
         merged = ws._cells[row, col] = MergedCell(ws, row, col)
         merged._style = StyleArray()
         merged._style.protectionId = start._style.protectionId
+    # each edge cell takes the first cell's side on that edge (a side with no style adds nothing:
+    # Border + Border keeps the edge cell's own side, so no branch skips it)
     for name in ("top", "left", "right", "bottom"):
         start_border = borders[start._style.borderId]
-        side = getattr(start_border, name)
-        if side and side.style is None:
-            continue
         for row, col in getattr(mcr, name):
             edge = ws._cells[row, col]._style
             edge.borderId = _border_id(wb, _combined(borders[edge.borderId], start_border, (name,)))
