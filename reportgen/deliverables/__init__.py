@@ -8,7 +8,7 @@ from reportgen.deliverables.output import Deliverable, Output
 from reportgen.rules.era import FiscalYear
 
 
-def registry() -> tuple[Deliverable, ...]:
+def catalogue() -> tuple[Deliverable, ...]:
     """Every deliverable, in archive order."""
 
     return (target_list.DELIVERABLE, evaluation_table.DELIVERABLE, kpi_trend.DELIVERABLE, pledge_list.DELIVERABLE,
@@ -18,7 +18,7 @@ def registry() -> tuple[Deliverable, ...]:
 def outputs_for(ds, fy: FiscalYear) -> list[Output]:
     """All render jobs of one fiscal year, in archive order."""
     jobs: list[Output] = []
-    for d in registry():
+    for d in catalogue():
         if d.applies(ds, fy):
             jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, fy))
     return jobs
@@ -27,6 +27,6 @@ def outputs_for(ds, fy: FiscalYear) -> list[Output]:
 def present_years(ds) -> list[FiscalYear]:
     """The fiscal years the data dates something in (listings, rounds, actuals, pledge lists)."""
     years: set[int] = set()
-    for d in registry():
+    for d in catalogue():
         years |= {fy.year for fy in d.years(ds)}
     return [FiscalYear(y) for y in sorted(years)]
