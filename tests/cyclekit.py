@@ -1,7 +1,6 @@
 """Helpers for the year-cycle tests: run a verb as the command line does, hash folders, read the sent forms."""
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -17,14 +16,6 @@ def run(capsys, *args) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     got = capsys.readouterr()
     return code, got.out, got.err
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (hidden ones included, the lock file aside) with its SHA-256."""
-    if not folder.exists():
-        return {}
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
 
 
 def identity(form: Path) -> dict:

@@ -44,6 +44,3 @@ def fill(src: Path, dest: Path, values: dict[str, dict[str, dict[str, object]]],
     return dest
 
 
-def snapshot(data: Path) -> dict[str, bytes]:
-    return {p.relative_to(data).as_posix(): p.read_bytes() for p in sorted(data.rglob("*"))
-            if p.is_file() and p.name != ".lock" and ".backups" not in p.parts}

@@ -5,16 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from support import DATA, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify
 from reportgen.cli import main
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_the_default_archive_has_one_folder_per_fiscal_year_in_the_data(built):
@@ -26,7 +21,7 @@ def test_the_default_archive_has_one_folder_per_fiscal_year_in_the_data(built):
 def test_a_second_build_is_byte_identical(built, tmp_path):
     again = tmp_path / "out"
     build(DATA, again)
-    first, second = snapshot(built), snapshot(again)
+    first, second = tree(built), tree(again)
     first.pop(".lock", None), second.pop(".lock", None)
     assert first == second and len(first) > 60
 
@@ -34,7 +29,7 @@ def test_a_second_build_is_byte_identical(built, tmp_path):
 def test_building_in_two_processes_gives_the_same_bytes_and_the_same_manifest_order(built, tmp_path):
     parallel = tmp_path / "out"
     build(DATA, parallel, jobs=2)
-    first, second = snapshot(built), snapshot(parallel)
+    first, second = tree(built), tree(parallel)
     first.pop(".lock", None), second.pop(".lock", None)
     assert first == second and len(first) > 60  # manifest.json included: files listed in the same order
 
@@ -109,7 +104,7 @@ def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouc
 
     out = tmp_path / "out"
     build(DATA, out, years=None)
-    before = snapshot(out)
+    before = tree(out)
     real_render = build_module.render
     victim = sorted(out.glob("*/forms/*.xlsx"))[-1].name  # one form among many
 
@@ -121,7 +116,7 @@ def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouc
     monkeypatch.setattr(build_module, "render", render)  # the workers are forked with it
     with pytest.raises(RuntimeError, match="renderer crashed"):
         build(DATA, out, years=None, jobs=2)
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert not list(out.glob(".staging-*"))
 
 
@@ -130,7 +125,7 @@ def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_
 
     out = tmp_path / "out"
     build(DATA, out, years=None)
-    before = snapshot(out)
+    before = tree(out)
 
     def failing(fd):
         raise OSError(5, "Input/output error")
@@ -138,7 +133,7 @@ def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_
     monkeypatch.setattr(archive.os, "fsync", failing)
     with pytest.raises(OSError, match="Input/output error"):
         build(DATA, out, years=None)
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert not list(out.glob(".staging-*"))
 
 
@@ -147,7 +142,7 @@ def test_the_manifest_lists_every_file_with_its_hash_the_data_hash_and_the_versi
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"]["version"] and manifest["fiscal_year"] == {"code": "H29", "western": 2017, "label": "平成29年度"}
     listed = {f["path"]: f["sha256"] for f in manifest["files"] + manifest["data"]["files"] + manifest["templates"]}
-    on_disk = snapshot(folder)
+    on_disk = tree(folder)
     on_disk.pop("manifest.json")
     assert listed == on_disk
     assert len(manifest["data"]["sha256"]) == 64
@@ -183,7 +178,7 @@ def test_verify_names_a_changed_data_snapshot_and_an_extra_file(tmp_path):
 def test_bad_data_exits_1_with_file_and_line_and_leaves_out_untouched(tmp_path, data_copy, capsys, breakage):
     out = tmp_path / "out"
     build(data_copy, out, years=None)
-    before = snapshot(out)
+    before = tree(out)
     f = data_copy / "strategies" / "1" / "projects.yaml"
     text = f.read_text(encoding="utf-8")
     if breakage == "syntax":
@@ -198,13 +193,13 @@ def test_bad_data_exits_1_with_file_and_line_and_leaves_out_untouched(tmp_path, 
     assert "strategies/1/projects.yaml:" in err and "nothing was written" in err
     line = int(err.split("projects.yaml:")[1].split(":")[0])
     assert line > 1
-    assert snapshot(out) == before
+    assert tree(out) == before
 
 
 def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(DATA, out)
-    before = snapshot(out)
+    before = tree(out)
     import reportgen.archive.build as building
 
     real = building.render
@@ -219,7 +214,7 @@ def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, 
     monkeypatch.setattr(building, "render", failing)
     with pytest.raises(RuntimeError):
         build(DATA, out)
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
 
 
@@ -257,11 +252,10 @@ def test_help_on_every_verb_has_examples(capsys):
 
 # ---------------------------------------------------------------------------- issue 16: recorded, verified, one FY2019
 
-import re
 import zipfile
 from importlib.metadata import version as installed_version
 
-from reportgen.archive.verification import HASH, LIBRARY, REBUILD
+from reportgen.archive.verification import HASH, REBUILD
 from reportgen.rules import era as era_module
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -337,7 +331,7 @@ def restyle(templates: Path) -> None:
 def test_an_archive_built_today_still_verifies_after_the_templates_are_restyled(tmp_path, data_copy, capsys):
     out = tmp_path / "out"
     build(data_copy, out, years=[era_module.parse_fy("H29")])
-    before = snapshot(out / "2017_H29")
+    before = tree(out / "2017_H29")
     own = data_copy / "templates"
     own.mkdir()
     for name in ("target_list.docx", "kpi_trend.labels.yaml"):
@@ -345,7 +339,7 @@ def test_an_archive_built_today_still_verifies_after_the_templates_are_restyled(
     restyle(own)
     build(data_copy, out, years=[era_module.parse_fy("R6")])
     assert main(["verify", str(out)]) == 0, capsys.readouterr().err
-    assert snapshot(out / "2017_H29") == before
+    assert tree(out / "2017_H29") == before
     # the restyled files made the new year, and its manifest says which replaced which
     entries = {Path(e["path"]).name: e for e in manifest_of(out / "2024_R6")["templates"]}
     assert entries["target_list.docx"]["source"] == "data/templates"
@@ -361,7 +355,7 @@ def test_an_archive_built_today_still_verifies_after_the_templates_are_restyled(
     # a rebuild of the old year with today's templates would differ: the archived copies are what verify uses
     restyled_build = tmp_path / "again"
     build(data_copy, restyled_build, years=[era_module.parse_fy("H29")])
-    assert snapshot(restyled_build / "2017_H29")["01_対象事業一覧_平成29年度.docx"] != before["01_対象事業一覧_平成29年度.docx"]
+    assert tree(restyled_build / "2017_H29")["01_対象事業一覧_平成29年度.docx"] != before["01_対象事業一覧_平成29年度.docx"]
 
 
 def test_restyling_the_shipped_templates_in_place_never_fails_an_earlier_year(tmp_path):
@@ -374,7 +368,7 @@ def test_restyling_the_shipped_templates_in_place_never_fails_an_earlier_year(tm
     assert folders == ["2017_H29"] and findings == []
     again = tmp_path / "again"
     build(DATA, again, years=[era_module.parse_fy("H29")], templates=base)
-    changed = {p for p, h in snapshot(again / "2017_H29").items() if snapshot(out / "2017_H29").get(p) != h}
+    changed = {p for p, h in tree(again / "2017_H29").items() if tree(out / "2017_H29").get(p) != h}
     assert {"01_対象事業一覧_平成29年度.docx", "03_KPI目標値達成状況推移_平成29年度.xlsx", "manifest.json"} <= changed
 
 
@@ -453,7 +447,7 @@ def test_fy2019_gets_one_name_whatever_the_spelling_and_verifies(tmp_path, capsy
         out = tmp_path / f"out{i}"
         assert main(["--year", spelling, "--out", str(out)]) == 0
         assert [p.name for p in out.iterdir() if p.is_dir()] == ["2019_R1"]
-        snapshots.append(snapshot(out / "2019_R1"))
+        snapshots.append(tree(out / "2019_R1"))
         assert main(["verify", str(out)]) == 0
     assert all(s == snapshots[0] for s in snapshots)
     names = [n for n in snapshots[0] if "/" not in n or n.startswith("forms/")]
@@ -470,9 +464,9 @@ def test_a_city_may_name_fy2019_heisei_31(tmp_path, data_copy, capsys):
         out = tmp_path / spelling
         assert main(["--data", str(data_copy), "--year", spelling, "--out", str(out)]) == 0
         assert [p.name for p in out.iterdir() if p.is_dir()] == ["2019_H31"]
-        files = snapshot(out / "2019_H31")
+        files = tree(out / "2019_H31")
         assert "01_対象事業一覧_平成31年度.docx" in files and not any("令和元" in n for n in files)
         assert manifest_of(out / "2019_H31")["fiscal_year"] == {"code": "H31", "western": 2019, "label": "平成31年度"}
         assert main(["verify", str(out)]) == 0
-    assert snapshot(tmp_path / "R1" / "2019_H31") == snapshot(tmp_path / "H31" / "2019_H31")
+    assert tree(tmp_path / "R1" / "2019_H31") == tree(tmp_path / "H31" / "2019_H31")
     assert era_module.long(era_module.FiscalYear(2019)) == "令和元年度"  # the city's setting ends with the build

@@ -1,12 +1,11 @@
 """Broken data (tests/corpus/broken_data.yaml, 50+ cases): located message, exit 1, out/ untouched."""
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA
+from support import DATA, tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
@@ -14,16 +13,11 @@ from reportgen.cli import main
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "broken_data.yaml").read_text(encoding="utf-8"))
 
 
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     out = tmp_path_factory.mktemp("archive") / "out"
     build(DATA, out)
-    return out, snapshot(out)
+    return out, tree(out)
 
 
 def test_the_corpus_holds_at_least_40_cases():
@@ -59,11 +53,11 @@ def test_broken_data_gets_a_located_message_exit_1_and_out_untouched(case, tmp_p
     located = [l for l in lines if re.search(re.escape(case["file"]) + r":(\d+):(\d+):", l)]
     assert located, lines
     assert any(case["expect"] in l for l in located), located
-    assert snapshot(out) == before
+    assert tree(out) == before
 
 
 def test_a_missing_data_folder(tmp_path, archive, capsys):
     out, before = archive
     assert main(["--data", str(tmp_path / "nowhere"), "--out", str(out), "--lang", "en"]) == 1
     assert "no such data folder" in capsys.readouterr().err
-    assert snapshot(out) == before
+    assert tree(out) == before

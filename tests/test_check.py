@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import jinja2
 import pytest
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 from reportgen import cli
 from reportgen.archive.build import build

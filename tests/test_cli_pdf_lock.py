@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import realclient as rc
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify

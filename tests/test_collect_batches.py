@@ -14,8 +14,8 @@ from pathlib import Path
 import excelwrite as xw
 import openpyxl
 import pytest
-from conftest import DATA, ROOT
 from formfill import fill, resave_with_gnumeric
+from support import DATA, ROOT
 
 from reportgen.archive.build import build
 from reportgen.cli import main

@@ -3,15 +3,14 @@ writes them, re-saved by LibreOffice and Gnumeric; legitimate ones reach data/ w
 values typed and nothing else, the others are refused at their cell with data/ byte-identical."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import excelwrite as xw
 import pytest
 import yaml
-from conftest import DATA, ROOT
 from formfill import fill, resave_all_with_libreoffice, resave_with_gnumeric
 from openpyxl.utils import column_index_from_string
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
@@ -70,11 +69,6 @@ def facts(data: Path) -> dict[str, str]:
     return out
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
-
-
 @pytest.fixture(scope="module")
 def returned(tmp_path_factory):
     """Every case's returned file, made the way its program makes it (LibreOffice once for all)."""
@@ -116,7 +110,7 @@ def test_the_corpus_has_at_least_40_behaviours_from_each_program():
 @pytest.mark.parametrize("i", range(len(CASES)), ids=[c["name"] for c in CASES])
 def test_a_returned_form(i, returned, data_copy, capsys):
     case = CASES[i]
-    before_files, before = snapshot(data_copy), facts(data_copy)
+    before_files, before = tree(data_copy), facts(data_copy)
     code = main(["collect", str(returned[i]), "--data", str(data_copy)])
     out = capsys.readouterr()
     report = out.out + out.err
@@ -125,12 +119,12 @@ def test_a_returned_form(i, returned, data_copy, capsys):
         assert code == 1, report
         for text in case["refuse"]:
             assert text in report, f"{text!r} not in:\n{report}"
-        assert snapshot(data_copy) == before_files  # byte-identical, and no backup written
+        assert tree(data_copy) == before_files  # byte-identical, and no backup written
         return
     assert code == 0, report
     after = facts(data_copy)
     changed = {k: after.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == case["accept"], report
-    files = {k for k, v in snapshot(data_copy).items() if before_files.get(k) != v and not k.startswith(".backups/")}
+    files = {k for k, v in tree(data_copy).items() if before_files.get(k) != v and not k.startswith(".backups/")}
     wanted = {"strategies/1/projects.yaml" if k.startswith("project") else "strategies/2/kpis.yaml" for k in case["accept"]}
     assert files == wanted

@@ -1,16 +1,14 @@
 """Crash safety: builds and collects killed at random moments leave out/ and data/ old or new, complete."""
-import hashlib
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
 from formfill import fill
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.publish import recover
@@ -21,11 +19,6 @@ from reportgen.rules.era import parse_fy
 
 BUILD_TRIALS, COLLECT_TRIALS = 30, 20
 YEAR = "2017_H29"
-
-
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def start(args: list[str]) -> subprocess.Popen:
@@ -57,7 +50,7 @@ def states(tmp_path_factory):
     old_out, new_out = base / "old_out", base / "new_out"
     build(old_data, old_out, years=[parse_fy("H29")])
     build(new_data, new_out, years=[parse_fy("H29")])
-    return base, old_data, new_data, snapshot(old_out / YEAR), snapshot(new_out / YEAR), old_out
+    return base, old_data, new_data, tree(old_out / YEAR), tree(new_out / YEAR), old_out
 
 
 def difference(state: dict, old: dict, new: dict) -> str:
@@ -83,7 +76,7 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_year_and_ver
         out = tmp_path / f"out{n}"
         shutil.copytree(old_out, out)
         run_and_kill(args + ["--out", str(out)], delay)
-        state = snapshot(out / YEAR)
+        state = tree(out / YEAR)
         assert state in (old, new), f"trial {n} (killed at {delay:.2f} s of {total:.2f} s): a mixed year folder\n" + \
             difference(state, old, new)
         seen["old" if state == old else "new"] += 1

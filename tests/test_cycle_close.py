@@ -4,8 +4,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from cyclekit import R7_FOLDER, run, state, tree
+from cyclekit import R7_FOLDER, run, state
 from formfill import fill
+from support import tree
 
 from reportgen.archive import verification
 from reportgen.cycle import closing

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cyclekit import R7_FOLDER, identity, kpi_departments, run, state, tree
+from cyclekit import R7_FOLDER, identity, kpi_departments, run, state
+from support import tree
 
 from reportgen.archive.build import build
 from reportgen.cycle import opening, sources

@@ -5,8 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cyclekit import R7_FOLDER, kpi_departments, run, state, tree
+from cyclekit import R7_FOLDER, kpi_departments, run, state
 from formfill import fill
+from support import tree
 
 
 @pytest.fixture()

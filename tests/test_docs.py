@@ -1,8 +1,8 @@
 """The documentation keeps up with the code: every data field is documented, the Quick start has two commands."""
 import re
 
-from conftest import ROOT
 from pydantic import BaseModel
+from support import ROOT
 
 from reportgen.model import schema as model
 

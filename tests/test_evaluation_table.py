@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 import realclient as rc
 import yaml
-from conftest import DATA, seed
 from formfill import fill, resave_with_libreoffice
+from support import DATA, seed
 
 from reportgen.archive.build import build
 from reportgen.cli import main

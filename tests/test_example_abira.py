@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import realclient as rc
-from conftest import ROOT
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import realclient as rc
 import yaml
-from conftest import ROOT
+from support import ROOT
 
 from reportgen.archive import pdf
 from reportgen.archive.build import build

@@ -5,12 +5,11 @@ the city's handout of 平成30年10月3日), never from reportgen: the handout's
 name, baseline with its year, target with its year) and its tables B (one per 数値目標: the year
 columns with (基準値)/(現状値)/(目標値), the values, the 参考 notes).
 """
-from pathlib import Path
 
 import pytest
 import realclient as rc
 import yaml
-from conftest import ROOT
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load

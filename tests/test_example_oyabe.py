@@ -8,7 +8,7 @@ column, calendar-year actuals (平成13年実績), a point-in-time column, a for
 import pytest
 import realclient as rc
 import yaml
-from conftest import ROOT
+from support import ROOT
 
 from reportgen.archive.build import build
 

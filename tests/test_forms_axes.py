@@ -14,8 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import DATA
 from formfill import fill, resave_with_libreoffice
+from support import DATA
 
 from reportgen.archive.build import build
 from reportgen.cli import main

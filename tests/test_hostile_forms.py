@@ -1,6 +1,5 @@
 """Hostile returned forms (SYNTHETIC files): each is refused with a clear message, within seconds and
 bounded memory, and data/ changes only for a valid form."""
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -10,20 +9,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import DATA, ROOT
 from excelwrite import excel_save
 from formfill import fill
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.rules.era import parse_fy
 
 MEMORY_LIMIT = 1024 ** 3  # address space of the collecting process
 TIME_LIMIT = 15           # seconds, Python start-up included
-
-
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*.yaml")) if ".backups" not in p.parts}
 
 
 def written(path: Path, data: bytes) -> Path:
@@ -168,19 +162,19 @@ def test_at_least_15_hostile_cases():
 def test_a_hostile_form_is_refused_quickly_in_bounded_memory_and_data_is_unchanged(name, sent, tmp_path, data_copy):
     make, expected = CASES[name]
     path = make(sent, tmp_path)
-    before = snapshot(data_copy)
+    before = tree(data_copy, "*.yaml", backups=False)
     code, output, seconds = collect(path, data_copy)
     assert code == 1, output
     assert expected in output, output
     assert "Traceback" not in output
     assert seconds < TIME_LIMIT
-    assert snapshot(data_copy) == before
+    assert tree(data_copy, "*.yaml", backups=False) == before
 
 
 def test_a_valid_form_does_change_data_under_the_same_limits(sent, tmp_path, data_copy):
     path = fill(sent, tmp_path / "ok.xlsx", {"s1-001": {11: "確認済み"}})
-    before = snapshot(data_copy)
+    before = tree(data_copy, "*.yaml", backups=False)
     code, output, seconds = collect(path, data_copy)
     assert code == 0 and "1 change(s)" in output and seconds < TIME_LIMIT
-    after = snapshot(data_copy)
+    after = tree(data_copy, "*.yaml", backups=False)
     assert [k for k in after if after[k] != before.get(k)] == ["strategies/1/projects.yaml"]

@@ -134,7 +134,7 @@ def seen_text(kind: str, data: bytes, xml: dict[str, ElementTree.Element]) -> li
 def test_control_characters_are_dropped_and_every_part_stays_well_formed_xml():
     """The model refuses control characters; if one slips through, the renderers drop it: every part
     of every package still parses, and a person reads exactly what they would without it."""
-    from conftest import DATA, ROOT
+    from support import DATA, ROOT
 
     from reportgen.deliverables import outputs_for
     from reportgen.render.dispatch import render_xlsx

@@ -11,10 +11,10 @@ import zipfile
 from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 
-from conftest import DATA, ROOT
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support import DATA, ROOT
 
 
 def locked() -> dict[str, tuple[str, list[str]]]:

@@ -4,15 +4,15 @@ import re
 import openpyxl
 import pytest
 import realclient as rc
-from conftest import DATA, seed
 from formfill import fill, resave_with_libreoffice
+from support import DATA, seed
 
 from reportgen.archive.build import build
 from reportgen.cli import main
-from reportgen.rules.ratings import iruma_1_4
 from reportgen.model.loader import load
 from reportgen.model.schema import Measure
 from reportgen.rules.era import parse_fy
+from reportgen.rules.ratings import iruma_1_4
 
 R6 = "2024_R6/03_KPI目標値達成状況推移_令和6年度.xlsx"
 KINDS = ("重要業績評価指標(KPI)", "指標")

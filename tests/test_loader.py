@@ -2,7 +2,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from support import DATA
 
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError

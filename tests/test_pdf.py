@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import realclient as rc
-from conftest import DATA
+from support import DATA
 
 from reportgen.archive.build import build
 

@@ -1,3 +1,5 @@
+from support import tree
+
 """Pledge progress forms back in: the next list opened, forms filled (openpyxl, LibreOffice), collected, the new list built with ★ and its summary."""
 import difflib
 import hashlib
@@ -25,11 +27,6 @@ LINES_1_1 = ["・令和4年4月にデジタル行政推進課を設置", "・DX�
 
 def collect(*args) -> int:
     return main(["collect", *map(str, args)])
-
-
-def tree(data):
-    return {str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data.rglob("*")) if p.is_file() and ".backups" not in p.parts}
 
 
 @pytest.fixture()
@@ -93,9 +90,9 @@ def test_a_form_filled_with_openpyxl_is_collected_and_the_new_list_shows_it(open
     shown = rc.sheet_rows(out / XLSX)
     assert shown["集計"][1:] == [["A 完了", "36"], ["B 実施中", "20"], ["C 着手", "4"], ["D 未着手", "0"]]
     # the same form again changes nothing
-    snapshot = tree(data)
+    snapshot = tree(data, backups=False)
     assert collect(filled, "--data", data) == 0
-    assert "変更 0 件" in capsys.readouterr().out and tree(data) == snapshot
+    assert "変更 0 件" in capsys.readouterr().out and tree(data, backups=False) == snapshot
 
 
 def test_a_form_resaved_by_libreoffice_is_collected_and_the_star_follows_the_status(opened, tmp_path, capsys):
@@ -129,7 +126,7 @@ def test_every_wrong_cell_is_located_at_once_and_nothing_is_written(opened, tmp_
     i = text.index("      - no: 3\n")
     j = text.index("            status:", i)
     f.write_text(text[:j] + "            department: 商工観光課\n" + text[j:], encoding="utf-8")
-    before = tree(data)
+    before = tree(data, backups=False)
     filled = fill(out / FORM, tmp_path / "w.xlsx", {
         "pledge:1:1": {STATUS: "E"},
         "pledge:1:2": {5: "内容を書き換えた"},
@@ -146,7 +143,7 @@ def test_every_wrong_cell_is_located_at_once_and_nothing_is_written(opened, tmp_
     assert f"記入票!G{r21}: 評価: 送付時に記入されていた値が消されています" in err
     assert f"記入票!F{r22}: 取組状況: 文字（計算式は使えません）が必要です" in err
     assert "問題 5 件のため、この様式は取り込みません" in err
-    assert tree(data) == before
+    assert tree(data, backups=False) == before
 
 
 def test_a_conflict_with_an_edit_of_data_is_kept_for_a_person(opened, tmp_path, capsys):
@@ -167,13 +164,13 @@ def test_a_form_of_the_previous_list_is_refused_unless_its_year_is_named(data_co
     old_form = out / "2023_R5/forms/市長公約進捗状況記入票_令和5年9月末_企画課.xlsx"
     open_pledge_list(data_copy, "2025-03")
     filled = fill(old_form, tmp_path / "old.xlsx", {"pledge:1:1": {STATUS: "B"}})
-    before = tree(data_copy)
+    before = tree(data_copy, backups=False)
     assert collect(filled, "--data", data_copy) == 1
     err = capsys.readouterr().err
     assert "令和5年9月末現在の公約一覧の様式です。いま取り込む一覧は 令和7年3月末現在です" in err and "--year R5" in err
-    assert tree(data_copy) == before
+    assert tree(data_copy, backups=False) == before
     assert collect(filled, "--data", data_copy, "--year", "R5") == 0
-    assert tree(data_copy) != before and "status: B" in (data_copy / "pledges/2023-09.yaml").read_text(encoding="utf-8")
+    assert tree(data_copy, backups=False) != before and "status: B" in (data_copy / "pledges/2023-09.yaml").read_text(encoding="utf-8")
     assert hashlib.sha256((data_copy / NEW).read_bytes()).hexdigest() == before[NEW]  # the new list untouched
 
 

@@ -1,5 +1,6 @@
+from support import tree
+
 """Starting the next pledge list (pledges_cycle.open_pledge_list): what the new file holds, and refusals that change nothing."""
-import hashlib
 import shutil
 import threading
 import time
@@ -11,12 +12,6 @@ from reportgen.cycle.pledges import open_pledge_list
 from reportgen.model.loader import load
 from reportgen.model.lock import data_lock
 from reportgen.rules.problems import DataError, UsageError
-
-
-def tree(data):
-    """Every file under data/ (hidden ones too) with its SHA-256."""
-    return {str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data.rglob("*")) if p.is_file()}
 
 
 def plain(path):

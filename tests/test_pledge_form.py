@@ -3,7 +3,7 @@ import openpyxl
 import pytest
 import realclient as rc
 import yaml
-from conftest import DATA
+from support import DATA
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load

@@ -3,7 +3,7 @@
 import docx
 import openpyxl
 import realclient as rc
-from conftest import seed
+from support import seed
 
 from reportgen.archive.build import build
 from reportgen.rules.era import parse_fy

@@ -4,18 +4,17 @@ The data here is synthetic (a copy of Iruma's or Etajima's folder with a declara
 from __future__ import annotations
 
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT
 from formfill import fill
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.model.loader import load
-from reportgen.model.schema import Figure, Measure, Strategy, Target
+from reportgen.model.schema import Figure, Measure, Target
 from reportgen.rules import ratings
 from reportgen.rules.era import parse_fy
 from reportgen.rules.numbers import parse_quantity

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 # A build of data/ in a fresh process (the switch is read at import), reporting which shortcuts'
 # code ran: each shortcut leaves a trace (a cache filled, a call counted) only when it is taken.

@@ -8,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import realclient as rc
 from formfill import resave_with_libreoffice
-from registry_helpers import fill, issue, snapshot
+from registry_helpers import fill, issue
 from registry_helpers import rows as row_numbers
+from support import tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
@@ -59,10 +60,10 @@ def test_add_rename_end_through_libreoffice_then_the_same_workbook_again(data_co
     assert rc.norm("市内回遊促進事業商店街と観光拠点を結ぶ回遊イベントを実施する。商工観光課") in text
     assert "雇用対策事業の実施回数" not in text and "市内工業団地の立地事業所数" in text
     # the same workbook again changes nothing: its new rows were registered the first time
-    before = snapshot(data_copy)
+    before = tree(data_copy, backups=False)
     code, out, err = collect(capsys, data_copy, resaved)
     assert code == 0 and "変更 0 件" in out and "データは変更していません" in out
-    assert snapshot(data_copy) == before
+    assert tree(data_copy, backups=False) == before
 
 
 def test_a_renamed_project_keeps_its_id_and_earlier_years_print_the_earlier_name(data_copy, tmp_path, capsys):
@@ -106,9 +107,9 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
         "KPI": {"1-①": {"B": "1-⑨", "K": "R9"}, "1-②": {"G": "上がる"}, "1-④": {"I": "15O.0ha"},
                 "2-①": {"D": None}}},
         delete={"KPI": "3-③"})
-    before = snapshot(data_copy)
+    before = tree(data_copy, backups=False)
     code, out, err = collect(capsys, data_copy, filled, "--year", "R7")
-    assert code == 1 and snapshot(data_copy) == before
+    assert code == 1 and tree(data_copy, backups=False) == before
     lines = err.splitlines()
 
     def line(*parts: str) -> str:
@@ -138,9 +139,9 @@ def test_conflict_when_data_changed_since_sending_and_force(data_copy, tmp_path,
     first = fill(sent, tmp_path / "a.xlsx", {"KPI": {"1-①": {"D": "名前A"}}})
     second = fill(sent, tmp_path / "b.xlsx", {"KPI": {"1-①": {"D": "名前B"}}})
     assert collect(capsys, data_copy, first, "--year", "R7")[0] == 0
-    before = snapshot(data_copy)
+    before = tree(data_copy, backups=False)
     code, out, err = collect(capsys, data_copy, second, "--year", "R7")
-    assert code == 1 and snapshot(data_copy) == before
+    assert code == 1 and tree(data_copy, backups=False) == before
     assert "競合" in err and "1-① 名前A / 名称: data='名前A' form='名前B'" in err
     code, out, err = collect(capsys, data_copy, second, "--year", "R7", "--force")
     assert code == 0
@@ -150,8 +151,8 @@ def test_conflict_when_data_changed_since_sending_and_force(data_copy, tmp_path,
 
 def test_a_registry_of_another_year_needs_the_year_named(data_copy, tmp_path, capsys):
     sent = issue(data_copy, "R8", tmp_path / "登録簿R8.xlsx")
-    before = snapshot(data_copy)
+    before = tree(data_copy, backups=False)
     code, out, err = collect(capsys, data_copy, sent)
     # the year collected by default is the one after the latest actuals (R6末 in data/): R7
     assert code == 1 and "令和8年度 の様式です。いま取り込む年度は 令和7年度 です" in err and "--year R8" in err
-    assert snapshot(data_copy) == before
+    assert tree(data_copy, backups=False) == before

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import realclient as rc
-from conftest import DATA
 from registry_helpers import issue, rows
+from support import DATA
 
 from reportgen.deliverables import registry_form
 from reportgen.model.loader import load

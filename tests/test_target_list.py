@@ -4,7 +4,7 @@ from pathlib import Path
 import docx
 import pytest
 import realclient as rc
-from conftest import DATA, ROOT, seed
+from support import DATA, ROOT, seed
 
 from reportgen.archive.build import build
 from reportgen.rules.era import parse_fy

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import valuedata
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 from reportgen.model.loader import load
 

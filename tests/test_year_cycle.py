@@ -8,9 +8,10 @@ import shutil
 
 import openpyxl
 import realclient as rc
-from cyclekit import R7_FOLDER, identity, kpi_departments, run, state, tree
+from cyclekit import R7_FOLDER, identity, kpi_departments, run, state
 from formfill import fill, resave_with_libreoffice
 from registry_helpers import fill as fill_registry
+from support import tree
 
 # What the departments type (a person's choice, in the way clerks type: with or without the unit)
 TYPED = {

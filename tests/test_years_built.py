@@ -3,7 +3,7 @@ the rule is the published one: the 対象事業一覧 of a year shows the actual
 before (seed 000, 平成29年度の対象事業, prints `H28末現在`)."""
 import docx
 import valuedata
-from conftest import DATA
+from support import DATA
 
 from reportgen.archive.build import build
 from reportgen.deliverables import present_years
