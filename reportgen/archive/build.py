@@ -100,7 +100,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
     for n, (fy, (staging, result)) in enumerate(zip(targets, staged)):
         for job in (planned[n] if planned is not None else outputs_for(ds, fy)):  # contexts are pure, built once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
-            used.setdefault(id(result), set()).add(templateset.needed(job.kind, job.layout))
+            used.setdefault(id(result), set()).update(templateset.needed_files(job.kind, job.layout))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
     def done(staging, result, job, data) -> None:

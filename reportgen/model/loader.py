@@ -5,6 +5,7 @@ import difflib
 import functools
 import hashlib
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,6 +268,12 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint_ja = f"（{close[0]} の誤りでは？）" if close else ""
         hint_en = f" (did you mean {close[0]!r}?)" if close else ""
+        if got is None and _SPLIT_FIGURE.match(str(loc[-1])):
+            # `{value: 3, 324人}`: a blank after the comma makes YAML split the figure; say how to write it
+            hint_ja = (f"（{{ }} の中の数字が桁区切りのカンマで分かれています: カンマの後に空白を入れず"
+                       f" …,{loc[-1]} のように続けて書いてください）")
+            hint_en = (f" (a figure inside {{ }} was split at its thousands separator: write it without a blank"
+                       f" after the comma, …,{loc[-1]})")
         out.add(f, loc, Msg(
             ja=f"未知の項目 {loc[-1]} です{hint_ja}。使える項目: {', '.join(known)}",
             en=f"unknown key {loc[-1]!r}{hint_en}; expected one of: {', '.join(known)}"), key=True)
@@ -283,6 +290,10 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         out.add(f, loc, expected_got(m.EXPECTED_TEXT, got))
     else:
         out.add(f, loc, Msg(ja=err["msg"], en=err["msg"]))
+
+
+# A key that is the rest of a figure split at a thousands separator (324人 of `3, 324人`)
+_SPLIT_FIGURE = re.compile(r"[0-9]{3}(?![0-9])")
 
 
 def _fields_at(model_cls: Any, loc: tuple) -> set[str]:
@@ -608,8 +619,24 @@ def _definitions(meas) -> list:
 
 
 def _check_quantity(out, kf, path, q, meas) -> None:
-    for expected, got in m.quantity_problems(q, meas):
-        out.add(kf, path, expected_got(expected, got))
+    problems = m.quantity_problems(q, meas)
+    written = _written(kf, path) if problems else None
+    for expected, got in problems:
+        # quote the figure as the clerk wrote it (`30%以上`, not the `30%` left once the bound was read)
+        out.add(kf, path, expected_got(expected, written or got))
+
+
+def _written(f: _File, path: tuple) -> str | None:
+    """The text written at `path` (a target's `value` where it is a mapping), or None."""
+    node = f.located.value
+    try:
+        for part in path:
+            node = node[part]
+        if isinstance(node, dict):
+            node = node.get("value")
+    except (KeyError, IndexError, TypeError):
+        return None
+    return node if isinstance(node, str) else None
 
 
 def _check_rating(out, kf, path, rating: m.Rating, s: m.Strategy) -> None:

@@ -576,8 +576,9 @@ class Strategy(Model):
     kpi_baseline_year: FY
     goals: list[Goal]
     groupings: dict[Str, list[list[Str]]]
-    year_notes: Literal["short", "long"] = Field(
-        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`.")
+    year_notes: Literal["short", "long", "western", "western_era"] = Field(
+        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
+                             "western `3,324人(2014年度)`, western_era `3,324人(2019(H31)年度)`.")
     value_tables: Literal["none", "per_measure", "table"] = Field(
         "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "
                             "under its own years (per_measure), or one table per goal (table).")
