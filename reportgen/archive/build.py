@@ -40,7 +40,8 @@ def resolve_years(ds: Dataset, requested: list[FiscalYear] | None, opened: list[
         extra = {fy.year for fy in opened if ds.strategy_for(fy) is not None} - {fy.year for fy in years}
         years = sorted([*years, *(FiscalYear(y) for y in extra)])
         if not years:
-            raise UsageError(Msg(ja="データに年度がありません", en="the data holds no fiscal year to build"))
+            raise UsageError(Msg(ja="データに年度がありません（作る年度を --year R7 のように指定してください）",
+                                 en="the data holds no fiscal year to build (name one with --year, e.g. --year R7)"))
         return years
     out = []
     for fy in requested:
