@@ -178,3 +178,30 @@ def test_a_unit_error_quotes_the_target_as_written(data_copy):
         load(data_copy)
     [msg] = [p.render("ja") for p in exc.value.problems]
     assert msg.endswith("書かれていた値: '30%以上'"), msg
+
+
+# ---------------------------------------------------------------- a warning acknowledged per measure
+
+MATSUDO = Path(__file__).resolve().parent.parent / "examples" / "matsudo" / "data"
+
+
+def test_a_plausibility_warning_is_acknowledged_on_its_measure(tmp_path):
+    """松戸市's 0人 target below a 1,577人 baseline warns, saying how to acknowledge it; `checked:
+    [target_side]` on that measure stops it (another kind does not), a misspelt kind is an error."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(MATSUDO, data, ignore=shutil.ignore_patterns(".lock"))
+    [warning] = [w.render("ja") for w in load(data).warnings]
+    assert "indicators[3].target" in warning and warning.endswith(
+        "（確認済みなら、この指標に checked: [target_side] と書くと表示されなくなります）")
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    edit(kpis, "    target: {value: 0人, year: 平成31年}", "    target: {value: 0人, year: 平成31年}\n    checked: [tenfold]")
+    assert len(load(data).warnings) == 1
+    edit(kpis, "checked: [tenfold]", "checked: [target_side]")
+    assert load(data).warnings == ()
+    edit(kpis, "checked: [target_side]", "checked: [target_sied]")
+    with pytest.raises(DataError) as exc:
+        load(data)
+    [msg] = [p.render("ja") for p in exc.value.problems]
+    assert "indicators[3].checked[0]" in msg and "target_side" in msg and "'target_sied'" in msg

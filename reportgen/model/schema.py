@@ -408,6 +408,9 @@ class Measure(Model):
     ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer print it.")
     revisions: list[Revision] = []
     achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
+    checked: list[Literal["target_side", "tenfold", "actual_unit", "target_unit"]] = Field(
+        [], description="Plausibility warnings a person has looked at and found right (a target below the "
+                        "baseline of a measure planned to fall): no longer printed for this measure.")
 
     def exists_in(self, fy: FiscalYear) -> bool:
         return (self.since is None or fy >= self.since) and (self.ended is None or fy < self.ended)
