@@ -205,3 +205,39 @@ def test_a_plausibility_warning_is_acknowledged_on_its_measure(tmp_path):
         load(data)
     [msg] = [p.render("ja") for p in exc.value.problems]
     assert "indicators[3].checked[0]" in msg and "target_side" in msg and "'target_sied'" in msg
+
+
+# ---------------------------------------------------------------- yearly targets
+
+def _yearly(tmp_path: Path, targets: str) -> Path:
+    init(tmp_path / "town", "安平町")
+    data = tmp_path / "town" / "data"
+    edit(data / "strategies" / "1" / "kpis.yaml", "      R7: 10,100人\n", f"      R7: 10,100人\n    yearly_targets: {targets}\n")
+    edit(data / "strategies" / "1" / "strategy.yaml", "projects: false", "projects: false\nvalue_tables: per_measure")
+    return data
+
+
+def test_yearly_targets_print_as_a_target_row_under_the_year_columns(tmp_path):
+    """A 施策マネジメントシート's 目標値 row: each year's target under its year, the actuals above, the
+    period's target last (thousands separators inside { } read as written)."""
+    import openpyxl
+
+    data = _yearly(tmp_path, "{R7: 10,100人, R8: 10,200人, R9: 10,300人, R10: 10,400人}")
+    build(data, tmp_path / "out", [parse_fy("R8")])
+    [book] = (tmp_path / "out" / "2026_R8").glob("05_*.xlsx")
+    rows = [[c if c is not None else "" for c in r] for r in openpyxl.load_workbook(book).active.iter_rows(values_only=True)]
+    at = rows.index(next(r for r in rows if r[0] == "区分"))
+    assert rows[at][:7] == ["区分", "令和6年度 (基準値)", "令和7年度", "令和8年度", "令和9年度", "令和10年度", "令和11年度 (目標値)"]
+    assert rows[at + 1][:7] == ["実績値", "10,000人", "10,100人", "", "", "", ""]
+    assert rows[at + 2][:7] == ["目標値", "", "10,100人", "10,200人", "10,300人", "10,400人", "10,500人"]
+
+
+def test_a_yearly_target_is_checked_at_its_line(tmp_path):
+    data = _yearly(tmp_path, "{R8: 10,200件, R12: 10,600人}")
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    line = next(i for i, ln in enumerate(kpis.read_text(encoding="utf-8").splitlines(), 1) if "yearly_targets" in ln)
+    with pytest.raises(DataError) as exc:
+        load(data)
+    found = sorted(p.render("ja") for p in exc.value.problems)
+    assert any(f"kpis.yaml:{line}:" in m and "indicators[0].yearly_targets.R12" in m and "期間外" in m for m in found), found
+    assert any("indicators[0].yearly_targets.R8" in m and "書かれていた値: '10,200件'" in m for m in found), found

@@ -514,13 +514,14 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
             _check_value_kinds(out, kf, where, meas)
             for path, message in plausibility.warnings(meas, lambda w, field: _key(kf, where + (field,), w)):
                 out.add(kf, where + path, message, warning=True)
-            for fy in meas.actuals:
-                kpath = where + ("actuals", _key(kf, where + ("actuals",), fy))
-                if eradays.moment(fy) > eradays.moment(s.period.to):
-                    out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
-                else:
-                    # an actual reported under a later definition may use its unit (0.046% → 0.046)
-                    _check_figure(out, kf, kpath, meas.actuals[fy], _definitions(meas))
+            for field in ("actuals", "yearly_targets"):
+                for fy, fig in getattr(meas, field).items():
+                    kpath = where + (field, _key(kf, where + (field,), fy))
+                    if eradays.moment(fy) > eradays.moment(s.period.to):
+                        out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
+                    else:
+                        # an actual reported under a later definition may use its unit (0.046% → 0.046)
+                        _check_figure(out, kf, kpath, fig, _definitions(meas))
             for fy in meas.ratings:
                 rkey = _key(kf, where + ("ratings",), fy)
                 if fy.year not in review_ids:
@@ -563,7 +564,7 @@ def _check_value_kinds(out, kf, where, meas) -> None:
         if expected is not None:
             out.add(kf, path, expected_got(expected, valuekinds.spelled(when)), key=key)
 
-    for field in ("actuals", "forecasts"):
+    for field in ("actuals", "forecasts", "yearly_targets"):
         for w, fig in getattr(meas, field).items():
             kpath = where + (field, _key(kf, where + (field,), w))
             check(kpath, w, key=True)

@@ -398,6 +398,8 @@ class Measure(Model):
     target: TargetT
     departments: list[Str] = []
     actuals: YearFigures = {}
+    yearly_targets: YearFigures = Field({}, description="The target of each year, where the table prints a 目標値 "
+                                                         "row under the year columns (cumulative ones as running totals).")
     forecasts: YearFigures = {}
     references: list[ReferenceValue] = []
     definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
