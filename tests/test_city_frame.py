@@ -241,3 +241,19 @@ def test_a_yearly_target_is_checked_at_its_line(tmp_path):
     found = sorted(p.render("ja") for p in exc.value.problems)
     assert any(f"kpis.yaml:{line}:" in m and "indicators[0].yearly_targets.R12" in m and "期間外" in m for m in found), found
     assert any("indicators[0].yearly_targets.R8" in m and "書かれていた値: '10,200件'" in m for m in found), found
+
+
+# ---------------------------------------------------------------- qualifiers on every figure
+
+def test_an_actual_bounded_and_a_target_with_a_note_print_as_written(tmp_path):
+    """`10,100人以上` as an actual (the number counts, the bound is printed), `{value: 10,500人,
+    remark: 期間平均}` as a target: `10,500人(期間平均)`."""
+    init(tmp_path / "town", "安平町")
+    data = tmp_path / "town" / "data"
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    edit(kpis, "      R7: 10,100人\n", "      R7: 10,100人以上\n")
+    edit(kpis, "    target: 10,500人 ", "    target: {value: 10,500人, remark: 期間平均} ")
+    build(data, tmp_path / "out", [parse_fy("R8")])
+    [listing] = (tmp_path / "out" / "2026_R8").glob("01_*.docx")
+    assert tables(listing)[0] == [["指標", "基準値（R6）", "R7末現在", "基準値からの増減", "目標値（R11）"],
+                                  ["（例）市内従業者数", "10,000人", "10,100人以上", "100人", "10,500人(期間平均)"]]

@@ -217,6 +217,8 @@ class Figure(Model):
     """A value as printed: a number, or a state, with its annotations."""
 
     value: QuantityT | None = None
+    bound: Literal["以内", "以上", "以下", "未満"] | None = Field(
+        None, description="A bounded figure as printed (75%以上): the number counts as it is, the bound is printed after it.")
     state: Str | None = None
     none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
     as_of: When | None = None
@@ -229,7 +231,18 @@ class Figure(Model):
 
     @classmethod
     def _coerce(cls, value: Any) -> Any:
-        return {"value": value} if isinstance(value, str) else value
+        # `75%以上` (an actual bounded as the source prints it): the number and its bound
+        text = value.get("value") if isinstance(value, dict) and "bound" not in value else value
+        bound = next((b for b in BOUNDS if isinstance(text, str) and text.strip().endswith(b)), None)
+        if bound is not None:
+            core = text.strip()[: -len(bound)]
+            try:
+                parse_quantity(core)
+            except Invalid:
+                bound = None
+        if isinstance(value, str):
+            return {"value": core, "bound": bound} if bound else {"value": value}
+        return {**value, "value": core, "bound": bound} if bound else value
 
     @model_validator(mode="after")
     def _one_of_value_and_state(self) -> "Figure":
@@ -237,6 +250,8 @@ class Figure(Model):
         if len(given) != 1:
             raise Invalid(Msg(ja="value, state, none のどれか1つ", en="exactly one of value, state and none"),
                           " と ".join(given) if given else "neither")
+        if self.bound is not None and self.value is None:
+            raise Invalid(Msg(ja="bound は value と共に", en="bound only with a value"), self.bound)
         return self
 
     @property
@@ -261,11 +276,14 @@ class Target:
     relation: str | None = None
     state: str | None = None
     year: Any = None  # the target's own year, when the table prints it: 5.9‰(平成31年)
+    remark: str | None = None  # a note printed in brackets after it: 610人(期間平均)
 
 
 TARGET_EXPECTED = Msg(
-    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}）",
-    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中} or {value: 5.9‰, year: 平成31年}",
+    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}, "
+       "{value: 610人, remark: 期間平均}）",
+    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年} "
+       "or {value: 610人, remark: 期間平均}",
 )
 
 
@@ -275,19 +293,20 @@ def _parse_target(value: Any) -> Target:
     if isinstance(value, dict):
         # {value: 5.9‰, year: 平成31年}, {value: 10件, bound: 以下, year: R8}, {state: 調整中}
         keys = set(value)
-        if not keys or not keys <= {"state", "value", "bound", "year"} or ("state" in keys) == ("value" in keys) \
+        if not keys or not keys <= {"state", "value", "bound", "year", "remark"} or ("state" in keys) == ("value" in keys) \
                 or ("bound" in keys and "value" not in keys) or not all(isinstance(v, str) for v in value.values()):
             raise Invalid(TARGET_EXPECTED, value)
         year = _parse_when(value["year"]) if "year" in value else None
+        remark = check_text(value["remark"]) if "remark" in value else None
         if "state" in keys:
-            return Target(state=check_text(value["state"]), year=year)
+            return Target(state=check_text(value["state"]), year=year, remark=remark)
         bound = value.get("bound")
         if bound is not None and bound not in BOUNDS:
             raise Invalid(Msg(ja=f"{', '.join(BOUNDS)} のいずれか", en=f"one of {', '.join(BOUNDS)}"), bound)
         target = _parse_target(value["value"])
         if target.value is None or (bound and target.bound):
             raise Invalid(TARGET_EXPECTED, value["value"])
-        return Target(value=target.value, bound=bound or target.bound, year=year)
+        return Target(value=target.value, bound=bound or target.bound, year=year, remark=remark)
     text = _text_of(value, TARGET_EXPECTED).strip()
     if text in RELATIONS:
         return Target(relation=text)
