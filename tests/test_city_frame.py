@@ -118,15 +118,18 @@ def _skeleton(tmp_path: Path) -> Path:
     kpis = data / "strategies" / "1" / "kpis.yaml"
     edit(kpis, "    actuals:                         # 各年度末の実績（R7 → R7末）\n      R7: 10,100人\n", "")
     edit(kpis, "    actuals:\n      R7: 年間12件\n", "")
-    return data
+    text = (data / "strategies" / "1" / "strategy.yaml").read_text(encoding="utf-8")
+    start = text.index("reviews:")
+    end = text.index("\n", text.index("name: 中間評価"))
+    (data / "strategies" / "1" / "strategy.yaml").write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    return data  # nothing dated: no actual, no review
 
 
 def test_a_plan_with_no_actuals_yet_builds_baseline_to_target(tmp_path):
     """Its first publication: built without --year (no exit 2), the 〜末現在 column left out."""
     data = _skeleton(tmp_path)
     result = build(data, tmp_path / "out")
-    # its first year (R9 is the skeleton's rating period, dated by its review)
-    assert [y.folder for y in result.years] == ["2025_R7", "2027_R9"]
+    assert [y.folder for y in result.years] == ["2025_R7"]  # its first year
     assert tables(tmp_path / "out" / "2025_R7" / "01_指標一覧_令和7年度.docx")[:2] == [
         [["指標", "基準値（R6）", "目標値（R11）"], ["（例）市内従業者数", "10,000人", "10,500人"]],
         [["重要業績評価指標（KPI）", "基準値（R6）", "目標値（R11）"], ["（例）創業支援件数", "年間10件", "年間15件"]]]

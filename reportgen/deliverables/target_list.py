@@ -31,7 +31,7 @@ def applies(ds: Dataset, fy: FiscalYear) -> bool:
 def years(ds: Dataset) -> set[FiscalYear]:
     """The years a list is dated in: each year with listed projects; for a strategy without project
     lists, the year after its last actual (its list shows the latest actuals: `H27末現在` in the H28
-    list), when that year lies in the strategy's period, or its first year where it has no actual yet."""
+    list), when that year lies in the strategy's period."""
     out = {fy for sd in ds.strategies for p in sd.projects.projects for fy in p.years}
     for sd in ds.strategies:
         if sd.projects.projects:
@@ -42,9 +42,6 @@ def years(ds: Dataset) -> set[FiscalYear]:
             after = FiscalYear(y if mo >= 4 else y - 1) + 1
             if sd.strategy.covers(after):
                 out.add(after)
-        elif not sd.strategy.projects:
-            # a plan with no actuals yet (its first publication: baseline → target) lists its first year
-            out.add(sd.strategy.period.from_)
     return out
 
 
