@@ -260,3 +260,35 @@ def test_an_actual_bounded_and_a_target_with_a_note_print_as_written(tmp_path):
     [listing] = (tmp_path / "out" / "2026_R8").glob("01_*.docx")
     assert tables(listing)[0] == [["指標", "基準値（R6）", "R7末現在", "基準値からの増減", "目標値（R11）"],
                                   ["（例）市内従業者数", "10,000人", "10,100人以上", "100人", "10,500人(期間平均)"]]
+
+
+# ---------------------------------------------------------------- numbering and structure
+
+def test_goals_of_a_larger_plan_policies_numbered_across_it_and_letter_marks(tmp_path):
+    """A sheet covering goal Ⅲ only (no empty Ⅰ, Ⅱ invented), its policy numbered across the plan
+    (施策23), its KPIs marked A, B …"""
+    init(tmp_path / "town", "安平町")
+    data = tmp_path / "town" / "data"
+    strategy = data / "strategies" / "1" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    text = text.replace('  goals: "1"', '  goals: "Ⅰ"').replace('  policies: ""', '  policies: "施策1"')
+    text = text.replace('  kpis: ""', '  kpis: "A"')
+    strategy.write_text(text, encoding="utf-8")
+    edit(strategy, "  - no: 1\n", "  - no: 3\n")
+    edit(strategy, '      - id: "1-1"', '      - id: "1-1"\n        no: 23')
+    edit(data / "strategies" / "1" / "kpis.yaml", "  - goal: 1\n", "  - goal: 3\n")
+    build(data, tmp_path / "out", [parse_fy("R8")])
+    [listing] = (tmp_path / "out" / "2026_R8").glob("01_*.docx")
+    text = paragraphs(listing)
+    goal = next(p for p in text if p.startswith("基本目標"))
+    assert goal.startswith("基本目標Ⅲ：「") and not any(p.startswith(("基本目標Ⅰ", "基本目標Ⅱ")) for p in text)
+    assert any(p.startswith("◇基本施策：施策23 ") for p in text), text
+    assert tables(listing)[1][1][0] == "A （例）創業支援件数"
+
+
+def test_goals_out_of_order_are_refused_at_their_line(data_copy):
+    strategy = data_copy / "strategies" / "1" / "strategy.yaml"
+    edit(strategy, "  - no: 3\n", "  - no: 2\n")
+    line = [i for i, ln in enumerate(strategy.read_text(encoding="utf-8").splitlines(), 1) if ln == "  - no: 2"][-1]
+    found = [p.render("ja") for p in pytest.raises(DataError, load, data_copy).value.problems]
+    assert any(f"strategy.yaml:{line}:" in m and "goals[2].no" in m and "前の目標（2）より大きい番号" in m for m in found), found

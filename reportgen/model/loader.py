@@ -366,8 +366,11 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
         strategy_ids.add(s.id)
         policy_ids: dict[str, int] = {}
         for gi, goal in enumerate(s.goals):
-            if goal.no != gi + 1:
-                out.add(sf, ("goals", gi, "no"), expected_got(Msg(ja=f"通し番号 {gi + 1}", en=f"number {gi + 1} (in order)"), goal.no))
+            # goals in the plan's order; a sheet covering some goals of a larger plan (Ⅲ and Ⅵ) keeps their numbers
+            if gi and goal.no <= s.goals[gi - 1].no:
+                before = s.goals[gi - 1].no
+                out.add(sf, ("goals", gi, "no"), expected_got(Msg(ja=f"前の目標（{before}）より大きい番号",
+                                                                  en=f"a number greater than the goal before ({before})"), goal.no))
             for pi, policy in enumerate(goal.policies):
                 if policy.id in policy_ids:
                     out.add(sf, ("goals", gi, "policies", pi, "id"),

@@ -485,6 +485,8 @@ class Measures(Model):
 class Policy(Model):
     id: Str
     name: Str
+    no: Count | None = Field(None, description="The policy's own number where the plan numbers policies across "
+                                               "goals (施策23): printed by numbering.policies instead of its place in its goal.")
 
 
 class Goal(Model):
