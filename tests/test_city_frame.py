@@ -292,3 +292,22 @@ def test_goals_out_of_order_are_refused_at_their_line(data_copy):
     line = [i for i, ln in enumerate(strategy.read_text(encoding="utf-8").splitlines(), 1) if ln == "  - no: 2"][-1]
     found = [p.render("ja") for p in pytest.raises(DataError, load, data_copy).value.problems]
     assert any(f"strategy.yaml:{line}:" in m and "goals[2].no" in m and "前の目標（2）より大きい番号" in m for m in found), found
+
+
+# ---------------------------------------------------------------- a 達成率 the source leaves blank
+
+@pytest.mark.parametrize("no_rate, printed", [("", None), (None, "—")])
+def test_a_rate_the_source_leaves_blank_is_blank(tmp_path, no_rate, printed):
+    """No actual yet: the 達成率 cell prints the declaration's `no_rate` (blank), — by default."""
+    import openpyxl
+
+    data = _skeleton(tmp_path)
+    decl = "achievement_rate: {label: 達成率" + (f', no_rate: "{no_rate}"' if no_rate is not None else "") + "}"
+    edit(data / "strategies" / "1" / "strategy.yaml", "projects: false", f"projects: false\n{decl}")
+    build(data, tmp_path / "out", [parse_fy("R7")])
+    [book] = (tmp_path / "out" / "2025_R7").glob("03_*.xlsx")
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in cells if "達成率" in r)
+    row = next(r for r in cells if "（例）市内従業者数" in r)
+    assert row[header.index("達成率")] == printed

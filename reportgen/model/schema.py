@@ -596,8 +596,8 @@ class Strategy(Model):
     print_kpi_ids: Flag = Field(False, description="Print KPI ids (1-①) before their names.")
     name: Str
     period: Period
-    baseline_label: Str
-    target_label: Str
+    baseline_label: Str = Field("基準値", description="The baseline's word in headers: 基準値 (default) or 現状値.")
+    target_label: Str = Field("目標値", description="The target's word in headers: 目標値 (default).")
     indicator_baseline_year: FY
     kpi_baseline_year: FY
     goals: list[Goal]
