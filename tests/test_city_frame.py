@@ -311,3 +311,20 @@ def test_a_rate_the_source_leaves_blank_is_blank(tmp_path, no_rate, printed):
     header = next(r for r in cells if "達成率" in r)
     row = next(r for r in cells if "（例）市内従業者数" in r)
     assert row[header.index("達成率")] == printed
+
+
+# ---------------------------------------------------------------- units
+
+def test_a_target_in_another_unit_than_its_baseline(tmp_path):
+    """浦河町's 新規就農者数 1.4人/年 → 4組/年: `target_unit` lets the target carry its own unit; the
+    list prints both as written; a target in neither unit is refused quoting it."""
+    init(tmp_path / "town", "安平町")
+    data = tmp_path / "town" / "data"
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    edit(kpis, "    target: 10,500人 ", "    target_unit: 組\n    target: 4,000組 ")
+    build(data, tmp_path / "out", [parse_fy("R8")])
+    [listing] = (tmp_path / "out" / "2026_R8").glob("01_*.docx")
+    assert tables(listing)[0][1][-1] == "4,000組"
+    edit(kpis, "    target: 4,000組 ", "    target: 4,000件 ")
+    [msg] = [p.render("ja") for p in pytest.raises(DataError, load, data).value.problems]
+    assert "indicators[0].target" in msg and msg.endswith("書かれていた値: '4,000件'"), msg

@@ -598,7 +598,10 @@ def _check_figures(out, kf, where, holder, meas) -> None:
         _check_figure(out, kf, where + ("baseline",), holder.baseline, meas)
     target = getattr(holder, "target", None)
     if target is not None and target.value is not None:
-        _check_quantity(out, kf, where + ("target",), target.value, meas)
+        # a target set in another unit than the baseline (4組/年 against 1.4人/年) is checked against that unit
+        unit = getattr(meas, "target_unit", None) if not isinstance(meas, list) else None
+        _check_quantity(out, kf, where + ("target",), target.value,
+                        meas.model_copy(update={"unit": unit}) if unit is not None else meas)
 
 
 def _check_figure(out, kf, path, fig: m.Figure, meas) -> None:

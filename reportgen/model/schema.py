@@ -429,6 +429,8 @@ class Measure(Model):
     ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer print it.")
     revisions: list[Revision] = []
     achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
+    target_unit: Str | None = Field(None, description="The target's unit where the plan sets it in another unit than "
+                                                     "its baseline (1.4人/年 → 4組/年); the measure's unit otherwise.")
     checked: list[Literal["target_side", "tenfold", "actual_unit", "target_unit"]] = Field(
         [], description="Plausibility warnings a person has looked at and found right (a target below the "
                         "baseline of a measure planned to fall): no longer printed for this measure.")
