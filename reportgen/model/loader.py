@@ -517,9 +517,9 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
             _check_value_kinds(out, kf, where, meas)
             for path, message in plausibility.warnings(meas, lambda w, field: _key(kf, where + (field,), w)):
                 out.add(kf, where + path, message, warning=True)
-            for field in ("actuals", "yearly_targets"):
-                for fy, fig in getattr(meas, field).items():
-                    kpath = where + (field, _key(kf, where + (field,), fy))
+            for values in ("actuals", "yearly_targets"):
+                for fy, fig in getattr(meas, values).items():
+                    kpath = where + (values, _key(kf, where + (values,), fy))
                     if eradays.moment(fy) > eradays.moment(s.period.to):
                         out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
                     else:
