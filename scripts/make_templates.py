@@ -165,30 +165,28 @@ def note(doc, text: str):
 
 
 def target_list(path: Path) -> None:
+    """Every fixed word of the list is a label of templates/target_list.labels.yaml (issue 27): the
+    template holds only its layout, so a city rewords it in its labels file without touching the .docx."""
     doc = new_document()
-    # a city without project lists (has_projects false) gets the list of its indicators, with no project wording
-    doc.add_paragraph("{{ year }}{{ strategy }}{% if has_projects %}対象事業{% else %}指標{% endif %}", style="Title")
-    doc.add_paragraph("{% if has_projects %}◎ {{ strategy }}に該当する{{ year }}の事業を{{ goal_label }}"
-                      "{% if policy_label %}、{{ policy_label }}{% endif %}ごとに、"
-                      "{{ previous_year_short }}以前からの継続事業、{{ year_short }}からの新規事業に分けてまとめたものです。"
-                      "{% else %}◎ {{ strategy }}の{{ year }}の指標を{{ goal_label }}{% if policy_label %}、{{ policy_label }}{% endif %}"
-                      "ごとにまとめたものです。{% endif %}")
+    doc.add_paragraph("{{ labels.title }}", style="Title")
+    doc.add_paragraph("{{ labels.lead }}")
     tag(doc, "{%p for g in goals %}")
-    doc.add_paragraph("{{ goal_label }}{{ g.no }}：「{{ g.title }}」{% if g.project %}〈{{ g.project }}〉{% endif %}", style="Heading 1")
-    measure_tables(doc, "g.indicators", "指標", "headers.indicator_baseline", "headers.indicator_target")
+    doc.add_paragraph("{{ g.heading }}", style="Heading 1")
+    measure_tables(doc, "g.indicators", "{{ labels.indicator_table }}", "headers.indicator_baseline", "headers.indicator_target")
     tag(doc, "{%p for grp in g.groups %}")
-    doc.add_paragraph("◇{{ policy_label }}：{{ grp.name }}", style="Heading 2")
-    measure_tables(doc, "grp.kpis", "重要業績評価指標（KPI）", "headers.kpi_baseline", "headers.kpi_target")
+    doc.add_paragraph("{{ grp.heading }}", style="Heading 2")
+    measure_tables(doc, "grp.kpis", "{{ labels.kpi_table }}", "headers.kpi_baseline", "headers.kpi_target")
     tag(doc, "{%p if has_projects %}")
     tag(doc, "{%p if grp.has_projects %}")
-    for flag, label, rows in (("grp.has_continuing", "○継続事業", "grp.continuing"), ("grp.has_new", "○新規事業", "grp.new")):
+    for flag, label, rows in (("grp.has_continuing", "{{ labels.continuing }}", "grp.continuing"),
+                              ("grp.has_new", "{{ labels.new }}", "grp.new")):
         tag(doc, f"{{%p if {flag} %}}")
         doc.add_paragraph(label).runs[0].bold = True
-        table(doc, ["事業名", "取組内容", "所管課"],
+        table(doc, ["{{ labels.project_name_header }}", "{{ labels.project_work_header }}", "{{ labels.project_departments_header }}"],
               ["{{ p.name }}", "{{ p.work }}", "{{ p.departments }}"], [45, 103, 26], f"{{%tr for p in {rows} %}}")
         tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
-    doc.add_paragraph("該当事業なし")
+    doc.add_paragraph("{{ labels.no_projects }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
@@ -197,19 +195,22 @@ def target_list(path: Path) -> None:
 
 
 def measure_tables(doc, var: str, first_header: str, baseline_header: str, target_header: str) -> None:
-    """An indicator or KPI table, with or without the 基準値からの増減 column, then its ※ notes."""
+    """An indicator or KPI table in the columns the context names (`columns`: b 基準値, c …末現在,
+    d 増減, t 目標値; a column with nothing to show is left out), then its ※ notes."""
+    b, c, t = f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", f"{{{{ {target_header} }}}}"
+    layouts = (("bcdt", [first_header, b, c, "{{ labels.diff_header }}", t],
+                ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.diff }}", "{{ r.target }}"], [62, 28, 30, 26, 28]),
+               ("bct", [first_header, b, c, t], ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.target }}"], [74, 33, 35, 32]),
+               ("ct", [first_header, c, t], ["{{ r.name }}", "{{ r.current }}", "{{ r.target }}"], [107, 35, 32]),
+               ("bt", [first_header, b, t], ["{{ r.name }}", "{{ r.baseline }}", "{{ r.target }}"], [109, 33, 32]),
+               ("t", [first_header, t], ["{{ r.name }}", "{{ r.target }}"], [142, 32]))
     tag(doc, f"{{%p if {var}.has_rows %}}")
-    tag(doc, f"{{%p if {var}.has_diff %}}")
-    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", "基準値からの増減", f"{{{{ {target_header} }}}}"],
-          ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.diff }}", "{{ r.target }}"],
-          [62, 28, 30, 26, 28], f"{{%tr for r in {var}.rows %}}")
-    tag(doc, "{%p else %}")
-    table(doc, [first_header, f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", f"{{{{ {target_header} }}}}"],
-          ["{{ r.name }}", "{{ r.baseline }}", "{{ r.current }}", "{{ r.target }}"],
-          [74, 33, 35, 32], f"{{%tr for r in {var}.rows %}}")
+    for n, (columns, headers, cells, widths) in enumerate(layouts):
+        tag(doc, f'{{%p {"if" if n == 0 else "elif"} {var}.columns == "{columns}" %}}')
+        table(doc, headers, cells, widths, f"{{%tr for r in {var}.rows %}}")
     tag(doc, "{%p endif %}")
     tag(doc, f"{{%p for n in {var}.notes %}}")
-    note(doc, "※{{ n }}")
+    note(doc, "{{ labels.note_mark }}{{ n }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
 

@@ -277,8 +277,8 @@ def test_the_manifest_records_python_zlib_and_the_exact_library_versions(built):
 
 def test_each_year_keeps_a_copy_and_the_sha256_of_every_template_and_labels_file_it_used(built):
     for year, expected in {"2017_H29": ["evaluation_form.labels.yaml", "evaluation_table.labels.yaml", "kpi_trend.labels.yaml",
-                                        "target_list.docx"],
-                           "2016_H28": ["kpi_trend.labels.yaml", "target_list.docx"]}.items():
+                                        "target_list.docx", "target_list.labels.yaml"],
+                           "2016_H28": ["kpi_trend.labels.yaml", "target_list.docx", "target_list.labels.yaml"]}.items():
         folder = built / year
         entries = manifest_of(folder)["templates"]
         assert [e["path"] for e in entries] == [f"templates/{n}" for n in expected]

@@ -101,7 +101,7 @@ def test_misspelt_tag_is_reported_with_its_table_row_and_column(templates, outpu
 def test_name_of_another_document_is_unknown(templates, outputs):
     """`as_of` is a name of the pledge list's data, not of the target list's."""
     path = templates / "target_list.docx"
-    edit_docx(path, "<w:t>{{ year }}{{ strategy }}{% if has_projects %}対象事業", "<w:t>{{ as_of }}{{ strategy }}{% if has_projects %}対象事業")
+    edit_docx(path, "<w:t>{{ labels.title }}", "<w:t>{{ as_of }}{{ labels.title }}")
     found = messages(check_templates([path], outputs))
     assert len(found) == 1 and "as_of" in found[0] and "段落" in found[0], found
 

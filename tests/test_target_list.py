@@ -108,14 +108,15 @@ def test_a_name_changed_in_data_reaches_the_document(tmp_path, data_copy):
 
 
 def test_a_restyled_template_is_followed_without_code_changes(tmp_path):
-    """A clerk changes a heading's wording and the table font in the template; the output follows."""
+    """A clerk types a heading's wording over its label in the template and changes the table font;
+    the output follows (the usual way to reword is the labels file: tests/test_city_frame.py)."""
     from shutil import copytree
 
     templates = tmp_path / "templates"
     copytree(Path(__file__).resolve().parent.parent / "templates", templates)
     t = docx.Document(templates / "target_list.docx")
     for p in t.paragraphs:
-        if p.text.startswith("○継続事業"):
+        if p.text.startswith("{{ labels.continuing }}"):
             p.runs[0].text = "○継続して実施する事業"
     for table in t.tables:
         for row in table.rows:

@@ -67,6 +67,7 @@ def test_the_city_may_name_its_pledge_document(data_copy, tmp_path):
 @pytest.mark.parametrize("pattern, n, printed", [
     ("1", 12, "12"), ("Ⅰ", 4, "Ⅳ"), ("①", 11, "⑪"), ("第1", 3, "第3"), ("施策①", 2, "施策②"),
     ("(1)", 10, "(10)"), ("１", 12, "１２"), ("一", 11, "十一"), ("第一章", 23, "第二十三章"), ("ⅰ", 3, "ⅲ"), ("", 5, ""),
+    ("A", 4, "D"), ("(A)", 2, "(B)"), ("Ａ", 3, "Ｃ"), ("KPI1", 2, "KPI2"),
 ])
 def test_numbering_patterns(pattern, n, printed):
     assert parse(pattern)(n) == printed

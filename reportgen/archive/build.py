@@ -40,7 +40,8 @@ def resolve_years(ds: Dataset, requested: list[FiscalYear] | None, opened: list[
         extra = {fy.year for fy in opened if ds.strategy_for(fy) is not None} - {fy.year for fy in years}
         years = sorted([*years, *(FiscalYear(y) for y in extra)])
         if not years:
-            raise UsageError(Msg(ja="データに年度がありません", en="the data holds no fiscal year to build"))
+            raise UsageError(Msg(ja="データに年度がありません（作る年度を --year R7 のように指定してください）",
+                                 en="the data holds no fiscal year to build (name one with --year, e.g. --year R7)"))
         return years
     out = []
     for fy in requested:
@@ -100,7 +101,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
     for n, (fy, (staging, result)) in enumerate(zip(targets, staged)):
         for job in (planned[n] if planned is not None else outputs_for(ds, fy)):  # contexts are pure, built once
             work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
-            used.setdefault(id(result), set()).add(templateset.needed(job.kind, job.layout))
+            used.setdefault(id(result), set()).update(templateset.needed_files(job.kind, job.layout))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
     def done(staging, result, job, data) -> None:

@@ -71,5 +71,5 @@ def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str]
                 progress(f"{result.folder}/{job.filename}")
             write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
     write_snapshot(ds, dest)
-    write_templates(result, tset, {templateset.needed(job.kind, job.layout) for job in jobs}, dest)
+    write_templates(result, tset, {f for job in jobs for f in templateset.needed_files(job.kind, job.layout)}, dest)
     return result

@@ -29,4 +29,10 @@ def present_years(ds) -> list[FiscalYear]:
     years: set[int] = set()
     for d in catalogue():
         years |= {fy.year for fy in d.years(ds)}
+    for sd in ds.strategies:
+        s = sd.strategy
+        dated = any(s.period.from_.year <= y <= s.period.to.year for y in years)
+        if not dated and not any(m.actuals for m in [*sd.measures.indicators, *sd.measures.kpis]):
+            # a plan with no actuals yet and nothing else dated (its first publication, baseline → target)
+            years.add(s.period.from_.year)
     return [FiscalYear(y) for y in sorted(years)]

@@ -28,7 +28,8 @@ def group_name(sd: StrategyData, policy_ids: list[str]) -> str:
     if not numbering.numbered:
         return "・".join(sd.policy(pid).name for pid in policy_ids)
     goal = sd.goal_of(policy_ids[0])
-    index = {p.id: i + 1 for i, p in enumerate(goal.policies)}
+    # a policy's own number (施策23, numbered across the plan), else its place in its goal
+    index = {p.id: p.no or i + 1 for i, p in enumerate(goal.policies)}
     return "・".join(f"{numbering(index[pid])} {sd.policy(pid).name}" for pid in policy_ids)
 
 

@@ -58,7 +58,7 @@ def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) ->
         if not projects:
             continue
         if goal_no != last_goal:
-            goal = sd.strategy.goals[goal_no - 1]
+            goal = next(g for g in sd.strategy.goals if g.no == goal_no)
             out.append({"kind": "goal", "no": goal_number(sd, goal.no), "title": goal.title, "project": goal.project or ""})
             last_goal = goal_no
         out.append({"kind": "policy", "name": group_name(sd, pids)})

@@ -9,6 +9,7 @@ from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
+from reportgen.templating.labels import fill, raw_label
 
 KEY = "target_list"
 DOCUMENT = "対象事業一覧"
@@ -46,13 +47,17 @@ def current_value(meas: Measure, prev: FiscalYear):
     return (found[-1][1], found[-1][0]) if found else (None, None)
 
 
-def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str = "short") -> dict:
-    """One indicator or KPI table: rows, ※ notes in order, and whether the 増減 column is printed."""
+def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
+           words: dict, shows_current: bool) -> dict:
+    """One indicator or KPI table: rows, ※ notes in order, and the columns it prints (`columns`:
+    b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
+    `{none}`; no actual yet; no difference), and so is one whose header the labels file empties."""
     rows, notes = [], []
     prev = fy - 1
+    mark = words["note_mark"]
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
-        name = label + ("※" if meas.footnote else "")
+        name = label + (mark if meas.footnote else "")
         diff = valuekinds.difference_quantity(meas, current)
         rows.append({
             "name": name,
@@ -67,9 +72,45 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
                 notes.append(fig.footnote)
         if meas.footnote:
             notes.append(meas.footnote)
+    baseline = bool(words["raw"]["baseline_header"]) and any(m.baseline.none is None for m, _ in rows_of)
+    current = bool(words["current_header"]) and shows_current
     # The seed prints the 基準値からの増減 column only where some row has a difference.
+    diff = baseline and current and bool(words["diff_header"]) and any(r["computable"] for r in rows)
+    columns = "".join(c for c, shown in (("b", baseline), ("c", current), ("d", diff), ("t", True)) if shown)
     return {"rows": rows, "notes": notes, "has_rows": bool(rows), "has_notes": bool(notes),
-            "has_diff": any(r["computable"] for r in rows)}
+            "has_diff": diff, "columns": columns}
+
+
+def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
+    """Every fixed word of the document from target_list.labels.yaml, filled with the strategy's
+    wording and the years in every notation (the labels choose theirs: `{{ year.western_fy }}`)."""
+    levels = "、".join(w for w in (s.goal_label, s.policy_label) if w)
+    names = {"year": era.notations(fy), "previous": era.notations(prev), "target_year": era.notations(s.period.to),
+             "strategy": strategy, "has_projects": s.projects, "goal_label": s.goal_label,
+             "policy_label": s.policy_label, "levels": levels}
+    words = {k: raw_label(KEY, k) for k in WORDS}
+    filled = {k: fill(v, names) for k, v in words.items() if k not in PER_ROW}
+    for table, year in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
+        filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
+            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year)})
+        filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
+    return {"raw": words, "names": names, **filled}
+
+
+# The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
+WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "baseline_header",
+         "current_header", "diff_header", "target_header", "note_mark", "continuing", "new", "project_name_header",
+         "project_work_header", "project_departments_header", "no_projects")
+PLAIN = ("indicator_table", "kpi_table", "diff_header", "continuing", "new", "project_name_header",
+         "project_work_header", "project_departments_header", "no_projects")
+PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "target_header")
+
+
+def _shows_current(sd: StrategyData) -> bool:
+    """Whether the 〜末現在 column is printed: once the strategy has any actual (a plan with no
+    actuals yet, its first publication, prints baseline → target; Iruma's first list, whose
+    column is all —, keeps it, as published)."""
+    return any(meas.actuals for meas in [*sd.measures.indicators, *sd.measures.kpis])
 
 
 def context(ds: Dataset, fy: FiscalYear) -> dict:
@@ -78,16 +119,19 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     fy = column_year(fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
     target_year = era.short(s.period.to)
+    strategy = strategy_title(ds, sd)
+    words = _words(s, fy, prev, strategy)
+    shows_current = _shows_current(sd)
     headers = {
-        "indicator_baseline": f"{s.baseline_label_of('indicators')}（{era.short(s.indicator_baseline_year)}）",
-        "kpi_baseline": f"{s.baseline_label_of('kpis')}（{era.short(s.kpi_baseline_year)}）",
+        "indicator_baseline": words["indicators_baseline_header"],
+        "kpi_baseline": words["kpis_baseline_header"],
         # each table's 増減 column names that table's baseline (基準値からの増減, 現状値からの増減)
         "indicator_baseline_label": s.baseline_label_of("indicators"),
         "kpi_baseline_label": s.baseline_label_of("kpis"),
-        "current": era.year_end_current(prev),
+        "current": words["current_header"],
         "target": f"{s.target_label}（{target_year}）",
-        "indicator_target": f"{s.target_label_of('indicators')}（{target_year}）",
-        "kpi_target": f"{s.target_label_of('kpis')}（{target_year}）",
+        "indicator_target": words["indicators_target_header"],
+        "kpi_target": words["kpis_target_header"],
     }
     numbering = s.numbering
     listed = [p for p in sd.projects.projects if fy in p.years and p.active_in(fy)]
@@ -95,8 +139,12 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     for goal in s.goals:
         indicators = [i.as_of(fy) for i in sd.measures.indicators if i.goal == goal.no and i.exists_in(fy)]
         indicators = [(i, numbered(i.name, numbering.indicators, n)) for n, i in enumerate(indicators, 1)]
-        gctx = {"no": goal_number(sd, goal.no), "title": goal.title, "project": goal.project or "",
-                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes), "groups": []}
+        no = goal_number(sd, goal.no)
+        gctx = {"no": no, "title": goal.title, "project": goal.project or "",
+                "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
+                                                               "project": goal.project or ""}),
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current),
+                "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
@@ -109,9 +157,11 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                     "work": p.years[fy].work,
                     "departments": "\n".join(p.departments_in(fy)),
                 })
+            name = group_name(sd, pids)
             gctx["groups"].append({
-                "name": group_name(sd, pids),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes),
+                "name": name,
+                "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),
@@ -119,10 +169,13 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         goals.append(gctx)
     return {
         "year": era.long(fy),
-        "strategy": strategy_title(ds, sd),
+        "strategy": strategy,
         "previous_year_short": era.era_year_only(prev),
         "year_short": era.era_year_only(fy),
         "headers": headers,
+        "labels": {k: v for k, v in words.items() if k not in ("raw", "names") and k not in PER_ROW},
+        # the labels whose run was a fixed word of the template (render.docx writes them as it did)
+        "plain_labels": PLAIN,
         "goals": goals,
         "goal_label": s.goal_label,
         "policy_label": s.policy_label,

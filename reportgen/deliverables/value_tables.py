@@ -57,6 +57,14 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tup
     cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year)}), b.as_of,
                  _value(meas, b) if b.none is None else b.none))
     shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
+    if meas.yearly_targets:
+        # a 施策マネジメントシート: every year with a target or an actual, the actuals in their row (the
+        # yearly targets' row is _target_row's), the period's target in the target row's last column
+        actual = dict(shown)
+        for w in sorted({*actual, *meas.yearly_targets}, key=eradays.moment):
+            cols.append((label("actual_column", {**words, **_year_vars(w)}), w, _value(meas, actual.get(w)) if w in actual else ""))
+        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to)}), meas.target.year, ""))
+        return cols
     for i, (w, f) in enumerate(shown):
         key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
         cols.append((label(key, {**words, **_year_vars(w)}), w, _value(meas, f)))
@@ -70,6 +78,16 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tup
         t_text = t_text.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
     cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to)}), t.year, t_text))
     return cols
+
+
+def _target_row(meas: Measure, cols: list[tuple[str, object, str]]) -> list[str]:
+    """The 目標値 row under the year columns: each year's target, the period's target last."""
+    t = meas.target
+    final = target_text(t, year=False)
+    if t.value is not None and not meas.table_unit:
+        final = final.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
+    return ["", *(_value(meas, meas.yearly_targets[w]) if w in meas.yearly_targets else "" for _h, w, _v in cols[1:-1]),
+            final]
 
 
 def _notes(meas: Measure, label) -> list[str]:
@@ -107,6 +125,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
+                           # a 目標値 row under the years, where the measure has yearly targets (labels: actual_row, target_row)
+                           "target_values": _target_row(meas, cols) if meas.yearly_targets else [],
                            "notes": _notes(meas, label)})
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title,
                       "lines": lines, "tables": tables})

@@ -23,7 +23,7 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     """
     if fig is None:
         return empty
-    text = quantity_text(fig.value) if fig.value is not None else (fig.state or fig.none or "")
+    text = quantity_text(fig.value) + (fig.bound or "") if fig.value is not None else (fig.state or fig.none or "")
     if fig.as_of is not None:
         if as_of == "always":
             text += valuekinds.note_year(fig.as_of, style)
@@ -49,6 +49,8 @@ def target_text(target: Target, style: str = "short", year: bool = True) -> str:
         text = target.relation or target.state or ""
     if target.year is not None and year:
         text += valuekinds.note_year(target.year, style)
+    if target.remark:
+        text += f"({target.remark})"  # 610人(期間平均), as the tables print a target's note
     return text
 
 

@@ -5,6 +5,7 @@ import difflib
 import functools
 import hashlib
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,6 +268,12 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint_ja = f"（{close[0]} の誤りでは？）" if close else ""
         hint_en = f" (did you mean {close[0]!r}?)" if close else ""
+        if got is None and _SPLIT_FIGURE.match(str(loc[-1])):
+            # `{value: 3, 324人}`: a blank after the comma makes YAML split the figure; say how to write it
+            hint_ja = (f"（{{ }} の中の数字が桁区切りのカンマで分かれています: カンマの後に空白を入れず"
+                       f" …,{loc[-1]} のように続けて書いてください）")
+            hint_en = (f" (a figure inside {{ }} was split at its thousands separator: write it without a blank"
+                       f" after the comma, …,{loc[-1]})")
         out.add(f, loc, Msg(
             ja=f"未知の項目 {loc[-1]} です{hint_ja}。使える項目: {', '.join(known)}",
             en=f"unknown key {loc[-1]!r}{hint_en}; expected one of: {', '.join(known)}"), key=True)
@@ -283,6 +290,10 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         out.add(f, loc, expected_got(m.EXPECTED_TEXT, got))
     else:
         out.add(f, loc, Msg(ja=err["msg"], en=err["msg"]))
+
+
+# A key that is the rest of a figure split at a thousands separator (324人 of `3, 324人`)
+_SPLIT_FIGURE = re.compile(r"[0-9]{3}(?![0-9])")
 
 
 def _fields_at(model_cls: Any, loc: tuple) -> set[str]:
@@ -355,8 +366,11 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
         strategy_ids.add(s.id)
         policy_ids: dict[str, int] = {}
         for gi, goal in enumerate(s.goals):
-            if goal.no != gi + 1:
-                out.add(sf, ("goals", gi, "no"), expected_got(Msg(ja=f"通し番号 {gi + 1}", en=f"number {gi + 1} (in order)"), goal.no))
+            # goals in the plan's order; a sheet covering some goals of a larger plan (Ⅲ and Ⅵ) keeps their numbers
+            if gi and goal.no <= s.goals[gi - 1].no:
+                before = s.goals[gi - 1].no
+                out.add(sf, ("goals", gi, "no"), expected_got(Msg(ja=f"前の目標（{before}）より大きい番号",
+                                                                  en=f"a number greater than the goal before ({before})"), goal.no))
             for pi, policy in enumerate(goal.policies):
                 if policy.id in policy_ids:
                     out.add(sf, ("goals", gi, "policies", pi, "id"),
@@ -503,13 +517,14 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
             _check_value_kinds(out, kf, where, meas)
             for path, message in plausibility.warnings(meas, lambda w, field: _key(kf, where + (field,), w)):
                 out.add(kf, where + path, message, warning=True)
-            for fy in meas.actuals:
-                kpath = where + ("actuals", _key(kf, where + ("actuals",), fy))
-                if eradays.moment(fy) > eradays.moment(s.period.to):
-                    out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
-                else:
-                    # an actual reported under a later definition may use its unit (0.046% → 0.046)
-                    _check_figure(out, kf, kpath, meas.actuals[fy], _definitions(meas))
+            for values in ("actuals", "yearly_targets"):
+                for fy, fig in getattr(meas, values).items():
+                    kpath = where + (values, _key(kf, where + (values,), fy))
+                    if eradays.moment(fy) > eradays.moment(s.period.to):
+                        out.add(kf, kpath, Msg(ja=f"{fy} は戦略の期間外です", en=f"{fy} lies outside the strategy's period"), key=True)
+                    else:
+                        # an actual reported under a later definition may use its unit (0.046% → 0.046)
+                        _check_figure(out, kf, kpath, fig, _definitions(meas))
             for fy in meas.ratings:
                 rkey = _key(kf, where + ("ratings",), fy)
                 if fy.year not in review_ids:
@@ -552,7 +567,7 @@ def _check_value_kinds(out, kf, where, meas) -> None:
         if expected is not None:
             out.add(kf, path, expected_got(expected, valuekinds.spelled(when)), key=key)
 
-    for name in ("actuals", "forecasts"):
+    for name in ("actuals", "forecasts", "yearly_targets"):
         for w, fig in getattr(meas, name).items():
             kpath = where + (name, _key(kf, where + (name,), w))
             check(kpath, w, key=True)
@@ -583,7 +598,10 @@ def _check_figures(out, kf, where, holder, meas) -> None:
         _check_figure(out, kf, where + ("baseline",), holder.baseline, meas)
     target = getattr(holder, "target", None)
     if target is not None and target.value is not None:
-        _check_quantity(out, kf, where + ("target",), target.value, meas)
+        # a target set in another unit than the baseline (4組/年 against 1.4人/年) is checked against that unit
+        unit = getattr(meas, "target_unit", None) if not isinstance(meas, list) else None
+        _check_quantity(out, kf, where + ("target",), target.value,
+                        meas.model_copy(update={"unit": unit}) if unit is not None else meas)
 
 
 def _check_figure(out, kf, path, fig: m.Figure, meas) -> None:
@@ -608,8 +626,24 @@ def _definitions(meas) -> list:
 
 
 def _check_quantity(out, kf, path, q, meas) -> None:
-    for expected, got in m.quantity_problems(q, meas):
-        out.add(kf, path, expected_got(expected, got))
+    problems = m.quantity_problems(q, meas)
+    written = _written(kf, path) if problems else None
+    for expected, got in problems:
+        # quote the figure as the clerk wrote it (`30%以上`, not the `30%` left once the bound was read)
+        out.add(kf, path, expected_got(expected, written or got))
+
+
+def _written(f: _File, path: tuple) -> str | None:
+    """The text written at `path` (a target's `value` where it is a mapping), or None."""
+    node = f.located.value
+    try:
+        for part in path:
+            node = node[part]
+        if isinstance(node, dict):
+            node = node.get("value")
+    except (KeyError, IndexError, TypeError):
+        return None
+    return node if isinstance(node, str) else None
 
 
 def _check_rating(out, kf, path, rating: m.Rating, s: m.Strategy) -> None:

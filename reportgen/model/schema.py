@@ -217,6 +217,8 @@ class Figure(Model):
     """A value as printed: a number, or a state, with its annotations."""
 
     value: QuantityT | None = None
+    bound: Literal["以内", "以上", "以下", "未満"] | None = Field(
+        None, description="A bounded figure as printed (75%以上): the number counts as it is, the bound is printed after it.")
     state: Str | None = None
     none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
     as_of: When | None = None
@@ -229,7 +231,18 @@ class Figure(Model):
 
     @classmethod
     def _coerce(cls, value: Any) -> Any:
-        return {"value": value} if isinstance(value, str) else value
+        # `75%以上` (an actual bounded as the source prints it): the number and its bound
+        text = value.get("value") if isinstance(value, dict) and "bound" not in value else value
+        bound = next((b for b in BOUNDS if isinstance(text, str) and text.strip().endswith(b)), None)
+        if bound is not None:
+            core = text.strip()[: -len(bound)]
+            try:
+                parse_quantity(core)
+            except Invalid:
+                bound = None
+        if isinstance(value, str):
+            return {"value": core, "bound": bound} if bound else {"value": value}
+        return {**value, "value": core, "bound": bound} if bound else value
 
     @model_validator(mode="after")
     def _one_of_value_and_state(self) -> "Figure":
@@ -237,6 +250,8 @@ class Figure(Model):
         if len(given) != 1:
             raise Invalid(Msg(ja="value, state, none のどれか1つ", en="exactly one of value, state and none"),
                           " と ".join(given) if given else "neither")
+        if self.bound is not None and self.value is None:
+            raise Invalid(Msg(ja="bound は value と共に", en="bound only with a value"), self.bound)
         return self
 
     @property
@@ -261,11 +276,14 @@ class Target:
     relation: str | None = None
     state: str | None = None
     year: Any = None  # the target's own year, when the table prints it: 5.9‰(平成31年)
+    remark: str | None = None  # a note printed in brackets after it: 610人(期間平均)
 
 
 TARGET_EXPECTED = Msg(
-    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}）",
-    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中} or {value: 5.9‰, year: 平成31年}",
+    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}, "
+       "{value: 610人, remark: 期間平均}）",
+    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年} "
+       "or {value: 610人, remark: 期間平均}",
 )
 
 
@@ -275,19 +293,20 @@ def _parse_target(value: Any) -> Target:
     if isinstance(value, dict):
         # {value: 5.9‰, year: 平成31年}, {value: 10件, bound: 以下, year: R8}, {state: 調整中}
         keys = set(value)
-        if not keys or not keys <= {"state", "value", "bound", "year"} or ("state" in keys) == ("value" in keys) \
+        if not keys or not keys <= {"state", "value", "bound", "year", "remark"} or ("state" in keys) == ("value" in keys) \
                 or ("bound" in keys and "value" not in keys) or not all(isinstance(v, str) for v in value.values()):
             raise Invalid(TARGET_EXPECTED, value)
         year = _parse_when(value["year"]) if "year" in value else None
+        remark = check_text(value["remark"]) if "remark" in value else None
         if "state" in keys:
-            return Target(state=check_text(value["state"]), year=year)
+            return Target(state=check_text(value["state"]), year=year, remark=remark)
         bound = value.get("bound")
         if bound is not None and bound not in BOUNDS:
             raise Invalid(Msg(ja=f"{', '.join(BOUNDS)} のいずれか", en=f"one of {', '.join(BOUNDS)}"), bound)
         target = _parse_target(value["value"])
         if target.value is None or (bound and target.bound):
             raise Invalid(TARGET_EXPECTED, value["value"])
-        return Target(value=target.value, bound=bound or target.bound, year=year)
+        return Target(value=target.value, bound=bound or target.bound, year=year, remark=remark)
     text = _text_of(value, TARGET_EXPECTED).strip()
     if text in RELATIONS:
         return Target(relation=text)
@@ -398,6 +417,8 @@ class Measure(Model):
     target: TargetT
     departments: list[Str] = []
     actuals: YearFigures = {}
+    yearly_targets: YearFigures = Field({}, description="The target of each year, where the table prints a 目標値 "
+                                                         "row under the year columns (cumulative ones as running totals).")
     forecasts: YearFigures = {}
     references: list[ReferenceValue] = []
     definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
@@ -408,6 +429,11 @@ class Measure(Model):
     ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer print it.")
     revisions: list[Revision] = []
     achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
+    target_unit: Str | None = Field(None, description="The target's unit where the plan sets it in another unit than "
+                                                     "its baseline (1.4人/年 → 4組/年); the measure's unit otherwise.")
+    checked: list[Literal["target_side", "tenfold", "actual_unit", "target_unit"]] = Field(
+        [], description="Plausibility warnings a person has looked at and found right (a target below the "
+                        "baseline of a measure planned to fall): no longer printed for this measure.")
 
     def exists_in(self, fy: FiscalYear) -> bool:
         return (self.since is None or fy >= self.since) and (self.ended is None or fy < self.ended)
@@ -461,6 +487,8 @@ class Measures(Model):
 class Policy(Model):
     id: Str
     name: Str
+    no: Count | None = Field(None, description="The policy's own number where the plan numbers policies across "
+                                               "goals (施策23): printed by numbering.policies instead of its place in its goal.")
 
 
 class Goal(Model):
@@ -570,14 +598,15 @@ class Strategy(Model):
     print_kpi_ids: Flag = Field(False, description="Print KPI ids (1-①) before their names.")
     name: Str
     period: Period
-    baseline_label: Str
-    target_label: Str
+    baseline_label: Str = Field("基準値", description="The baseline's word in headers: 基準値 (default) or 現状値.")
+    target_label: Str = Field("目標値", description="The target's word in headers: 目標値 (default).")
     indicator_baseline_year: FY
     kpi_baseline_year: FY
     goals: list[Goal]
     groupings: dict[Str, list[list[Str]]]
-    year_notes: Literal["short", "long"] = Field(
-        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`.")
+    year_notes: Literal["short", "long", "western", "western_era"] = Field(
+        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
+                             "western `3,324人(2014年度)`, western_era `3,324人(2019(H31)年度)`.")
     value_tables: Literal["none", "per_measure", "table"] = Field(
         "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "
                             "under its own years (per_measure), or one table per goal (table).")

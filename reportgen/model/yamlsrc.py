@@ -7,6 +7,7 @@ text is acceptable, so nothing changes type behind the writer's back.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +124,13 @@ def _walk(node, path: tuple, located: Located, seen: set) -> Any:
         return [_walk(child, path + (i,), located, seen) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
+        last = None  # the last key and value node, for the thousands separator of a flow mapping
         for key_node, value_node in node.value:
+            if last and _continues_figure(node, last[1], key_node, value_node):
+                # `{value: 3,324人}`: YAML splits at the comma (key `324人`, no value); the clerk wrote one figure
+                out[last[0]] += "," + key_node.value
+                last = (last[0], _Joined(key_node.end_mark))
+                continue
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(*_pos(key_node.start_mark), path, "keys must be plain text")
             key = key_node.value
@@ -141,8 +148,33 @@ def _walk(node, path: tuple, located: Located, seen: set) -> Any:
                 continue
             located.key_marks[path + (key,)] = _pos(key_node.start_mark)
             out[key] = _walk(value_node, path + (key,), located, seen)
+            last = (key, value_node)
         return out
     raise YamlProblem(*_pos(node.start_mark), path, f"unsupported YAML node {type(node).__name__}")
+
+
+@dataclass
+class _Joined:
+    """A figure rejoined across a comma: where it now ends (a further group may follow: 7,237,276人)."""
+
+    end_mark: Any
+    value: str = "0"
+    style: Any = None
+
+
+_GROUP = re.compile(r"[0-9]{3}(?![0-9])")  # a thousands group, then the figure's rest (324人, 276, 324.5)
+
+
+def _continues_figure(mapping, previous, key_node, value_node) -> bool:
+    """Whether a flow mapping's key is the rest of the figure before it, split off at a thousands
+    separator: a plain key of three digits (and the rest), standing alone (no `:`, no value), right
+    after a comma that follows a plain value ending in a digit (`3,324人` → `3` and key `324人`)."""
+    return (bool(mapping.flow_style) and isinstance(key_node, ScalarNode) and not key_node.style
+            and isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == ""
+            and value_node.start_mark.index == key_node.end_mark.index
+            and isinstance(previous, (ScalarNode, _Joined)) and not previous.style
+            and previous.value[-1:].isdigit() and previous.end_mark.index + 1 == key_node.start_mark.index
+            and _GROUP.match(key_node.value) is not None)
 
 
 def format_path(path: tuple) -> str:

@@ -33,10 +33,31 @@ def _prepare(value: Any) -> Any:
 _ENV = Environment(autoescape=True, undefined=StrictUndefined)
 
 
+# A text run that is one label and nothing else (`指標`, `○継続事業` of the labels file)
+_LABEL_RUN = re.compile(r'<w:t xml:space="preserve">(\{\{ labels\.([a-z_]+) \}\})</w:t>')
+
+
+class _Template(DocxTemplate):
+    """docxtpl marks every text holding a tag `xml:space="preserve"`; a label that stands alone in
+    its run and has no blank at either end is written as the fixed word it replaced was (`<w:t>指標`),
+    so moving a word from the template into a labels file changes no byte of the document (the
+    context's `plain_labels` names those words: a label whose run held a tag before keeps the mark)."""
+
+    plain: frozenset[str] = frozenset()
+
+    def patch_xml(self, src_xml: str) -> str:
+        xml = super().patch_xml(src_xml)
+        return _LABEL_RUN.sub(lambda m: f"<w:t>{m[1]}</w:t>" if m[2] in self.plain else m[0], xml)
+
+
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
     """Render `template` with `context` and return reproducible .docx bytes."""
+    labels, plain = context.get("labels"), context.get("plain_labels", ())
     context = _prepare(context)
-    doc = DocxTemplate(str(template))
+    doc = _Template(str(template))
+    if isinstance(labels, dict):  # the deliverable names the labels that replaced a fixed word
+        doc.plain = frozenset(k for k in plain if isinstance(labels.get(k), str) and labels[k]
+                              and labels[k] == labels[k].strip() and "\n" not in labels[k])
     doc.render(context, _ENV, autoescape=True)  # autoescape also covers numbers and booleans
     buf = io.BytesIO()
     doc.save(buf)

@@ -15,7 +15,7 @@ def value_tables(ctx: dict) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = safe(lab["sheet"])
-    n_cols = max([len(t["headers"]) for g in ctx["goals"] for t in g["tables"]] + [1])
+    n_cols = max([len(t["headers"]) + bool(t.get("target_values")) for g in ctx["goals"] for t in g["tables"]] + [1])
     table = ctx["layout"] == "table"
     # the one-table layout: 主要施策コード | 指標 | (区分, where the labels name it: 当初 or 修正) | values…
     kinds = table and bool(lab["revision_header"])
@@ -61,14 +61,19 @@ def value_tables(ctx: dict) -> Workbook:
         for t in goal["tables"]:
             put(ws, row, 1, t["title"], bold=True, wrap=False, border=False)
             row += 1
-            header_row(ws, row, t["headers"], vertical="center")
-            for c, h in enumerate(t["headers"], 1):
+            # with yearly targets, a first column names the rows (実績値, 目標値: a 施策マネジメントシート)
+            rows = ([[lab["actual_row"], *t["values"]], [lab["target_row"], *t["target_values"]]]
+                    if t.get("target_values") else [t["values"]])
+            headers = [lab["row_header"], *t["headers"]] if t.get("target_values") else t["headers"]
+            header_row(ws, row, headers, vertical="center")
+            for c, h in enumerate(headers, 1):
                 ws.cell(row, c).fill = HEADER_FILL
-            fit_row(ws, row, {c: h for c, h in enumerate(t["headers"], 1)}, widths)
+            fit_row(ws, row, {c: h for c, h in enumerate(headers, 1)}, widths)
             row += 1
-            for c, v in enumerate(t["values"], 1):
-                put(ws, row, c, v, horizontal="right")
-            row += 1
+            for values in rows:
+                for c, v in enumerate(values, 1):
+                    put(ws, row, c, v, horizontal="left" if c == 1 and len(rows) > 1 else "right")
+                row += 1
             for i, note in enumerate(t["notes"]):
                 put(ws, row, 1, (lab["reference_prefix"] if i == 0 else "") + note, wrap=False, border=False, size=9)
                 row += 1

@@ -172,6 +172,30 @@ def year_end_current(fy: FiscalYear) -> str:
     return f"{short(fy)}末現在"
 
 
+def western(fy: FiscalYear) -> str:
+    """2015年度 (a fiscal year in Western numbering)."""
+    return f"{fy.year}年度"
+
+
+def western_era(fy: FiscalYear) -> str:
+    """2019(R1)年度: the Western year with the short 和暦 in brackets."""
+    return f"{fy.year}({short(fy)})年度"
+
+
+def end_month(fy: FiscalYear) -> str:
+    """平成28年3月: the month a fiscal year ends, in the era the year is named in (a plan printed
+    before 2019 that names FY2019 平成31年度 ends it 平成32年3月, as such plans print it)."""
+    return f"{fy.era_name}{fy.era_year + 1}年3月"
+
+
+def notations(fy: FiscalYear) -> dict[str, str]:
+    """A fiscal year in every notation a labels file may print (`{{ year.long }}`, `{{ year.western }}`):
+    the city chooses its notation by the attribute it writes."""
+    return {"short": short(fy), "long": long(fy), "era": long(fy)[:-2], "era_year": era_year_only(fy),
+            "end": year_end(fy), "western": str(fy.year), "western_fy": western(fy),
+            "western_era": f"{fy.year}({short(fy)})", "end_month": end_month(fy)}
+
+
 def as_of_note(fy: FiscalYear) -> str:
     """(R03): the year a figure was measured, as the trend sheet writes it."""
     return f"({short(fy, pad=2)})"

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reportgen.rules import era
 from reportgen.rules.era import (_BY_CODE, _BY_NAME, _ERAS, _FY2019, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, MAX_YEAR,
     MIN_YEAR, EraError, FiscalYear, _num, long, parse_fy, short, year_end)
 from reportgen.rules.problems import Msg
@@ -198,6 +199,24 @@ def when_short(when) -> str:
     if isinstance(when, CalendarYear):
         return calendar_short(when)
     return day_short(when)
+
+
+def when_western(when) -> str:
+    """2014年度 / 2014年 / 2003年9月30日 (Western numbering, the kind of year kept)."""
+    if isinstance(when, FiscalYear):
+        return era.western(when)
+    if isinstance(when, CalendarYear):
+        return f"{when.year}年"
+    return f"{when.year}年{when.month}月{when.day}日"
+
+
+def when_western_era(when) -> str:
+    """2019(H31)年度 / 2019(H31)年: the Western year with the short 和暦 in brackets."""
+    if isinstance(when, FiscalYear):
+        return era.western_era(when)
+    if isinstance(when, CalendarYear):
+        return f"{when.year}({calendar_short(when)})年"
+    return f"{when.year}({day_short(when)})"
 
 
 def when_header(when) -> str:

@@ -14,10 +14,19 @@ _KANJI = "一二三四五六七八九"
 _FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
 EXPECTED = Msg(
-    ja="番号の書式: 最初の番号の書き方（例: 1, Ⅰ, ①, 第1, 施策①, (1), １）、番号を付けないときは空文字列 \"\"",
-    en="a numbering pattern written as its first number (1, Ⅰ, ①, 第1, 施策①, (1), １), or \"\" for none")
+    ja="番号の書式: 最初の番号の書き方（例: 1, Ⅰ, ①, 第1, 施策①, (1), １, A）、番号を付けないときは空文字列 \"\"",
+    en="a numbering pattern written as its first number (1, Ⅰ, ①, 第1, 施策①, (1), １, A), or \"\" for none")
 
 _COUNTER = re.compile(r"1|１|Ⅰ|ⅰ|①|一")
+# letter marks (A, B, C …; Ａ …): a counter only in a pattern that has no other one, standing alone
+# (a word written in Latin letters around a number stays a word)
+_LETTER = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[AＡ](?![A-Za-zＡ-Ｚａ-ｚ])")
+_LETTERS = {"A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "Ａ": "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
+
+
+def _counter(pattern: str):
+    found = list(_COUNTER.finditer(pattern))
+    return found if found else list(_LETTER.finditer(pattern))
 
 
 def _kanji(n: int) -> str:
@@ -41,9 +50,11 @@ class Numbering:
         """The label of the n-th item (n from 1): 1 → Ⅰ, 施策① → 施策②."""
         if not self.pattern:
             return ""
-        m = _COUNTER.search(self.pattern)
+        m = _counter(self.pattern)[0]
         first = m.group()
-        if first == "1":
+        if first in _LETTERS:
+            counter = _LETTERS[first][n - 1] if n <= 26 else f"({n})"
+        elif first == "1":
             counter = str(n)
         elif first == "１":
             counter = str(n).translate(_FULL_DIGITS)
@@ -63,7 +74,7 @@ def parse(value: object) -> Numbering:
         raise Invalid(EXPECTED, value)
     if value == "":
         return Numbering("")
-    found = _COUNTER.findall(value)
+    found = _counter(value)
     if len(found) != 1:
         raise Invalid(EXPECTED, value)
     return Numbering(value)

@@ -18,7 +18,7 @@ RATIO = 10  # an actual more than this many times the one before is worth a seco
 _DIRECTION = {"up": ("大きいほど良い", "higher is better"), "down": ("小さいほど良い", "lower is better")}
 
 
-def _target_side(meas, path: tuple) -> list[tuple[tuple, Msg]]:
+def _target_side(meas, path: tuple) -> list[tuple[tuple, str, Msg]]:
     t, b = meas.target, meas.baseline
     if t.value is None or t.bound or b.value is None or b.none is not None or meas.direction not in _DIRECTION:
         return []
@@ -32,16 +32,28 @@ def _target_side(meas, path: tuple) -> list[tuple[tuple, Msg]]:
     tt, bt = format_quantity(t.value), format_quantity(b.value)
     ja_side, en_side = ("小さい", "below") if meas.direction == "up" else ("大きい", "above")
     ja_dir, en_dir = _DIRECTION[meas.direction]
-    return [(path, Msg(
+    return [(path, "target_side", Msg(
         ja=f"警告（ビルドは続けます）: 目標値 {tt} が基準値 {bt} より{ja_side}値です（direction: {meas.direction}、{ja_dir}指標）。"
            f"PDF などからの転記で △（マイナス）が落ちていないか、direction が正しいか確認してください",
         en=f"please check: the target {tt} is {en_side} the baseline {bt} (direction: {meas.direction}, {en_dir}); "
            f"was a △ (minus) lost when the figure was copied, or is the direction wrong?"))]
 
 
+# The kinds of warning, as a measure's `checked:` names those a person has looked at and found right
+KINDS = ("target_side", "tenfold", "actual_unit", "target_unit")
+_HINT = Msg(ja="（確認済みなら、この指標に checked: [{kind}] と書くと表示されなくなります）",
+            en=" (once checked, write checked: [{kind}] on this measure to stop this warning)")
+
+
 def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Msg]]:
-    """(path within the measure, message) of each plausibility warning; `key_of(when, field)` gives
-    the key as written in the file (for the location)."""
+    """(path within the measure, message) of each plausibility warning the measure's `checked` does
+    not acknowledge; `key_of(when, field)` gives the key as written in the file (for the location)."""
+    acknowledged = set(getattr(meas, "checked", ()) or ())
+    return [(path, Msg(ja=msg.ja + _HINT.ja.format(kind=kind), en=msg.en + _HINT.en.format(kind=kind)))
+            for path, kind, msg in _warnings(meas, key_of) if kind not in acknowledged]
+
+
+def _warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, str, Msg]]:
     out = _target_side(meas, ("target",))
     for j, rev in enumerate(meas.revisions):
         if rev.set.target is not None or rev.set.baseline is not None:
@@ -50,7 +62,7 @@ def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Ms
     for (w0, f0), (w1, f1) in zip(numeric, numeric[1:]):
         a, b = f0.value, f1.value
         if a.unit == b.unit and a.number != 0 and abs(b.number) > RATIO * abs(a.number):
-            out.append((("actuals", key_of(w1, "actuals")), Msg(
+            out.append((("actuals", key_of(w1, "actuals")), "tenfold", Msg(
                 ja=f"警告（ビルドは続けます）: 実績値 {format_quantity(b)} が前の値（{valuekinds.spelled(w0)}）{format_quantity(a)} の"
                    f"{RATIO}倍を超えています。桁・単位・小数点の誤りがないか確認してください",
                 en=f"please check: the actual {format_quantity(b)} is more than {RATIO} times the one before "
@@ -65,12 +77,12 @@ def warnings(meas, key_of: Callable[[object, str], str]) -> list[tuple[tuple, Ms
         w, f, base = odd[0]
         listed = "、".join(f"{valuekinds.spelled(x)} {format_quantity(g.value)}" for x, g, _ in odd)
         unit = base.value.unit or "（なし）"
-        out.append((("actuals", key_of(w, "actuals")), Msg(
+        out.append((("actuals", key_of(w, "actuals")), "actual_unit", Msg(
             ja=f"警告（ビルドは続けます）: 実績値の単位が基準値 {format_quantity(base.value)} の単位 {unit} と異なります（{listed}）",
             en=f"please check: the unit of the actuals differs from the baseline's {format_quantity(base.value)} ({listed})")))
     t, b = meas.target, meas.baseline
     if t.value is not None and b.value is not None and t.value.unit != b.value.unit:
-        out.append((("target",), Msg(
+        out.append((("target",), "target_unit", Msg(
             ja=f"警告（ビルドは続けます）: 目標値 {format_quantity(t.value)} の単位が基準値 {format_quantity(b.value)} の単位と異なります",
             en=f"please check: the target {format_quantity(t.value)} is in another unit than the baseline {format_quantity(b.value)}")))
     return out

@@ -178,11 +178,13 @@ class RateDeclaration(_Model):
     rounding: Literal["half_up", "down", "half_even"] = "half_up"
     keep_trailing_zero: Flag = True
     over_100: Literal["show", "cap"] = "show"
+    no_rate: Str = Field("—", description="What a cell with no rate prints (— by default; \"\" leaves it blank, "
+                                          "as a source that leaves the cell empty).")
 
     def rule(self, override: "RateOverride | None" = None) -> rates.RateRule:
         fields = {k: getattr(self, k) for k in ("formula", "percent", "digits", "rounding", "keep_trailing_zero", "over_100")}
         if override is not None:
-            fields.update({k: v for k, v in override if v is not None and k != "none"})
+            fields.update({k: v for k, v in override if v is not None and k not in ("none", "no_rate")})
         return rates.RateRule(**fields)
 
 
@@ -190,6 +192,7 @@ class RateOverride(_Model):
     """A measure's own 達成率 (kpis.yaml `achievement_rate`): any field of the strategy's, or `none: true` (printed —)."""
 
     none: Flag | None = None
+    no_rate: Str | None = None
     formula: Literal["actual_over_target", "progress_from_baseline"] | None = None
     digits: Digits | None = None
     rounding: Literal["half_up", "down", "half_even"] | None = None
@@ -273,7 +276,12 @@ def rate_of(meas, upto, decl: RateDeclaration | None) -> Decimal | None:
 
 def rate_text_of(meas, upto, decl: RateDeclaration | None) -> str:
     value = rate_of(meas, upto, decl)
-    return rates.rate_text(value, decl.rule(getattr(meas, "achievement_rate", None))) if decl else ""
+    if not decl:
+        return ""
+    override = getattr(meas, "achievement_rate", None)
+    # the text of a cell with no rate: the measure's own, else the strategy's (— unless the source leaves it blank)
+    no_rate = override.no_rate if override is not None and override.no_rate is not None else decl.no_rate
+    return rates.rate_text(value, decl.rule(override), no_rate)
 
 
 def _holds(rule: Rule, meas, upto, decl) -> bool:

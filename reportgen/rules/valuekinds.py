@@ -177,7 +177,12 @@ def change(meas, current) -> int:
 
 
 def note_year(when, style: str) -> str:
-    """A figure's own year as printed after it: short ` (R2)` / `(H25)` or long `(平成25年)`."""
+    """A figure's own year as printed after it: short ` (R2)`, long `(平成25年)`, Western `(2014年)`
+    or Western with 和暦 `(2019(H31)年度)` (strategy.yaml `year_notes`)."""
     if style == "long":
         return f"({eradays.when_long(when)})"
+    if style == "western":
+        return f"({eradays.when_western(when)})"
+    if style == "western_era":
+        return f"({eradays.when_western_era(when)})"
     return f" ({eradays.when_short(when)})"

@@ -110,6 +110,17 @@ def needed(kind: str, layout: str) -> str:
     return layout if kind == "docx" else f"{layout}.labels.yaml"
 
 
+# Word layouts whose fixed words a labels file gives: their contexts read it, so a year that prints
+# them keeps it in its archive beside the template (verify rebuilds from the copies alone).
+_WORD_LABELS = {"target_list.docx": "target_list.labels.yaml"}
+
+
+def needed_files(kind: str, layout: str) -> tuple[str, ...]:
+    """Every file a render job's document is made from: the one it opens, and the labels file its context read."""
+    first = needed(kind, layout)
+    return (first, _WORD_LABELS[first]) if kind == "docx" and first in _WORD_LABELS else (first,)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
