@@ -98,6 +98,9 @@ class PreparedTemplate:
         tpl.fix_docpr_ids(tree)
         tpl.map_tree(tree)
         changed[tpl.docx.part.partname.membername] = tpl.docx.part.blob
+        # the next render's map_tree takes this body out of the document, and lxml then declares
+        # its namespaces again node by node (most of a render's time); emptied first, it has none
+        tpl.docx.element.body.clear()
         for part, source, encoding in self.headers_footers:
             xml = tpl.render_xml_part(source, part, context, self.compiled).encode(encoding)
             # what python-docx writes for the part docxtpl puts in the template's place
