@@ -97,6 +97,7 @@ class PreparedTemplate:
         tree = tpl.fix_tables(tpl.render_xml_part(self.body, tpl.docx.part, context, self.compiled))
         tpl.fix_docpr_ids(tree)
         tpl.map_tree(tree)
+        sections = len(tpl.docx.sections)  # of the rendered body: docxtpl renders the footnotes once each
         changed[tpl.docx.part.partname.membername] = tpl.docx.part.blob
         # the next render's map_tree takes this body out of the document, and lxml then declares
         # its namespaces again node by node (most of a render's time); emptied first, it has none
@@ -108,7 +109,7 @@ class PreparedTemplate:
         # docxtpl also renders the core properties' texts; package.normalise replaces them whole
         for part, source in self.footnotes:
             xml = tpl.render_xml_part(source, part, context, self.compiled)
-            for _again in tpl.docx.sections[1:]:  # docxtpl renders footnotes once a section
+            for _again in range(sections - 1):  # a text holding Jinja's braces is filled in again
                 xml = tpl.render_xml_part(tpl.patch_xml(xml), part, context, ENV)
             changed[part.partname.membername] = xml.encode("utf-8")
         package = Package()
