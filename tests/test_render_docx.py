@@ -7,7 +7,6 @@ import io
 import re
 import zipfile
 from datetime import datetime, timezone
-
 from pathlib import Path
 
 import docx

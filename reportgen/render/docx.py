@@ -73,7 +73,7 @@ class PreparedTemplate:
         doc = tpl.docx
         # python-docx adds default core properties to a template that has none on first use (as
         # docxtpl's render does); package.normalise then writes the data's own over them
-        doc.core_properties
+        _ = doc.core_properties
         self.tpl = tpl
         self.compiled = CompiledOnce()
         self.body = tpl.patch_xml(tpl.get_xml())
