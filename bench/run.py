@@ -1,10 +1,15 @@
-"""Benchmarks: build cost against the raw-library floor, 1× → 100× synthetic data, parallel builds.
+"""Benchmarks: build cost against the raw-library floor, 1× → 100× synthetic data, parallel builds, and the
+Word render against plain docxtpl.
 
-    python3 bench/run.py                    # scales 1, 10, 100; jobs 1 vs 2 at 10×
+    python3 bench/run.py                    # the Word render; scales 1, 10, 100; jobs 1 vs 2 at 10×
     python3 bench/run.py --scales 1,10      # quicker
+    python3 bench/run.py --no-word          # the builds only
+
+Shows its progress on stderr as it goes (each measurement and the time since the start).
 
 Prints wall time, peak memory, time per document and per project, the raw openpyxl/python-docx
-floor for the same files, the ratio build/floor, and each target of issue 8 with whether it is met.
+floor for the same files, the ratio build/floor, and each target of issue 8 with whether it is met;
+first, bench/word.py's comparison of the Word render with plain docxtpl (warm and cold, issue 29).
 Data is SYNTHETIC (bench/synth.py). A shared machine's speed swings within minutes, so what is
 compared is measured in turn: at each larger scale, runs of the build, of its floor and (at
 --jobs-scale) of the build in 2 processes alternate, and each keeps its best. The cost per project
@@ -24,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +37,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
+import word  # noqa: E402
+
+START = time.perf_counter()
+
+
+def progress(line: str) -> None:
+    print(f"[{time.perf_counter() - START:5.0f} s] {line}", file=sys.stderr, flush=True)
 
 # The child measures itself: wall time and its own peak resident memory.
 BUILD_CHILD = r"""
@@ -83,8 +96,15 @@ print(json.dumps({{"wall": time.perf_counter() - t}}))
 """
 
 
+# The children keep Python's bytecode (in the system's temporary folder, kept between runs): this
+# machine's shell turns it off, and every child compiling reportgen again made the run minutes
+# longer (imports are not timed). REPORTGEN_REFERENCE_PATHS passes through, to bench the reference.
+CHILD_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+             "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "reportgen-bench-pycache")}
+
+
 def child(code: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=CHILD_ENV)
     if proc.returncode:
         raise SystemExit(proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -138,14 +158,21 @@ def main() -> int:
     # out: short ones are repeated more (the fastest run is the one least disturbed, as in timeit)
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement up to 10× (best kept)")
     ap.add_argument("--repeat-large", type=int, default=2, help="runs per measurement above 10× (best kept)")
+    ap.add_argument("--no-word", action="store_true", help="leave out the Word render against plain docxtpl")
+    ap.add_argument("--word-rounds", type=int, default=40, help="warm rounds of the Word comparison")
+    ap.add_argument("--word-cold", type=int, default=7, help="cold rounds of the Word comparison")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    if not args.no_word:
+        word.report(*word.measure(ROOT / "data", args.word_rounds, args.word_cold, progress))
+        print(flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         tmp = Path(tmp)
         first_data = None
         for k in scales:
+            progress(f"{k}×: generating the synthetic data")
             data = synth.generate(ROOT / "data", tmp / f"data{k}", k)
             out = tmp / f"out{k}"
             runs = args.repeat if k <= 10 else args.repeat_large
@@ -164,12 +191,18 @@ def main() -> int:
                 builds.append(measure(data, Path(f"{out}-{i}") if i else out, 1, 1))
                 if block:  # this run against the block just before it
                     changes.append(builds[-1]["wall"] / builds[-1]["projects"] / (bases[-1] / rows[0]["projects"]) - 1)
+                done = f"{k}×: run {i + 1}/{runs}: " + (f"{block} runs of {scales[0]}× {bases[-1]:.1f} s each, " if block else "")
+                done += f"build {builds[-1]['wall']:.1f} s"
                 if not args.no_floor:
                     if i == 0:
+                        progress(f"{k}×: describing the built documents for the floor")
                         plan_floor(out, plan)
                     floors.append(child(FLOOR_CHILD.format(plan=str(plan)))["wall"])
+                    done += f", floor {floors[-1]:.1f} s"
                 if k == args.jobs_scale:
                     parallel.append(measure(data, tmp / f"out{k}j2-{i}", 2, 1)["wall"])
+                    done += f", 2 processes {parallel[-1]:.1f} s"
+                progress(done)
             plan.unlink(missing_ok=True)
             m = best(builds)
             if floors:
@@ -188,6 +221,7 @@ def main() -> int:
                 first_data = data
             else:
                 shutil.rmtree(data, ignore_errors=True)
+    progress("done")
     print()
     print("| scale | projects | KPIs+indicators | departments | documents (forms) | wall s | peak MB | ms/document | ms/project | floor s | build/floor |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -1,7 +1,8 @@
 """The speed shortcuts' switch: each shortcut that reaches past a library's own path, by name.
 
 Every shortcut reportgen takes for speed lives in this package, one module per library
-(openpyxl.py, zipfile.py; python-docx and docxtpl are used as they come), and each one is
+(openpyxl.py, zipfile.py; python-docx, docxtpl and Jinja are used through their public API only,
+render/docx.py preparing each Word template once per process), and each one is
 taken only while `on(name)`. REPORTGEN_REFERENCE_PATHS=1 turns them all off (the libraries' own
 code, as their users call it); a comma-separated list of names turns off only those (bench/
 shortcuts.py measures each one so). tests/test_reference_paths.py builds every document both ways

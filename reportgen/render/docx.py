@@ -1,18 +1,25 @@
-"""Fill a docxtpl Word template with a context: every text escaped, line breaks kept, bytes fixed."""
+"""Fill a docxtpl Word template with a context: every text escaped, line breaks kept, bytes fixed; each template prepared once per process."""
 from __future__ import annotations
 
 import io
 import re
+import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from docx.opc.part import XmlPart
 from docxtpl import DocxTemplate, Listing
-from jinja2 import Environment, StrictUndefined
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from reportgen.ooxml.package import CoreProps, normalise
+from reportgen.fast.zipfile import Package
+from reportgen.ooxml.package import CoreProps
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
 def _prepare(value: Any) -> Any:
@@ -28,37 +35,113 @@ def _prepare(value: Any) -> Any:
     return value
 
 
-# The Jinja environment of every Word template.
+# The Jinja environment of every Word template, the one place it is chosen.
+# sandboxed: a template (a city's own copy is untrusted) reaches no attribute that runs code, and
+# changes nothing it is given; autoescape: every text, number and boolean is escaped for XML;
 # strict: a name the context lacks (a misspelt tag) fails the render instead of printing nothing
-_ENV = Environment(autoescape=True, undefined=StrictUndefined)
+ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+class CompiledOnce:
+    """What docxtpl's `render_xml_part` is given as its Jinja environment, whose one use there is
+    `from_string(source)`: each source is compiled by ENV the first time it is asked for and the
+    compiled template is reused after. Only a prepared template's fixed sources come here (its
+    body, headers, footers and footnotes as read from the template), so it holds one entry a part."""
+
+    def __init__(self) -> None:
+        self.templates: dict[str, Template] = {}
+
+    def from_string(self, source: str) -> Template:
+        found = self.templates.get(source)
+        if found is None:
+            found = self.templates[source] = ENV.from_string(source)
+        return found
+
+
+class PreparedTemplate:
+    """One Word template opened, patched and compiled once; `render` fills it for one context.
+
+    Each render runs docxtpl's own public steps of `DocxTemplate.render` on what changes from one
+    document to the next (the body, headers, footers and footnotes), and python-docx's own
+    serialisation of those parts; every other part is what python-docx's `save` wrote for the
+    template once. tests/test_render_docx.py compares the bytes with docxtpl's own render and
+    save. Not for threads: a render replaces the body of the one opened template."""
+
+    def __init__(self, blob: bytes, plain: frozenset[str] = frozenset()) -> None:
+        tpl = DocxTemplate(io.BytesIO(blob))
+        tpl.init_docx()
+        doc = tpl.docx
+        # python-docx adds default core properties to a template that has none on first use (as
+        # docxtpl's render does); package.normalise then writes the data's own over them
+        _ = doc.core_properties
+        self.tpl = tpl
+        self.compiled = CompiledOnce()
+        self.body = _plain_words(tpl.patch_xml(tpl.get_xml()), plain)
+        # (part, patched source, encoding), headers first, then footers, as docxtpl renders them
+        self.headers_footers = []
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            for _rel, part in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(part)
+                self.headers_footers.append((part, _plain_words(tpl.patch_xml(xml), plain), tpl.get_headers_footers_encoding(xml)))
+        self.footnotes = [(part, tpl.patch_xml(part.blob.decode("utf-8")))
+                          for part in doc.part.package.parts if part.content_type == FOOTNOTES]
+        saved = io.BytesIO()
+        doc.save(saved)
+        with zipfile.ZipFile(saved) as z:
+            self.parts = [(info.filename, z.read(info)) for info in z.infolist()]
+
+    def render(self, context: dict, core: CoreProps) -> bytes:
+        tpl = self.tpl
+        tpl.render_init()
+        changed: dict[str, bytes] = {}
+        tree = tpl.fix_tables(tpl.render_xml_part(self.body, tpl.docx.part, context, self.compiled))
+        tpl.fix_docpr_ids(tree)
+        tpl.map_tree(tree)
+        sections = len(tpl.docx.sections)  # of the rendered body: docxtpl renders the footnotes once each
+        changed[tpl.docx.part.partname.membername] = tpl.docx.part.blob
+        # the next render's map_tree takes this body out of the document, and lxml then declares
+        # its namespaces again node by node (most of a render's time); emptied first, it has none
+        tpl.docx.element.body.clear()
+        for part, source, encoding in self.headers_footers:
+            xml = tpl.render_xml_part(source, part, context, self.compiled).encode(encoding)
+            # what python-docx writes for the part docxtpl puts in the template's place
+            changed[part.partname.membername] = XmlPart.load(part.partname, part.content_type, xml, part.package).blob
+        # docxtpl also renders the core properties' texts; package.normalise replaces them whole
+        for part, source in self.footnotes:
+            xml = tpl.render_xml_part(source, part, context, self.compiled)
+            for _again in range(sections - 1):  # a text holding Jinja's braces is filled in again
+                xml = tpl.render_xml_part(tpl.patch_xml(xml), part, context, ENV)
+            changed[part.partname.membername] = xml.encode("utf-8")
+        package = Package()
+        for name, data in self.parts:
+            package.parts.writestr(name, changed.get(name, data))
+        return package.finish(core)
+
+
+@lru_cache(maxsize=8)
+def prepared(blob: bytes, plain: frozenset[str] = frozenset()) -> PreparedTemplate:
+    """The template whose file holds `blob` (with the labels written as plain words), prepared once
+    per process (a build uses two or three)."""
+    return PreparedTemplate(blob, plain)
 
 
 # A text run that is one label and nothing else (`指標`, `○継続事業` of the labels file)
 _LABEL_RUN = re.compile(r'<w:t xml:space="preserve">(\{\{ labels\.([a-z_]+) \}\})</w:t>')
 
 
-class _Template(DocxTemplate):
+def _plain_words(xml: str, plain: frozenset[str]) -> str:
     """docxtpl marks every text holding a tag `xml:space="preserve"`; a label that stands alone in
     its run and has no blank at either end is written as the fixed word it replaced was (`<w:t>指標`),
     so moving a word from the template into a labels file changes no byte of the document (the
     context's `plain_labels` names those words: a label whose run held a tag before keeps the mark)."""
-
-    plain: frozenset[str] = frozenset()
-
-    def patch_xml(self, src_xml: str) -> str:
-        xml = super().patch_xml(src_xml)
-        return _LABEL_RUN.sub(lambda m: f"<w:t>{m[1]}</w:t>" if m[2] in self.plain else m[0], xml)
+    return _LABEL_RUN.sub(lambda m: f"<w:t>{m[1]}</w:t>" if m[2] in plain else m[0], xml) if plain else xml
 
 
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
     """Render `template` with `context` and return reproducible .docx bytes."""
     labels, plain = context.get("labels"), context.get("plain_labels", ())
-    context = _prepare(context)
-    doc = _Template(str(template))
+    words: frozenset[str] = frozenset()
     if isinstance(labels, dict):  # the deliverable names the labels that replaced a fixed word
-        doc.plain = frozenset(k for k in plain if isinstance(labels.get(k), str) and labels[k]
-                              and labels[k] == labels[k].strip() and "\n" not in labels[k])
-    doc.render(context, _ENV, autoescape=True)  # autoescape also covers numbers and booleans
-    buf = io.BytesIO()
-    doc.save(buf)
-    return normalise(buf.getvalue(), core)
+        words = frozenset(k for k in plain if isinstance(labels.get(k), str) and labels[k]
+                          and labels[k] == labels[k].strip() and "\n" not in labels[k])
+    return prepared(Path(template).read_bytes(), words).render(_prepare(context), core)
