@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 from docx.shared import Inches
 from docxtpl import DocxTemplate
 
