@@ -26,9 +26,20 @@ CORE = CoreProps("題名", "入間市", datetime(2025, 3, 31, 15, 0, tzinfo=time
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
+class OwnTemplate(DocxTemplate):
+    """docxtpl's own DocxTemplate with the one change reportgen makes to a template's XML: a label
+    that replaced a fixed word is written as that word was (render.docx.with_plain_words)."""
+
+    plain: frozenset[str] = frozenset()
+
+    def patch_xml(self, src_xml: str) -> str:
+        return render.with_plain_words(super().patch_xml(src_xml), self.plain)
+
+
 def docxtpl_own(path, context, core=CORE) -> bytes:
     """What docxtpl and python-docx write for `context`: a new DocxTemplate, its render and its save."""
-    doc = DocxTemplate(str(path))
+    doc = OwnTemplate(str(path))
+    doc.plain = render.plain_words(context)
     doc.render(render._prepare(context), render.ENV, autoescape=True)
     buf = io.BytesIO()
     doc.save(buf)

@@ -76,13 +76,13 @@ class PreparedTemplate:
         _ = doc.core_properties
         self.tpl = tpl
         self.compiled = CompiledOnce()
-        self.body = _plain_words(tpl.patch_xml(tpl.get_xml()), plain)
+        self.body = with_plain_words(tpl.patch_xml(tpl.get_xml()), plain)
         # (part, patched source, encoding), headers first, then footers, as docxtpl renders them
         self.headers_footers = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _rel, part in tpl.get_headers_footers(uri):
                 xml = tpl.get_part_xml(part)
-                self.headers_footers.append((part, _plain_words(tpl.patch_xml(xml), plain), tpl.get_headers_footers_encoding(xml)))
+                self.headers_footers.append((part, with_plain_words(tpl.patch_xml(xml), plain), tpl.get_headers_footers_encoding(xml)))
         self.footnotes = [(part, tpl.patch_xml(part.blob.decode("utf-8")))
                           for part in doc.part.package.parts if part.content_type == FOOTNOTES]
         saved = io.BytesIO()
@@ -129,7 +129,7 @@ def prepared(blob: bytes, plain: frozenset[str] = frozenset()) -> PreparedTempla
 _LABEL_RUN = re.compile(r'<w:t xml:space="preserve">(\{\{ labels\.([a-z_]+) \}\})</w:t>')
 
 
-def _plain_words(xml: str, plain: frozenset[str]) -> str:
+def with_plain_words(xml: str, plain: frozenset[str]) -> str:
     """docxtpl marks every text holding a tag `xml:space="preserve"`; a label that stands alone in
     its run and has no blank at either end is written as the fixed word it replaced was (`<w:t>指標`),
     so moving a word from the template into a labels file changes no byte of the document (the
@@ -139,9 +139,14 @@ def _plain_words(xml: str, plain: frozenset[str]) -> str:
 
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
     """Render `template` with `context` and return reproducible .docx bytes."""
+    return prepared(Path(template).read_bytes(), plain_words(context)).render(_prepare(context), core)
+
+
+def plain_words(context: dict) -> frozenset[str]:
+    """The labels that replaced a fixed word of the template and are written as that word was
+    (the deliverable names them in `plain_labels`): one line, no blank at either end."""
     labels, plain = context.get("labels"), context.get("plain_labels", ())
-    words: frozenset[str] = frozenset()
-    if isinstance(labels, dict):  # the deliverable names the labels that replaced a fixed word
-        words = frozenset(k for k in plain if isinstance(labels.get(k), str) and labels[k]
-                          and labels[k] == labels[k].strip() and "\n" not in labels[k])
-    return prepared(Path(template).read_bytes(), words).render(_prepare(context), core)
+    if not isinstance(labels, dict):
+        return frozenset()
+    return frozenset(k for k in plain if isinstance(labels.get(k), str) and labels[k]
+                     and labels[k] == labels[k].strip() and "\n" not in labels[k])
