@@ -90,12 +90,12 @@ def office_token(secret: bytes, cycle: st.Cycle) -> str | None:
     return token if hmac.compare_digest(digest(token), cycle.office["sha256"]) else None
 
 
-def department_url(token: str) -> str:
-    return f"{base_url()}/d/{token}"
+def department_url(token: str, base: str | None = None) -> str:
+    return f"{(base or base_url()).rstrip('/')}/d/{token}"
 
 
-def office_url(token: str) -> str:
-    return f"{base_url()}/o/{token}"
+def office_url(token: str, base: str | None = None) -> str:
+    return f"{(base or base_url()).rstrip('/')}/o/{token}"
 
 
 def urls(data: Path, year: st.CycleYear) -> dict[str, str]:
