@@ -107,7 +107,8 @@ def child(argv: list[str]) -> dict:
 
 def _limits() -> None:  # runs in the child before it starts
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT + 5))
+    cpu = max(1, int(TIME_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
 async def run(data: Path, file: Path, department: str, fy: era.FiscalYear, keep: Path | None = None,
