@@ -23,6 +23,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -86,10 +87,10 @@ def audit(driver, name: str) -> None:
 
 def focus_is_visible(driver, name: str) -> None:
     """Tab through the page: each control reached shows an outline (the browser's own focus ring may be off)."""
-    driver.find_element(By.TAG_NAME, "body").click()
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     seen = 0
     for _ in range(12):
-        driver.switch_to.active_element.send_keys(Keys.TAB)
+        ActionChains(driver).send_keys(Keys.TAB).perform()  # as a person presses it (send_keys to a file field would pick a file)
         el = driver.switch_to.active_element
         if el.tag_name == "body":
             break
@@ -105,6 +106,7 @@ def shoot(driver, name: str) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(1100, min(height + 140, 1800))
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))
         driver.set_window_size(1100, 1000)
 

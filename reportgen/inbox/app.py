@@ -21,7 +21,7 @@ from reportgen.rules import era
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BODY_SLACK = 64 * 1024  # a multipart body's own bytes around the file
-HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
            "Cache-Control": "no-store",
            "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"}
 
@@ -214,7 +214,8 @@ class Inbox:
         return self._file(request, year, r)
 
     async def root(self, request: Request, exc: Exception | None = None) -> Response:
-        return self.gone(request)
+        """Any other address (/, /favicon.ico a browser asks for by itself): the same page, not counted as a guess."""
+        return self.page("gone.html", 404, title=self.words.title_gone, text=self.words.gone_text)
 
     async def error(self, request: Request, exc: Exception) -> Response:
         return self.page("gone.html", 500, title=self.words.title_error, text=self.words.error_text)

@@ -14,6 +14,7 @@ import resource
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from reportgen.collect import record
 from reportgen.collect.batch import collect
@@ -67,6 +68,19 @@ def report_doc(r, year: st.CycleYear | None, department: str) -> dict:
     }
 
 
+def _own_form(path: Path, year: st.CycleYear, department: str) -> str | None:
+    """The sent form's name when the file's identity is one of the department's forms ("" for a file collect
+    will refuse unrecognised, which records nothing); None for another department's form."""
+    try:
+        ident = read_form(path).identity
+    except FormRefused:
+        return ""
+    ask = SimpleNamespace(kind=ident.get("kind"), department=str(ident.get("department", "")),
+                          strategy=str(ident.get("strategy", "")))
+    mine = [f.file for f in record.matching(year, ask) if f.department == department]
+    return mine[0] if mine else None
+
+
 def _keep(upload: Path, folder: Path, name: str) -> Path:
     """The upload kept, durably, under its digest's folder and the sent form's name (nothing the client named)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -92,11 +106,11 @@ def child(argv: list[str]) -> dict:
     a = p.parse_args(argv)
     year = st.load(a.data).year(era.FiscalYear(a.year))
     try:
-        dry = collect(a.data, [a.file], dry_run=True)
-        doc = report_doc(dry.reports[0], year, a.department)
-        if a.keep is None or not doc["ours"]:
-            return {"handed_in": False, **doc}
-        kept = _keep(a.file, a.keep, doc["sent_file"] or FALLBACK_NAME)
+        sent_file = _own_form(a.file, year, a.department) if a.keep is not None else None
+        if sent_file is None:  # a check, or a hand-in of another department's form: what collect --dry-run says
+            dry = collect(a.data, [a.file], dry_run=True)
+            return {"handed_in": False, **report_doc(dry.reports[0], year, a.department)}
+        kept = _keep(a.file, a.keep, sent_file or FALLBACK_NAME)
         done = collect(a.data, [kept], force=a.force)
         year = st.load(a.data).year(era.FiscalYear(a.year))
         return {"handed_in": True, "written": done.written, "recorded": done.recorded,
