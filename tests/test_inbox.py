@@ -286,3 +286,33 @@ def test_the_office_sees_the_year_the_chase_list_and_each_conflicts_three_values
     assert "R7: 年間12名" in kpis.read_text(encoding="utf-8")
     assert "提出済・反映済 1" in _text(done.text)
     assert yaml.safe_load(kpis.read_text(encoding="utf-8"))
+
+
+def test_opens_listing_gives_each_form_its_departments_link(data_copy, tmp_path, capsys):
+    code, stdout, _ = run(capsys, "open", "R7", "--data", data_copy, "--out", tmp_path / "out")
+    listed = [line for line in stdout.splitlines() if line.startswith("  ")]
+    assert len(listed) == 16
+    app = inbox_app.make_app(data_copy, tmp_path / "out", links.key(data_copy))
+    with TestClient(app) as client:
+        for line in listed:
+            department, *_, url = line.strip().split("\t")
+            assert url == f"http://127.0.0.1:8765/d/{token(data_copy, department)}"
+            page = client.get(url.removeprefix("http://127.0.0.1:8765"))
+            assert f'<p class="who">{department} ／' in page.text
+
+
+def test_reissuing_a_department_no_year_sent_a_form_changes_nothing(inbox, capsys):
+    client, data, out, sent = inbox
+    before = tree(data)
+    code, _, err = run(capsys, "serve", "--data", data, "--reissue", "総務課")
+    assert code == 2 and "serve --reissue 総務課: 受付中の年度（R7）にこの課の様式はありません。何も変更していません" in err
+    assert tree(data) == before
+
+
+def test_the_pages_speak_english_with_lang_en(data_copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    open_r7(capsys, data_copy, out)
+    with TestClient(inbox_app.make_app(data_copy, out, links.key(data_copy), lang="en")) as client:
+        page = client.get(f"/d/{token(data_copy, '商工観光課')}").text
+        assert '<html lang="en">' in page and "<h1>Hand in your forms</h1>" in page and "not returned" in page
+        assert "The link is wrong or has expired" in client.get("/d/nothing").text
