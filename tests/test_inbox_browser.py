@@ -42,7 +42,8 @@ for (const el of document.querySelectorAll("input:not([type=hidden]), select, te
                 (el.tagName === "BUTTON" && el.textContent.trim());
   if (!named) out.push("no label: " + el.outerHTML.slice(0, 80));
 }
-for (const el of document.querySelectorAll("[tabindex]")) if (el.tabIndex > 0) out.push("positive tabindex: " + el.outerHTML.slice(0, 80));
+for (const el of document.querySelectorAll("[tabindex]"))
+  if (el.tabIndex > 0) out.push("positive tabindex: " + el.outerHTML.slice(0, 80));
 if (!document.querySelector("[role=status][aria-live=polite]")) out.push("no live region");
 for (const t of document.querySelectorAll("table")) if (!t.querySelector("th")) out.push("a table without headers");
 if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push("scrolls sideways");

@@ -1,4 +1,4 @@
-"""`generate.py serve`: the forms inbox (reportgen.inbox) for the data folder; `--reissue` gives a department or the office a new link."""
+"""`generate.py serve`: the forms inbox (reportgen.inbox) for the data folder; `--reissue` gives a new link."""
 from __future__ import annotations
 
 import argparse
@@ -40,8 +40,9 @@ def prepare(data: Path, reissue: str | None = None, base: str | None = None) -> 
                 issued[f"{era.short(fy)} {reissue}"] = links.department_url(links.department_token(secret, y, reissue), base)
         if reissue is not None and reissue not in OFFICE_NAMES and not issued:
             open_ = "、".join(era.short(f) for f in cycle.open_years()) or "（なし）"
-            raise UsageError(Msg(ja=f"serve --reissue {reissue}: 受付中の年度（{open_}）にこの課の様式はありません。何も変更していません",
-                                 en=f"serve --reissue {reissue}: no open year ({open_}) sent this department a form. Nothing was changed"))
+            raise UsageError(Msg(
+                ja=f"serve --reissue {reissue}: 受付中の年度（{open_}）にこの課の様式はありません。何も変更していません",
+                en=f"serve --reissue {reissue}: no open year ({open_}) sent this department a form. Nothing was changed"))
         if st.dump(cycle) != before:
             st.save(data, cycle)
         return secret, links.office_url(links.office_token(secret, cycle), base), issued
@@ -84,7 +85,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="generate.py serve", epilog=EXAMPLES, formatter_class=RAW,
                                 description="The forms inbox: departments hand in their forms in a browser.")
     p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out; files received go to out/received/)")
+    p.add_argument("--out", type=Path, default=Path("out"),
+                   help="archive folder (default: out; files received go to out/received/)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     p.add_argument("--proxy", metavar="ADDRESS", help="the reverse proxy's address, whose X-Forwarded-For is trusted")

@@ -172,7 +172,8 @@ def load(data: Path) -> Cycle:
                                          {str(k): _link(v) for k, v in links.items()})
     office = doc.get("office") or {}
     if not _link_ok(office) and office:
-        bad(("office",), "企画課のリンクの記録が読めません（serial, sha256）", "the office link's record is not readable (serial, sha256)")
+        bad(("office",), "企画課のリンクの記録が読めません（serial, sha256）",
+            "the office link's record is not readable (serial, sha256)")
         office = {}
     cycle.office = _link(office) if office else {}
     if problems:
