@@ -128,7 +128,6 @@ def test_a_departments_round_and_the_offices_overview_in_chromium(browser, serve
     browser.get(f"{base}/d/{token(data, '青少年課')}")
     assert browser.find_element(By.TAG_NAME, "h1").text == "様式の提出"
     audit(browser, "department")
-    shoot(browser, "inbox-department")
     # pick the filled form: the page checks it at once and shows the refused cell at its address
     browser.find_element(By.ID, "form-file").send_keys(str(wrong))
     assert "このままでは受け付けられません" in verdict(browser, "受け付けられません")

@@ -1,6 +1,6 @@
 """The cycle's state, data/cycle.yaml: which years are open or closed, what was sent and what came back.
 
-Written only by reportgen (open, collect, close), atomically and under data/.lock; never edited by
+Written only by reportgen (open, collect, close, serve), atomically and under data/.lock; never edited by
 hand. It lives in data/ so that it is backed up with the data, but the loader does not read it:
 it is no source of the data set (Dataset.sources), so writing it changes neither the build id a
 form carries nor the data copy a year's archive keeps (verify rebuilds from that copy).
@@ -28,8 +28,8 @@ OPEN, CLOSED = "open", "closed"
 APPLIED, UNCHANGED, REFUSED, CONFLICTS = "applied", "unchanged", "refused", "conflicts"
 OUTCOMES = (APPLIED, UNCHANGED, REFUSED, CONFLICTS)
 HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果）。\n"
-          "# reportgen（generate.py open / collect / close）だけが書き込みます。手で編集しないでください。\n"
-          "# Written by reportgen only (generate.py open / collect / close): do not edit by hand.\n")
+          "# reportgen（generate.py open / collect / close / serve）だけが書き込みます。手で編集しないでください。\n"
+          "# Written by reportgen only (generate.py open / collect / close / serve): do not edit by hand.\n")
 
 
 def now() -> str:
