@@ -7,6 +7,8 @@ import os
 import re
 import signal
 import threading
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,9 +28,10 @@ def _returns(data) -> int:
     return len(next(f for f in doc["years"]["R7"]["forms"] if f["file"] == NAME)["returns"])
 
 
-@pytest.mark.parametrize("after", [0.3, 1.0, 1.7, 2.5])
+@pytest.mark.parametrize("after, whom", [(0.3, "group"), (1.0, "group"), (1.7, "group"), (2.5, "group"), (1.0, "server")])
 def test_a_hand_in_killed_midway_leaves_the_data_before_or_after_it_and_a_restart_carries_on(data_copy, tmp_path, capsys,
-                                                                                              after):
+                                                                                              after, whom):
+    """whom: the server with the child judging the form ("group"), or the server process alone (its child runs on)."""
     out = tmp_path / "out"
     sent = open_r7(capsys, data_copy, out)
     form = fill(sent / NAME, tmp_path / "up.xlsx", {"kpi:1-①": {6: "265件"}})
@@ -46,13 +49,18 @@ def test_a_hand_in_killed_midway_leaves_the_data_before_or_after_it_and_a_restar
                                                                data={"csrf": _csrf(page.text), "upload": sha}))
             posting.start()
             posting.join(after)
-            os.killpg(server.pid, signal.SIGKILL)  # the server and the child running collect, at once
+            if whom == "group":
+                os.killpg(server.pid, signal.SIGKILL)  # the server and the child running collect, at once
+            else:
+                server.send_signal(signal.SIGKILL)
             server.wait()
             posting.join()
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
         server.communicate()
+    if whom == "server":  # the orphaned child judging the form runs on: let it finish, as an office would find it
+        _wait_for_children_of(data_copy)
     server = serve(data_copy, out, port)  # the restart finishes what the kill left (collect's recovery)
     try:
         applied = kpis.read_bytes() != before
@@ -79,3 +87,19 @@ def _quietly(post, *args, **kwargs) -> None:
         post(*args, **kwargs)
     except httpx.HTTPError:
         pass  # the server was killed under the request: that is the test
+
+
+def _wait_for_children_of(data) -> None:
+    """Until no judging child of the inbox for `data` runs any more (bounded: 120 s)."""
+    mark = f"reportgen.inbox.judge\0--data\0{data}\0".encode()
+    for _ in range(1200):
+        running = []
+        for p in Path("/proc").iterdir():
+            try:
+                running += [p] if p.name.isdigit() and mark in (p / "cmdline").read_bytes() else []
+            except OSError:
+                pass  # a process that ended while we looked
+        if not running:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the judging child did not finish")
