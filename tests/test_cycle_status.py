@@ -1,6 +1,7 @@
 """`status [YEAR]`: every form sent, by department, with what came back; the block to paste into a reminder; exit 0 only when all are in."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -48,9 +49,11 @@ def test_each_form_by_department_and_the_departments_to_chase(opened, tmp_path, 
     assert "KPI更新!F" in lines[at + 2] and "実績値" in lines[at + 2] and "たくさん" in lines[at + 2]  # why, at its cell
     at = lines.index("こども支援課")
     assert lines[at + 1] == "  KPI更新_令和7年度_こども支援課.xlsx: 未提出"
-    # the block to paste: every department not returned or refused, one a line, with its forms; nothing else
+    # the block to paste: every department not returned or refused, one a line, with its forms and its link to the
+    # forms inbox (generate.py serve); nothing else
     start = next(i for i, l in enumerate(lines) if l.startswith("督促先"))
-    block = lines[start + 1:]
+    block = [re.sub(r" http://127\.0\.0\.1:8765/d/[A-Za-z0-9_-]{43}$", "", line) for line in lines[start + 1:]]
+    assert all(re.search(r" http://127\.0\.0\.1:8765/d/[A-Za-z0-9_-]{43}$", line) for line in lines[start + 1:])
     chase = kpi_departments(data) - {"商工観光課", "企画課"}
     # ... and the planning office itself, whose registry of the 2nd strategy is not in yet
     assert sorted(block) == sorted([f"{d}: KPI更新_令和7年度_{d}.xlsx" + ("（再提出）" if d == "青少年課" else "")
@@ -73,7 +76,7 @@ def test_exit_status_0_only_when_every_form_is_in_and_applied(opened, tmp_path, 
     copies = [shutil.copy(f, ret / f.name) for f in forms]  # every department returns its form unchanged
     assert run(capsys, "collect", *copies[:-1], "--data", data)[0] == 0
     code, stdout, _ = run(capsys, "status", "--data", data)
-    assert code == 1 and "督促先（1 課" in stdout and stdout.rstrip().endswith(forms[-1].name)
+    assert code == 1 and "督促先（1 課" in stdout and f"{forms[-1].name} http://127.0.0.1:8765/d/" in stdout.splitlines()[-1]
     assert run(capsys, "collect", copies[-1], "--data", data)[0] == 0
     code, stdout, _ = run(capsys, "status", "--data", data)
     assert code == 0 and "督促先" not in stdout and f"提出済・反映済 {len(forms)} 件" in stdout

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from reportgen.cli import build, check, close, collect, init, status, verify
+from reportgen.cli import build, check, close, collect, init, serve, status, verify
 from reportgen.cli import open as open_verb
 from reportgen.rules.problems import ReportgenError
 
 VERBS = {"build": build, "collect": collect, "verify": verify, "check": check, "init": init,
-         "open": open_verb, "status": status, "close": close}
+         "open": open_verb, "status": status, "close": close,
+         "serve": serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reportgen.cli.common import RAW, add_lang, fiscal_year, require_data
 from reportgen.collect.names import KIND_LABELS  # one name per kind of form, as collect prints it
+from reportgen.cycle import links
 from reportgen.cycle.opening import open_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
@@ -33,8 +34,11 @@ def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = Non
                      f"（build {r.build}）:",
                   en=f"opened {era.short(fy)}: wrote {len(r.forms)} form(s) ({kinds}) to {r.folder}/ and recorded them in "
                      f"{where} (build {r.build}):")(lang))
-    for f in r.forms:
-        print(f"  {f.department}\t{_kind(f.kind, lang)}\t{f.file}\tsha256 {f.sha256[:16]}")
+    year = None if dry_run else st.load(data).year(fy)
+    urls = links.urls(data, year) if year is not None else {}
+    for f in r.forms:  # beside each form, its department's link to the forms inbox (generate.py serve)
+        link = f"\t{urls[f.department]}" if f.department in urls else ""
+        print(f"  {f.department}\t{_kind(f.kind, lang)}\t{f.file}\tsha256 {f.sha256[:16]}{link}")
     if r.pledges:
         made = r.pledge_file or Path(data) / "pledges" / f"{r.pledges}.yaml"
         print(Msg(ja=f"公約一覧 {made}（{r.pledges} 現在、前回の一覧から引き継ぎ）を" + ("作成します" if dry_run else "作成しました"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.archive.manifest import folder_name, sha256, stamp_for
+from reportgen.cycle import links
 from reportgen.cycle import sources as form_sources
 from reportgen.cycle.pledges import open_pledge_list
 from reportgen.forms.identity import build_id
@@ -199,6 +200,7 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         fy, st.OPEN, date, result.build, str(target),
         [st.SentForm(f.file, f.department, f.kind, f.strategy, f.sha256, date) for f in result.forms],
         pledges=result.pledges)
+    links.issue_year(links.key(data), cycle.years[fy.year])  # each department's inbox link (only its hash is recorded)
     try:
         st.save(data, cycle)
     except BaseException:

@@ -1,9 +1,10 @@
 """`status [YEAR]`: every form a year sent, by department, with what came back; the departments to chase."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.cycle import links
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -23,6 +24,7 @@ def form_status(form: st.SentForm) -> str:
 @dataclass
 class YearStatus:
     year: st.CycleYear
+    urls: dict[str, str] = field(default_factory=dict)  # each department's inbox link (reportgen.cycle.links)
 
     @property
     def by_department(self) -> dict[str, list[st.SentForm]]:
@@ -55,8 +57,8 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
                    f"generate.py open {era.short(fy)} で開きます",
                 en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st.display(st.path(data))}); "
                    f"open it with generate.py open {era.short(fy)}"))
-        return [YearStatus(y)]
-    opened = [YearStatus(cycle.year(f)) for f in cycle.open_years()]
+        return [YearStatus(y, links.urls(data, y))]
+    opened = [YearStatus(cycle.year(f), links.urls(data, cycle.year(f))) for f in cycle.open_years()]
     if not opened:
         closed = "、".join(era.short(f) for f in cycle.closed_years())
         raise UsageError(Msg(
@@ -105,9 +107,10 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
 
 
 def reminder_block(ys: YearStatus) -> list[str]:
-    """One line a department: its name, then its forms still to come (refused ones marked 再提出)."""
+    """One line a department: its name, its forms still to come (refused ones marked 再提出), its inbox link."""
     block = []
     for department, forms in ys.to_chase().items():
         names = "、".join(f.file + ("（再提出）" if form_status(f) == SENT_BACK else "") for f in forms)
-        block.append(f"{department}: {names}")
+        link = f" {ys.urls[department]}" if department in ys.urls else ""
+        block.append(f"{department}: {names}{link}")
     return block

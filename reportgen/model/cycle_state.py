@@ -1,6 +1,6 @@
 """The cycle's state, data/cycle.yaml: which years are open or closed, what was sent and what came back.
 
-Written only by reportgen (open, collect, close), atomically and under data/.lock; never edited by
+Written only by reportgen (open, collect, close, serve), atomically and under data/.lock; never edited by
 hand. It lives in data/ so that it is backed up with the data, but the loader does not read it:
 it is no source of the data set (Dataset.sources), so writing it changes neither the build id a
 form carries nor the data copy a year's archive keeps (verify rebuilds from that copy).
@@ -28,8 +28,8 @@ OPEN, CLOSED = "open", "closed"
 APPLIED, UNCHANGED, REFUSED, CONFLICTS = "applied", "unchanged", "refused", "conflicts"
 OUTCOMES = (APPLIED, UNCHANGED, REFUSED, CONFLICTS)
 HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果）。\n"
-          "# reportgen（generate.py open / collect / close）だけが書き込みます。手で編集しないでください。\n"
-          "# Written by reportgen only (generate.py open / collect / close): do not edit by hand.\n")
+          "# reportgen（generate.py open / collect / close / serve）だけが書き込みます。手で編集しないでください。\n"
+          "# Written by reportgen only (generate.py open / collect / close / serve): do not edit by hand.\n")
 
 
 def now() -> str:
@@ -84,11 +84,15 @@ class CycleYear:
     pledges: str = ""               # the pledge list opened with the year (YYYY-MM), if any
     closed: str = ""
     closed_missing: list[str] = field(default_factory=list)  # forms not in when the year was closed anyway
+    # the forms inbox's department links: department -> {"serial": n, "sha256": hash of the token};
+    # the token itself is never stored (reportgen.cycle.links derives it from the inbox key)
+    links: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
 class Cycle:
     years: dict[int, CycleYear] = field(default_factory=dict)  # by western year
+    office: dict = field(default_factory=dict)  # the planning office's inbox link: {"serial": n, "sha256": hash}
 
     def year(self, fy: FiscalYear) -> CycleYear | None:
         return self.years.get(fy.year)
@@ -145,6 +149,11 @@ def load(data: Path) -> Cycle:
             got = show(y.get("state") if isinstance(y, dict) else y)
             bad(at + ("state",), f"open または closed が必要です。書かれていた値: {got}", f"expected open or closed, got {got}")
             continue
+        links = y.get("links") or {}
+        if not _links_ok(links):
+            bad(at + ("links",), "提出用リンクの記録が読めません（課: {serial, sha256}）",
+                "the inbox links' record is not readable (department: {serial, sha256})")
+            links = {}
         forms = []
         for i, f in enumerate(y.get("forms") or []):
             try:
@@ -159,10 +168,30 @@ def load(data: Path) -> Cycle:
                     "a sent form's record is not readable (file, department, kind, sha256, date, returns)")
         cycle.years[fy.year] = CycleYear(fy, y["state"], str(y.get("opened") or ""), str(y.get("build") or ""),
                                          str(y.get("folder") or ""), forms, str(y.get("pledges") or ""),
-                                         str(y.get("closed") or ""), list(y.get("closed_missing") or []))
+                                         str(y.get("closed") or ""), list(y.get("closed_missing") or []),
+                                         {str(k): _link(v) for k, v in links.items()})
+    office = doc.get("office") or {}
+    if not _link_ok(office) and office:
+        bad(("office",), "企画課のリンクの記録が読めません（serial, sha256）",
+            "the office link's record is not readable (serial, sha256)")
+        office = {}
+    cycle.office = _link(office) if office else {}
     if problems:
         raise DataError(problems)
     return cycle
+
+
+def _link_ok(link) -> bool:
+    return (isinstance(link, dict) and str(link.get("serial", "")).isdigit() and isinstance(link.get("sha256"), str)
+            and len(link["sha256"]) == 64)
+
+
+def _link(link: dict) -> dict:
+    return {"serial": int(link["serial"]), "sha256": link["sha256"]}
+
+
+def _links_ok(links) -> bool:
+    return isinstance(links, dict) and all(_link_ok(v) for v in links.values())
 
 
 def dump(cycle: Cycle) -> str:
@@ -177,13 +206,16 @@ def dump(cycle: Cycle) -> str:
         entry |= {"build": y.build, "folder": y.folder}
         if y.pledges:
             entry["pledges"] = y.pledges
+        if y.links:
+            entry["links"] = {d: {"serial": v["serial"], "sha256": v["sha256"]} for d, v in y.links.items()}
         entry["forms"] = [{"file": f.file, "department": f.department, "kind": f.kind, "strategy": f.strategy,
                            "sha256": f.sha256, "date": f.date,
                            "returns": [{"file": r.file, "sha256": r.sha256, "date": r.date, "outcome": r.outcome,
                                         "changes": r.changes, **({"why": list(r.why)} if r.why else {})}
                                        for r in f.returns]} for f in y.forms]
         years[era.short(FiscalYear(y.fy.year))] = entry
-    body = yaml.safe_dump({"format": FORMAT, "years": years}, allow_unicode=True, sort_keys=False, width=1000)
+    doc = {"format": FORMAT, **({"office": dict(cycle.office)} if cycle.office else {}), "years": years}
+    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
     return HEADER + body
 
 
