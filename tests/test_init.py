@@ -76,7 +76,7 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
 def test_help_has_examples(capsys):
     assert main(["init", "--help"]) == 0
     out = capsys.readouterr().out
-    assert "--city" in out and "examples:" in out and "init anpei --city 安平町" in out
+    assert "--city" in out and "例:" in out and "init anpei --city 安平町" in out
     assert main(["init", str(Path("x"))]) == 2  # --city is required
 
 

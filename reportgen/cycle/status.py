@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg, UsageError
 
@@ -52,17 +53,17 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
         if y is None:
             raise UsageError(Msg(
                 ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
-                   f"generate.py open {era.short(fy)} で開きます",
+                   f"{command('open', era.short(fy))} で開きます",
                 en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st.display(st.path(data))}); "
-                   f"open it with generate.py open {era.short(fy)}"))
+                   f"open it with {command('open', era.short(fy))}"))
         return [YearStatus(y)]
     opened = [YearStatus(cycle.year(f)) for f in cycle.open_years()]
     if not opened:
         closed = "、".join(era.short(f) for f in cycle.closed_years())
         raise UsageError(Msg(
             ja="status: 受付中の年度がありません" + (f"（締切済: {closed}。status {cycle.closed_years()[-1]} で締切済の年度を表示）"
-                                                   if closed else "") + "。generate.py open YEAR で年度を開きます",
-            en="status: no year is open" + (f" (closed: {closed})" if closed else "") + "; open one with generate.py open YEAR"))
+                                                   if closed else "") + f"。{command('open', 'YEAR')} で年度を開きます",
+            en="status: no year is open" + (f" (closed: {closed})" if closed else "") + f"; open one with {command('open', 'YEAR')}"))
     return opened
 
 
@@ -94,8 +95,8 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
         out.extend(f"  {m}" for m in y.closed_missing)
     chase = ys.to_chase()
     if counts[CONFLICT]:
-        out.append(Msg(ja="競合は企画課で解決します: データを確認し、様式の値を採用するなら generate.py collect --force 様式ファイル",
-                       en="conflicts are the office's to settle: check the data; to take the form's values, generate.py collect --force FILE")(lang))
+        out.append(Msg(ja=f"競合は企画課で解決します: データを確認し、様式の値を採用するなら {command('collect', '--force', '様式ファイル')}",
+                       en=f"conflicts are the office's to settle: check the data; to take the form's values, {command('collect', '--force', 'FILE')}")(lang))
     if chase:
         out.append("")
         out.append(Msg(ja=f"督促先（{len(chase)} 課、メールに貼り付けられます）:",
