@@ -52,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str], lang: str) -> int:
-    argv = _verb_first(argv)
-    if argv and argv[0] in VERBS:
-        verb, argv = argv[0], argv[1:]
-    elif argv and not argv[0].startswith("-"):
-        return _unknown_verb(argv[0], lang)
+    lead, rest = _leading_lang(argv)  # `generate.py --lang en status` is `generate.py status --lang en`
+    if rest and rest[0] in VERBS:
+        verb, argv = rest[0], lead + rest[1:]
+    elif rest and not rest[0].startswith("-"):  # build takes no positional argument: a word here is a verb
+        return _unknown_verb(rest[0], lang)
     else:
         verb = "build"
     module = VERBS[verb]
@@ -146,8 +146,8 @@ def _lang_of(argv: list[str]) -> str:
     return lang
 
 
-def _verb_first(argv: list[str]) -> list[str]:
-    """`generate.py --lang en status` is `generate.py status --lang en`: --lang may come before the verb."""
+def _leading_lang(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The --lang options before the verb, and the rest of the command line."""
     lead: list[str] = []
     while argv:
         if argv[0] == "--lang" and len(argv) > 1:
@@ -156,9 +156,7 @@ def _verb_first(argv: list[str]) -> list[str]:
             lead, argv = lead + argv[:1], argv[1:]
         else:
             break
-    if argv and argv[0] in VERBS:
-        return [argv[0]] + lead + argv[1:]
-    return lead + argv
+    return lead, argv
 
 
 def _unknown_verb(word: str, lang: str) -> int:

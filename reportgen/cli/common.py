@@ -25,8 +25,8 @@ EXIT_TABLE = (
                       en="a system problem: a folder not writable, the disk full, out of memory (archive and data as they were)")),
     (EXIT_INTERRUPTED, Msg(ja="中断（Ctrl-C）（アーカイブとデータは前の状態のまま）",
                            en="interrupted (Ctrl-C) (archive and data as they were)")),
-    (EXIT_PIPE, Msg(ja="出力先のパイプが閉じられた（generate.py status | head など）",
-                    en="the output pipe was closed (generate.py status | head, …)")),
+    (EXIT_PIPE, Msg(ja="出力先のパイプが閉じられた（generate.py status を head に渡したときなど）",
+                    en="the output pipe was closed (generate.py status piped into head, …)")),
 )
 RAW = argparse.RawDescriptionHelpFormatter
 
