@@ -13,8 +13,7 @@ import pytest
 from conftest import ROOT
 
 from reportgen import cli
-from reportgen.cli import common
-from reportgen.cli import main
+from reportgen.cli import common, main
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 ENV.pop("REPORTGEN_LANG", None)
@@ -44,7 +43,7 @@ def test_every_verbs_help_is_japanese_with_python3_examples_and_the_exit_table(c
     assert "オプション:" in out and "この説明を表示して終わる" in out and "例:" in out
     for english in ("usage:", "options:", "show this help message", "positional arguments", "examples:"):
         assert english not in out, english
-    assert re.search(r"^  python3 generate\.py", out, re.M) and not re.search(r"^  python generate", out, re.M)
+    assert re.search(r"^  python3 generate\.py", out, re.MULTILINE) and not re.search(r"^  python generate", out, re.MULTILINE)
     assert common.exit_table("ja") in out
     code, out, _ = run(capsys, "--lang", "en", verb, "--help")  # --lang before the verb
     assert out.startswith("usage: generate.py") and "examples:" in out and common.exit_table("en") in out
@@ -90,7 +89,7 @@ def test_an_unknown_verb_lists_the_verbs_and_the_closest(capsys):
 
 def test_the_readme_and_help_share_one_exit_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `(\d+)` \| (.+?) \|$", readme, re.M)
+    rows = re.findall(r"^\| `(\d+)` \| (.+?) \|$", readme, re.MULTILINE)
     assert [(int(c), what) for c, what in rows] == [(c, m.en) for c, m in common.EXIT_TABLE]
 
 
