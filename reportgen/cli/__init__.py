@@ -175,10 +175,21 @@ def _program() -> str:
     arg0 = sys.argv[0] if sys.argv else ""
     name = Path(arg0).name
     if name == "generate.py":
-        return "python3 " + shlex.quote(arg0)
+        return _python() + " " + shlex.quote(arg0)
     if name == "reportgen":
         return "reportgen" if shutil.which("reportgen") else shlex.quote(arg0)
     return "python3 generate.py"
+
+
+def _python() -> str:
+    """python3, unless this is a virtual environment's Python started by its path (.venv/bin/python generate.py,
+    not activated): then that path, since the system python3 has none of the libraries."""
+    if sys.prefix != sys.base_prefix and os.environ.get("VIRTUAL_ENV") != sys.prefix:
+        try:
+            return shlex.quote(os.path.relpath(sys.executable))
+        except ValueError:
+            return shlex.quote(sys.executable)
+    return "python3"
 
 
 def _carried(args) -> tuple[tuple[str, str], ...]:
