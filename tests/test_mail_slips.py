@@ -49,13 +49,24 @@ def test_each_slip_gets_its_own_advice(capsys, monkeypatch, data_copy, tmp_path,
 
 
 def test_a_1904_workbooks_date_is_quoted_as_typed(tmp_path):
-    """Excel for Mac's 1904 date system: 2025/4/1 typed in a cell of a Japanese date format openpyxl does not know."""
+    """Excel for Mac's 1904 date system: 2025/4/1 typed in a cell of the Japanese built-in date format 31
+    (yyyy年m月d日), which openpyxl leaves a number and collect reads as a date itself."""
     wb = openpyxl.Workbook()
     wb.epoch = CALENDAR_MAC_1904
     ws = wb.active
     ws["A1"] = to_excel(dt.datetime(2025, 4, 1), CALENDAR_MAC_1904)
-    ws["A1"].number_format = '[$-ja-JP]ggge"年"m"月"d"日"'
+    ws["A1"].number_format = "0.00_);[Red]0.00"  # a placeholder custom format (id 164), made the built-in 31 below
+    made = tmp_path / "made.xlsx"
+    wb.save(made)
     path = tmp_path / "mac.xlsx"
-    wb.save(path)
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'numFmtId="164"', b'numFmtId="31"')
+            dst.writestr(item, data)
     cell = openpyxl.load_workbook(path).active["A1"]
-    assert sheet._cell(cell, {}).text == "2025/4/1"
+    assert isinstance(cell.value, (int, float))  # openpyxl does not know format 31 as a date
+    with zipfile.ZipFile(path) as z:
+        meta = sheet._cell_meta(z, "xl/worksheets/sheet1.xml")
+    assert sheet._cell(cell, meta).text == "2025/4/1"
