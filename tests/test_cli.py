@@ -193,3 +193,11 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
         os.close(w)
     assert proc.returncode == common.EXIT_PIPE
     assert proc.stderr == ""
+
+
+def test_status_of_a_year_in_no_strategy_does_not_suggest_opening_it(capsys, data_copy):
+    code, _, err = run(capsys, "status", "R3", "--data", data_copy)
+    assert (code, err.strip()) == (2, "status R3: 令和3年度 はどの総合戦略の期間にも入っていないため、開いて様式を送る年度ではありません"
+                                      "（data/strategies/*/strategy.yaml の period）")
+    code, _, err = run(capsys, "status", "R8", "--data", data_copy)
+    assert code == 2 and err.strip().endswith(f"python3 generate.py open R8 --data {data_copy} で開きます")

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.model import cycle_state as st
+from reportgen.model.loader import load
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import Msg, UsageError
+from reportgen.rules.problems import DataError, Msg, UsageError
 
 NOT_IN, DONE, SENT_BACK, CONFLICT = "not_in", "done", "sent_back", "conflict"
 LABELS = {NOT_IN: Msg(ja="未提出", en="not returned"), DONE: Msg(ja="提出済・反映済", en="returned and applied"),
@@ -45,12 +46,26 @@ class YearStatus:
         return out
 
 
+def _in_a_strategy(data: Path, fy: FiscalYear) -> bool:
+    """Whether a strategy's period holds the year (a data folder that does not load cannot tell: then yes)."""
+    try:
+        return load(data).strategy_for(fy) is not None
+    except DataError:
+        return True
+
+
 def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
     """The year asked for, or (by default) every open year; a year never opened is a usage error."""
     cycle = st.load(Path(data))
     if fy is not None:
         y = cycle.year(fy)
         if y is None:
+            if not _in_a_strategy(data, fy):  # open would refuse it: no hint to open it
+                raise UsageError(Msg(
+                    ja=f"status {era.short(fy)}: {era.long(fy)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
+                       "ではありません（data/strategies/*/strategy.yaml の period）",
+                    en=f"status {era.short(fy)}: {era.short(fy)} lies outside every strategy period, so it is never opened "
+                       "(period in data/strategies/*/strategy.yaml)"))
             raise UsageError(Msg(
                 ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
                    f"{command('open', era.short(fy))} で開きます",
