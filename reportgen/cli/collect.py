@@ -10,6 +10,7 @@ from reportgen.cli.common import add_data, add_lang, fiscal_year, require_data, 
 from reportgen.collect.batch import collect
 from reportgen.collect.names import FIELD_LABELS, KIND_LABELS
 from reportgen.collect.report import CollectResult, FormReport
+from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
@@ -20,7 +21,7 @@ def collect_forms(data: Path, files: list[Path], *, years: list[FiscalYear] | No
         dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
     result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
-    print_report(result, lang)
+    print_report(result, lang, data)
     return 0 if result.ok else 1
 
 
@@ -76,7 +77,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
     return lines
 
 
-def print_report(result: CollectResult, lang: str) -> None:
+def print_report(result: CollectResult, lang: str, data: Path = Path("data")) -> None:
     """A form that was taken whole goes to stdout; one refused or with conflicts waiting, whole, to stderr."""
     for r in result.reports:
         stream = sys.stdout if r.accepted and not r.conflicts else sys.stderr
@@ -98,8 +99,9 @@ def print_report(result: CollectResult, lang: str) -> None:
     else:
         print(Msg(ja="データは変更していません", en="data/ was not changed")(lang))
     if result.recorded:
-        print(Msg(ja=f"提出状況を data/cycle.yaml に記録しました（{command('status')} で確認できます）",
-                  en=f"the forms' outcomes were recorded in data/cycle.yaml (see {command('status')})")(lang))
+        record = st.display(st.path(data))  # the data set's own record, not data/'s
+        print(Msg(ja=f"提出状況を {record} に記録しました（{command('status')} で確認できます）",
+                  en=f"the forms' outcomes were recorded in {record} (see {command('status')})")(lang))
 
 
 def parser() -> argparse.ArgumentParser:
