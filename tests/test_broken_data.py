@@ -58,6 +58,6 @@ def test_broken_data_gets_a_located_message_exit_1_and_out_untouched(case, tmp_p
 
 def test_a_missing_data_folder(tmp_path, archive, capsys):
     out, before = archive
-    assert main(["--data", str(tmp_path / "nowhere"), "--out", str(out), "--lang", "en"]) == 1
+    assert main(["--data", str(tmp_path / "nowhere"), "--out", str(out), "--lang", "en"]) == 2  # a usage error in every verb (README: Exit status)
     assert "no such data folder" in capsys.readouterr().err
     assert tree(out) == before

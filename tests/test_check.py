@@ -304,4 +304,4 @@ def test_check_verb(tmp_path, data_copy, capsys):
 
 def test_check_help_has_examples(capsys):
     assert cli.main(["check", "--help"]) == 0
-    assert "python generate.py check" in capsys.readouterr().out
+    assert "python3 generate.py check" in capsys.readouterr().out

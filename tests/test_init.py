@@ -76,7 +76,7 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
 def test_help_has_examples(capsys):
     assert main(["init", "--help"]) == 0
     out = capsys.readouterr().out
-    assert "--city" in out and "examples:" in out and "init anpei --city 安平町" in out
+    assert "--city" in out and "例:" in out and "init anpei --city 安平町" in out
     assert main(["init", str(Path("x"))]) == 2  # --city is required
 
 
@@ -85,3 +85,17 @@ def test_the_skeleton_text_is_package_data():
     assert (skeleton / "data/strategies/1/strategy.yaml").is_file()
     pyproject = (Path(init_module.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert "skeleton/data/strategies/1/*.yaml" in pyproject
+
+
+def test_the_skeleton_speaks_of_the_town_and_points_to_a_heading_that_exists(tmp_path):
+    """A 町's example KPI is 町内, not 市内; the README's pointer names a heading docs/data.md has."""
+    import re
+
+    from conftest import ROOT
+    init_module.init(tmp_path / "town", "安平町")
+    kpis = (tmp_path / "town" / "data" / "strategies" / "1" / "kpis.yaml").read_text(encoding="utf-8")
+    assert "（例）町内従業者数" in kpis and "市内" not in kpis
+    readme = (tmp_path / "town" / "README.md").read_text(encoding="utf-8")
+    heading = re.search(r"docs/data\.md の「(.+?)」", readme).group(1)
+    headings = re.findall(r"^#+ (.+)$", (ROOT / "docs" / "data.md").read_text(encoding="utf-8"), re.M)
+    assert heading.replace("`", "") in [h.replace("`", "") for h in headings]

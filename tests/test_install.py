@@ -17,9 +17,13 @@ from packaging.utils import canonicalize_name
 from support import DATA, ROOT
 
 
-def locked() -> dict[str, tuple[str, list[str]]]:
-    """requirements.lock as name -> (version, hashes), read here without pip."""
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+RUNTIME, TEST = "requirements.lock", "requirements-test.lock"
+TEST_TOOLS = ("pytest", "hypothesis", "pytest-xdist", "import-linter", "httpx", "selenium", "iniconfig", "pluggy")
+
+
+def locked(name: str = RUNTIME) -> dict[str, tuple[str, list[str]]]:
+    """A lock as name -> (version, hashes), read here without pip."""
+    text = (ROOT / name).read_text(encoding="utf-8")
     entries = {}
     for block in re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 1)[1] if text.startswith("#") else text):
         first = block.strip().splitlines()[0] if block.strip() else ""
@@ -31,45 +35,79 @@ def locked() -> dict[str, tuple[str, list[str]]]:
     return entries
 
 
-def quick_start() -> list[str]:
+def code_blocks() -> list[list[str]]:
+    """The commands of each code block of the README's Quick start section."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"^## Quick start.*?^```[^\n]*\n(.*?)^```", text, re.S | re.M).group(1)
-    return [line for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
+    section = re.search(r"^## Quick start\n(.*?)^## ", text, re.S | re.M).group(1)
+    return [[line for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
+            for block in re.findall(r"^```[^\n]*\n(.*?)^```", section, re.S | re.M)]
 
 
-def test_the_lock_pins_every_package_and_every_dependency_of_one_with_hashes():
-    lock = locked()
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
-    for req in wanted:  # every direct dependency, at a version the ranges of pyproject.toml allow
-        name = canonicalize_name(req.name)
-        assert name in lock, req.name
-        assert req.specifier.contains(lock[name][0]), (req, lock[name][0])
+def _closed_under_dependencies(lock: dict) -> None:
     env = default_environment()
-    for name, (ver, hashes) in lock.items():
+    for name, (_ver, hashes) in lock.items():
         assert hashes, f"{name} has no hash"
         # dependencies of dependencies too: whatever the locked package requires is locked
         for dep in distribution(name).requires or []:
             r = Requirement(dep)
             if r.marker is None or r.marker.evaluate({**env, "extra": ""}):
                 assert canonicalize_name(r.name) in lock, f"{name} needs {r.name}, which is not locked"
+
+
+def test_the_runtime_lock_pins_what_reportgen_runs_with_and_no_test_tool():
+    lock = locked(RUNTIME)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for req in map(Requirement, project["dependencies"] + project["optional-dependencies"]["pdf"]):
+        name = canonicalize_name(req.name)  # every direct dependency, at a version the ranges of pyproject.toml allow
+        assert name in lock, req.name
+        assert req.specifier.contains(lock[name][0]), (req, lock[name][0])
+    _closed_under_dependencies(lock)
+    for tool in TEST_TOOLS:  # the office machine gets no test tool
+        assert tool not in lock, tool
     for name in ("python-docx", "openpyxl", "docxtpl", "jinja2", "lxml", "pyyaml", "pydantic", "ruamel-yaml", "defusedxml"):
         assert lock[name][1], name
 
 
-def test_the_quick_start_and_ci_install_the_lock_with_hashes_before_reportgen():
-    commands = quick_start()
-    assert len(commands) == 2
-    for cmd in commands:
-        steps = [s.strip() for s in cmd.split("&&")]
-        assert steps[0] == "python3 -m pip install --require-hashes -r requirements.lock"
-        assert steps[1] == "python3 -m pip install --no-deps ."  # reportgen, without pulling other versions
+def test_the_test_lock_is_the_runtime_lock_plus_the_test_tools_at_the_same_versions_and_hashes():
+    runtime, test = locked(RUNTIME), locked(TEST)
+    for name, (ver, hashes) in runtime.items():
+        assert test.get(name) == (ver, hashes), name
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for req in map(Requirement, project["optional-dependencies"]["test"]):
+        assert canonicalize_name(req.name) in test and req.specifier.contains(test[canonicalize_name(req.name)][0]), req
+    for tool in TEST_TOOLS:
+        assert tool in test, tool
+    _closed_under_dependencies(test)
+    for name, source in ((RUNTIME, "requirements.in"), (TEST, "requirements-test.in")):  # both made by pip-compile, hashed
+        header = (ROOT / name).read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert (f"#    pip-compile --allow-unsafe --generate-hashes --no-emit-find-links --no-emit-index-url "
+                f"--output-file={name} --strip-extras {source}\n") in (ROOT / name).read_text(encoding="utf-8")
+        assert header.startswith("#\n# This file is autogenerated by pip-compile")
+    assert (ROOT / "requirements-test.in").read_text(encoding="utf-8").count("-r requirements.in\n") == 1
+
+
+VENV = "python3 -m venv .venv"
+PY = ".venv/bin/python"
+
+
+def test_the_quick_start_makes_a_virtual_environment_and_installs_a_lock_with_hashes_before_reportgen():
+    """Debian's and Ubuntu's python3 refuse pip outside a virtual environment: every command makes one first."""
+    blocks = code_blocks()
+    build, tests = blocks[0]
+    office = blocks[1]
+    for cmd, lock, last in ((build, RUNTIME, f"{PY} generate.py"), (tests, TEST, f"{PY} -m pytest")):
+        assert [s.strip() for s in cmd.split("&&")] == [
+            VENV, f"{PY} -m pip install --require-hashes -r {lock}", f"{PY} -m pip install --no-deps .", last]
+    # the office machine: the runtime lock and reportgen, nothing else
+    assert office == [f"{VENV} && {PY} -m pip install --require-hashes -r {RUNTIME} && {PY} -m pip install --no-deps ."]
+    assert "python3-venv" in (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "print(commands[1])" in ci and 'eval "$test_command"' in ci  # CI runs the second command
+    assert "print(commands[1])" in ci and 'eval "$test_command"' in ci  # CI runs the second command as written
+    assert "python3-venv" in ci
 
 
 def test_the_installed_libraries_are_the_locked_versions_and_the_manifest_names_them(built):
-    lock = locked()
+    lock = locked(TEST)  # the suite runs in the environment of the Quick start's second command
     for name, (ver, _) in lock.items():
         try:
             assert version(name) == ver, f"{name} {version(name)} is installed, the lock says {ver}"

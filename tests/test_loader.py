@@ -73,7 +73,7 @@ def test_messages_are_japanese_by_default(data_copy):
     assert "未知の項目 prefectur" in msg and "prefecture の誤りでは" in msg
 
 
-@pytest.mark.parametrize("value", ["NO", "1:20", "0755", "yes", "1e3", "27O件", "２７０件"])
+@pytest.mark.parametrize("value", ["NO", "1:20", "0755", "yes", "1e3", "27O件", "27Ｏ件"])
 def test_yaml_11_surprises_never_slip_into_a_number(data_copy, value):
     f = data_copy / "strategies" / "2" / "kpis.yaml"
     edit(f, "target: 270件", f"target: {value}")

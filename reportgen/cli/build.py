@@ -3,35 +3,42 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from reportgen import __version__
 from reportgen.archive.build import build
-from reportgen.cli.common import EXIT_OK, RAW, add_lang, fiscal_year
+from reportgen.cli import common
+from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_year, require_data, text
 from reportgen.rules.problems import Msg, UsageError
-
-EXAMPLES = """examples:
-  python generate.py                          build every fiscal year in data/ into out/
-  python generate.py --year R6 --year H29     only 令和6年度 and 平成29年度 (any spelling: 2024, 令和6年度, FY2024)
-  python generate.py --pdf                    also a PDF of each document (LibreOffice)
-  python generate.py --jobs 2                 render in two processes (same bytes, faster)
-  python generate.py --data other/data --out /srv/archive
-"""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py", epilog=EXAMPLES,
-                                formatter_class=RAW,
-                                description="Build the yearly archive of official documents from data/. "
-                                            "Other verbs: open, collect, status, close, verify, check, init "
-                                            "(see generate.py VERB --help).")
+    p = common.parser("build", text(
+        "data/ の各年度の公式文書を作り、アーカイブ（out/）に書き込みます。動詞を書かなければ build です"
+        "（ほかの動詞は使い方の2行目。それぞれ generate.py VERB --help で説明）。",
+        "Build the yearly archive of official documents from data/ (no verb means build; the other verbs are on "
+        "the usage's second line, each explained by generate.py VERB --help)."), text(
+        """例:
+  python3 generate.py                          data/ のすべての年度を out/ に作る
+  python3 generate.py --year R6 --year H29     令和6年度と平成29年度だけ（2024, 令和6年度, FY2024 なども可）
+  python3 generate.py --pdf                    各文書の PDF も作る（LibreOffice）
+  python3 generate.py --jobs 2                 2 プロセスで描画（同じバイト、速い）
+  python3 generate.py --data abira/data --out abira/out   別の市町村のデータとアーカイブ
+""", """examples:
+  python3 generate.py                          build every fiscal year in data/ into out/
+  python3 generate.py --year R6 --year H29     only 令和6年度 and 平成29年度 (any spelling: 2024, 令和6年度, FY2024)
+  python3 generate.py --pdf                    also a PDF of each document (LibreOffice)
+  python3 generate.py --jobs 2                 render in two processes (same bytes, faster)
+  python3 generate.py --data abira/data --out abira/out   another town's data and archive
+"""))
     p.add_argument("--year", action="append", type=fiscal_year, metavar="YEAR",
-                   help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
-    p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document (needs LibreOffice)")
+                   help=text("作る年度（繰り返し可。R6, 令和6年度, H29, 2024, FY2024 …）。既定: データのすべての年度",
+                             "fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data"))
+    add_data(p)
+    add_out(p)
+    p.add_argument("--pdf", action="store_true", help=text("公開する各文書の PDF も書き込む（LibreOffice が必要）",
+                                                          "also write a PDF of each published document (needs LibreOffice)"))
     p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="render documents in N processes (default 1; the output is the same)")
+                   help=text("N プロセスで描画する（既定 1。出力は同じ）", "render documents in N processes (default 1; the output is the same)"))
     p.add_argument("--version", action="version", version=f"reportgen {__version__}")
     add_lang(p)
     return p
@@ -46,6 +53,7 @@ def run(args, lang: str) -> int:
         if tty:
             print(f"\r\033[K[{count[0]}] {what}", end="", file=sys.stderr, flush=True)
 
+    require_data(args.data)
     if args.jobs < 1:
         raise UsageError(Msg(ja="--jobs は1以上です", en="--jobs must be at least 1"))
     result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reportgen.cli.common import RAW, add_lang, fiscal_year, require_data
+from reportgen.cli import common
+from reportgen.cli.common import add_data, add_lang, add_out, fiscal_year, require_data, text
 from reportgen.cycle.closing import close_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
@@ -28,24 +29,30 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
     return 0
 
 
-EXAMPLES = """examples:
-  python generate.py close R7                   build and verify 令和7年度's archive, then mark the year closed
-  python generate.py close R7 --allow-missing   close although some forms are not in (they are recorded)
-  python generate.py close R7 --pdf             the archive with PDFs
+def parser() -> argparse.ArgumentParser:
+    p = common.parser("close", text("年度を締め切ります: アーカイブを作って検証し、締め切ったと記録します。",
+                                    "Close a fiscal year: build and verify its archive, then mark it closed."), text(
+        """例:
+  python3 generate.py close R7                   令和7年度のアーカイブを作って検証し、締め切る
+  python3 generate.py close R7 --allow-missing   未提出の様式があっても締め切る（記録されます）
+  python3 generate.py close R7 --pdf             PDF つきのアーカイブ
+
+作成か検証に失敗したときは年度は開いたままで、何も記録しません。締め切った後、collect はその年度の
+様式を受け付けません（--reopen でその年度を指定したときを除く）。
+""", """examples:
+  python3 generate.py close R7                   build and verify 令和7年度's archive, then mark the year closed
+  python3 generate.py close R7 --allow-missing   close although some forms are not in (they are recorded)
+  python3 generate.py close R7 --pdf             the archive with PDFs
 
 If the build or its verification fails, the year stays open and nothing is marked. After close,
 collect refuses the year's forms unless --reopen names it.
-"""
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py close", epilog=EXAMPLES, formatter_class=RAW,
-                                description="Close a fiscal year: build and verify its archive, then mark it closed.")
-    p.add_argument("year", type=fiscal_year, metavar="YEAR", help="fiscal year (R7, 令和7年度, 2025 …)")
-    p.add_argument("--allow-missing", action="store_true", help="close although forms are not returned and applied")
-    p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document")
-    p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+"""))
+    p.add_argument("year", type=fiscal_year, metavar="YEAR", help=text("年度（R7, 令和7年度, 2025 …）", "fiscal year (R7, 令和7年度, 2025 …)"))
+    p.add_argument("--allow-missing", action="store_true", help=text("提出・反映されていない様式があっても締め切る",
+                                                                    "close although forms are not returned and applied"))
+    p.add_argument("--pdf", action="store_true", help=text("公開する各文書の PDF も書き込む", "also write a PDF of each published document"))
+    add_out(p)
+    add_data(p)
     add_lang(p)
     return p
 

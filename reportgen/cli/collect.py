@@ -5,11 +5,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.cli.common import RAW, add_lang, fiscal_year
+from reportgen.cli import common
+from reportgen.cli.common import add_data, add_lang, fiscal_year, require_data, text
 from reportgen.collect.batch import collect
 from reportgen.collect.names import FIELD_LABELS, KIND_LABELS
 from reportgen.collect.report import CollectResult, FormReport
+from reportgen.model import cycle_state as st
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg
 
@@ -18,7 +21,7 @@ def collect_forms(data: Path, files: list[Path], *, years: list[FiscalYear] | No
         dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
     result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
-    print_report(result, lang)
+    print_report(result, lang, data)
     return 0 if result.ok else 1
 
 
@@ -74,7 +77,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
     return lines
 
 
-def print_report(result: CollectResult, lang: str) -> None:
+def print_report(result: CollectResult, lang: str, data: Path = Path("data")) -> None:
     """A form that was taken whole goes to stdout; one refused or with conflicts waiting, whole, to stderr."""
     for r in result.reports:
         stream = sys.stdout if r.accepted and not r.conflicts else sys.stderr
@@ -96,40 +99,52 @@ def print_report(result: CollectResult, lang: str) -> None:
     else:
         print(Msg(ja="データは変更していません", en="data/ was not changed")(lang))
     if result.recorded:
-        print(Msg(ja="提出状況を data/cycle.yaml に記録しました（generate.py status で確認できます）",
-                  en="the forms' outcomes were recorded in data/cycle.yaml (see generate.py status)")(lang))
+        record = st.display(st.path(data))  # the data set's own record, not data/'s
+        print(Msg(ja=f"提出状況を {record} に記録しました（{command('status')} で確認できます）",
+                  en=f"the forms' outcomes were recorded in {record} (see {command('status')})")(lang))
 
 
-EXAMPLES = """examples:
-  python generate.py collect returned/*.xlsx          merge the departments' returned forms into data/
-  python generate.py collect --dry-run form.xlsx      show what would change, write nothing
-  python generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
-  python generate.py collect --year H29 old/*.xlsx    forms of 平成29年度 (not the year being collected)
-  python generate.py collect --reopen R7 late.xlsx    a late form of 令和7年度, which close R7 closed
+def parser() -> argparse.ArgumentParser:
+    p = common.parser("collect", text("返ってきた各課の様式を読み、その回答をデータに取り込みます。",
+                                      "Read returned department forms and merge their answers into the data."), text(
+        """例:
+  python3 generate.py collect 返送/*.xlsx              返ってきた様式を data/ に取り込む
+  python3 generate.py collect --dry-run 様式.xlsx      何が変わるかを表示するだけで、何も書き込まない
+  python3 generate.py collect --force 様式.xlsx        送付後にデータ側も変わった箇所（競合）でも様式の値を採用する
+  python3 generate.py collect --year H29 old/*.xlsx    平成29年度の様式（取り込み中の年度でないとき）
+  python3 generate.py collect --reopen R7 late.xlsx    close R7 で締め切った令和7年度に遅れて届いた様式
+
+取り込む年度は open で開いた年度です（開いていなければ、データがその種類の様式を出す最新の年度）。
+各様式の結果（反映、変更なし、受け付けない理由、競合）は data/cycle.yaml に記録され、status で見られます。
+""", """examples:
+  python3 generate.py collect returned/*.xlsx          merge the departments' returned forms into data/
+  python3 generate.py collect --dry-run form.xlsx      show what would change, write nothing
+  python3 generate.py collect --force form.xlsx        apply the department's answers over conflicting edits
+  python3 generate.py collect --year H29 old/*.xlsx    forms of 平成29年度 (not the year being collected)
+  python3 generate.py collect --reopen R7 late.xlsx    a late form of 令和7年度, which close R7 closed
 
 The year being collected is the year opened with `open` (else the latest year the data issues
 that kind of form for). Each form's outcome (applied, unchanged, refused with why, conflicts
 waiting) is recorded in data/cycle.yaml for `status`.
-"""
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py collect", epilog=EXAMPLES,
-                                formatter_class=RAW,
-                                description="Read returned department forms and merge their answers into the data.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="returned .xlsx forms")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
-    p.add_argument("--force", action="store_true", help="apply answers even where data/ changed since the form was sent")
-    p.add_argument("--dry-run", action="store_true", help="report what would change without writing")
+"""))
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=text("返ってきた様式（.xlsx）", "returned .xlsx forms"))
+    add_data(p)
+    p.add_argument("--force", action="store_true", help=text("送付後にデータ側も変わった箇所でも様式の値を採用する",
+                                                            "apply answers even where data/ changed since the form was sent"))
+    p.add_argument("--dry-run", action="store_true", help=text("何が変わるかを表示し、何も書き込まない",
+                                                              "report what would change without writing"))
     p.add_argument("--year", action="append", type=fiscal_year, metavar="YEAR",
-                   help="collect forms of this fiscal year (repeatable); default: the year being collected, "
-                        "i.e. the year opened with open, else the latest year the data issues that kind of form for")
+                   help=text("この年度の様式を取り込む（繰り返し可）。既定: 取り込み中の年度（open で開いた年度。なければ、"
+                             "データがその種類の様式を出す最新の年度）",
+                             "collect forms of this fiscal year (repeatable); default: the year being collected, "
+                             "i.e. the year opened with open, else the latest year the data issues that kind of form for"))
     p.add_argument("--reopen", action="append", type=fiscal_year, metavar="YEAR", default=[],
-                   help="take forms of this closed fiscal year (repeatable)")
+                   help=text("締め切ったこの年度の様式も取り込む（繰り返し可）", "take forms of this closed fiscal year (repeatable)"))
     add_lang(p)
     return p
 
 
 def run(args, lang: str) -> int:
+    require_data(args.data)
     return collect_forms(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run,
                          reopen=args.reopen, lang=lang)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import jinja2
 
-from reportgen.cli.common import EXIT_OK, RAW, add_lang
+from reportgen.cli import common
+from reportgen.cli.common import EXIT_OK, add_lang, text
 from reportgen.model.schema import check_text
+from reportgen.rules.commands import command
 from reportgen.rules.problems import Invalid, Msg, UsageError
 from reportgen.templating import templateset
 
@@ -92,34 +94,44 @@ def init(target: Path | str, city: str, head: str | None = None) -> list[Path]:
     return [target / rel for rel in files]
 
 
-EXAMPLES = """examples:
-  python generate.py init anpei --city 安平町                 a skeleton data folder in anpei/data (head: 町長)
-  python generate.py init new-city --city 〇〇市 --head 市長
-  python generate.py check --data anpei/data                 then check it
-  python generate.py --data anpei/data --out anpei/out       and build it as it is
+def parser() -> argparse.ArgumentParser:
+    p = common.parser("init", text("新しい市町村の、説明つきの雛形データフォルダを DIR/data に書きます。",
+                                   "Write a commented skeleton data folder for a new city into DIR/data."), text(
+        """例:
+  python3 generate.py init anpei --city 安平町                 anpei/data に雛形のデータフォルダ（首長: 町長）
+  python3 generate.py init new-city --city 〇〇市 --head 市長
+  python3 generate.py check --data anpei/data                 続いて確かめる
+  python3 generate.py --data anpei/data --out anpei/out       そのまま文書を作る
+
+雛形（city.yaml、departments.yaml、期間・基本目標・KPI の例をもつ戦略 1 つ、評価の期間、キーごとに上書き
+できるようコメントにしたすべてのラベルファイル）はそのまま文書になり、市町村の名前が入ります。DIR は
+ないか空のフォルダで、全部書くか何も書かないかのどちらかです。次の手順は docs/data.md（A new city）。
+""", """examples:
+  python3 generate.py init anpei --city 安平町                 a skeleton data folder in anpei/data (head: 町長)
+  python3 generate.py init new-city --city 〇〇市 --head 市長
+  python3 generate.py check --data anpei/data                 then check it
+  python3 generate.py --data anpei/data --out anpei/out       and build it as it is
 
 The skeleton (city.yaml, departments.yaml, one strategy with its period, goals and a KPI example,
 the rating periods, and every labels file commented out, ready to override key by key) builds
 as it is and prints the city's name in its documents. DIR must not exist or be empty; the folder
 is written whole or not at all. docs/data.md ("A new city") walks through the next steps.
-"""
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py init", epilog=EXAMPLES,
-                                formatter_class=RAW,
-                                description="Write a commented skeleton data folder for a new city into DIR/data.")
-    p.add_argument("dir", type=Path, metavar="DIR", help="a new (or empty) folder")
-    p.add_argument("--city", required=True, help="the municipality's name as printed (安平町)")
-    p.add_argument("--head", help="the head as printed (市長, 町長, 村長); default: from the name's last character")
+"""))
+    p.add_argument("dir", type=Path, metavar="DIR", help=text("新しい（または空の）フォルダ", "a new (or empty) folder"))
+    p.add_argument("--city", required=True, help=text("印刷される市町村の名前（安平町）", "the municipality's name as printed (安平町)"))
+    p.add_argument("--head", help=text("印刷される首長（市長, 町長, 村長）。既定: 名前の最後の文字から",
+                                       "the head as printed (市長, 町長, 村長); default: from the name's last character"))
     add_lang(p)
     return p
 
 
 def run(args, lang: str) -> int:
     written = init(args.dir, args.city, args.head)
+    data, out = (args.dir / "data").as_posix(), (args.dir / "out").as_posix()
+    check_it = command("check", "--data", data)
+    build_it = command("build", "--data", data, "--out", out)
     print(Msg(ja=f"{args.dir}/ に {args.city} のデータフォルダの雛形を書きました（{len(written)} ファイル）。次: "
-                 f"python3 generate.py check --data {args.dir}/data",
+                 f"{check_it} で確かめ、{build_it} で文書を作ります",
               en=f"wrote a skeleton data folder for {args.city} into {args.dir}/ ({len(written)} files). Next: "
-                 f"python3 generate.py check --data {args.dir}/data")(lang))
+                 f"check it with {check_it}, build it with {build_it}")(lang))
     return EXIT_OK

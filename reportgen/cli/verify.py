@@ -6,28 +6,34 @@ import sys
 from pathlib import Path
 
 from reportgen.archive.verification import HASH, LIBRARY, REBUILD, verify
-from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_OK, RAW, add_lang
+from reportgen.cli import common
+from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_lang, text
 from reportgen.rules.problems import Msg, UsageError
-
-EXAMPLES = """examples:
-  python generate.py verify                re-hash and rebuild every year folder in out/
-  python generate.py verify out/2017_H29   one year
-"""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py verify", epilog=EXAMPLES,
-                                formatter_class=RAW,
-                                description="Compare the installed library versions with the recorded ones, re-hash every "
-                                            "archived file, and rebuild each year from its archived data and templates.")
-    p.add_argument("dir", nargs="?", type=Path, default=Path("out"), help="archive folder or one year folder (default: out)")
+    p = common.parser("verify", text(
+        "入っているライブラリの版を記録と比べ、アーカイブのすべてのファイルをハッシュし直し、各年度を保存したデータと"
+        "テンプレートから作り直して比べます。",
+        "Compare the installed library versions with the recorded ones, re-hash every archived file, and rebuild "
+        "each year from its archived data and templates."), text(
+        """例:
+  python3 generate.py verify                out/ のすべての年度フォルダをハッシュし直し、作り直して比べる
+  python3 generate.py verify out/2017_H29   1 年度だけ
+""", """examples:
+  python3 generate.py verify                re-hash and rebuild every year folder in out/
+  python3 generate.py verify out/2017_H29   one year
+"""))
+    p.add_argument("dir", nargs="?", type=Path, default=Path("out"),
+                   help=text("アーカイブのフォルダか、1 年度のフォルダ（既定: out）", "archive folder or one year folder (default: out)"))
     add_lang(p)
     return p
 
 
 def run(args, lang: str) -> int:
     if not args.dir.is_dir():
-        raise UsageError(Msg(ja=f"フォルダがありません: {args.dir}", en=f"no such folder: {args.dir}"))
+        raise UsageError(Msg(ja=f"アーカイブのフォルダがありません: {args.dir}（{args.dir.absolute()} を探しました）",
+                             en=f"no such archive folder: {args.dir} (looked in {args.dir.absolute()})"))
     folders, findings = verify(args.dir)
     if not folders:
         raise UsageError(Msg(ja=f"{args.dir} に年度フォルダ（manifest.json）がありません",

@@ -54,6 +54,30 @@ def check_defused() -> None:
         raise RuntimeError("defusedxml is not installed: returned forms cannot be read safely")
 
 
+# An OLE2 compound file (D0 CF 11 E0) is an Outlook message, an encrypted workbook or an old .xls: its
+# directory names the streams (UTF-16), which tell the three apart; each gets its own advice.
+OLE_SCAN = 256 * 1024
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _ole_advice(path: Path, head: bytes) -> Msg:
+    if _utf16("__substg1.0_") in head or path.suffix.lower() == ".msg":
+        return Msg(ja="Outlook のメール（.msg）です。メールを開き、添付の様式（.xlsx）を「名前を付けて保存」してから、"
+                      "そのファイルを取り込んでください",
+                   en="this is an Outlook message (.msg): open it, save the attached form (.xlsx) and collect that file")
+    if _utf16("EncryptionInfo") in head or _utf16("EncryptedPackage") in head:
+        return Msg(ja="パスワード付き（暗号化）のブックです。Excel でパスワードを外して .xlsx で保存し直してください",
+                   en="the workbook is password-protected (encrypted); remove the password in Excel and save it as .xlsx")
+    if _utf16("Workbook") in head or _utf16("Book") in head or path.suffix.lower() == ".xls":
+        return Msg(ja="旧形式の Excel ブック（.xls）です。Excel で開き、「Excel ブック (*.xlsx)」で保存し直してください",
+                   en="an old Excel workbook (.xls); open it in Excel and save it as \"Excel Workbook (*.xlsx)\"")
+    return Msg(ja="暗号化（パスワード付き）または旧形式（.xls）のファイルです。パスワードを外して .xlsx で保存してください",
+               en="the file is encrypted (password-protected) or an old .xls; save it as .xlsx without a password")
+
+
 def check_package(path: Path) -> None:
     """Refuse what is not a plain .xlsx workbook, before parsing any of it."""
     try:
@@ -62,11 +86,16 @@ def check_package(path: Path) -> None:
         raise FormRefused(Msg(ja="ファイルがありません", en="no such file")) from None
     if size > MAX_COMPRESSED:
         raise FormRefused(Msg(ja=f"ファイルが大きすぎます（{size:,} バイト）", en=f"the file is too large ({size:,} bytes)"))
+    if size == 0:
+        raise FormRefused(Msg(
+            ja="ファイルが空です（0 バイト）。メールの添付の保存やクラウドの同期が終わっていないかもしれません。"
+               "終わってから、もう一度取り込んでください",
+            en="the file is empty (0 bytes): saving the attachment or the cloud sync may not have finished; "
+               "collect it again when it has"))
     with open(path, "rb") as f:
-        head = f.read(8)
-    if head == OLE_MAGIC:
-        raise FormRefused(Msg(ja="暗号化（パスワード付き）または旧形式（.xls）のファイルです。パスワードを外して .xlsx で保存してください",
-                              en="the file is encrypted (password-protected) or an old .xls; save it as .xlsx without a password"))
+        head = f.read(OLE_SCAN)
+    if head[:8] == OLE_MAGIC:
+        raise FormRefused(_ole_advice(path, head))
     if not zipfile.is_zipfile(path):
         raise FormRefused(Msg(ja="Excel ブック（.xlsx）ではありません（壊れているか別の形式です）",
                               en="not an Excel workbook (.xlsx): the file is damaged or of another kind"))
@@ -93,6 +122,14 @@ def check_package(path: Path) -> None:
     if "word/document.xml" in names:
         raise FormRefused(Msg(ja="Word 文書（.docx）です。返送された Excel の様式を指定してください",
                               en="this is a Word document (.docx), not a returned Excel form"))
+    if "mimetype" in names and "xl/workbook.xml" not in names:
+        with zipfile.ZipFile(path) as z:
+            mimetype = z.read("mimetype")[:100]
+        if b"opendocument.spreadsheet" in mimetype:
+            raise FormRefused(Msg(
+                ja="LibreOffice Calc の形式（.ods）で保存されています。「名前を付けて保存」で「Excel 2007-365 (.xlsx)」を選び、"
+                   "保存し直してから返送してください",
+                en="the form was saved as LibreOffice Calc (.ods); use Save As with \"Excel 2007-365 (.xlsx)\" and return that file"))
     if "xl/workbook.xml" not in names:
         raise FormRefused(Msg(ja="Excel ブックではありません", en="not an Excel workbook"))
     with zipfile.ZipFile(path) as z:
@@ -269,8 +306,12 @@ def _cell(c, meta: dict[str, _Meta]) -> Cell:
         if excel.is_date_format(m.format_id, m.code):
             from openpyxl.utils.datetime import from_excel
 
+            # a workbook saved with the 1904 date system (Excel for Mac) counts its days from 1904: read with
+            # 1900's, 2025/4/1 would be quoted as 2021/3/31
+            workbook = getattr(getattr(c, "parent", None), "parent", None)
+            epoch = getattr(workbook, "epoch", None)
             try:
-                return Cell(ref, c.row, c.column, _date_text(from_excel(v)), kind="date")
+                return Cell(ref, c.row, c.column, _date_text(from_excel(v, epoch) if epoch else from_excel(v)), kind="date")
             except (ValueError, OverflowError):
                 return Cell(ref, c.row, c.column, str(v), kind="date")
         percent = excel.is_percent_format(m.format_id, m.code or c.number_format)

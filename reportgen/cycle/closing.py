@@ -11,6 +11,7 @@ from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
 from reportgen.model.lock import data_lock
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Failure, Msg, UsageError
 
@@ -52,9 +53,9 @@ def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = F
             names = "\n".join(f"  {f.department}: {f.file}: {LABELS[form_status(f)].ja}" for f in missing)
             names_en = "\n".join(f"  {f.department}: {f.file}: {LABELS[form_status(f)].en}" for f in missing)
             raise UsageError(Msg(
-                ja=f"close {era.short(fy)}: 提出・反映されていない様式が {len(missing)} 件あります（generate.py status {era.short(fy)}）:\n"
+                ja=f"close {era.short(fy)}: 提出・反映されていない様式が {len(missing)} 件あります（{command('status', era.short(fy))}）:\n"
                    f"{names}\n未提出のまま締め切るには --allow-missing を指定してください。何も変更していません",
-                en=f"close {era.short(fy)}: {len(missing)} form(s) not returned and applied (generate.py status {era.short(fy)}):\n"
+                en=f"close {era.short(fy)}: {len(missing)} form(s) not returned and applied ({command('status', era.short(fy))}):\n"
                    f"{names_en}\nTo close anyway, add --allow-missing. Nothing was changed"))
     result = build(data, out, [fy], pdf=pdf)  # takes data/.lock itself; a failure leaves out/ as it was
     yb = result.years[0]

@@ -18,6 +18,7 @@ from reportgen.model.loader import load
 from reportgen.model.lock import data_lock, fsync_path, lock, write_synced
 from reportgen.render.dispatch import render
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.problems import Msg, UsageError
 from reportgen.templating import templateset
@@ -76,9 +77,9 @@ def check_openable(ds, cycle: st.Cycle, fy: FiscalYear, data: Path) -> None:
     if y is not None and y.state == st.OPEN:
         raise UsageError(Msg(
             ja=f"open {era.short(fy)}: {label}は {y.opened} から受付中です（{_where(data)}: {era.short(fy)}: state: open）。"
-               f"送付した様式は {y.folder} にあります。提出状況は generate.py status {era.short(fy)} で確認できます。何も変更していません",
+               f"送付した様式は {y.folder} にあります。提出状況は {command('status', era.short(fy))} で確認できます。何も変更していません",
             en=f"open {era.short(fy)}: {era.short(fy)} is already open since {y.opened} ({_where(data)}); its forms are in "
-               f"{y.folder}; see generate.py status {era.short(fy)}. Nothing was changed"))
+               f"{y.folder}; see {command('status', era.short(fy))}. Nothing was changed"))
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from reportgen.cycle import links
 from reportgen.model import cycle_state as st
+from reportgen.model.loader import load
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import Msg, UsageError
+from reportgen.rules.problems import DataError, Msg, UsageError
 
 NOT_IN, DONE, SENT_BACK, CONFLICT = "not_in", "done", "sent_back", "conflict"
 LABELS = {NOT_IN: Msg(ja="未提出", en="not returned"), DONE: Msg(ja="提出済・反映済", en="returned and applied"),
@@ -46,25 +48,39 @@ class YearStatus:
         return out
 
 
+def _in_a_strategy(data: Path, fy: FiscalYear) -> bool:
+    """Whether a strategy's period holds the year (a data folder that does not load cannot tell: then yes)."""
+    try:
+        return load(data).strategy_for(fy) is not None
+    except DataError:
+        return True
+
+
 def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
     """The year asked for, or (by default) every open year; a year never opened is a usage error."""
     cycle = st.load(Path(data))
     if fy is not None:
         y = cycle.year(fy)
         if y is None:
+            if not _in_a_strategy(data, fy):  # open would refuse it: no hint to open it
+                raise UsageError(Msg(
+                    ja=f"status {era.short(fy)}: {era.long(fy)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
+                       "ではありません（data/strategies/*/strategy.yaml の period）",
+                    en=f"status {era.short(fy)}: {era.short(fy)} lies outside every strategy period, so it is never opened "
+                       "(period in data/strategies/*/strategy.yaml)"))
             raise UsageError(Msg(
                 ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
-                   f"generate.py open {era.short(fy)} で開きます",
+                   f"{command('open', era.short(fy))} で開きます",
                 en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st.display(st.path(data))}); "
-                   f"open it with generate.py open {era.short(fy)}"))
+                   f"open it with {command('open', era.short(fy))}"))
         return [YearStatus(y, links.urls(data, y))]
     opened = [YearStatus(cycle.year(f), links.urls(data, cycle.year(f))) for f in cycle.open_years()]
     if not opened:
         closed = "、".join(era.short(f) for f in cycle.closed_years())
         raise UsageError(Msg(
             ja="status: 受付中の年度がありません" + (f"（締切済: {closed}。status {cycle.closed_years()[-1]} で締切済の年度を表示）"
-                                                   if closed else "") + "。generate.py open YEAR で年度を開きます",
-            en="status: no year is open" + (f" (closed: {closed})" if closed else "") + "; open one with generate.py open YEAR"))
+                                                   if closed else "") + f"。{command('open', 'YEAR')} で年度を開きます",
+            en="status: no year is open" + (f" (closed: {closed})" if closed else "") + f"; open one with {command('open', 'YEAR')}"))
     return opened
 
 
@@ -96,8 +112,8 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
         out.extend(f"  {m}" for m in y.closed_missing)
     chase = ys.to_chase()
     if counts[CONFLICT]:
-        out.append(Msg(ja="競合は企画課で解決します: データを確認し、様式の値を採用するなら generate.py collect --force 様式ファイル",
-                       en="conflicts are the office's to settle: check the data; to take the form's values, generate.py collect --force FILE")(lang))
+        out.append(Msg(ja=f"競合は企画課で解決します: データを確認し、様式の値を採用するなら {command('collect', '--force', '様式ファイル')}",
+                       en=f"conflicts are the office's to settle: check the data; to take the form's values, {command('collect', '--force', 'FILE')}")(lang))
     if chase:
         out.append("")
         out.append(Msg(ja=f"督促先（{len(chase)} 課、メールに貼り付けられます）:",

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from reportgen.model import keyboard
 from reportgen.model import schema as m
 from reportgen.model.yamlsrc import Located, YamlProblem, format_path, read_yaml
 from reportgen.rules import eradays, plausibility, valuekinds, wording
@@ -159,6 +160,11 @@ def _load(data_dir: Path | str) -> Dataset:
             out.add(f, (), Msg(ja=f"UTF-8 の文字列ではありません（{exc.start}バイト目）",
                                en=f"not UTF-8 text (byte {exc.start})"))
             return f
+        text, slips = keyboard.mend(text)  # target：0人 read as target: 0人; a full-width space or tab indenting named
+        for slip in slips:
+            out.problems.append(Problem(f.display, slip.line, slip.column, "", slip.message))
+        if slips:
+            return f
         try:
             f.located = read_yaml(text)
         except YamlProblem as exc:
@@ -243,10 +249,17 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _yaml_msg(text: str) -> Msg:
-    return Msg(ja=f"YAML を読めません: {text}", en=text)
+    return keyboard.yaml_message(text)
 
 
 # ---------------------------------------------------------------------------- pydantic errors
+
+
+# What to write when a required key has no value to give yet (a new KPI has no baseline).
+MISSING_HINTS = {
+    "baseline": Msg(ja="（基準値がまだない新しい KPI なら baseline: {none: 新規} と書きます）",
+                    en=" (a new KPI without a baseline yet: baseline: {none: 新規})"),
+}
 
 
 def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) -> None:
@@ -262,7 +275,8 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         exc = err["ctx"]["error"]
         out.add(f, loc, expected_got(exc.expected, exc.got), key=is_key)
     elif kind == "missing":
-        out.add(f, loc[:-1], Msg(ja=f"必須の項目 {loc[-1]} がありません", en=f"required key {loc[-1]!r} is missing"))
+        hint = MISSING_HINTS.get(str(loc[-1]), Msg(ja="", en=""))
+        out.add(f, loc[:-1], Msg(ja=f"必須の項目 {loc[-1]} がありません{hint.ja}", en=f"required key {loc[-1]!r} is missing{hint.en}"))
     elif kind == "extra_forbidden":
         known = sorted(_fields_at(model_cls, loc[:-1]))
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)

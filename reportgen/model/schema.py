@@ -20,7 +20,7 @@ from reportgen.rules import era, eradays
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.numbering import Numbering
 from reportgen.rules.numbering import parse as parse_numbering
-from reportgen.rules.numbers import Quantity, parse_int, parse_quantity
+from reportgen.rules.numbers import Quantity, format_quantity, parse_int, parse_quantity
 from reportgen.rules.problems import Invalid, Msg
 from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RateOverride, RatingAxis, RatingText, Shares
 
@@ -458,7 +458,7 @@ def quantity_problems(q: Quantity, meas) -> list[tuple[Msg, str]]:
     out = []
     if q.unit != meas.unit:
         out.append((Msg(ja=f"単位 {meas.unit or '（なし）'} の数値（例: 1,234{meas.unit}）",
-                        en=f"a number in {meas.unit or 'no unit'} such as 1,234{meas.unit}"), f"{q.prefix}{q.number}{q.unit}"))
+                        en=f"a number in {meas.unit or 'no unit'} such as 1,234{meas.unit}"), format_quantity(q)))  # 3,400 as written, not 3400
     if q.prefix and q.prefix != meas.prefix:
         out.append((Msg(ja=f"接頭語 {meas.prefix or '（なし）'}", en=f"the prefix {meas.prefix!r}" if meas.prefix else "no prefix"),
                     q.prefix))

@@ -125,7 +125,7 @@ def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
     """The labels file's instructions, the rating line following the declared axes and texts (Iruma's
     1–4 line as written; none where the strategy rates nothing and has no text)."""
     pairs = [(c, h) for c, h in zip(ctx["columns"][1:], headers) if c.role]
-    if not pairs:
+    if not pairs or not any(r["has_rating"] for r in ctx["rows"]):  # no review covers the year: nothing to rate, no ask
         return [t for i, t in enumerate(flab["instructions"], 1) if i != flab["rating_instruction_line"]]
     names = {role: "、".join(h for c, h in pairs if c.role == role) for role in ("mark", "text")}
     line = fill(flab["axes_instruction"], {"axes": names["mark"], "texts": names["text"]})

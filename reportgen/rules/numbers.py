@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,21 @@ _FIGURE = re.compile(
     r"(?P<unit>[^0-9０-９△\-−+.,]*)"
 )
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
+# The Japanese keyboard's full-width forms of a figure's own characters: one meaning each (NFKC). Units and
+# prefixes are left as written (NFKC would turn ㎡ into m2).
+_WIDE = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+
+
+def _with_wide_note(expected: Msg, text: str) -> Msg:
+    """A refused figure that holds full-width letters or signs says so: they look like their ASCII twins."""
+    wide = "".join(dict.fromkeys(c for c in str(text) if unicodedata.east_asian_width(c) == "F" and ord(c) not in _WIDE
+                                 and unicodedata.normalize("NFKC", c).isascii()))
+    if not wide:
+        return expected
+    return Msg(ja=f"{expected.ja}（全角の文字「{wide}」があります。半角で書いてください）",
+               en=f"{expected.en} (the full-width character(s) {wide} look like ASCII but are not)")
 
 
 class FigureError(Invalid):
@@ -50,13 +66,14 @@ class Quantity:
 
 
 def parse_quantity(text: str) -> Quantity:
-    """Parse `年間20名`, `4,986事業所`, `△258人`, `-0.033`, `113.2ha` exactly."""
+    """Parse `年間20名`, `4,986事業所`, `△258人`, `-0.033`, `113.2ha` exactly; full-width digits, comma, point
+    and minus (３，２７０人, typed with the Japanese keyboard) have one meaning and are read as their ASCII forms."""
     if not isinstance(text, str):
         raise FigureError(EXPECTED_FIGURE, text)
-    s = text.strip()
+    s = text.strip().translate(_WIDE)
     m = _FIGURE.fullmatch(s)
     if not m:
-        raise FigureError(EXPECTED_FIGURE, text)
+        raise FigureError(_with_wide_note(EXPECTED_FIGURE, text), text)
     digits = m.group("int")
     if "," in digits and not _GROUPED.fullmatch(digits):
         raise FigureError(Msg(ja="3桁ごとの桁区切り（例: 7,237,276）", en="thousands separators every three digits (7,237,276)"), text)

@@ -69,6 +69,8 @@ class Problem:
 
 def expected_got(expected: Msg, got: object) -> Msg:
     g = show(got)
+    if got is None:  # a key written with no value: said in the clerk's words
+        return Msg(ja=f"{expected.ja}が必要です。値が書かれていません", en=f"expected {expected.en}, got {g}")
     return Msg(ja=f"{expected.ja}が必要です。書かれていた値: {g}", en=f"expected {expected.en}, got {g}")
 
 
