@@ -73,7 +73,12 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
         reports: list[FormReport] = []
         texts: dict[str, str] = {}
         for path in files:
-            report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+            try:
+                report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+            except (MemoryError, RecursionError):  # one form never takes the batch down
+                report = FormReport(Path(path), refused=Msg(
+                    ja="様式が大きすぎるか複雑すぎて判定できません（メモリか入れ子の上限を超えました）",
+                    en="the form is too large or too deeply nested to judge (memory or nesting ran out)"))
             reports.append(report)
             if report.accepted and report.applied:
                 try:
@@ -112,6 +117,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     except FormRefused as exc:
         report.refused = exc.message
         return report
+    report.sha256 = form.sha256
     ident = form.identity
     report.kind, report.department, report.build = form.kind, str(ident.get("department", "")), str(ident.get("build", ""))
     report.strategy = str(ident.get("strategy", ""))
