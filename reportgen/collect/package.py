@@ -218,8 +218,7 @@ def sheet_extents(z: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, Extent
                     ext.rows, ext.columns = max(ext.rows, r), max(ext.columns, c)
                 elif tag == "row":
                     got = el.get("r") or ""
-                    row = int(got) if got.isdigit() and len(got) < 9 else row + 1
-                    ext.rows = max(ext.rows, row)
+                    row = int(got) if got.isdigit() and len(got) < 9 else row + 1  # a row without cells builds nothing
                 elif tag == "c":
                     cells += 1
                     ext.cells += 1
