@@ -15,7 +15,6 @@ from reportgen.archive.year import record_document, write_document, write_snapsh
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
-from reportgen.model.datastore import JOURNAL, recover_data
 from reportgen.model.loader import Dataset, load
 from reportgen.model.lock import data_lock
 from reportgen.render.dispatch import render
@@ -146,9 +145,9 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     the bytes are the same either way. The templates are reportgen's own (or those of the folder
     `templates`), each replaced by the data folder's `templates/` file of the same name.
     """
-    with data_lock(Path(data)):  # the lock collect takes: a build and a collect never interleave
-        if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
-            recover_data(Path(data))
+    # the lock collect takes: a build and a collect never interleave; taking it finishes a collect
+    # interrupted after its commit point (datastore.recover_data)
+    with data_lock(Path(data)):
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
         opened = cycle_state.load(Path(data)).open_years() if not years else []

@@ -26,7 +26,7 @@ from reportgen.forms import layout
 from reportgen.forms.identity import dataset_id, digest
 from reportgen.forms.registry_layout import REGISTRY
 from reportgen.model import cycle_state
-from reportgen.model.datastore import recover_data, write_atomically
+from reportgen.model.datastore import write_atomically
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData, load
 from reportgen.model.lock import data_lock
@@ -63,8 +63,7 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
     Takes the lock `build` takes, so the two never interleave.
     """
 
-    with data_lock(data):
-        recover_data(data)
+    with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
         ds = load(data)
         cycle = cycle_state.load(data)
         wanted = collecting_years(ds, cycle.open_years())
