@@ -51,7 +51,8 @@ def read_form(path: Path) -> ReturnedForm:
         raise FormRefused(Msg(ja="文書型宣言や実体参照（<!DOCTYPE>、<!ENTITY>）を含む部品があります。Excel の様式にはないものです",
                               en="a part holds a document type declaration or entities (<!DOCTYPE>, <!ENTITY>); no Excel form has one")) from None
     except (zipfile.BadZipFile, ParseError, KeyError):
-        raise FormRefused(Msg(ja="ファイルが壊れています（中の XML が読めません）", en="the file is damaged (its XML is not readable)")) from None
+        raise FormRefused(Msg(ja="Excel ブックとして読めません（中の XML が壊れています）",
+                              en="cannot be read as a workbook (its XML is damaged)")) from None
     except Exception as exc:  # noqa: BLE001 - any parser failure means: not a readable workbook
         raise FormRefused(Msg(ja=f"Excel ブックとして読めません（{type(exc).__name__}）",
                               en=f"cannot be read as a workbook ({type(exc).__name__})")) from None

@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -50,24 +57,6 @@ class YamlProblem(Exception):
         self.line, self.column, self.path, self.message = line, column, path, message
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags while composing."""
-
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            raise YamlProblem(*_pos(event.start_mark), (), ALIAS_MESSAGE)
-        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
-            if event.anchor is not None:
-                raise YamlProblem(*_pos(event.start_mark), (), ALIAS_MESSAGE)
-            tag = event.tag
-            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str") and not (
-                isinstance(event, CollectionStartEvent) and event.implicit
-            ):
-                raise YamlProblem(*_pos(event.start_mark), (), f"explicit tags such as {tag} are not allowed")
-        return super().compose_node(parent, index)
-
-
 def _pos(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
@@ -76,19 +65,40 @@ def _pos(mark) -> tuple[int, int]:
 _IMPLICIT = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq",
                                                  "merge", "value")}
 ALIAS_MESSAGE = "anchors and aliases (&name, *name) are not allowed; write the value out"
+# No data, labels or record file nests deeper than a dozen levels. The limit is checked on the parser's
+# events, before anything is built: composing a node tree recursed once per level (a value nested
+# 1,000 deep raised RecursionError, 100,000 deep crashed libyaml's composer).
+MAX_DEPTH = 64
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being built: its value, path, the key waiting for its value."""
+
+    value: Any
+    path: tuple
+    keep: bool                 # False inside a duplicate key's or a merge key's value: read, then dropped
+    key: str | None = None
+    key_kept: bool = True
 
 
 def read_yaml(text: str) -> Located:
     """Parse one YAML document into plain values with locations; raise YamlProblem.
 
-    libyaml composes the node tree where it is installed (ten times faster on large files); the
-    same policy is then checked on the nodes: a node met twice is an alias, a tag outside the
-    implicit ones was written explicitly.
+    The values are built straight from the parser's events (libyaml's where installed), without a
+    node tree, so the policy (no anchors, aliases or explicit tags, MAX_DEPTH) is checked at each
+    event, before anything deeper is read.
     """
-    strict = not yaml.__with_libyaml__
-    loader = _StrictLoader(text) if strict else yaml.CSafeLoader(text)
+    loader = yaml.CSafeLoader(text) if yaml.__with_libyaml__ else yaml.SafeLoader(text)
+    located = Located(None)
     try:
-        node = loader.get_single_node()
+        loader.get_event()  # stream start
+        if not loader.check_event(StreamEndEvent):
+            loader.get_event()  # document start
+            located.value = _compose(loader, located)
+            loader.get_event()  # document end
+            if not loader.check_event(StreamEndEvent):
+                raise YamlProblem(*_pos(loader.get_event().start_mark), (), "YAML syntax error: but found another document")
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -99,48 +109,79 @@ def read_yaml(text: str) -> Located:
         raise YamlProblem(1, 1, (), f"YAML error: {exc}") from None
     finally:
         loader.dispose()
-    located = Located(None)
-    if node is None:
-        return located
-    located.value = _walk(node, (), located, set())
     return located
 
 
-def _walk(node, path: tuple, located: Located, seen: set) -> Any:
-    if id(node) in seen:
-        raise YamlProblem(*_pos(node.start_mark), path, ALIAS_MESSAGE)
-    seen.add(id(node))
-    if node.tag not in _IMPLICIT and node.tag != "!":
-        raise YamlProblem(*_pos(node.start_mark), path, f"explicit tags such as {node.tag} are not allowed")
-    located.marks[path] = _pos(node.start_mark)
-    if isinstance(node, ScalarNode):
-        if not node.style and node.value in _NULLS:  # plain style is None (Python) or "" (libyaml)
-            return None
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [_walk(child, path + (i,), located, seen) for i, child in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(*_pos(key_node.start_mark), path, "keys must be plain text")
-            key = key_node.value
-            if key == "<<" and not key_node.style:
-                located.problems.append(
-                    YamlProblem(*_pos(key_node.start_mark), path, "merge keys (<<) are not allowed"))
+def _compose(loader, located: Located) -> Any:
+    """One document's value from its events, iteratively (no recursion however deep the text)."""
+    stack: list[_Frame] = []
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            done = stack.pop()
+            value, keep = done.value, done.keep
+        else:
+            parent = stack[-1] if stack else None
+            if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+                _key(event, parent, located)  # a key: its value comes next
                 continue
-            if key in out:
-                # Reported, not raised, so that every duplicate of a file shows in one run.
-                first = located.key_marks[path + (key,)]
-                located.problems.append(YamlProblem(
-                    *_pos(key_node.start_mark), path + (key,),
-                    f"duplicate key {key!r} (first at line {first[0]})",
-                ))
+            path, keep = _place(parent)
+            if isinstance(event, AliasEvent) or event.anchor is not None:
+                raise YamlProblem(*_pos(event.start_mark), path, ALIAS_MESSAGE)
+            if event.tag is not None and event.tag != "!" and event.tag not in _IMPLICIT:
+                raise YamlProblem(*_pos(event.start_mark), path, f"explicit tags such as {event.tag} are not allowed")
+            if keep:
+                located.marks[path] = _pos(event.start_mark)
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(*_pos(event.start_mark), path,
+                                      f"nested too deeply (more than {MAX_DEPTH} levels of mappings and lists)")
+                stack.append(_Frame({} if isinstance(event, MappingStartEvent) else [], path, keep))
                 continue
-            located.key_marks[path + (key,)] = _pos(key_node.start_mark)
-            out[key] = _walk(value_node, path + (key,), located, seen)
-        return out
-    raise YamlProblem(*_pos(node.start_mark), path, f"unsupported YAML node {type(node).__name__}")
+            if not isinstance(event, ScalarEvent):
+                raise YamlProblem(*_pos(event.start_mark), path, f"unsupported YAML event {type(event).__name__}")
+            # a plain empty, ~ or null is no value; style is None (Python) or "" (libyaml) when plain
+            value = None if not event.style and event.value in _NULLS else event.value
+        if not stack:
+            return value
+        parent = stack[-1]
+        if keep:
+            if isinstance(parent.value, list):
+                parent.value.append(value)
+            else:
+                parent.value[parent.key] = value
+        if isinstance(parent.value, dict):
+            parent.key = None
+
+
+def _place(parent: _Frame | None) -> tuple[tuple, bool]:
+    """The path of the next value of `parent`, and whether it is kept."""
+    if parent is None:
+        return (), True
+    if isinstance(parent.value, list):
+        return parent.path + (len(parent.value),), parent.keep
+    return parent.path + (parent.key,), parent.keep and parent.key_kept
+
+
+def _key(event, parent: _Frame, located: Located) -> None:
+    if not isinstance(event, ScalarEvent):
+        raise YamlProblem(*_pos(event.start_mark), parent.path, "keys must be plain text")
+    if event.anchor is not None:
+        raise YamlProblem(*_pos(event.start_mark), parent.path, ALIAS_MESSAGE)
+    key, path = event.value, parent.path + (event.value,)
+    parent.key, parent.key_kept = key, True
+    if not parent.keep:
+        return
+    if key == "<<" and not event.style:
+        located.problems.append(YamlProblem(*_pos(event.start_mark), parent.path, "merge keys (<<) are not allowed"))
+        parent.key_kept = False
+    elif key in parent.value:
+        # Reported, not raised, so that every duplicate of a file shows in one run.
+        first = located.key_marks[path]
+        located.problems.append(YamlProblem(*_pos(event.start_mark), path, f"duplicate key {key!r} (first at line {first[0]})"))
+        parent.key_kept = False
+    else:
+        located.key_marks[path] = _pos(event.start_mark)
 
 
 def format_path(path: tuple) -> str:
