@@ -10,7 +10,7 @@ from typing import Callable
 
 from reportgen.archive.manifest import MANIFEST, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
 from reportgen.archive.pdf import convert_batch
-from reportgen.archive.publish import Durable, locked, new_staging, publish, write_file
+from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import require_templates
@@ -168,6 +168,8 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
     with locked(out):
+        for fy in targets:  # before anything is staged: all years are published or none
+            check_target(out / folder_name(fy))
         staged: list[tuple[Path, YearBuild]] = []
         durable = Durable()
         try:
