@@ -30,7 +30,8 @@ def sent(tmp_path_factory):
     return out / "2017_H29" / "forms" / FORM
 
 
-def rewrite(form: Path, dest: Path, change: dict[str, bytes] = {}, extra: list[tuple[str, bytes]] = ()) -> Path:
+def rewrite(form: Path, dest: Path, change: dict | None = None, extra: tuple[tuple[str, bytes], ...] | list = ()) -> Path:
+    change = change or {}
     with zipfile.ZipFile(form) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as dst, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns of a duplicate name: that is the point
         for item in src.infolist():
@@ -85,7 +86,7 @@ def folder(form, tmp):
     return tmp / "folder.xlsx"
 
 
-CASES = {  # the file, the words of its line after 「受け付けません: 」, whether it is a zip openpyxl could be asked to read
+CASES = {  # the file, and the words of its line after 「受け付けません: 」
     "a cell at XFD1048576": (far_cell, "シート「入力表」の範囲が様式より大きすぎます（XFD1048576 まで"),
     "a cell at K5000": (row_5000, "シート「入力表」の範囲が様式より大きすぎます（K5000 まで。様式の行と列を大きく超えています: 上限 2"),
     "a cell at XFD1048576 in the identity sheet": (far_in_identity, "シート「_reportgen」の範囲が様式より大きすぎます（XFD1048576 まで。"

@@ -4,17 +4,20 @@ line; published folders with the modes the umask gives."""
 import errno
 import hashlib
 import os
+import shutil
 import stat
 from pathlib import Path
 
 import pytest
 from conftest import DATA
+from formfill import fill
 
 from reportgen.archive import publish
 from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.cycle import opening
 from reportgen.rules.era import parse_fy
+from reportgen.rules.problems import UsageError
 
 
 def snapshot(folder: Path) -> dict:
@@ -32,7 +35,7 @@ def two_years(tmp_path_factory):
 
 def test_a_year_folder_replaced_by_a_link_stops_the_build_before_any_year_is_published(two_years, tmp_path, capsys):
     out = tmp_path / "out"
-    os.system(f"cp -a '{two_years}' '{out}'")
+    shutil.copytree(two_years, out, symlinks=True)
     elsewhere = tmp_path / "elsewhere"
     (out / "2018_H30").rename(elsewhere)
     (out / "2018_H30").symlink_to(elsewhere, target_is_directory=True)
@@ -74,7 +77,7 @@ def test_a_sent_folder_that_is_a_link_is_refused(data_copy, tmp_path):
     out = tmp_path / "out"
     (out / "sent").mkdir(parents=True)
     (out / "sent" / "2025_R7").symlink_to(tmp_path / "nowhere", target_is_directory=True)
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(UsageError) as exc:
         opening.open_year(data_copy, out, parse_fy("R7"))
     assert exc.value.message.ja.endswith("はシンボリックリンクです。reportgen が作る名前なのでリンクはたどりません。削除してからやり直してください")
     assert not (tmp_path / "nowhere").exists()
@@ -112,8 +115,6 @@ def test_an_out_folder_that_cannot_be_written_is_told_in_one_line(err, words, tm
 
 
 def test_a_data_folder_that_cannot_be_written_is_told_in_one_line_by_collect(two_years, data_copy, tmp_path, monkeypatch, capsys):
-    from formfill import fill
-
     form = two_years / "2017_H29" / "forms" / "実施事業評価等入力表_平成29年度_人権推進課.xlsx"
     filled = fill(form, tmp_path / "ok.xlsx", {"s1-001": {11: "確認済み"}})
     before = snapshot(data_copy)
