@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
-from defusedxml.ElementTree import iterparse
 from openpyxl.utils import get_column_letter
 
 from reportgen.collect.sheet import MAIN_NS, STRICT_NS, FormRefused, _parse, _sheet_part
@@ -188,49 +189,67 @@ class Extent:
     cells: int = 0
 
 
+_REF = re.compile(r"\$?([A-Za-z]{1,4})\$?([0-9]{1,9})")
+
+
 def _ref(ref: str) -> tuple[int, int]:
     """(row, column) of a cell reference such as XFD1048576 (absolute marks allowed); (0, 0) if unreadable."""
-    letters, digits, i = 0, "", 0
-    ref = ref.replace("$", "")
-    while i < len(ref) and ref[i].isalpha() and i < 4:
-        letters = letters * 26 + (ord(ref[i].upper()) - 64)
-        i += 1
-    digits = ref[i:]
-    if not digits.isdigit() or len(digits) > 8:
+    m = _REF.fullmatch(ref)
+    if m is None:
         return (0, 0)
-    return int(digits), letters
+    column = 0
+    for ch in m.group(1).upper():
+        column = column * 26 + ord(ch) - 64
+    return int(m.group(2)), column
 
 
 def sheet_extents(z: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, Extent]:
-    """Each sheet's extent (by sheet name, from its part in `parts`), streamed with a hardened parser:
-    refused at once when a sheet reaches beyond MAX_ROW or MAX_COLUMN or the workbook passes MAX_CELLS."""
+    """Each sheet's extent (by sheet name, from its part in `parts`), streamed with expat and no tree
+    built (no DTD: check_package refused any, and the parser refuses one again): refused at once when
+    a sheet reaches beyond MAX_ROW or MAX_COLUMN or the workbook passes MAX_CELLS."""
     out: dict[str, Extent] = {}
-    cells = 0
+    total = [0]
     for sheet, part in parts.items():
         ext = out[sheet] = Extent()
-        row = 0
+        row = [0]
+
+        def start(name: str, attrs: dict, ext=ext, row=row, sheet=sheet) -> None:
+            tag = name.rpartition(" ")[2]
+            if tag == "c":
+                total[0] += 1
+                ext.cells += 1
+                r, c = _ref(attrs.get("r") or "")
+                ext.rows, ext.columns = max(ext.rows, r or row[0]), max(ext.columns, c)
+                if total[0] > MAX_CELLS:
+                    raise FormRefused(Msg(ja=f"セルの数が多すぎます（{MAX_CELLS:,} 個を超えています）",
+                                          en=f"too many cells (more than {MAX_CELLS:,})"))
+            elif tag == "row":
+                got = attrs.get("r") or ""
+                row[0] = int(got) if got.isdigit() and len(got) < 9 else row[0] + 1  # a row without cells builds nothing
+                return
+            elif tag == "dimension":
+                r, c = _ref((attrs.get("ref") or "").rpartition(":")[2])
+                ext.rows, ext.columns = max(ext.rows, r), max(ext.columns, c)
+            else:
+                return
+            if ext.rows > MAX_ROW or ext.columns > MAX_COLUMN:
+                raise _beyond(sheet, ext, MAX_ROW, MAX_COLUMN)
+
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = _no_doctype
+        parser.EntityDeclHandler = _no_doctype
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         with z.open(part) as f:
-            for event, el in iterparse(f, events=("start",), forbid_dtd=True):
-                tag = el.tag.rpartition("}")[2]
-                if tag == "dimension":
-                    last = (el.get("ref") or "").rpartition(":")[2]
-                    r, c = _ref(last)
-                    ext.rows, ext.columns = max(ext.rows, r), max(ext.columns, c)
-                elif tag == "row":
-                    got = el.get("r") or ""
-                    row = int(got) if got.isdigit() and len(got) < 9 else row + 1  # a row without cells builds nothing
-                elif tag == "c":
-                    cells += 1
-                    ext.cells += 1
-                    r, c = _ref(el.get("r") or "")
-                    ext.rows, ext.columns = max(ext.rows, r or row), max(ext.columns, c)
-                    if cells > MAX_CELLS:
-                        raise FormRefused(Msg(ja=f"セルの数が多すぎます（{MAX_CELLS:,} 個を超えています）",
-                                              en=f"too many cells (more than {MAX_CELLS:,})"))
-                if ext.rows > MAX_ROW or ext.columns > MAX_COLUMN:
-                    raise _beyond(sheet, ext, MAX_ROW, MAX_COLUMN)
-                el.clear()
+            while chunk := f.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
     return out
+
+
+def _no_doctype(*_args) -> None:
+    raise FormRefused(Msg(ja="文書型宣言（<!DOCTYPE>）を含むシートがあります。Excel の様式にはないものです",
+                          en="a sheet holds a document type declaration (<!DOCTYPE>); no Excel form has one"))
 
 
 def check_extent(sheet: str, ext: Extent, rows: int, columns: int) -> None:
