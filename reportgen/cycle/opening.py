@@ -185,8 +185,11 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
     Path(out).mkdir(parents=True, exist_ok=True)
     with lock(Path(out)):  # the lock a build takes on out/
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(".staging-*"):  # what a killed open left
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in target.parent.glob(".staging-*"):  # what a killed open left (a link: removed, not followed)
+            if stale.is_symlink() or not stale.is_dir():
+                stale.unlink()
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
         try:
             for job, content, _ in rendered:
