@@ -60,7 +60,8 @@ def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
 
     def fake_open(path, flags, *a):
         fd = real_open(path, flags, *a)
-        opened[fd] = Path(path).relative_to(root).as_posix()
+        if Path(path).is_relative_to(root):  # not the data's lock, which os.open opens too (O_NOFOLLOW)
+            opened[fd] = Path(path).relative_to(root).as_posix()
         return fd
 
     monkeypatch.setattr(archive.os, "open", fake_open)

@@ -10,12 +10,11 @@ from typing import Callable
 
 from reportgen.archive.manifest import MANIFEST, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
 from reportgen.archive.pdf import convert_batch
-from reportgen.archive.publish import Durable, locked, new_staging, publish, write_file
+from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
-from reportgen.model.datastore import JOURNAL, recover_data
 from reportgen.model.loader import Dataset, load
 from reportgen.model.lock import data_lock
 from reportgen.render.dispatch import render
@@ -147,9 +146,9 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     the bytes are the same either way. The templates are reportgen's own (or those of the folder
     `templates`), each replaced by the data folder's `templates/` file of the same name.
     """
-    with data_lock(Path(data)):  # the lock collect takes: a build and a collect never interleave
-        if (Path(data) / JOURNAL).is_file():  # a collect was interrupted after its commit point: finish it
-            recover_data(Path(data))
+    # the lock collect takes: a build and a collect never interleave; taking it finishes a collect
+    # interrupted after its commit point (datastore.recover_data)
+    with data_lock(Path(data)):
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
         opened = cycle_state.load(Path(data)).open_years() if not years else []
@@ -170,6 +169,8 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
     with locked(out):
+        for fy in targets:  # before anything is staged: all years are published or none
+            check_target(out / folder_name(fy))
         staged: list[tuple[Path, YearBuild]] = []
         durable = Durable()
         try:

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from reportgen.model.lock import fsync_path, lock, write_synced
+from reportgen.model.loader import display
+from reportgen.model.lock import fsync_path, lock, open_to_colleagues, symlink_refused, told, write_synced
+from reportgen.rules.problems import Msg, UsageError
 
 STAGING, OLD = ".staging-", ".old-"
 
@@ -78,22 +80,41 @@ class Durable:
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """One build at a time per output folder; a second one waits for the first."""
-    out.mkdir(parents=True, exist_ok=True)
+    with told(out):
+        out.mkdir(parents=True, exist_ok=True)
     with lock(out):
         recover(out)
         yield
 
 
 def recover(out: Path) -> None:
-    """Undo what a killed build left: restore a year folder caught mid-swap, drop staging folders."""
+    """Undo what a killed build left: restore a year folder caught mid-swap, drop staging folders.
+
+    These names are reportgen's: one that is a link (or a file) was not left by a build, and is
+    removed as a link, never followed (a staging "folder" that was a link stayed for good)."""
     for old in out.glob(OLD + "*"):
         target = out / old.name[len(OLD):].rsplit("-", 1)[0]
-        if not target.exists():
+        if old.is_symlink() or not old.is_dir():
+            old.unlink()
+        elif not target.exists() and not target.is_symlink():
             os.rename(old, target)
         else:
             shutil.rmtree(old, ignore_errors=True)
     for staging in out.glob(STAGING + "*"):
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.is_symlink() or not staging.is_dir():
+            staging.unlink()
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_target(target: Path) -> None:
+    """A year folder about to be replaced must be a folder, not a link (which the swap would move, and
+    whose removal failed after other years were published) nor a file."""
+    if target.is_symlink():
+        raise symlink_refused(target)
+    if target.exists() and not target.is_dir():
+        raise UsageError(Msg(ja=f"{display(target)} はフォルダではありません。reportgen が作る年度フォルダの名前です。移すか削除してからやり直してください",
+                             en=f"{display(target)} is not a folder; reportgen owns this year folder's name: move or remove it, then run again"))
 
 
 def new_staging(out: Path, name: str) -> Path:
@@ -121,6 +142,7 @@ def publish(staging: Path, target: Path, durable: Durable) -> None:
     two renames is undone by `recover` on the next run, so a reader sees the old or the new set.
     Every file of `staging` must have been written through `durable`.
     """
+    open_to_colleagues(staging)  # before the folders are synced: the mode is part of what is made durable
     durable.settle(staging)
     if not target.exists():
         os.rename(staging, target)

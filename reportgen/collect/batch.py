@@ -18,7 +18,7 @@ from reportgen.forms import layout
 from reportgen.forms.identity import dataset_id, digest
 from reportgen.forms.registry_layout import REGISTRY
 from reportgen.model import cycle_state
-from reportgen.model.datastore import recover_data, write_atomically
+from reportgen.model.datastore import write_atomically
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData, load
 from reportgen.model.lock import data_lock
@@ -55,8 +55,7 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
     Takes the lock `build` takes, so the two never interleave.
     """
 
-    with data_lock(data):
-        recover_data(data)
+    with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
         ds = load(data)
         cycle = cycle_state.load(data)
         wanted = collecting_years(ds, cycle.open_years())
@@ -65,7 +64,12 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
         reports: list[FormReport] = []
         texts: dict[str, str] = {}
         for path in files:
-            report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+            try:
+                report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+            except (MemoryError, RecursionError):  # one form never takes the batch down
+                report = FormReport(Path(path), refused=Msg(
+                    ja="様式が大きすぎるか複雑すぎて判定できません（メモリか入れ子の上限を超えました）",
+                    en="the form is too large or too deeply nested to judge (memory or nesting ran out)"))
             reports.append(report)
             if report.accepted and report.applied:
                 try:
@@ -104,6 +108,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     except FormRefused as exc:
         report.refused = exc.message
         return report
+    report.sha256 = form.sha256
     ident = form.identity
     report.kind, report.department, report.build = form.kind, str(ident.get("department", "")), str(ident.get("build", ""))
     report.strategy = str(ident.get("strategy", ""))

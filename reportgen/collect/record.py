@@ -1,7 +1,6 @@
 """Recording what came back: each collected form's outcome entered against the form `open` sent."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from reportgen.collect.names import FIELD_LABELS
@@ -60,10 +59,7 @@ def outcomes(cycle: st.Cycle, reports) -> str | None:
         years = _years(cycle, r.year, r.kind)
         if not years:
             continue
-        try:
-            digest = hashlib.sha256(Path(r.path).read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
+        digest = r.sha256
         for sent in (f for year in years for f in matching(year, r)):
             sent.returns.append(st.Return(Path(r.path).name, digest, date, outcome(r),
                                           len(r.applied) if r.accepted else 0, why(r)))

@@ -18,10 +18,12 @@ class RegistryForm:
     identity: dict
     kind: str = rl.REGISTRY
     parts: dict[str, ReturnedForm] = field(default_factory=dict)
+    sha256: str = ""  # of the bytes read, which the cycle's record names
 
 
-def recognise(path: Path, wb, ident: dict) -> RegistryForm:
-    """The registry's sheets by the names its identity records; each read row by row like a form."""
+def recognise(path: Path, package, wb, ident: dict) -> RegistryForm:
+    """The registry's sheets by the names its identity records; each read row by row like a form (`package`: the
+    file's bytes as read, a file object)."""
     try:
         parts = {kind: ident["parts"][kind] for kind in rl.PARTS}
         keys = {kind: [r["key"] for r in part["rows"]] for kind, part in parts.items()}
@@ -30,7 +32,7 @@ def recognise(path: Path, wb, ident: dict) -> RegistryForm:
     except (KeyError, TypeError):
         raise FormRefused(Msg(ja="登録簿の識別情報が壊れています", en="the registry's identity is damaged")) from None
     form = RegistryForm(path, ident)
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(package) as z:
         for kind in rl.PARTS:
             sheet = sheets[kind]
             if sheet not in wb.sheetnames:

@@ -34,6 +34,7 @@ class FormReport:
     build: str = ""
     strategy: str = ""
     recognised: bool = False  # its identity passed (city, data set, year, department): the cycle records it
+    sha256: str = ""  # of the bytes judged (read once: the file is not opened again to record it)
     refused: Msg | None = None
     problems: list[FormProblem] = field(default_factory=list)
     applied: list[Change] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""A returned workbook's parts read without trusting them: the package's limits, cells as the clerk typed them, a sheet's rows."""
+"""A returned workbook's parts read without trusting them: cells as the clerk typed them, a sheet's rows (the package's limits: collect.package)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -12,7 +12,7 @@ from openpyxl.utils import column_index_from_string
 from reportgen.collect import excel
 from reportgen.forms import layout
 from reportgen.forms.identity import digest, row_text
-from reportgen.rules.problems import Msg, Refusal
+from reportgen.rules.problems import Refusal
 
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
@@ -26,22 +26,6 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-# Limits checked on the zip directory before any XML is parsed (a zip bomb never gets inflated).
-MAX_COMPRESSED = 20 * 1024 * 1024
-
-
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-
-
-MAX_RATIO = 200
-
-
-MAX_ENTRIES = 5000
-
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and legacy .xls
-
-
 class FormRefused(Refusal):
     """A file collect will not read; the message says why."""
 
@@ -52,94 +36,6 @@ def check_defused() -> None:
 
     if not DEFUSEDXML:
         raise RuntimeError("defusedxml is not installed: returned forms cannot be read safely")
-
-
-# An OLE2 compound file (D0 CF 11 E0) is an Outlook message, an encrypted workbook or an old .xls: its
-# directory names the streams (UTF-16), which tell the three apart; each gets its own advice.
-OLE_SCAN = 256 * 1024
-
-
-def _utf16(name: str) -> bytes:
-    return name.encode("utf-16-le")
-
-
-def _ole_advice(path: Path, head: bytes) -> Msg:
-    if _utf16("__substg1.0_") in head or path.suffix.lower() == ".msg":
-        return Msg(ja="Outlook のメール（.msg）です。メールを開き、添付の様式（.xlsx）を「名前を付けて保存」してから、"
-                      "そのファイルを取り込んでください",
-                   en="this is an Outlook message (.msg): open it, save the attached form (.xlsx) and collect that file")
-    if _utf16("EncryptionInfo") in head or _utf16("EncryptedPackage") in head:
-        return Msg(ja="パスワード付き（暗号化）のブックです。Excel でパスワードを外して .xlsx で保存し直してください",
-                   en="the workbook is password-protected (encrypted); remove the password in Excel and save it as .xlsx")
-    if _utf16("Workbook") in head or _utf16("Book") in head or path.suffix.lower() == ".xls":
-        return Msg(ja="旧形式の Excel ブック（.xls）です。Excel で開き、「Excel ブック (*.xlsx)」で保存し直してください",
-                   en="an old Excel workbook (.xls); open it in Excel and save it as \"Excel Workbook (*.xlsx)\"")
-    return Msg(ja="暗号化（パスワード付き）または旧形式（.xls）のファイルです。パスワードを外して .xlsx で保存してください",
-               en="the file is encrypted (password-protected) or an old .xls; save it as .xlsx without a password")
-
-
-def check_package(path: Path) -> None:
-    """Refuse what is not a plain .xlsx workbook, before parsing any of it."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise FormRefused(Msg(ja="ファイルがありません", en="no such file")) from None
-    if size > MAX_COMPRESSED:
-        raise FormRefused(Msg(ja=f"ファイルが大きすぎます（{size:,} バイト）", en=f"the file is too large ({size:,} bytes)"))
-    if size == 0:
-        raise FormRefused(Msg(
-            ja="ファイルが空です（0 バイト）。メールの添付の保存やクラウドの同期が終わっていないかもしれません。"
-               "終わってから、もう一度取り込んでください",
-            en="the file is empty (0 bytes): saving the attachment or the cloud sync may not have finished; "
-               "collect it again when it has"))
-    with open(path, "rb") as f:
-        head = f.read(OLE_SCAN)
-    if head[:8] == OLE_MAGIC:
-        raise FormRefused(_ole_advice(path, head))
-    if not zipfile.is_zipfile(path):
-        raise FormRefused(Msg(ja="Excel ブック（.xlsx）ではありません（壊れているか別の形式です）",
-                              en="not an Excel workbook (.xlsx): the file is damaged or of another kind"))
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-            total = sum(i.file_size for i in infos)
-            if len(infos) > MAX_ENTRIES or total > MAX_UNCOMPRESSED:
-                raise FormRefused(Msg(ja="展開後の大きさが上限を超えています（zip 爆弾の疑い）",
-                                      en="the unpacked size exceeds the limit (a zip bomb?)"))
-            for i in infos:
-                if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 1024 * 1024:
-                    raise FormRefused(Msg(ja=f"圧縮率が異常です（{i.filename}、zip 爆弾の疑い）",
-                                          en=f"abnormal compression ratio in {i.filename} (a zip bomb?)"))
-            bad = z.testzip()
-            if bad is not None:
-                raise FormRefused(Msg(ja=f"ファイルが壊れています（{bad}）", en=f"the file is damaged ({bad})"))
-    except zipfile.BadZipFile:
-        raise FormRefused(Msg(ja="ファイルが壊れています（途中で切れています）", en="the file is damaged (truncated)")) from None
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise FormRefused(Msg(ja="マクロ付きブック（.xlsm）は受け付けません。.xlsx で保存してください",
-                              en="macro workbooks (.xlsm) are refused; save the form as .xlsx"))
-    if "word/document.xml" in names:
-        raise FormRefused(Msg(ja="Word 文書（.docx）です。返送された Excel の様式を指定してください",
-                              en="this is a Word document (.docx), not a returned Excel form"))
-    if "mimetype" in names and "xl/workbook.xml" not in names:
-        with zipfile.ZipFile(path) as z:
-            mimetype = z.read("mimetype")[:100]
-        if b"opendocument.spreadsheet" in mimetype:
-            raise FormRefused(Msg(
-                ja="LibreOffice Calc の形式（.ods）で保存されています。「名前を付けて保存」で「Excel 2007-365 (.xlsx)」を選び、"
-                   "保存し直してから返送してください",
-                en="the form was saved as LibreOffice Calc (.ods); use Save As with \"Excel 2007-365 (.xlsx)\" and return that file"))
-    if "xl/workbook.xml" not in names:
-        raise FormRefused(Msg(ja="Excel ブックではありません", en="not an Excel workbook"))
-    with zipfile.ZipFile(path) as z:
-        start = z.open("xl/workbook.xml").read(4096)
-    if STRICT_NS.encode() in start:
-        raise FormRefused(Msg(
-            ja="「Strict Open XML スプレッドシート」形式で保存されています。Excel で開き、「ファイルの種類」を"
-               "「Excel ブック (*.xlsx)」にして保存し直してから返送してください",
-            en="the file was saved as a \"Strict Open XML Spreadsheet\"; open it in Excel and save it again as an "
-               "ordinary \"Excel Workbook (*.xlsx)\""))
 
 
 @dataclass
@@ -165,6 +61,7 @@ class ReturnedForm:
     extra_keys: list[tuple[int, str]] = field(default_factory=list)
     stray: list[Cell] = field(default_factory=list)  # text in inserted rows or beyond the form's columns
     columns: tuple = ()  # the form's columns as its identity records them, else its kind's fixed ones (layout)
+    sha256: str = ""  # of the bytes read, which the cycle's record names
 
     def __post_init__(self) -> None:
         if not self.columns:

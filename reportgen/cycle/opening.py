@@ -15,7 +15,7 @@ from reportgen.cycle.pledges import open_pledge_list
 from reportgen.forms.identity import build_id
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
-from reportgen.model.lock import data_lock, fsync_path, lock, write_synced
+from reportgen.model.lock import data_lock, fsync_path, lock, open_to_colleagues, symlink_refused, write_synced
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -139,6 +139,9 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
         check_openable(ds, cycle, fy, data)
         month = check_pledge_month(ds, pledges) if pledges is not None else None
         target = sent_folder(out, fy)
+        for owned in (target.parent, target):  # out/sent and its year: reportgen's names, never followed
+            if owned.is_symlink():
+                raise symlink_refused(owned)
         if target.exists():
             raise UsageError(Msg(
                 ja=f"open {era.short(fy)}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
@@ -184,12 +187,16 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
     Path(out).mkdir(parents=True, exist_ok=True)
     with lock(Path(out)):  # the lock a build takes on out/
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(".staging-*"):  # what a killed open left
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in target.parent.glob(".staging-*"):  # what a killed open left (a link: removed, not followed)
+            if stale.is_symlink() or not stale.is_dir():
+                stale.unlink()
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
         try:
             for job, content, _ in rendered:
                 write_synced(staging / form_sources.sent_name(job), content)
+            open_to_colleagues(staging)  # mkdtemp made it 0700: the forms are for colleagues to take
             fsync_path(staging)
             os.rename(staging, target)  # all forms appear at once
             fsync_path(target.parent)

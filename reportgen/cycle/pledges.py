@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from reportgen.collect.writeback import validate
-from reportgen.model.datastore import recover_data
+from reportgen.model.datastore import temp_path
 from reportgen.model.loader import load
 from reportgen.model.lock import data_lock, fsync_path, write_synced
 from reportgen.rules import era
@@ -57,8 +57,7 @@ def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
 
     data = Path(data)
     wanted = _month(month)
-    with data_lock(data):
-        recover_data(data)
+    with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
         target = data / PLEDGES / f"{wanted}.yaml"
         rel = f"{PLEDGES}/{wanted}.yaml"
         if target.exists():
@@ -84,9 +83,9 @@ def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
 
 def _write_new(target: Path, text: str) -> None:
     """A new file appears whole or not at all: written beside it, synced, then linked in place
-    (a stale `.<name>.new` a crash leaves is dropped by datastore.recover_data)."""
+    (a stale temporary file a crash leaves is dropped by datastore.recover_data)."""
 
-    temp = target.with_name(f".{target.name}.new")
+    temp = temp_path(target)
     write_synced(temp, text.encode("utf-8"))
     try:
         os.link(temp, target)  # fails if the file appeared meanwhile: never replaces a list

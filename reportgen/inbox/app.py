@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from reportgen.collect.sheet import MAX_COMPRESSED
+from reportgen.collect.package import MAX_COMPRESSED
 from reportgen.cycle import links
 from reportgen.cycle.status import YearStatus
 from reportgen.inbox import judge, store, views

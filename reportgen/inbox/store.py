@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from reportgen.archive.manifest import folder_name
-from reportgen.collect.sheet import MAX_COMPRESSED
+from reportgen.collect.package import MAX_COMPRESSED
 from reportgen.model.lock import fsync_path
 from reportgen.rules.era import FiscalYear
 
@@ -19,7 +19,7 @@ _SHA = re.compile(r"[0-9a-f]{64}")
 
 
 class TooLarge(Exception):
-    """An upload over collect's size cap (reportgen.collect.sheet.MAX_COMPRESSED)."""
+    """An upload over collect's size cap (reportgen.collect.package.MAX_COMPRESSED)."""
 
 
 def year_folder(out: Path, fy: FiscalYear) -> Path:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from reportgen.deliverables.kpi_trend import CHART_ALT_HEADERS, CHART_ALT_NAMES
 from reportgen.deliverables.value_tables import COLUMN_LABELS, COLUMN_NAMES, ROW_LABELS, ROW_NAMES
 from reportgen.lint.templatenames import NameCheck, Shape, unknown
 from reportgen.lint.templatesyntax import ENV
+from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
 from reportgen.rules.problems import Msg, Problem
 
 
@@ -18,24 +18,27 @@ def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | 
     of `row_shapes` are filled one row at a time, with that row's variables)."""
     file = file or str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        located = read_yaml(path.read_text(encoding="utf-8"))  # as the data is read: no aliases, a nesting limit
+    except (OSError, UnicodeDecodeError) as exc:
         return [Problem(file, 1, 1, "", Msg(f"YAML として読めません（{exc}）", f"cannot be read as YAML ({exc})"))]
-    problems: list[Problem] = []
+    except YamlProblem as exc:
+        return [Problem(file, exc.line, exc.column, format_path(exc.path),
+                        Msg(f"YAML として読めません（{exc.message}）", f"cannot be read as YAML ({exc.message})"))]
+    problems: list[Problem] = [Problem(file, p.line, p.column, format_path(p.path), Msg(
+        f"YAML として読めません（{p.message}）", f"cannot be read as YAML ({p.message})")) for p in located.problems]
 
-    def walk(node, path: str, top: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                walk(v, f"{path}.{k.value}" if path else str(k.value), top or str(k.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, f"{path}[{i}]", top)
-        elif isinstance(node, yaml.ScalarNode) and "{" in node.value:
-            one(node, path, row_shapes[top] if top in row_shapes else shape)
+    def walk(value, where: tuple, top: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, where + (k,), top or str(k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, where + (i,), top)
+        elif isinstance(value, str) and "{" in value:
+            one(value, located.where(where), format_path(where), row_shapes[top] if top in row_shapes else shape)
 
-    def one(node, path: str, scope: Shape | None) -> None:
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        text = node.value
+    def one(text: str, at: tuple[int, int], path: str, scope: Shape | None) -> None:
+        line, col = at
         try:
             tree = ENV.parse(text)
         except jinja2.TemplateSyntaxError as exc:
@@ -51,7 +54,7 @@ def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | 
 
         NameCheck(ENV, scope, report).run(tree)
 
-    walk(root, "", "")
+    walk(located.value, (), "")
     return problems
 
 

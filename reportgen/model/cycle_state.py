@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from reportgen.model.datastore import temp_path
 from reportgen.model.loader import display  # noqa: F401 (the cycle's messages name paths as the loader does)
 from reportgen.model.lock import fsync_path, write_synced
 from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
@@ -223,7 +224,7 @@ def save(data: Path, cycle: Cycle) -> None:
     """Replace data/cycle.yaml in one step (temporary file, fsync, rename). Call with data/.lock held."""
 
     target = path(data)
-    temp = target.with_name(f".{target.name}.new")
+    temp = temp_path(target)
     write_synced(temp, dump(cycle).encode("utf-8"))
     os.replace(temp, target)
     fsync_path(target.parent)

@@ -1,11 +1,16 @@
 """reportgen's lock on a folder and durable writes: data/ is never read while another run writes it."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from reportgen.model.datastore import recover_data
+from reportgen.model.loader import display
+from reportgen.rules.problems import Msg, UsageError
 
 
 def fsync_path(path: str | Path) -> None:
@@ -30,25 +35,100 @@ def write_synced(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+# What a run cannot do with a path it was given or owns, each told in one line naming the path
+# (a full disk and the like are left to the command line's catch-all).
+REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ELOOP)
+
+
 @contextmanager
 def lock(folder: Path) -> Iterator[None]:
-    """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first."""
-    with open(folder / ".lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first.
+
+    The name is reportgen's: opened without following a link (a `.lock` made a link would otherwise
+    create or truncate whatever it points at), refused with one line naming it. A path the run
+    under the lock may not write (a read-only folder or disk) is told the same way."""
+    path = Path(folder) / ".lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise refused(path, exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            yield
+            with told(folder):
+                yield
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def told(folder: Path) -> Iterator[None]:
+    """An access refused to a path (read-only, no permission, a link where reportgen owns the name)
+    becomes one located line naming that path (or `folder`) instead of a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in REFUSED:
+            raise
+        raise refused(Path(exc.filename) if exc.filename else Path(folder), exc) from None
+
+
+def refused(path: Path, exc: OSError) -> UsageError:
+    """The one line for a path reportgen cannot use: a link in its place, a read-only folder or disk,
+    no permission."""
+    shown = display(path)
+    if exc.errno == errno.ELOOP or path.is_symlink():
+        return symlink_refused(path)
+    if exc.errno == errno.EROFS:
+        return UsageError(Msg(ja=f"{shown} に書き込めません（読み取り専用のディスクです）。書き込めるフォルダを指定してください",
+                              en=f"cannot write {shown} (a read-only file system); name a folder that can be written"))
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return UsageError(Msg(ja=f"{shown} を使えません（書き込みか読み取りの権限がありません）。権限のあるフォルダを指定してください",
+                              en=f"cannot use {shown} (no permission to write or read it); name a folder you may use"))
+    return UsageError(Msg(ja=f"{shown} を使えません（{exc.strerror}）", en=f"cannot use {shown} ({exc.strerror})"))
+
+
+def symlink_refused(path: Path) -> UsageError:
+    shown = display(path)
+    return UsageError(Msg(
+        ja=f"{shown} はシンボリックリンクです。reportgen が作る名前なのでリンクはたどりません。削除してからやり直してください",
+        en=f"{shown} is a symbolic link; reportgen owns this name and does not follow links: remove it and run again"))
+
+
+def umask() -> int:
+    """The process's umask, read without changing it (os.umask sets it, and a writer thread may be creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def open_to_colleagues(folder: Path) -> None:
+    """Give a folder made by mkdtemp (0700) the mode any new folder gets (0777 less the umask), so a
+    published year or the sent forms open for whoever the umask lets in, as the files in them do."""
+    os.chmod(folder, 0o777 & ~umask())
 
 
 @contextmanager
 def data_lock(data: Path) -> Iterator[None]:
-    """The lock build and collect both take on data/: a build never reads data/ while a collect writes it.
+    """The lock every run takes on data/ (build, collect, open, close, the pledge list): a build never
+    reads data/ while a collect writes it. Whoever takes it first finishes what a killed writer left
+    (datastore.recover_data), so every writer starts from the old or the new complete state.
 
     A missing folder is left to the loader to report; a read-only one cannot be written by anyone
-    (collect fails on it), so a build reads it unlocked."""
+    (a writer is told so in one line), so a build reads it unlocked."""
     if not Path(data).is_dir() or not os.access(data, os.W_OK):
-        yield
+        with told(data):
+            yield
         return
     with lock(Path(data)):
+        recover_data(Path(data))
         yield

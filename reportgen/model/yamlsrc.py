@@ -7,13 +7,21 @@ text is acceptable, so nothing changes type behind the writer's back.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from reportgen.rules.problems import ReportgenError
 
@@ -53,24 +61,6 @@ class YamlProblem(ReportgenError):
         self.line, self.column, self.path, self.message = line, column, path, message
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags while composing."""
-
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            raise YamlProblem(*_pos(event.start_mark), (), ALIAS_MESSAGE)
-        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
-            if event.anchor is not None:
-                raise YamlProblem(*_pos(event.start_mark), (), ALIAS_MESSAGE)
-            tag = event.tag
-            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str") and not (
-                isinstance(event, CollectionStartEvent) and event.implicit
-            ):
-                raise YamlProblem(*_pos(event.start_mark), (), f"explicit tags such as {tag} are not allowed")
-        return super().compose_node(parent, index)
-
-
 def _pos(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
@@ -79,19 +69,43 @@ def _pos(mark) -> tuple[int, int]:
 _IMPLICIT = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq",
                                                  "merge", "value")}
 ALIAS_MESSAGE = "anchors and aliases (&name, *name) are not allowed; write the value out"
+# No data, labels or record file nests deeper than a dozen levels. The limit is checked on the parser's
+# events, before anything is built: composing a node tree recursed once per level (a value nested
+# 1,000 deep raised RecursionError, 100,000 deep crashed libyaml's composer).
+MAX_DEPTH = 64
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being built: its value, path, the key waiting for its value."""
+
+    value: Any
+    path: tuple
+    keep: bool                 # False inside a duplicate key's or a merge key's value: read, then dropped
+    key: str | None = None
+    key_kept: bool = True
+    flow: bool = False         # a flow mapping ({value: 3,324人}), where a figure's comma splits it
+    last: tuple | None = None  # (key, end index) of the last plain value ending in a digit
+    split: Any = None          # a key that may be the rest of that figure, until its value shows
 
 
 def read_yaml(text: str) -> Located:
     """Parse one YAML document into plain values with locations; raise YamlProblem.
 
-    libyaml composes the node tree where it is installed (ten times faster on large files); the
-    same policy is then checked on the nodes: a node met twice is an alias, a tag outside the
-    implicit ones was written explicitly.
+    The values are built straight from the parser's events (libyaml's where installed), without a
+    node tree, so the policy (no anchors, aliases or explicit tags, MAX_DEPTH) is checked at each
+    event, before anything deeper is read.
     """
-    strict = not yaml.__with_libyaml__
-    loader = _StrictLoader(text) if strict else yaml.CSafeLoader(text)
+    loader = yaml.CSafeLoader(text) if yaml.__with_libyaml__ else yaml.SafeLoader(text)
+    located = Located(None)
     try:
-        node = loader.get_single_node()
+        loader.get_event()  # stream start
+        if not loader.check_event(StreamEndEvent):
+            loader.get_event()  # document start
+            located.value = _compose(loader, located)
+            loader.get_event()  # document end
+            if not loader.check_event(StreamEndEvent):
+                raise YamlProblem(*_pos(loader.get_event().start_mark), (), "YAML syntax error: but found another document")
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -102,79 +116,113 @@ def read_yaml(text: str) -> Located:
         raise YamlProblem(1, 1, (), f"YAML error: {exc}") from None
     finally:
         loader.dispose()
-    located = Located(None)
-    if node is None:
-        return located
-    located.value = _walk(node, (), located, set())
     return located
 
 
-def _walk(node, path: tuple, located: Located, seen: set) -> Any:
-    if id(node) in seen:
-        raise YamlProblem(*_pos(node.start_mark), path, ALIAS_MESSAGE)
-    seen.add(id(node))
-    if node.tag not in _IMPLICIT and node.tag != "!":
-        raise YamlProblem(*_pos(node.start_mark), path, f"explicit tags such as {node.tag} are not allowed")
-    located.marks[path] = _pos(node.start_mark)
-    if isinstance(node, ScalarNode):
-        if not node.style and node.value in _NULLS:  # plain style is None (Python) or "" (libyaml)
-            return None
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [_walk(child, path + (i,), located, seen) for i, child in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        out: dict[str, Any] = {}
-        last = None  # the last key and value node, for the thousands separator of a flow mapping
-        for key_node, value_node in node.value:
-            if last and _continues_figure(node, last[1], key_node, value_node):
-                # `{value: 3,324人}`: YAML splits at the comma (key `324人`, no value); the clerk wrote one figure
-                out[last[0]] += "," + key_node.value
-                last = (last[0], _Joined(key_node.end_mark))
+def _compose(loader, located: Located) -> Any:
+    """One document's value from its events, iteratively (no recursion however deep the text)."""
+    stack: list[_Frame] = []
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            done = stack.pop()
+            value, keep = done.value, done.keep
+        else:
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.split is not None:
+                candidate, parent.split = parent.split, None
+                if _rejoins(candidate, event):
+                    # `{value: 3,324人}`: YAML splits at the comma (key `324人`, no value); the clerk wrote one figure
+                    key, _ = parent.last
+                    if parent.keep and parent.key_kept:
+                        parent.value[key] += "," + candidate.value
+                    parent.last = (key, candidate.end_mark.index)
+                    continue
+                _key(candidate, parent, located)  # a key after all: this event is its value
+            elif parent is not None and isinstance(parent.value, dict) and parent.key is None:
+                if _may_continue(parent, event):
+                    parent.split = event
+                    continue
+                _key(event, parent, located)  # a key: its value comes next
                 continue
-            if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(*_pos(key_node.start_mark), path, "keys must be plain text")
-            key = key_node.value
-            if key == "<<" and not key_node.style:
-                located.problems.append(
-                    YamlProblem(*_pos(key_node.start_mark), path, "merge keys (<<) are not allowed"))
+            path, keep = _place(parent)
+            if isinstance(event, AliasEvent) or event.anchor is not None:
+                raise YamlProblem(*_pos(event.start_mark), path, ALIAS_MESSAGE)
+            if event.tag is not None and event.tag != "!" and event.tag not in _IMPLICIT:
+                raise YamlProblem(*_pos(event.start_mark), path, f"explicit tags such as {event.tag} are not allowed")
+            if keep:
+                located.marks[path] = _pos(event.start_mark)
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(*_pos(event.start_mark), path,
+                                      f"nested too deeply (more than {MAX_DEPTH} levels of mappings and lists)")
+                stack.append(_Frame({} if isinstance(event, MappingStartEvent) else [], path, keep,
+                                     flow=isinstance(event, MappingStartEvent) and bool(event.flow_style)))
                 continue
-            if key in out:
-                # Reported, not raised, so that every duplicate of a file shows in one run.
-                first = located.key_marks[path + (key,)]
-                located.problems.append(YamlProblem(
-                    *_pos(key_node.start_mark), path + (key,),
-                    f"duplicate key {key!r} (first at line {first[0]})",
-                ))
-                continue
-            located.key_marks[path + (key,)] = _pos(key_node.start_mark)
-            out[key] = _walk(value_node, path + (key,), located, seen)
-            last = (key, value_node)
-        return out
-    raise YamlProblem(*_pos(node.start_mark), path, f"unsupported YAML node {type(node).__name__}")
-
-
-@dataclass
-class _Joined:
-    """A figure rejoined across a comma: where it now ends (a further group may follow: 7,237,276人)."""
-
-    end_mark: Any
-    value: str = "0"
-    style: Any = None
+            if not isinstance(event, ScalarEvent):
+                raise YamlProblem(*_pos(event.start_mark), path, f"unsupported YAML event {type(event).__name__}")
+            # a plain empty, ~ or null is no value; style is None (Python) or "" (libyaml) when plain
+            value = None if not event.style and event.value in _NULLS else event.value
+        if not stack:
+            return value
+        parent = stack[-1]
+        if keep:
+            if isinstance(parent.value, list):
+                parent.value.append(value)
+            else:
+                parent.value[parent.key] = value
+        if isinstance(parent.value, dict):
+            plain_figure = (isinstance(event, ScalarEvent) and not event.style and isinstance(value, str)
+                            and value[-1:].isdigit())
+            parent.last = (parent.key, event.end_mark.index) if plain_figure and parent.flow else None
+            parent.key = None
 
 
 _GROUP = re.compile(r"[0-9]{3}(?![0-9])")  # a thousands group, then the figure's rest (324人, 276, 324.5)
 
 
-def _continues_figure(mapping, previous, key_node, value_node) -> bool:
-    """Whether a flow mapping's key is the rest of the figure before it, split off at a thousands
-    separator: a plain key of three digits (and the rest), standing alone (no `:`, no value), right
-    after a comma that follows a plain value ending in a digit (`3,324人` → `3` and key `324人`)."""
-    return (bool(mapping.flow_style) and isinstance(key_node, ScalarNode) and not key_node.style
-            and isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == ""
-            and value_node.start_mark.index == key_node.end_mark.index
-            and isinstance(previous, (ScalarNode, _Joined)) and not previous.style
-            and previous.value[-1:].isdigit() and previous.end_mark.index + 1 == key_node.start_mark.index
-            and _GROUP.match(key_node.value) is not None)
+def _may_continue(parent: _Frame, event) -> bool:
+    """Whether a flow mapping's key may be the rest of the figure before it, split off at a thousands
+    separator: a plain key of three digits (and the rest) right after the comma that follows a plain
+    value ending in a digit (`3,324人` → value `3` and key `324人`). Its value decides (_rejoins)."""
+    return (parent.flow and parent.last is not None and isinstance(event, ScalarEvent) and not event.style
+            and parent.last[1] + 1 == event.start_mark.index and _GROUP.match(event.value) is not None)
+
+
+def _rejoins(candidate, event) -> bool:
+    """The key stands alone (no `:`, no value): YAML gives it an empty plain value where it ends."""
+    return (isinstance(event, ScalarEvent) and not event.style and event.value == ""
+            and event.start_mark.index == candidate.end_mark.index)
+
+
+def _place(parent: _Frame | None) -> tuple[tuple, bool]:
+    """The path of the next value of `parent`, and whether it is kept."""
+    if parent is None:
+        return (), True
+    if isinstance(parent.value, list):
+        return parent.path + (len(parent.value),), parent.keep
+    return parent.path + (parent.key,), parent.keep and parent.key_kept
+
+
+def _key(event, parent: _Frame, located: Located) -> None:
+    if not isinstance(event, ScalarEvent):
+        raise YamlProblem(*_pos(event.start_mark), parent.path, "keys must be plain text")
+    if event.anchor is not None:
+        raise YamlProblem(*_pos(event.start_mark), parent.path, ALIAS_MESSAGE)
+    key, path = event.value, parent.path + (event.value,)
+    parent.key, parent.key_kept = key, True
+    if not parent.keep:
+        return
+    if key == "<<" and not event.style:
+        located.problems.append(YamlProblem(*_pos(event.start_mark), parent.path, "merge keys (<<) are not allowed"))
+        parent.key_kept = False
+    elif key in parent.value:
+        # Reported, not raised, so that every duplicate of a file shows in one run.
+        first = located.key_marks[path]
+        located.problems.append(YamlProblem(*_pos(event.start_mark), path, f"duplicate key {key!r} (first at line {first[0]})"))
+        parent.key_kept = False
+    else:
+        located.key_marks[path] = _pos(event.start_mark)
 
 
 def format_path(path: tuple) -> str:

@@ -126,12 +126,13 @@ def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
     1–4 line as written; none where the strategy rates nothing and has no text)."""
     pairs = [(c, h) for c, h in zip(ctx["columns"][1:], headers) if c.role]
     if not pairs or not any(r["has_rating"] for r in ctx["rows"]):  # no review covers the year: nothing to rate, no ask
-        return [t for i, t in enumerate(flab["instructions"], 1) if i != flab["rating_instruction_line"]]
+        return [t for i, t in enumerate(flab["instructions"], 1) if str(i) != str(flab["rating_instruction_line"])]
     names = {role: "、".join(h for c, h in pairs if c.role == role) for role in ("mark", "text")}
     line = fill(flab["axes_instruction"], {"axes": names["mark"], "texts": names["text"]})
     if all(ctx["rated"][c.name]["default"] for c, _ in pairs):
         return flab["instructions"]
-    return [line if i == flab["rating_instruction_line"] else t for i, t in enumerate(flab["instructions"], 1)]
+    # labels are read as text, as the data is (yamlsrc): the line number is compared as written
+    return [line if str(i) == str(flab["rating_instruction_line"]) else t for i, t in enumerate(flab["instructions"], 1)]
 
 
 def kpi_form(ctx: dict) -> Workbook:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
+from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
+from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating import templateset
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
@@ -21,14 +22,22 @@ def _raw(file: str, folder: Path | None) -> Any:
     # keyed by the content, not the path: a file restyled in place is read anew; a data folder's
     # labels file is read merged key by key over the shipped one (TemplateFile.read)
     content = (Path(folder) / file).read_bytes() if folder is not None else templateset.active().get(file).read()
-    return _parsed(content)
+    try:
+        return _parsed(content)
+    except (YamlProblem, UnicodeDecodeError) as exc:  # check and build lint every labels file first: rarely reached
+        line, col = getattr(exc, "line", 1), getattr(exc, "column", 1)
+        raise DataError([Problem(file, line, col, format_path(getattr(exc, "path", ())),
+                                 Msg(f"ラベルファイルとして読めません（{exc}）", f"cannot be read as a labels file ({exc})"))]) from None
 
 
 @lru_cache(maxsize=64)
 def _parsed(content: bytes) -> Any:
-    # libyaml where installed (PyYAML's wheels include it): the pure-Python parser was most of a first build's label cost
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(content.decode("utf-8"), Loader=loader)
+    # the strict reader of the data (yamlsrc): no anchors or aliases (a 300-byte file of nested
+    # aliases kept a check busy for minutes), no tags, a nesting limit, every value as text
+    located = read_yaml(content.decode("utf-8"))
+    if located.problems:
+        raise located.problems[0]
+    return located.value if located.value is not None else {}
 
 
 @lru_cache(maxsize=8192)
