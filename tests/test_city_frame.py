@@ -131,7 +131,7 @@ def test_a_plan_with_no_actuals_yet_builds_baseline_to_target(tmp_path):
     result = build(data, tmp_path / "out")
     assert [y.folder for y in result.years] == ["2025_R7"]  # its first year
     assert tables(tmp_path / "out" / "2025_R7" / "01_指標一覧_令和7年度.docx")[:2] == [
-        [["指標", "基準値（R6）", "目標値（R11）"], ["（例）市内従業者数", "10,000人", "10,500人"]],
+        [["指標", "基準値（R6）", "目標値（R11）"], ["（例）町内従業者数", "10,000人", "10,500人"]],
         [["重要業績評価指標（KPI）", "基準値（R6）", "目標値（R11）"], ["（例）創業支援件数", "年間10件", "年間15件"]]]
 
 
@@ -141,7 +141,7 @@ def test_a_baseline_column_where_every_baseline_is_none_is_left_out(tmp_path):
          "      value: 10,000人\n      as_of: R6\n", "    baseline: {none: 新規}\n")
     build(data, tmp_path / "out")
     indicator, kpi = tables(tmp_path / "out" / "2025_R7" / "01_指標一覧_令和7年度.docx")[:2]
-    assert indicator == [["指標", "目標値（R11）"], ["（例）市内従業者数", "10,500人"]]
+    assert indicator == [["指標", "目標値（R11）"], ["（例）町内従業者数", "10,500人"]]
     assert kpi[0] == ["重要業績評価指標（KPI）", "基準値（R6）", "目標値（R11）"]
 
 
@@ -259,7 +259,7 @@ def test_an_actual_bounded_and_a_target_with_a_note_print_as_written(tmp_path):
     build(data, tmp_path / "out", [parse_fy("R8")])
     [listing] = (tmp_path / "out" / "2026_R8").glob("01_*.docx")
     assert tables(listing)[0] == [["指標", "基準値（R6）", "R7末現在", "基準値からの増減", "目標値（R11）"],
-                                  ["（例）市内従業者数", "10,000人", "10,100人以上", "100人", "10,500人(期間平均)"]]
+                                  ["（例）町内従業者数", "10,000人", "10,100人以上", "100人", "10,500人(期間平均)"]]
 
 
 # ---------------------------------------------------------------- numbering and structure
@@ -309,7 +309,7 @@ def test_a_rate_the_source_leaves_blank_is_blank(tmp_path, no_rate, printed):
     ws = openpyxl.load_workbook(book).worksheets[0]
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in cells if "達成率" in r)
-    row = next(r for r in cells if "（例）市内従業者数" in r)
+    row = next(r for r in cells if "（例）町内従業者数" in r)
     assert row[header.index("達成率")] == printed
 
 

@@ -87,7 +87,7 @@ def test_a_figure_is_quoted_back_as_written_and_an_empty_value_in_words(capsys, 
     edit(town, "    target: 年間15件", "    target:")
     code, err = check(capsys, town)
     assert err[0].endswith("kpis[0].target: 目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, "
-                           "{value: 5.9‰, year: 平成31年}）が必要です。値が書かれていません")
+                           "{value: 5.9‰, year: 平成31年}, {value: 610人, remark: 期間平均}）が必要です。値が書かれていません")
     assert "nothing" not in "\n".join(err)
 
 

@@ -11,12 +11,12 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 
 from reportgen.cli import main
-from reportgen.collect import sheet
+from reportgen.collect import package, sheet
 
 
 def ole(names: list[str]) -> bytes:
     """An OLE2 compound file's first bytes: the magic, then directory entries naming streams (UTF-16)."""
-    return sheet.OLE_MAGIC + b"\0" * 504 + b"".join(n.encode("utf-16-le").ljust(128, b"\0") for n in names)
+    return package.OLE_MAGIC + b"\0" * 504 + b"".join(n.encode("utf-16-le").ljust(128, b"\0") for n in names)
 
 
 def ods(path) -> None:

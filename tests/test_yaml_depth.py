@@ -32,7 +32,7 @@ def test_a_value_nested_1000_deep_is_refused_at_its_line(data_copy):
     proc = check(data_copy)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     where = f"{len(lines) + 1}:{6 + MAX_DEPTH}:"  # the bracket one level too deep (the file's mapping is the first)
-    assert any(line.startswith(f"{data_copy / 'city.yaml'}:{where}") and f"more than {MAX_DEPTH} levels" in line
+    assert any(line.startswith(f"{data_copy / 'city.yaml'}:{where}") and f"{MAX_DEPTH} 段を超えています" in line
                for line in proc.stderr.splitlines()), proc.stderr
 
 

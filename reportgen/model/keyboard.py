@@ -85,6 +85,8 @@ _YAML_JA = [
     (r"explicit tags such as (.*) are not allowed", r"タグ（\1）は使えません"),
     (r"keys must be plain text", "項目名は文字で書いてください"),
     (r"merge keys \(<<\) are not allowed", "マージキー（<<）は使えません"),
+    (r"nested too deeply \(more than (\d+) levels of mappings and lists\)",
+     r"入れ子が深すぎます（マッピングとリストが \1 段を超えています）"),
 ]
 
 
