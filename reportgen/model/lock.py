@@ -5,7 +5,7 @@ import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 def fsync_path(path: str | Path) -> None:
@@ -30,11 +30,20 @@ def write_synced(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+# Told which folder's lock a run waits for before it waits (the command line says so on screen).
+WAITING: list[Callable[[Path], None]] = []
+
+
 @contextmanager
 def lock(folder: Path) -> Iterator[None]:
     """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first."""
     with open(folder / ".lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another run holds it: say so, then wait as before
+            for notice in WAITING:
+                notice(Path(folder))
+            fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
         finally:
