@@ -208,6 +208,9 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
                 new = json.loads(manifest_bytes(yds_of[id(result)], result))
                 if correcting is not None and result.fy.year == correcting.year:
                     result.changed = _changed(earlier, result, yds_of[id(result)]) if earlier else []
+                    if earlier is not None and not result.changed:  # nothing to correct: no new edition
+                        result.outcome = KEPT
+                        continue
                     result.edition = edition
                 elif earlier is not None and same_record(earlier, new) and (not pdf or _has_pdfs(earlier, result)):
                     result.outcome = KEPT

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from reportgen.cli import build, check, close, collect, init, status, verify
+from reportgen.cli import build, check, close, collect, correct, init, status, verify
 from reportgen.cli import open as open_verb
 from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_USAGE
 from reportgen.rules.problems import DataError, Msg, UsageError
 
 VERBS = {"build": build, "collect": collect, "verify": verify, "check": check, "init": init,
-         "open": open_verb, "status": status, "close": close}
+         "open": open_verb, "status": status, "close": close, "correct": correct}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.cli.common import RAW, add_lang, fiscal_year, require_data
+from reportgen.cli.common import RAW, add_lang, announce_waits, fiscal_year, require_data
 from reportgen.cycle.closing import CloseFailed, close_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
@@ -14,23 +14,36 @@ from reportgen.rules.problems import Msg
 
 
 def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False,
-              lang: str = "ja") -> int:
+              lang: str = "ja", dry_run: bool = False) -> int:
     try:
-        r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf)
+        r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf, dry_run=dry_run)
     except CloseFailed as exc:
         for m in exc.lines:
             print(m(lang), file=sys.stderr)
         return 1
-    print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
-              en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
+    if r.kept:
+        print(Msg(ja=f"{r.folder}: {r.files} ファイル（作成済みのまま）を検証しました（ハッシュ一致・再構築一致）",
+                  en=f"{r.folder}: {r.files} files (as already built) verified (hashes match, rebuild identical)")(lang))
+    else:
+        print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
+                  en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
     if r.missing:
         print(Msg(ja="未提出等のまま締め切った様式:", en="closed with these forms not in:")(lang))
         for m in r.missing:
             print(f"  {m}")
-    print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{r.closed}、{st.display(st.path(data))}）。"
-                 f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
-              en=f"closed {era.short(fy)} ({r.closed}, {st.display(st.path(data))}); collect now refuses its forms "
-                 f"(unless --reopen {era.short(fy)})")(lang))
+    when, where = st.shown(r.closed), st.display(st.path(data))
+    if r.opened:
+        print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{when}、{where}）。"
+                     f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
+                  en=f"closed {era.short(fy)} ({when}, {where}); collect now refuses its forms "
+                     f"(unless --reopen {era.short(fy)})")(lang))
+    else:
+        print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{when}、{where}）。サイクル以前の年度を記録として締め切りました",
+                  en=f"closed {era.short(fy)} ({when}, {where}), a year that predates the cycle, as a record")(lang))
+    print(Msg(ja=f"以後 {era.short(fy)} のアーカイブは変更されません（訂正は generate.py correct {era.short(fy)} --reason \"理由\"）",
+              en=f"{era.short(fy)}'s archive no longer changes (to correct it: generate.py correct {era.short(fy)} --reason \"why\")")(lang))
+    if r.dry_run:
+        print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
     return 0
 
 
@@ -38,9 +51,12 @@ EXAMPLES = """examples:
   python generate.py close R7                   build and verify 令和7年度's archive, then mark the year closed
   python generate.py close R7 --allow-missing   close although some forms are not in (they are recorded)
   python generate.py close R7 --pdf             the archive with PDFs
+  python generate.py close R7 --dry-run         what close would say, writing nothing
+  python generate.py close H29                  a year that predates the cycle, closed as a record
 
 If the build or its verification fails, the year stays open and nothing is marked. After close,
-collect refuses the year's forms unless --reopen names it.
+collect refuses the year's forms unless --reopen names it, and no build changes its folder: the one
+way to change a closed year is generate.py correct YEAR --reason "…" (a new edition).
 """
 
 
@@ -50,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("year", type=fiscal_year, metavar="YEAR", help="fiscal year (R7, 令和7年度, 2025 …)")
     p.add_argument("--allow-missing", action="store_true", help="close although forms are not returned and applied")
     p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document")
+    p.add_argument("--dry-run", action="store_true", help="build and verify in a temporary folder; write nothing")
     p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
     p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
     add_lang(p)
@@ -58,4 +75,6 @@ def parser() -> argparse.ArgumentParser:
 
 def run(args, lang: str) -> int:
     require_data(args.data)
-    return run_close(args.data, args.out, args.year, allow_missing=args.allow_missing, pdf=args.pdf, lang=lang)
+    announce_waits(lang)
+    return run_close(args.data, args.out, args.year, allow_missing=args.allow_missing, pdf=args.pdf, lang=lang,
+                     dry_run=args.dry_run)

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from reportgen.archive.verification import HASH, LIBRARY, REBUILD, verify
 from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_OK, RAW, add_lang
+from reportgen.model import cycle_state as st
 from reportgen.rules.problems import Msg, UsageError
 
 EXAMPLES = """examples:
   python generate.py verify                re-hash and rebuild every year folder in out/
   python generate.py verify out/2017_H29   one year
+  (a closed year's manifest is also compared with the SHA-256 close recorded in data/cycle.yaml)
 """
 
 
@@ -21,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
                                 description="Compare the installed library versions with the recorded ones, re-hash every "
                                             "archived file, and rebuild each year from its archived data and templates.")
     p.add_argument("dir", nargs="?", type=Path, default=Path("out"), help="archive folder or one year folder (default: out)")
+    p.add_argument("--data", type=Path, default=Path("data"),
+                   help="data folder whose cycle.yaml holds the closed years' manifest hashes (default: data)")
     add_lang(p)
     return p
 
@@ -28,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args, lang: str) -> int:
     if not args.dir.is_dir():
         raise UsageError(Msg(ja=f"フォルダがありません: {args.dir}", en=f"no such folder: {args.dir}"))
-    folders, findings = verify(args.dir)
+    anchors = st.load(args.data).anchors() if st.path(args.data).is_file() else {}
+    folders, findings = verify(args.dir, anchors=anchors)
     if not folders:
         raise UsageError(Msg(ja=f"{args.dir} に年度フォルダ（manifest.json）がありません",
                              en=f"no year folder (manifest.json) under {args.dir}"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
@@ -27,14 +27,27 @@ OPEN, CLOSED = "open", "closed"
 # what became of a returned form (the latest return decides a form's status)
 APPLIED, UNCHANGED, REFUSED, CONFLICTS = "applied", "unchanged", "refused", "conflicts"
 OUTCOMES = (APPLIED, UNCHANGED, REFUSED, CONFLICTS)
-HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果）。\n"
-          "# reportgen（generate.py open / collect / close）だけが書き込みます。手で編集しないでください。\n"
-          "# Written by reportgen only (generate.py open / collect / close): do not edit by hand.\n")
+HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果、アーカイブの版）。\n"
+          "# reportgen（generate.py open / collect / close / correct）だけが書き込みます。手で編集しないでください。\n"
+          "# Written by reportgen only (generate.py open / collect / close / correct): do not edit by hand.\n")
+
+
+JST = timezone(timedelta(hours=9), "JST")  # Japan has no daylight saving: Asia/Tokyo is +09:00 all year
 
 
 def now() -> str:
-    """The time recorded for an event, UTC, to the second (REPORTGEN_NOW overrides it, for tests)."""
-    return os.environ.get("REPORTGEN_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time recorded for an event, Japan time with its zone, to the second (2026-04-06T09:30:00+09:00;
+    REPORTGEN_NOW overrides it, for tests)."""
+    return os.environ.get("REPORTGEN_NOW") or datetime.now(JST).isoformat(timespec="seconds")
+
+
+def shown(when: str) -> str:
+    """A recorded time as the office reads it: Japan time (older records were kept in UTC, …Z)."""
+    try:
+        t = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        return when
+    return t.astimezone(JST).isoformat(timespec="seconds") if t.tzinfo else when
 
 
 @dataclass
@@ -84,6 +97,12 @@ class CycleYear:
     pledges: str = ""               # the pledge list opened with the year (YYYY-MM), if any
     closed: str = ""
     closed_missing: list[str] = field(default_factory=list)  # forms not in when the year was closed anyway
+    # the archive's editions, the last the current one: {edition, folder, manifest_sha256, date[, reason, supersedes]};
+    # verify compares each folder's manifest with its anchor here
+    editions: list[dict] = field(default_factory=list)
+
+    def anchors(self) -> dict[str, str]:
+        return {e["folder"]: e["manifest_sha256"] for e in self.editions}
 
 
 @dataclass
@@ -98,6 +117,10 @@ class Cycle:
 
     def closed_years(self) -> list[FiscalYear]:
         return [y.fy for y in sorted(self.years.values(), key=lambda y: y.fy) if y.state == CLOSED]
+
+    def anchors(self) -> dict[str, str]:
+        """Year folder name → the SHA-256 of the manifest closed (or corrected) in it."""
+        return {k: v for y in self.years.values() for k, v in y.anchors().items()}
 
 
 def path(data: Path) -> Path:
@@ -159,10 +182,32 @@ def load(data: Path) -> Cycle:
                     "a sent form's record is not readable (file, department, kind, sha256, date, returns)")
         cycle.years[fy.year] = CycleYear(fy, y["state"], str(y.get("opened") or ""), str(y.get("build") or ""),
                                          str(y.get("folder") or ""), forms, str(y.get("pledges") or ""),
-                                         str(y.get("closed") or ""), list(y.get("closed_missing") or []))
+                                         str(y.get("closed") or ""), list(y.get("closed_missing") or []),
+                                         _editions(y.get("editions"), lambda i: bad(at + ("editions", i), *_BAD_EDITION)))
     if problems:
         raise DataError(problems)
     return cycle
+
+
+_BAD_EDITION = ("版の記録が読めません（edition, folder, manifest_sha256, date）",
+                "an edition's record is not readable (edition, folder, manifest_sha256, date)")
+
+
+def _editions(raw, bad) -> list[dict]:
+    out = []
+    for i, e in enumerate(raw or []):  # the reader gives every scalar as text
+        try:
+            entry = {"edition": int(str(e["edition"])), "folder": str(e["folder"]),
+                     "manifest_sha256": str(e["manifest_sha256"]), "date": str(e["date"])}
+            if e.get("reason") is not None:
+                entry["reason"] = str(e["reason"])
+            if e.get("supersedes") is not None:
+                entry["supersedes"] = int(str(e["supersedes"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            bad(i)
+            continue
+        out.append(entry)
+    return out
 
 
 def dump(cycle: Cycle) -> str:
@@ -174,6 +219,8 @@ def dump(cycle: Cycle) -> str:
             entry["closed"] = y.closed
         if y.closed_missing:
             entry["closed_missing"] = list(y.closed_missing)
+        if y.editions:
+            entry["editions"] = [dict(e) for e in y.editions]
         entry |= {"build": y.build, "folder": y.folder}
         if y.pledges:
             entry["pledges"] = y.pledges
