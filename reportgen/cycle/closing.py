@@ -10,6 +10,7 @@ from reportgen.archive.build import build, read_manifest, same_record
 from reportgen.archive.manifest import KEPT, MANIFEST, sha256
 from reportgen.archive.verification import verify
 from reportgen.cycle.status import DONE, LABELS, form_status
+from reportgen.deliverables import present_years
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
 from reportgen.model.lock import data_lock
@@ -40,10 +41,16 @@ class CloseResult:
 
 def _open_year(data: Path, fy: FiscalYear) -> st.CycleYear | None:
     """The year's record if it was opened; None for a year that predates the cycle (it can be closed too)."""
-    y = st.load(data).year(fy)
+    cycle = st.load(data)
+    y = cycle.year(fy)
     where = st.display(st.path(data))
     if y is None:
-        return None
+        # a year before the cycle's first (or any, when none was opened) that the data dates: a record to close
+        first = min((y.fy.year for y in cycle.years.values() if y.opened), default=None)
+        if fy.year in {p.year for p in present_years(load(data))} and (first is None or fy.year < first):
+            return None
+        raise UsageError(Msg(ja=f"close {era.short(fy)}: {era.long(fy)} は開かれていません（{where} に記録がありません）。何も変更していません",
+                             en=f"close {era.short(fy)}: {era.short(fy)} was never opened (not in {where}). Nothing was changed"))
     if y.state == st.CLOSED:
         raise UsageError(Msg(ja=f"close {era.short(fy)}: {era.long(fy)} は {y.closed} に締め切られています（{where}）。何も変更していません",
                              en=f"close {era.short(fy)}: {era.short(fy)} was closed on {y.closed} ({where}). Nothing was changed"))
