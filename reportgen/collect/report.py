@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
+from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide, target_key
 from reportgen.collect.sheet import Cell, ReturnedForm
 from reportgen.forms.identity import digest
 from reportgen.model.loader import Dataset, StrategyData
@@ -39,6 +39,9 @@ class FormReport:
     applied: list[Change] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[tuple[Change, str]] = field(default_factory=list)  # (department's change, data now)
+    # target key → (value, file, date): what the latest earlier return of this same form applied
+    earlier: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    notes: list[Msg] = field(default_factory=list)  # contradictions with another form or the data, by name
 
     @property
     def accepted(self) -> bool:
@@ -47,6 +50,11 @@ class FormReport:
     def settle(self, change: Change, sent: str, now: str, force: bool) -> None:
         """The three-way merge of one value (sent, returned, data now), filed as unchanged, applied or a conflict."""
         outcome = decide(sent, change.new, now, force)
+        if outcome == CONFLICT and change.target and target_key(change.target) in self.earlier:
+            value, file, date = self.earlier[target_key(change.target)]
+            if value == now:  # data still holds what this department's earlier return put there: a correction
+                change.corrects = f"{file}、{date}"
+                outcome = APPLY
         if outcome == UNCHANGED:
             self.unchanged += 1
         elif outcome == APPLY:

@@ -60,6 +60,9 @@ class Return:
     outcome: str
     changes: int = 0
     why: list[str] = field(default_factory=list)  # refused: every reason; conflicts: each waiting value
+    # applied: each value written, by where it went (collect.record.target_key): a later return of the
+    # same form by the same department supersedes them, as long as nothing else changed them since
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -172,7 +175,8 @@ def load(data: Path) -> Cycle:
         for i, f in enumerate(y.get("forms") or []):
             try:
                 returns = [Return(r["file"], r["sha256"], r["date"], r["outcome"], int(r.get("changes") or 0),
-                                  list(r.get("why") or [])) for r in (f.get("returns") or [])]
+                                  list(r.get("why") or []), {str(k): str(v) for k, v in (r.get("values") or {}).items()})
+                           for r in (f.get("returns") or [])]
                 if any(r.outcome not in OUTCOMES for r in returns):
                     raise ValueError
                 forms.append(SentForm(f["file"], f["department"], f["kind"], str(f.get("strategy") or ""),
@@ -227,7 +231,8 @@ def dump(cycle: Cycle) -> str:
         entry["forms"] = [{"file": f.file, "department": f.department, "kind": f.kind, "strategy": f.strategy,
                            "sha256": f.sha256, "date": f.date,
                            "returns": [{"file": r.file, "sha256": r.sha256, "date": r.date, "outcome": r.outcome,
-                                        "changes": r.changes, **({"why": list(r.why)} if r.why else {})}
+                                        "changes": r.changes, **({"why": list(r.why)} if r.why else {}),
+                                        **({"values": dict(r.values)} if r.values else {})}
                                        for r in f.returns]} for f in y.forms]
         years[era.short(FiscalYear(y.fy.year))] = entry
     body = yaml.safe_dump({"format": FORMAT, "years": years}, allow_unicode=True, sort_keys=False, width=1000)
