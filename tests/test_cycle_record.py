@@ -160,3 +160,14 @@ def test_a_run_waiting_for_the_lock_says_what_it_waits_for(tmp_path, data_copy):
     assert first == f"別の処理が実行中です（{data}/.lock）。終わるのを待っています…\n"
     assert proc.returncode == 0, err
     assert "1 年度・2 ファイルを書き込みました。" in rest
+
+
+def test_times_are_said_in_japan_time_with_their_zone(tmp_path, data_copy, capsys, monkeypatch):
+    import re
+
+    monkeypatch.delenv("REPORTGEN_NOW", raising=False)
+    data, out = data_copy, tmp_path / "out"
+    code, stdout, stderr = run(capsys, "close", "H29", "--data", data, "--out", out)
+    assert code == 0, stderr
+    assert re.search(r"を締め切りました（\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00、data", stdout)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", state(data)["years"]["H29"]["closed"])

@@ -22,7 +22,8 @@ def _returns(sent, ret):
            SHOKO: fill(sent / SHOKO, ret / SHOKO, {"kpi:1-①": {6: "265件"}}),
            HOIKU: fill(sent / HOIKU, ret / HOIKU, {"kpi:3-②": {6: 98.5}})}
     for f in sorted(sent.iterdir()):
-        out.setdefault(f.name, shutil.copy(f, ret / f.name))
+        if f.name not in out:
+            out[f.name] = shutil.copy(f, ret / f.name)
     return out
 
 
@@ -57,6 +58,7 @@ def test_the_order_of_arrival_does_not_matter(tmp_path, capsys):
         assert code == 0 and "督促先" not in stdout, (order, stdout)
         results.append({k: v for k, v in tree(data).items() if k != "cycle.yaml" and not k.startswith(".backups")})
     assert results[0] == results[1] == results[2]
+    assert results[0]["strategies/2/kpis.yaml"] != tree(DATA)["strategies/2/kpis.yaml"]  # the values were taken
 
 
 def test_a_whole_year_as_the_record(tmp_path, data_copy, capsys, monkeypatch):
@@ -75,9 +77,11 @@ def test_a_whole_year_as_the_record(tmp_path, data_copy, capsys, monkeypatch):
 
     # an edit after closing: the next build leaves R7 as closed and says its data changed
     kpis = data / "strategies" / "2" / "kpis.yaml"
-    text = kpis.read_text(encoding="utf-8")
-    assert text.count("265件") == 1
-    kpis.write_text(text.replace("265件", "266件"), encoding="utf-8")
+    lines = kpis.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = [i for i, ln in enumerate(lines) if "R7:" in ln and "265" in ln]  # the value collected for 1-①
+    assert len(at) == 1, [ln for ln in lines if "R7:" in ln or "265" in ln]
+    lines[at[0]] = lines[at[0]].replace("265", "266")
+    kpis.write_text("".join(lines), encoding="utf-8")
     code, stdout, stderr = run(capsys, "--data", data, "--out", out)
     assert code == 0, stderr
     assert tree(out / "2025_R7") == r7 and tree(out / "2017_H29") == h29
