@@ -25,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="generate.py", epilog=EXAMPLES,
                                 formatter_class=RAW,
                                 description="Build the yearly archive of official documents from data/. "
-                                            "Other verbs: open, collect, status, close, verify, check, init "
+                                            "Other verbs: open, collect, status, close, correct, verify, check, init "
                                             "(see generate.py VERB --help).")
     p.add_argument("--year", action="append", type=fiscal_year, metavar="YEAR",
                    help="fiscal year to build (repeatable; R6, 令和6年度, H29, 2024, FY2024 …); default: every year in the data")

@@ -7,6 +7,7 @@ from pathlib import Path
 from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide, target_key
 from reportgen.collect.sheet import Cell, ReturnedForm
 from reportgen.forms.identity import digest
+from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -88,11 +89,11 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
-    return _refuse(report, f"{era.long(year)} は {shut.closed} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+    return _refuse(report, f"{era.long(year)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
                            f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
-                           f"{era.short(year)} のアーカイブを generate.py --year {era.short(year)} で作り直してください）",
-                   f"{era.short(year)} was closed on {shut.closed} (data/cycle.yaml): a late form is not taken; name the year "
-                   f"with --reopen {era.short(year)} to take it (then rebuild its archive with generate.py --year {era.short(year)})")
+                           f"{era.short(year)} の訂正版を generate.py correct {era.short(year)} --reason \"理由\" で作成してください）",
+                   f"{era.short(year)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {era.short(year)} to take it (then write a corrected edition with generate.py correct {era.short(year)} --reason \"why\")")
 
 
 def _structure(form: ReturnedForm, report: FormReport) -> None:
