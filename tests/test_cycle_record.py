@@ -81,6 +81,10 @@ def test_a_closed_year_is_kept_byte_for_byte_and_corrected_only_as_a_new_edition
     code, stdout, stderr = run(capsys, "verify", out, "--data", data)
     assert code == 0, stderr
     assert "2025_R7, 2025_R7_第1版" in stdout
+    code, stdout, _ = run(capsys, "status", "R7", "--data", data)
+    assert "令和7年度（R7）: 締切済（2026-05-01T10:00:00+09:00）: サイクル以前の年度（様式の送付なし）を記録として締め切りました" in stdout
+    assert "  第1版: 2025_R7_第1版（2026-05-01T10:00:00+09:00、manifest sha256 " in stdout
+    assert "、理由: KPI実績の誤記を訂正）" in stdout
     # nothing more to correct: refused, nothing written
     before = tree(out)
     code, _, stderr = run(capsys, "correct", "R7", "--reason", "もう一度", "--data", data, "--out", out)
