@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,8 +159,13 @@ def test_a_run_waiting_for_the_lock_says_what_it_waits_for(tmp_path, data_copy):
         proc = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "--data", str(data), "--out", str(out),
                                  "--year", "H28"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
-        first = proc.stderr.readline()  # the run says so before it waits; then the lock is let go
-        fcntl.flock(held, fcntl.LOCK_UN)
+        said: list[str] = []
+        reader = threading.Thread(target=lambda: said.append(proc.stderr.readline()))
+        reader.start()
+        reader.join(120)  # the run says so before it waits (a guard only: without the notice nothing comes)
+        fcntl.flock(held, fcntl.LOCK_UN)  # then the lock is let go, and the run goes on
+        reader.join()
+        first = said[0]
     rest, err = proc.communicate(timeout=300)
     assert first == f"別の処理が実行中です（{data}/.lock）。終わるのを待っています…\n"
     assert proc.returncode == 0, err
