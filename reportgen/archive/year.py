@@ -37,8 +37,9 @@ def record_document(result: YearBuild, job: Output, digest: str, size: int) -> N
 def year_sources(ds: Dataset, fy: FiscalYear) -> list[SourceFile]:
     """The data files a year's documents read: city and departments, every strategy's strategy.yaml
     (a form's data-set id names them all), the measures and projects of the strategy covering `fy`,
-    and the pledge lists dated in `fy`. A later year's values live in another strategy's files or in
-    a later pledge list, so a year built from these keeps its bytes when only later years change."""
+    and the pledge lists dated in `fy` or before (a list marks ★ against the one before it). A later
+    year's values live in another strategy's files or in a later pledge list, so a year built from
+    these keeps its bytes when only later years change."""
     covering = ds.strategy_for(fy)
     keep = []
     for src in ds.sources:
@@ -46,7 +47,7 @@ def year_sources(ds: Dataset, fy: FiscalYear) -> list[SourceFile]:
         if parts[0] == "strategies" and len(parts) == 3 and parts[2] != "strategy.yaml":
             if covering is None or parts[1] != covering.folder:
                 continue
-        elif parts[0] == "pledges" and _pledge_year(src) not in (None, fy.year):
+        elif parts[0] == "pledges" and (_pledge_year(src) or 0) > fy.year:  # a list compares with the one before it
             continue
         keep.append(src)
     return keep
