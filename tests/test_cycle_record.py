@@ -180,5 +180,5 @@ def test_times_are_said_in_japan_time_with_their_zone(tmp_path, data_copy, capsy
     data, out = data_copy, tmp_path / "out"
     code, stdout, stderr = run(capsys, "close", "H29", "--data", data, "--out", out)
     assert code == 0, stderr
-    assert re.search(r"を締め切りました（\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00、data", stdout)
+    assert re.search(r"を締め切りました（\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00、", stdout)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", state(data)["years"]["H29"]["closed"])
