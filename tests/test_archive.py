@@ -58,10 +58,9 @@ def _record_fsyncs(monkeypatch, root: Path) -> list[str]:
     synced, opened = [], {}
     real_open, real_fsync = archive.os.open, archive.os.fsync
 
-    def fake_open(path, flags, *a):
-        fd = real_open(path, flags, *a)
-        if Path(path).is_relative_to(root):  # not the data's lock, which os.open opens too (O_NOFOLLOW)
-            opened[fd] = Path(path).relative_to(root).as_posix()
+    def fake_open(path, flags, *a, **kw):  # shutil.rmtree opens with dir_fd: the loader's temporary folders
+        fd = real_open(path, flags, *a, **kw)
+        opened[fd] = Path(path).relative_to(root).as_posix() if "dir_fd" not in kw and Path(path).is_relative_to(root) else None
         return fd
 
     monkeypatch.setattr(archive.os, "open", fake_open)

@@ -1,17 +1,19 @@
 """Build the archive: load → validate → contexts → render every year into staging → PDF → publish."""
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from reportgen.archive.manifest import MANIFEST, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
+from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
 from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
-from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
+from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates, year_dataset
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
@@ -138,35 +140,45 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
 
 
 def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,
-          progress: Callable[[str], None] | None = None, templates: Path | None = None, jobs: int = 1) -> BuildResult:
+          progress: Callable[[str], None] | None = None, templates: Path | None = None, jobs: int = 1,
+          correcting: FiscalYear | None = None, edition: dict | None = None) -> BuildResult:
     """Build the requested years (default: every year the data dates) into `out`, atomically per year.
 
     Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
     failure anywhere leaves `out/` exactly as it was. `jobs` > 1 renders in that many processes;
     the bytes are the same either way. The templates are reportgen's own (or those of the folder
     `templates`), each replaced by the data folder's `templates/` file of the same name.
+
+    A year whose record (documents, data copy, templates) would come out the same is kept as it is,
+    folder times included; a closed year (data/cycle.yaml) is never written, only compared, unless
+    it is `correcting`, whose new edition (`edition`) moves the current folder aside first.
     """
     # the lock collect takes: a build and a collect never interleave; taking it finishes a collect
     # interrupted after its commit point (datastore.recover_data)
     with data_lock(Path(data)):
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
-        opened = cycle_state.load(Path(data)).open_years() if not years else []
+        cycle = cycle_state.load(Path(data))
+        opened = cycle.open_years() if not years else []
         with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
-            return _build(ds, out, years, pdf, progress, tset, jobs, opened)
+            return _build(ds, out, years, pdf, progress, tset, jobs, opened, cycle.closed_years(), correcting, edition)
 
 
 def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int,
-           opened: list[FiscalYear] = ()) -> BuildResult:
+           opened: list[FiscalYear] = (), closed: list[FiscalYear] = (), correcting: FiscalYear | None = None,
+           edition: dict | None = None) -> BuildResult:
     targets = resolve_years(ds, years, opened)
+    # each year is built from the data files it reads (what its archive keeps, so verify rebuilds it)
+    datasets = [year_dataset(ds, fy) for fy in targets]
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with templateset.using(tset):
         planned = []
-        for fy in targets:
+        for fy, yds in zip(targets, datasets):
             with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
-                planned.append(outputs_for(ds, fy))
+                planned.append(outputs_for(yds, fy))
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
+    closed_years = {fy.year for fy in closed} - ({correcting.year} if correcting else set())
     # the data lives as long as the build: the collector need not scan it again and again
     with locked(out):
         for fy in targets:  # before anything is staged: all years are published or none
@@ -176,32 +188,77 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
         try:
             for fy in targets:
                 staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
+            yds_of = {id(r): yds for (_, r), yds in zip(staged, datasets)}
 
             def snapshots() -> None:  # written as rendering starts, their fsyncs overlap it
                 for staging, result in staged:
-                    write_snapshot(ds, staging, durable.write)
+                    write_snapshot(yds_of[id(result)], staging, durable.write)
                     write_templates(result, tset, used.get(id(result), set()), staging, durable.write)
 
             used: dict[int, set[str]] = {}  # the template and labels files each year's documents need
             _render_all(ds, targets, staged, jobs, progress, tset, durable, snapshots, used, planned)
-            if pdf:
+            durable.wait()
+            # which years change: a closed one never (unless corrected), an unchanged one is kept as it is
+            convert: list[tuple[Path, dict, YearBuild]] = []
+            for staging, result in staged:
+                target = out / result.folder
+                earlier = read_manifest(target)
+                if result.fy.year in closed_years:
+                    result.outcome = CLOSED_KEPT
+                    result.changed = _changed(earlier, result, yds_of[id(result)]) if earlier else ["manifest.json"]
+                    continue
+                new = json.loads(manifest_bytes(yds_of[id(result)], result))
+                if correcting is not None and result.fy.year == correcting.year:
+                    result.changed = _changed(earlier, result, yds_of[id(result)]) if earlier else []
+                    if earlier is not None and not result.changed:  # nothing to correct: no new edition
+                        result.outcome = KEPT
+                        continue
+                    result.edition = edition
+                elif earlier is not None and same_record(earlier, new) and (not pdf or _has_pdfs(earlier, result)):
+                    result.outcome = KEPT
+                    continue
+                result.outcome = WRITTEN
+                old_pdfs = {f["path"]: f for f in (earlier or {}).get("files", []) if not f.get("reproducible", True)}
+                old_docs = {f["path"]: f["sha256"] for f in (earlier or {}).get("files", [])}
+                for entry in [f for f in result.files if f["publish"]]:
+                    name = Path(entry["path"]).with_suffix(".pdf").as_posix()
+                    kept = (target / name).read_bytes() if name in old_pdfs and (target / name).is_file() else None
+                    if kept is not None and old_docs.get(entry["path"]) == entry["sha256"] and sha256(kept) == old_pdfs[name]["sha256"]:
+                        durable.write(staging / name, kept)  # its document is unchanged: the PDF is kept
+                        result.files.append(dict(old_pdfs[name]))
+                        result.pdf_kept.append(name)
+                    elif pdf or name in old_pdfs:  # asked for, or there was one and its source changed: rebuilt
+                        convert.append((staging / entry["path"], entry, result))
+                        if name in old_pdfs:
+                            result.pdf_rebuilt.append(name)
+            if convert:
                 durable.wait()  # LibreOffice reads the staged files
-                jobs = [(staging / f["path"], f) for staging, r in staged for f in r.files if f["publish"]]
                 if progress:
-                    progress(f"PDF ({len(jobs)})")
-                pdfs = convert_batch([p for p, _ in jobs])
-                for (path, entry), pdf_bytes in zip(jobs, pdfs):
+                    progress(f"PDF ({len(convert)})")
+                pdfs = convert_batch([p for p, _, _ in convert])
+                for (path, entry, r), pdf_bytes in zip(convert, pdfs):
                     name = Path(entry["path"]).with_suffix(".pdf").as_posix()
                     durable.write(path.with_suffix(".pdf"), pdf_bytes)
                     # LibreOffice stamps PDFs with the time: hashed, but not expected to rebuild identically
-                    for staging, r in staged:
-                        if path.is_relative_to(staging):
-                            r.files.append({"path": name, "sha256": sha256(pdf_bytes), "bytes": len(pdf_bytes),
-                                            "deliverable": entry["deliverable"], "reproducible": False, "publish": True})
+                    r.files.append({"path": name, "sha256": sha256(pdf_bytes), "bytes": len(pdf_bytes),
+                                    "deliverable": entry["deliverable"], "reproducible": False, "publish": True})
             for staging, result in staged:
-                durable.write(staging / MANIFEST, manifest_bytes(ds, result))
+                if result.outcome == WRITTEN:
+                    # the documents in job order, then their PDFs in the same order, whether kept or converted
+                    doc = {Path(f["path"]).with_suffix("").as_posix(): i for i, f in enumerate(result.files)
+                           if f.get("reproducible", True)}
+                    result.files.sort(key=lambda f: (not f.get("reproducible", True),
+                                                     doc.get(Path(f["path"]).with_suffix("").as_posix(), len(doc))))
+                    earlier = read_manifest(out / result.folder) or {}
+                    result.removed = sorted({f["path"] for f in earlier.get("files", [])} - {f["path"] for f in result.files})
+                    durable.write(staging / MANIFEST, manifest_bytes(yds_of[id(result)], result))
             for staging, result in staged:
-                publish(staging, out / result.folder, durable)
+                if result.outcome == WRITTEN:
+                    if correcting is not None and result.fy.year == correcting.year and (out / result.folder).exists():
+                        os.rename(out / result.folder, out / edition["earlier_folder"])  # the earlier edition, as it was
+                    publish(staging, out / result.folder, durable)
+                else:
+                    shutil.rmtree(staging, ignore_errors=True)
         except BaseException:
             durable.close()  # before the folders go: nothing still fsyncs in them
             for staging, _ in staged:
@@ -210,3 +267,40 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
         finally:
             durable.close()
     return BuildResult(out, [r for _, r in staged], ds)
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """A year folder's manifest as recorded, or None where there is none (or it is unreadable: rebuilt)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _record(manifest: dict) -> dict:
+    """What makes a year's record: its stamp, data, templates and reproducible documents. The tool's and
+    libraries' versions are not: documents that come out the same need no new folder."""
+    return {"stamp": manifest.get("stamp"), "data": manifest.get("data", {}).get("files"),
+            "templates": manifest.get("templates"),
+            "files": [f for f in manifest.get("files", []) if f.get("reproducible", True)]}
+
+
+def same_record(earlier: dict, new: dict) -> bool:
+    return _record(earlier) == _record(new)
+
+
+def _has_pdfs(manifest: dict, result: YearBuild) -> bool:
+    have = {f["path"] for f in manifest.get("files", [])}
+    return all(Path(f["path"]).with_suffix(".pdf").as_posix() in have for f in result.files if f["publish"])
+
+
+def _changed(earlier: dict, result: YearBuild, yds: Dataset) -> list[str]:
+    """The files of a year whose bytes a build now would change: documents, data copies, templates."""
+    new = _record(json.loads(manifest_bytes(yds, result)))
+    old = _record(earlier)
+    changed = []
+    for key in ("files", "data", "templates"):
+        a = {e["path"]: e["sha256"] for e in old.get(key) or []}
+        b = {e["path"]: e["sha256"] for e in new.get(key) or []}
+        changed += sorted(p for p in a.keys() | b.keys() if a.get(p) != b.get(p))
+    return changed

@@ -59,6 +59,9 @@ def environment() -> dict:
     return {"python": platform.python_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION, "libraries": libs}
 
 
+WRITTEN, KEPT, CLOSED_KEPT = "written", "kept", "closed"  # what a build did with a year's folder
+
+
 @dataclass
 class YearBuild:
     """What one year's build wrote (for the summary and the manifest)."""
@@ -67,6 +70,12 @@ class YearBuild:
     folder: str
     files: list[dict] = field(default_factory=list)
     templates: list[dict] = field(default_factory=list)  # the template and labels files archived
+    outcome: str = WRITTEN
+    changed: list[str] = field(default_factory=list)     # closed (or corrected): what a build now would change
+    pdf_kept: list[str] = field(default_factory=list)    # PDFs carried over: their documents did not change
+    pdf_rebuilt: list[str] = field(default_factory=list) # PDFs converted again: their documents changed
+    removed: list[str] = field(default_factory=list)     # files the earlier folder had and this one has not
+    edition: dict | None = None                          # a correction: this edition and the one it supersedes
 
 
 def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
@@ -90,4 +99,6 @@ def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
         "templates": build.templates,
         "files": build.files,
     }
+    if build.edition:  # a correction (generate.py correct): which edition this is, which it supersedes and why
+        doc["edition"] = {k: v for k, v in build.edition.items() if k != "earlier_folder"}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

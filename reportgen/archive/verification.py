@@ -37,7 +37,8 @@ class Finding:
         return self.kind != LIBRARY
 
 
-def verify(out: Path, templates: Path | None = None) -> tuple[list[str], list[Finding]]:
+def verify(out: Path, templates: Path | None = None,
+           anchors: dict[str, str] | None = None) -> tuple[list[str], list[Finding]]:
     """Check every year folder under `out` (or `out` itself if it is one): the library versions,
     then the hashes (has a file changed since it was archived?), then a rebuild from the archived
     data and templates (does it still come out the same?). Findings come in that order."""
@@ -46,9 +47,23 @@ def verify(out: Path, templates: Path | None = None) -> tuple[list[str], list[Fi
     findings: list[Finding] = []
     for folder in folders:
         findings.extend(_verify_folder(folder, templates))
+        findings.extend(_anchor_findings(folder, (anchors or {}).get(folder.name)))
     order = {LIBRARY: 0, HASH: 1, REBUILD: 2}
     findings.sort(key=lambda f: order[f.kind])  # stable: folder order kept within a kind
     return [f.name for f in folders], findings
+
+
+def _anchor_findings(folder: Path, anchor: str | None) -> list[Finding]:
+    """A closed year's manifest against the SHA-256 close (or correct) recorded in data/cycle.yaml: a
+    manifest rewritten together with the files it lists passes the re-hash, not this."""
+    if anchor is None or not (folder / MANIFEST).is_file():
+        return []
+    if sha256((folder / MANIFEST).read_bytes()) == anchor:
+        return []
+    return [Finding(folder.name, MANIFEST, Msg(
+        ja=f"締切時に記録したハッシュ（data/cycle.yaml: {anchor[:16]}…）と一致しません（締切後に変更されています）",
+        en=f"differs from the SHA-256 recorded at closing (data/cycle.yaml: {anchor[:16]}…): changed since the year was closed"),
+        HASH)]
 
 
 def library_differences(recorded: dict) -> list[tuple[str, str | None, str | None, str | None]]:

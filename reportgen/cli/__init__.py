@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from reportgen.cli import build, check, close, collect, init, serve, status, verify
+from reportgen.cli import build, check, close, collect, correct, init, serve, status, verify
 from reportgen.cli import open as open_verb
 from reportgen.cli.common import (
     EXIT_INTERRUPTED,
@@ -28,7 +28,7 @@ from reportgen.rules.commands import Invocation, invoked_as
 from reportgen.rules.problems import Msg, ReportgenError
 
 VERBS = {"build": build, "collect": collect, "verify": verify, "check": check, "init": init,
-         "open": open_verb, "status": status, "close": close,
+         "open": open_verb, "status": status, "close": close, "correct": correct,
          "serve": serve}
 
 # What a hint repeats so that pasting it acts on the same data set (`open R8 --data abira/data` → `status R8 --data abira/data`).

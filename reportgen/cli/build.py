@@ -8,6 +8,9 @@ from reportgen import __version__
 from reportgen.archive.build import build
 from reportgen.cli import common
 from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_year, require_data, text
+from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
+from reportgen.cli.common import announce_waits
+from reportgen.rules import era
 from reportgen.rules.problems import Msg, UsageError
 
 
@@ -56,16 +59,53 @@ def run(args, lang: str) -> int:
     require_data(args.data)
     if args.jobs < 1:
         raise UsageError(Msg(ja="--jobs は1以上です", en="--jobs must be at least 1"))
+    announce_waits(lang)
     result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs)
     if tty:
         print("\r\033[K", end="", file=sys.stderr)
     for w in result.dataset.warnings:
         print(w.render(lang), file=sys.stderr)
+    report(result, lang)
+    return EXIT_OK
+
+
+def report(result, lang: str) -> None:
+    """Each year: written (with the PDFs kept, rebuilt and the files removed), kept unchanged, or closed."""
     total = 0
+    written = [yb for yb in result.years if yb.outcome == WRITTEN]
     for yb in result.years:
+        where = result.out / yb.folder
+        if yb.outcome == KEPT:
+            print(Msg(ja=f"{where}: 変更なし（そのまま）", en=f"{where}: unchanged (kept as it is)")(lang))
+            continue
+        if yb.outcome == CLOSED_KEPT:
+            code = era.short(yb.fy)
+            print(Msg(ja=f"{where}: 締切済（そのまま）", en=f"{where}: closed (kept as it is)")(lang))
+            if yb.changed:
+                shown = "、".join(yb.changed[:5]) + (f" ほか {len(yb.changed) - 5} 件" if len(yb.changed) > 5 else "")
+                shown_en = ", ".join(yb.changed[:5]) + (f" and {len(yb.changed) - 5} more" if len(yb.changed) > 5 else "")
+                print(Msg(ja=f"締切済の {code} はデータが変わっています: {shown}。締切時のアーカイブはそのままです。"
+                             f"訂正するには generate.py correct {code} --reason \"理由\"（第2版として作成し、前の版も残します）",
+                          en=f"closed {code}'s data has changed: {shown_en}. Its archive is kept as closed. To correct it: "
+                             f"generate.py correct {code} --reason \"why\" (a new edition; the earlier one is kept)")(lang),
+                      file=sys.stderr)
+            continue
         size = sum(f["bytes"] for f in yb.files)
         total += len(yb.files)
-        print(f"{result.out / yb.folder}: {len(yb.files)} " + Msg(ja="ファイル", en="files")(lang) + f" ({size:,} bytes)")
-    print(Msg(ja=f"{len(result.years)} 年度・{total} ファイルを書き込みました。",
-              en=f"wrote {total} files for {len(result.years)} fiscal year(s).")(lang))
-    return EXIT_OK
+        print(f"{where}: {len(yb.files)} " + Msg(ja="ファイル", en="files")(lang) + f" ({size:,} bytes)")
+        if yb.pdf_kept:
+            print(Msg(ja=f"  PDF {len(yb.pdf_kept)} 件はそのまま（元の文書が変わっていません）",
+                      en=f"  {len(yb.pdf_kept)} PDF(s) kept (their documents did not change)")(lang))
+        if yb.pdf_rebuilt:
+            print(Msg(ja=f"  PDF {len(yb.pdf_rebuilt)} 件を作り直しました（元の文書が変わりました）: {'、'.join(yb.pdf_rebuilt)}",
+                      en=f"  {len(yb.pdf_rebuilt)} PDF(s) rebuilt (their documents changed): {', '.join(yb.pdf_rebuilt)}")(lang))
+        for path in yb.removed:
+            print(Msg(ja=f"  削除: {path}（この年度の文書ではなくなりました）",
+                      en=f"  removed: {path} (no longer one of the year's documents)")(lang))
+    if written or not result.years:
+        print(Msg(ja=f"{len(written)} 年度・{total} ファイルを書き込みました。",
+                  en=f"wrote {total} files for {len(written)} fiscal year(s).")(lang))
+    kept = [yb for yb in result.years if yb.outcome != WRITTEN]
+    if kept:
+        print(Msg(ja=f"{len(kept)} 年度はそのままです（変更なし・締切済）。",
+                  en=f"{len(kept)} fiscal year(s) kept as they were (unchanged or closed).")(lang))

@@ -68,8 +68,10 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
     lines = [head]
     for c in r.applied:
-        lines.append(where + f"{c.label} / {_change_field(c, lang)}: " + (
-            _lines_changed(c.old, c.new, lang) if c.field in LINE_FIELDS else f"{_short(c.old) or empty} → {_short(c.new) or empty}"))
+        fix = Msg(ja="修正: ", en="correction: ")(lang) if c.corrects else ""
+        lines.append(where + f"{c.label} / {_change_field(c, lang)}: " + fix + (
+            _lines_changed(c.old, c.new, lang) if c.field in LINE_FIELDS else f"{_short(c.old) or empty} → {_short(c.new) or empty}")
+            + (Msg(ja=f"（前回の提出 {c.corrects}）", en=f" (earlier return {c.corrects})")(lang) if c.corrects else ""))
     for c, now in r.conflicts:
         lines.append(where + Msg(ja="競合（データ側も送付後に変更されています。--force で様式の値を採用）",
                                  en="conflict (data/ changed too since the form was sent; --force takes the form's value)")(lang)
@@ -83,25 +85,36 @@ def print_report(result: CollectResult, lang: str, data: Path = Path("data")) ->
         stream = sys.stdout if r.accepted and not r.conflicts else sys.stderr
         for line in form_lines(r, lang):
             print(line, file=stream)
+        for note in r.notes:  # a contradiction with another form or the data: for a person to look at
+            print(f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "") + note(lang), file=sys.stderr)
     n, bad = len(result.reports), len(result.refused)
     waiting = sum(len(r.conflicts) for r in result.reports)
     summary = Msg(ja=f"様式 {n} 件: 取り込み {n - bad} 件、受け付けず {bad} 件、競合 {waiting} 件",
                   en=f"{n} form(s): {n - bad} collected, {bad} refused, {waiting} conflict(s)")(lang)
     if bad and n - bad:
-        summary += Msg(ja="（各様式は別々に扱われます: 受け付けなかった様式の値は書き込まず、他の様式は取り込みました）",
-                       en=" (each form stands alone: nothing of a refused form was written, the others were collected)")(lang)
+        summary += (Msg(ja="（各様式は別々に扱われます: 受け付けなかった様式の値は書き込まず、他の様式を取り込みます）",
+                        en=" (each form stands alone: nothing of a refused form would be written, the others would be collected)")
+                    if result.dry_run else
+                    Msg(ja="（各様式は別々に扱われます: 受け付けなかった様式の値は書き込まず、他の様式は取り込みました）",
+                        en=" (each form stands alone: nothing of a refused form was written, the others were collected)"))(lang)
     print(summary, file=sys.stdout if result.ok else sys.stderr)
-    if result.dry_run:
-        print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
-    elif result.written:
-        print(Msg(ja=f"書き込み: {', '.join(result.written)}（変更前は .backups/ に保存）",
-                  en=f"wrote: {', '.join(result.written)} (previous state kept in .backups/)")(lang))
+    # a dry run says what the run says (the files, the record), in the future tense, then that nothing was written
+    dry = result.dry_run
+    if result.written:
+        print((Msg(ja=f"書き込み予定: {', '.join(result.written)}（変更前は .backups/ に保存）",
+                   en=f"would write: {', '.join(result.written)} (previous state kept in .backups/)") if dry else
+               Msg(ja=f"書き込み: {', '.join(result.written)}（変更前は .backups/ に保存）",
+                   en=f"wrote: {', '.join(result.written)} (previous state kept in .backups/)"))(lang))
     else:
         print(Msg(ja="データは変更していません", en="data/ was not changed")(lang))
     if result.recorded:
         record = st.display(st.path(data))  # the data set's own record, not data/'s
-        print(Msg(ja=f"提出状況を {record} に記録しました（{command('status')} で確認できます）",
-                  en=f"the forms' outcomes were recorded in {record} (see {command('status')})")(lang))
+        print((Msg(ja=f"提出状況を {record} に記録します（{command('status')} で確認できます）",
+                   en=f"the forms' outcomes would be recorded in {record} (see {command('status')})") if dry else
+               Msg(ja=f"提出状況を {record} に記録しました（{command('status')} で確認できます）",
+                   en=f"the forms' outcomes were recorded in {record} (see {command('status')})"))(lang))
+    if dry:
+        print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from pathlib import Path
 from reportgen.archive.verification import HASH, LIBRARY, REBUILD, verify
 from reportgen.cli import common
 from reportgen.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_lang, text
+from reportgen.model import cycle_state as st
 from reportgen.rules.problems import Msg, UsageError
 
 
@@ -20,12 +21,17 @@ def parser() -> argparse.ArgumentParser:
         """例:
   python3 generate.py verify                out/ のすべての年度フォルダをハッシュし直し、作り直して比べる
   python3 generate.py verify out/2017_H29   1 年度だけ
+  （締め切った年度の manifest は、close が data/cycle.yaml に記録した SHA-256 とも比べます）
 """, """examples:
   python3 generate.py verify                re-hash and rebuild every year folder in out/
   python3 generate.py verify out/2017_H29   one year
+  (a closed year's manifest is also compared with the SHA-256 close recorded in data/cycle.yaml)
 """))
     p.add_argument("dir", nargs="?", type=Path, default=Path("out"),
                    help=text("アーカイブのフォルダか、1 年度のフォルダ（既定: out）", "archive folder or one year folder (default: out)"))
+    p.add_argument("--data", type=Path, default=Path("data"),
+                   help=text("締め切った年度の manifest のハッシュを記録した cycle.yaml のあるデータフォルダ（既定: data）",
+                             "data folder whose cycle.yaml holds the closed years' manifest hashes (default: data)"))
     add_lang(p)
     return p
 
@@ -34,7 +40,8 @@ def run(args, lang: str) -> int:
     if not args.dir.is_dir():
         raise UsageError(Msg(ja=f"アーカイブのフォルダがありません: {args.dir}（{args.dir.absolute()} を探しました）",
                              en=f"no such archive folder: {args.dir} (looked in {args.dir.absolute()})"))
-    folders, findings = verify(args.dir)
+    anchors = st.load(args.data).anchors() if st.path(args.data).is_file() else {}
+    folders, findings = verify(args.dir, anchors=anchors)
     if not folders:
         raise UsageError(Msg(ja=f"{args.dir} に年度フォルダ（manifest.json）がありません",
                              en=f"no year folder (manifest.json) under {args.dir}"))

@@ -27,10 +27,11 @@ from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Msg
 
 
-def collecting_years(ds: Dataset, opened: list[FiscalYear] = ()) -> dict[str, FiscalYear]:
+def collecting_years(ds: Dataset, opened: list[FiscalYear] = (), sent: dict[str, FiscalYear] | None = None) -> dict[str, FiscalYear]:
     """The year being collected, for each kind of form: the latest year opened with `open` that
     issues such forms, else the latest year the data issues such forms for (the same years a build
-    issues them for)."""
+    issues them for). `sent`: the kinds `open` sent for an open year, each that year, whatever came
+    in before (a department's year-end values move the registry's own year on, not the open one)."""
 
     out = {}
     for kind, d in ((layout.EVALUATION, evaluation_table), (layout.KPI, kpi_trend)):
@@ -42,6 +43,16 @@ def collecting_years(ds: Dataset, opened: list[FiscalYear] = ()) -> dict[str, Fi
         out[REGISTRY] = registry
     if ds.pledge_lists:  # pledge forms: the newest list's (pledge_form_rows checks the month)
         out[layout.PLEDGE] = ds.pledge_lists[-1].as_of.fiscal_year
+    out.update({kind: fy for kind, fy in (sent or {}).items() if kind != layout.PLEDGE})  # a pledge form's year is its list's
+    return out
+
+
+def sent_kinds(cycle: cycle_state.Cycle) -> dict[str, FiscalYear]:
+    """Each kind of form `open` sent for a year still open: that year (the latest, if two are open)."""
+    out: dict[str, FiscalYear] = {}
+    for y in sorted(cycle.years.values(), key=lambda y: y.fy):
+        if y.state == cycle_state.OPEN:
+            out.update({f.kind: y.fy for f in y.forms})
     return out
 
 
@@ -58,14 +69,14 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
     with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
         ds = load(data)
         cycle = cycle_state.load(data)
-        wanted = collecting_years(ds, cycle.open_years())
+        wanted = collecting_years(ds, cycle.open_years(), sent_kinds(cycle))
         closed = {y.fy: y for y in cycle.years.values() if y.state == cycle_state.CLOSED}
         overlay = Overlay(ds, force=force)
         reports: list[FormReport] = []
         texts: dict[str, str] = {}
         for path in files:
             try:
-                report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen))
+                report = examine(ds, Path(path), overlay, wanted, years, closed, list(reopen), cycle)
             except (MemoryError, RecursionError):  # one form never takes the batch down
                 report = FormReport(Path(path), refused=Msg(
                     ja="様式が大きすぎるか複雑すぎて判定できません（メモリか入れ子の上限を超えました）",
@@ -81,14 +92,60 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
                     continue
                 texts = new
                 overlay.accept(report.applied)
+        contradictions(ds, reports, overlay)
         current = {rel: (data / rel).read_text(encoding="utf-8") for rel in texts}
         changed = {rel: t for rel, t in texts.items() if t != current[rel]}
-        state_text = None if dry_run else record.outcomes(cycle, reports)
-        if changed and not dry_run:  # the data and the record of the forms in one atomic step
+        state_text = record.outcomes(cycle, reports)  # with dry_run: what would be recorded, not saved
+        if dry_run:
+            pass
+        elif changed:  # the data and the record of the forms in one atomic step
             write_atomically(data, {**changed, **({cycle_state.FILE: state_text} if state_text else {})})
         elif state_text:
             cycle_state.save(data, cycle)
-    return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))
+    return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))  # dry_run: `changed` would be written
+
+
+def contradictions(ds: Dataset, reports: list[FormReport], overlay: Overlay) -> None:
+    """Forms that disagree, in this batch or with what earlier batches wrote: a year's value taken for a
+    KPI the registry ends by that year (its documents leave the KPI out). Each is noted, by name, on
+    the form whose value goes unprinted and on the registry that ends the KPI."""
+    ending: dict[str, tuple[FiscalYear, FormReport | None]] = {}
+    for sd in ds.strategies:
+        for k in sd.measures.kpis:
+            if k.ended is not None:
+                ending[f"{sd.strategy.id}/{k.id}"] = (k.ended, None)
+    registries = [r for r in reports if r.accepted and r.kind == REGISTRY]
+    for r in registries:
+        for c in r.applied:
+            if c.target[:2] == ("registry", "kpi") and c.target[3] == "ended" and c.new:
+                try:
+                    ending[f"{r.strategy}/{c.target[2]}"] = (era.parse_fy(c.new), r)
+                except ValueError:
+                    continue
+    for r in reports:
+        if not r.accepted or r.kind != layout.KPI:
+            continue
+        sd = _strategy(ds, r.strategy)
+        for c in r.applied:
+            if c.target[0] != "measure" or c.target[2] != "actual" or sd is None:
+                continue
+            meas, _sub = overlay.measure(sd, c.target[1])
+            end = ending.get(f"{sd.strategy.id}/{getattr(meas, 'id', None)}")
+            if meas is None or end is None or end[0] > c.target[3]:
+                continue
+            ended, by = end
+            source = str(by.path) if by is not None else f"data/strategies/{sd.strategy.id}/kpis.yaml"
+            r.notes.append(Msg(
+                ja=f"矛盾: {c.label} の{era.long(c.target[3])}の値（{c.new}）を取り込みましたが、{source} では "
+                   f"{meas.id} は{era.long(ended)}から廃止です（この年度の文書には載りません）",
+                en=f"contradiction: {c.label}'s value for {era.short(c.target[3])} ({c.new}) was taken, but {source} ends "
+                   f"{meas.id} from {era.short(ended)} (that year's documents leave it out)"))
+            if by is not None:
+                by.notes.append(Msg(
+                    ja=f"矛盾: {meas.id} を{era.long(ended)}から廃止しましたが、{r.path}（{r.department}）が"
+                       f"{era.long(c.target[3])}の値（{c.new}）を提出しています",
+                    en=f"contradiction: {meas.id} ended from {era.short(ended)}, but {r.path} ({r.department}) gives its "
+                       f"{era.short(c.target[3])} value ({c.new})"))
 
 
 # ---------------------------------------------------------------------------- one form
@@ -100,7 +157,7 @@ def _strategy(ds: Dataset, sid: str) -> StrategyData | None:
 
 def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalYear],
             years: list[FiscalYear] | None = None, closed: dict | None = None,
-            reopen: list[FiscalYear] = ()) -> FormReport:
+            reopen: list[FiscalYear] = (), cycle: cycle_state.Cycle | None = None) -> FormReport:
     """Read one form and decide, value by value, what it changes (against `current`: data plus earlier forms)."""
     report = FormReport(path)
     try:
@@ -153,6 +210,8 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
                                f"この年度を取り込むには --year {era.short(year)} を指定してください）",
                        f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
                        f"name it with --year {era.short(year)} to collect it)")
+    if cycle is not None:  # a department's own earlier return of this form: its values may be corrected
+        report.earlier = record.earlier_values(cycle, report)
     if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.collect.registry_collect
 
         report.recognised = True

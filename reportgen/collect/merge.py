@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from reportgen.forms.identity import digest, evaluation_values
 from reportgen.forms.layout import parse_measure_key
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
 
 UNCHANGED, APPLY, CONFLICT = "unchanged", "apply", "conflict"
 
@@ -22,6 +24,11 @@ def decide(sent: str, returned: str, now: str, force: bool = False) -> str:
     return CONFLICT
 
 
+def target_key(target: tuple) -> str:
+    """Where a value goes, as text (data/cycle.yaml records each applied value under it)."""
+    return "/".join(era.short(x) if isinstance(x, FiscalYear) else str(x) for x in target)
+
+
 @dataclass
 class Change:
     """One value a form changes: where it goes in data/ and what it becomes."""
@@ -34,6 +41,7 @@ class Change:
     new: str
     written: object      # the value to write into YAML (None: remove)
     shown: str = ""      # the field as the form's header names it, where data names it otherwise (改善・悪化)
+    corrects: str = ""   # a correction: the same department's earlier return it supersedes (file, date)
 
 
 @dataclass

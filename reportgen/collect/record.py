@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.collect.merge import target_key
 from reportgen.collect.names import FIELD_LABELS
 from reportgen.forms.layout import PLEDGE
 from reportgen.model import cycle_state as st
@@ -62,6 +63,19 @@ def outcomes(cycle: st.Cycle, reports) -> str | None:
         digest = r.sha256
         for sent in (f for year in years for f in matching(year, r)):
             sent.returns.append(st.Return(Path(r.path).name, digest, date, outcome(r),
-                                          len(r.applied) if r.accepted else 0, why(r)))
+                                          len(r.applied) if r.accepted else 0, why(r),
+                                          {target_key(c.target): c.new for c in r.applied} if r.accepted else {}))
             recorded = True
     return st.dump(cycle) if recorded else None
+
+
+def earlier_values(cycle: st.Cycle, report) -> dict[str, tuple[str, str, str]]:
+    """What the earlier returns of the form `report` answers (same year, kind, department, strategy)
+    applied, the latest return's value for each place: (value, file, date as shown)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for year in _years(cycle, report.year, report.kind):
+        for sent in matching(year, report):
+            for ret in sent.returns:
+                for key, value in ret.values.items():
+                    found[key] = (value, ret.file, st.shown(ret.date))
+    return found

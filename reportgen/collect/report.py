@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide
+from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide, target_key
 from reportgen.collect.sheet import Cell, ReturnedForm
 from reportgen.forms.identity import digest
+from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -40,6 +41,9 @@ class FormReport:
     applied: list[Change] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[tuple[Change, str]] = field(default_factory=list)  # (department's change, data now)
+    # target key → (value, file, date): what the latest earlier return of this same form applied
+    earlier: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    notes: list[Msg] = field(default_factory=list)  # contradictions with another form or the data, by name
 
     @property
     def accepted(self) -> bool:
@@ -48,6 +52,11 @@ class FormReport:
     def settle(self, change: Change, sent: str, now: str, force: bool) -> None:
         """The three-way merge of one value (sent, returned, data now), filed as unchanged, applied or a conflict."""
         outcome = decide(sent, change.new, now, force)
+        if outcome == CONFLICT and change.target and target_key(change.target) in self.earlier:
+            value, file, date = self.earlier[target_key(change.target)]
+            if value == now:  # data still holds what this department's earlier return put there: a correction
+                change.corrects = f"{file}、{date}"
+                outcome = APPLY
         if outcome == UNCHANGED:
             self.unchanged += 1
         elif outcome == APPLY:
@@ -81,11 +90,11 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
-    return _refuse(report, f"{era.long(year)} は {shut.closed} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+    return _refuse(report, f"{era.long(year)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
                            f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
-                           f"{era.short(year)} のアーカイブを generate.py --year {era.short(year)} で作り直してください）",
-                   f"{era.short(year)} was closed on {shut.closed} (data/cycle.yaml): a late form is not taken; name the year "
-                   f"with --reopen {era.short(year)} to take it (then rebuild its archive with generate.py --year {era.short(year)})")
+                           f"{era.short(year)} の訂正版を generate.py correct {era.short(year)} --reason \"理由\" で作成してください）",
+                   f"{era.short(year)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {era.short(year)} to take it (then write a corrected edition with generate.py correct {era.short(year)} --reason \"why\")")
 
 
 def _structure(form: ReturnedForm, report: FormReport) -> None:

@@ -149,8 +149,16 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
                 en=f"open {era.short(fy)}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
                    "Nothing was changed"))
         opener = _pledge_opener() if month is not None else None
-        if dry_run or month is None:
+        if month is None:
             return _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, None, build_id)
+        if dry_run:  # the list the run would start, in a scratch copy of data/: the same forms and build id
+            with tempfile.TemporaryDirectory(prefix="reportgen-open-") as tmp:
+                copy = Path(tmp) / "data"
+                shutil.copytree(data, copy, ignore=shutil.ignore_patterns(".*"))
+                created = Path(opener(copy, str(month)))
+                result = _open_locked(load(copy), cycle, data, out, fy, target, month, True, sources, created, build_id)
+            result.pledge_file = data / created.relative_to(copy)
+            return result
     # the pledge list is started outside the lock: its writer takes data/.lock itself
     created = opener(data, str(month))
     try:

@@ -87,10 +87,17 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
 def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
     """The report: the year, every form by department, the counts, then the block to paste into a reminder."""
     y = ys.year
-    state = Msg(ja="受付中", en="open")(lang) if y.state == st.OPEN else Msg(ja=f"締切済（{y.closed}）", en=f"closed ({y.closed})")(lang)
-    out = [f"{era.long(y.fy)}（{era.short(y.fy)}）: {state}: " + Msg(
-        ja=f"{y.opened} に送付、build {y.build}、様式 {len(y.forms)} 件（{y.folder}）",
-        en=f"sent {y.opened}, build {y.build}, {len(y.forms)} form(s) ({y.folder})")(lang)]
+    closed = st.shown(y.closed)
+    state = Msg(ja="受付中", en="open")(lang) if y.state == st.OPEN else Msg(ja=f"締切済（{closed}）", en=f"closed ({closed})")(lang)
+    out = [f"{era.long(y.fy)}（{era.short(y.fy)}）: {state}: " + (Msg(
+        ja=f"{st.shown(y.opened)} に送付、build {y.build}、様式 {len(y.forms)} 件（{y.folder}）",
+        en=f"sent {st.shown(y.opened)}, build {y.build}, {len(y.forms)} form(s) ({y.folder})") if y.opened else Msg(
+        ja="サイクル以前の年度（様式の送付なし）を記録として締め切りました", en="a year before the cycle (no forms sent), closed as a record"))(lang)]
+    for e in y.editions:  # the archive's editions: where each is, its manifest's hash, and why it was corrected
+        why = Msg(ja=f"、理由: {e['reason']}", en=f", reason: {e['reason']}")(lang) if e.get("reason") else ""
+        out.append(Msg(ja=f"  第{e['edition']}版: {e['folder']}（{st.shown(e['date'])}、manifest sha256 {e['manifest_sha256'][:16]}{why}）",
+                       en=f"  edition {e['edition']}: {e['folder']} ({st.shown(e['date'])}, manifest sha256 "
+                          f"{e['manifest_sha256'][:16]}{why})")(lang))
     counts = {k: 0 for k in LABELS}
     for department, forms in ys.by_department.items():
         out.append(f"{department or Msg(ja='（担当課なし）', en='(no department)')(lang)}")
@@ -100,7 +107,7 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
             line = f"  {f.file}: {LABELS[s](lang)}"
             if f.returns:
                 r = f.returns[-1]
-                line += Msg(ja=f"（{r.date} 受付 {r.file}", en=f" ({r.date}, {r.file}")(lang)
+                line += Msg(ja=f"（{st.shown(r.date)} 受付 {r.file}", en=f" ({st.shown(r.date)}, {r.file}")(lang)
                 line += (Msg(ja=f"、変更 {r.changes} 件）", en=f", {r.changes} change(s))")(lang) if s == DONE else ")" if lang == "en" else "）")
             out.append(line)
             if s in (SENT_BACK, CONFLICT):

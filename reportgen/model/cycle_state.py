@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
@@ -28,14 +28,27 @@ OPEN, CLOSED = "open", "closed"
 # what became of a returned form (the latest return decides a form's status)
 APPLIED, UNCHANGED, REFUSED, CONFLICTS = "applied", "unchanged", "refused", "conflicts"
 OUTCOMES = (APPLIED, UNCHANGED, REFUSED, CONFLICTS)
-HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果）。\n"
-          "# reportgen（generate.py open / collect / close / serve）だけが書き込みます。手で編集しないでください。\n"
-          "# Written by reportgen only (generate.py open / collect / close / serve): do not edit by hand.\n")
+HEADER = ("# 年度サイクルの記録（どの年度を受付中・締切済か、送付した様式と返送の結果、アーカイブの版）。\n"
+          "# reportgen（generate.py open / collect / close / correct / serve）だけが書き込みます。手で編集しないでください。\n"
+          "# Written by reportgen only (generate.py open / collect / close / correct / serve): do not edit by hand.\n")
+
+
+JST = timezone(timedelta(hours=9), "JST")  # Japan has no daylight saving: Asia/Tokyo is +09:00 all year
 
 
 def now() -> str:
-    """The time recorded for an event, UTC, to the second (REPORTGEN_NOW overrides it, for tests)."""
-    return os.environ.get("REPORTGEN_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time recorded for an event, Japan time with its zone, to the second (2026-04-06T09:30:00+09:00;
+    REPORTGEN_NOW overrides it, for tests)."""
+    return os.environ.get("REPORTGEN_NOW") or datetime.now(JST).isoformat(timespec="seconds")
+
+
+def shown(when: str) -> str:
+    """A recorded time as the office reads it: Japan time (older records were kept in UTC, …Z)."""
+    try:
+        t = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        return when
+    return t.astimezone(JST).isoformat(timespec="seconds") if t.tzinfo else when
 
 
 @dataclass
@@ -48,6 +61,9 @@ class Return:
     outcome: str
     changes: int = 0
     why: list[str] = field(default_factory=list)  # refused: every reason; conflicts: each waiting value
+    # applied: each value written, by where it went (collect.record.target_key): a later return of the
+    # same form by the same department supersedes them, as long as nothing else changed them since
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +104,12 @@ class CycleYear:
     # the forms inbox's department links: department -> {"serial": n, "sha256": hash of the token};
     # the token itself is never stored (reportgen.cycle.links derives it from the inbox key)
     links: dict[str, dict] = field(default_factory=dict)
+    # the archive's editions, the last the current one: {edition, folder, manifest_sha256, date[, reason, supersedes]};
+    # verify compares each folder's manifest with its anchor here
+    editions: list[dict] = field(default_factory=list)
+
+    def anchors(self) -> dict[str, str]:
+        return {e["folder"]: e["manifest_sha256"] for e in self.editions}
 
 
 @dataclass
@@ -103,6 +125,10 @@ class Cycle:
 
     def closed_years(self) -> list[FiscalYear]:
         return [y.fy for y in sorted(self.years.values(), key=lambda y: y.fy) if y.state == CLOSED]
+
+    def anchors(self) -> dict[str, str]:
+        """Year folder name → the SHA-256 of the manifest closed (or corrected) in it."""
+        return {k: v for y in self.years.values() for k, v in y.anchors().items()}
 
 
 def path(data: Path) -> Path:
@@ -159,7 +185,8 @@ def load(data: Path) -> Cycle:
         for i, f in enumerate(y.get("forms") or []):
             try:
                 returns = [Return(r["file"], r["sha256"], r["date"], r["outcome"], int(r.get("changes") or 0),
-                                  list(r.get("why") or [])) for r in (f.get("returns") or [])]
+                                  list(r.get("why") or []), {str(k): str(v) for k, v in (r.get("values") or {}).items()})
+                           for r in (f.get("returns") or [])]
                 if any(r.outcome not in OUTCOMES for r in returns):
                     raise ValueError
                 forms.append(SentForm(f["file"], f["department"], f["kind"], str(f.get("strategy") or ""),
@@ -170,7 +197,8 @@ def load(data: Path) -> Cycle:
         cycle.years[fy.year] = CycleYear(fy, y["state"], str(y.get("opened") or ""), str(y.get("build") or ""),
                                          str(y.get("folder") or ""), forms, str(y.get("pledges") or ""),
                                          str(y.get("closed") or ""), list(y.get("closed_missing") or []),
-                                         {str(k): _link(v) for k, v in links.items()})
+                                         {str(k): _link(v) for k, v in links.items()},
+                                         _editions(y.get("editions"), lambda i: bad(at + ("editions", i), *_BAD_EDITION)))
     office = doc.get("office") or {}
     if not _link_ok(office) and office:
         bad(("office",), "企画課のリンクの記録が読めません（serial, sha256）",
@@ -195,6 +223,27 @@ def _links_ok(links) -> bool:
     return isinstance(links, dict) and all(_link_ok(v) for v in links.values())
 
 
+_BAD_EDITION = ("版の記録が読めません（edition, folder, manifest_sha256, date）",
+                "an edition's record is not readable (edition, folder, manifest_sha256, date)")
+
+
+def _editions(raw, bad) -> list[dict]:
+    out = []
+    for i, e in enumerate(raw or []):  # the reader gives every scalar as text
+        try:
+            entry = {"edition": int(str(e["edition"])), "folder": str(e["folder"]),
+                     "manifest_sha256": str(e["manifest_sha256"]), "date": str(e["date"])}
+            if e.get("reason") is not None:
+                entry["reason"] = str(e["reason"])
+            if e.get("supersedes") is not None:
+                entry["supersedes"] = int(str(e["supersedes"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            bad(i)
+            continue
+        out.append(entry)
+    return out
+
+
 def dump(cycle: Cycle) -> str:
     """The state as YAML, years in order, with the header saying who writes it."""
     years = {}
@@ -204,6 +253,8 @@ def dump(cycle: Cycle) -> str:
             entry["closed"] = y.closed
         if y.closed_missing:
             entry["closed_missing"] = list(y.closed_missing)
+        if y.editions:
+            entry["editions"] = [dict(e) for e in y.editions]
         entry |= {"build": y.build, "folder": y.folder}
         if y.pledges:
             entry["pledges"] = y.pledges
@@ -212,7 +263,8 @@ def dump(cycle: Cycle) -> str:
         entry["forms"] = [{"file": f.file, "department": f.department, "kind": f.kind, "strategy": f.strategy,
                            "sha256": f.sha256, "date": f.date,
                            "returns": [{"file": r.file, "sha256": r.sha256, "date": r.date, "outcome": r.outcome,
-                                        "changes": r.changes, **({"why": list(r.why)} if r.why else {})}
+                                        "changes": r.changes, **({"why": list(r.why)} if r.why else {}),
+                                        **({"values": dict(r.values)} if r.values else {})}
                                        for r in f.returns]} for f in y.forms]
         years[era.short(FiscalYear(y.fy.year))] = entry
     doc = {"format": FORMAT, **({"office": dict(cycle.office)} if cycle.office else {}), "years": years}

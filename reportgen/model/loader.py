@@ -45,6 +45,7 @@ class StrategyData:
     strategy: m.Strategy
     measures: m.Measures
     projects: m.Projects
+    folder: str = ""  # strategies/<folder>: where its files live (a year's archive keeps only its strategy's)
 
     def policy(self, pid: str) -> m.Policy:
         for goal in self.strategy.goals:
@@ -217,7 +218,8 @@ def _load(data_dir: Path | str) -> Dataset:
 
     strategies = []
     for sf, kf, pf in strategy_files:
-        strategies.append(StrategyData(sf.obj, kf.obj or m.Measures(), pf.obj or m.Projects()))
+        strategies.append(StrategyData(sf.obj, kf.obj or m.Measures(), pf.obj or m.Projects(),
+                                       sf.relpath.split("/")[1]))
     strategies.sort(key=lambda s: s.strategy.period.from_)
     return Dataset(
         root=root,

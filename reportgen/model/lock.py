@@ -6,7 +6,7 @@ import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from reportgen.model.datastore import recover_data
 from reportgen.model.loader import display
@@ -39,6 +39,9 @@ def write_synced(path: Path, data: bytes) -> None:
 # (a full disk and the like are left to the command line's catch-all).
 REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ELOOP)
 
+# Told which folder's lock a run waits for before it waits (the command line says so on screen).
+WAITING: list[Callable[[Path], None]] = []
+
 
 @contextmanager
 def lock(folder: Path) -> Iterator[None]:
@@ -53,7 +56,12 @@ def lock(folder: Path) -> Iterator[None]:
     except OSError as exc:
         raise refused(path, exc) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another run holds it: say so, then wait as before
+            for notice in WAITING:
+                notice(Path(folder))
+            fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             with told(folder):
                 yield
