@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportgen.render.publication import publication_docx
+from reportgen.render.publication import publication_docx, with_running_header
 from reportgen.rules.problems import Msg, UsageError
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
@@ -89,6 +89,9 @@ def convert_batch(paths: list[Path], fmt: str = "pdf", timeout: int = 900) -> li
             if p.suffix == ".xlsx" and fmt.startswith("pdf"):  # a workbook's PDF: from its publication copy
                 name = f"{i:05d}.docx"
                 (work / name).write_bytes(publication_docx(p.read_bytes(), edition=p.stem.rsplit("_", 1)[-1]))
+            elif p.suffix == ".docx" and fmt.startswith("pdf"):  # each page says what it is
+                name = f"{i:05d}.docx"
+                (work / name).write_bytes(with_running_header(p.read_bytes(), edition=p.stem.rsplit("_", 1)[-1]))
             else:
                 name = f"{i:05d}{p.suffix}"
                 shutil.copyfile(p, work / name)

@@ -32,7 +32,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu
+from docx.shared import Emu, Mm, Pt
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from reportgen.render import chartpicture
@@ -41,6 +41,8 @@ from reportgen.render.workbook import text_width
 TEMPLATE = Path(__file__).resolve().parent / "publication.docx"
 HEADER_PLACEHOLDER = "{{ running_header }}"  # the template's header paragraph holds this
 CHARTS_A_ROW = 2
+MIN_COLUMN = Mm(13)  # three characters of 8.5 pt and the cell's margins
+HEADER_PT = 9  # the running header added to a Word document for its PDF (as in publication.docx)
 _ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 _NS = {"r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -191,6 +193,11 @@ class Writer:
         _borders(table)
         total = sum(widths[c] for c in cols)
         twips = [int(self.width * widths[c] / total) for c in cols]
+        for i, w in enumerate(twips):  # at least three characters a line: no bracket alone on a line
+            if w < MIN_COLUMN:
+                widest = twips.index(max(twips))
+                twips[widest] -= MIN_COLUMN - w
+                twips[i] = MIN_COLUMN
         for i, w in enumerate(twips):
             table.columns[i].width = Emu(w)
         below = set(rows)
@@ -224,8 +231,7 @@ class Writer:
 
     def pictures(self, charts: list[tuple[bytes, str, str]]) -> None:
         """Charts two a line, each picture with its chart's alternative text."""
-        gap = int(self.width * 0.02)
-        w = (self.width - gap * (CHARTS_A_ROW - 1)) // CHARTS_A_ROW
+        w = int(self.width * 0.42)  # two a line with room between them; two lines and the headings a page
         h = int(w * chartpicture.HEIGHT / chartpicture.WIDTH)
         for k in range(0, len(charts), CHARTS_A_ROW):
             p = self.doc.add_paragraph()
@@ -408,6 +414,24 @@ class _NarrowWs:
 
 def _narrow(sheet: Sheet, used: list[int]):
     return _Narrow(sheet, used)
+
+
+def with_running_header(docx: bytes, edition: str = "") -> bytes:
+    """A Word document whose pages carry its title and edition at the top (each section without a
+    header of its own gets one), so that every printed page says what it is."""
+    doc = Document(io.BytesIO(docx))
+    text = running_header(doc.core_properties.title or "", edition)
+    if not text:
+        return docx
+    for section in doc.sections:
+        if section.header.is_linked_to_previous or not "".join(p.text for p in section.header.paragraphs).strip():
+            section.header.is_linked_to_previous = False
+            p = section.header.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.add_run(text).font.size = Pt(HEADER_PT)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
 
 
 def publication_docx(xlsx: bytes, template: Path = TEMPLATE, edition: str = "") -> bytes:
