@@ -230,3 +230,23 @@ def test_every_page_names_its_document_and_edition(pairs):
 
 def test_no_published_page_speaks_of_the_software(pairs):
     assert {p.name: m for _, p in pairs if (m := SOFTWARE.findall("".join(raw_text(p))))} == {}
+
+
+# A ※ written into a measure's name in the data, whose note the source document does not print
+# (data/strategies/2/kpis.yaml says so where it keeps the marker): the only mark allowed alone.
+NOTE_NOT_IN_THE_SOURCE = "（※3）"
+
+
+def lonely_marks(pdf: Path) -> list[str]:
+    """Pages with a ※ after a word (a mark) but no note (a ※ starting a line or a phrase)."""
+    faults = []
+    for n, page in enumerate(raw_text(pdf), 1):
+        lines = page.replace(NOTE_NOT_IN_THE_SOURCE, "").split("\n")
+        marks = [line for line in lines if re.search(r"\S※", line)]
+        if marks and not any(re.match(r"\s*※", line) or re.search(r"\s※\S", line) for line in lines):
+            faults.append(f"p{n}: {marks[0]}")
+    return faults
+
+
+def test_every_mark_has_its_note_on_the_same_page(pairs):
+    assert {p.name: f[:3] for _, p in pairs if (f := lonely_marks(p))} == {}

@@ -229,6 +229,16 @@ class Writer:
         # the last paragraph of a heading-like first body row stays with its table (Writer keeps a
         # paragraph with the next one, a table's first row included)
 
+    def footer_notes(self, notes: list[str]) -> None:
+        """Notes to a ※ of the repeated header rows, at the foot of every page above its number (an
+        artifact there: the notes are read once, where the sheet has them)."""
+        footer = self.doc.sections[0].footer
+        number = footer.paragraphs[0]
+        for text in notes:
+            p = number.insert_paragraph_before()
+            p.paragraph_format.space_after = Pt(0)
+            _write_text(p, text)
+
     def pictures(self, charts: list[tuple[bytes, str, str]]) -> None:
         """Charts two a line, each picture with its chart's alternative text."""
         w = int(self.width * 0.42)  # two a line with room between them; two lines and the headings a page
@@ -348,6 +358,11 @@ def _sheet(w: Writer, sheet: Sheet, charts: list[dict]) -> None:
             w.paragraph(sheet.text(r, c), bool(cell.font.bold), cell.fill)
     if titles:
         header = list(range(titles[0], titles[1] + 1))
+        if any("※" in sheet.text(r, c) for r in header for c in sheet.filled(r)):
+            preamble = [sheet.text(r, c) for r in range(1, top) for c in sheet.filled(r)]
+            first = next((i for i, t in enumerate(preamble) if t.startswith("※")), None)
+            if first is not None:
+                w.footer_notes(preamble[first:])
         blocks = _blocks(sheet, titles[1] + 1, last)
         main, rest = (blocks[0], blocks[1:]) if blocks else ([], [])
         widths = _widths(sheet, header, main)
