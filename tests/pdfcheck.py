@@ -41,7 +41,7 @@ def shown(pdf: pikepdf.Pdf) -> list[Shown]:
     def walk(page_no: int, stream_owner, resources, ctm, marks: list[str]) -> None:
         fonts = resources.get("/Font", {}) if resources is not None else {}
         xobjects = resources.get("/XObject", {}) if resources is not None else {}
-        stack, tm, font, size, tl = [], (1, 0, 0, 1, 0, 0), None, 0.0, 0.0
+        stack, tm, font, size = [], (1, 0, 0, 1, 0, 0), None, 0.0
         marks = list(marks)
         for operands, op in pikepdf.parse_content_stream(stream_owner):
             op = str(op)

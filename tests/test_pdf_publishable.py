@@ -186,7 +186,7 @@ def unnamed_pages(source: Path, pdf: Path) -> list[int]:
             if squeeze(title) not in squeeze(page) or squeeze(edition) not in squeeze(page)]
 
 
-SOFTWARE = re.compile(r"README|reportgen|generate\.py", re.I)
+SOFTWARE = re.compile(r"README|reportgen|generate\.py", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------- the tests

@@ -1,7 +1,7 @@
 """KPI目標値達成状況推移 (KPI trend sheet): values by year coloured by direction, ratings, charts; KPI update forms."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from reportgen import forms
 from reportgen.deliverables.common import circled, goal_number, group_name, groups, kpis_in, strategy_title

@@ -10,7 +10,8 @@ import io
 import math
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -23,20 +24,20 @@ FACES = (Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
          Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _face_path() -> str | None:
     for p in FACES:
         if p.is_file():
             return str(p)
     if shutil.which("fc-match"):
         found = subprocess.run(["fc-match", "-f", "%{file}", "IPAGothic:lang=ja"], capture_output=True,
-                               text=True).stdout.strip()
+                               text=True, check=False).stdout.strip()
         if found and Path(found).is_file():
             return found
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(size: int):
     path = _face_path()
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
@@ -71,7 +72,7 @@ def _label(v: float) -> str:
 
 
 def _line(draw, points, colour, dash, width=5) -> None:
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         if dash is None:
             draw.line([(x0, y0), (x1, y1)], fill=colour, width=width)
             continue
