@@ -131,5 +131,5 @@ def draw(chart: dict) -> bytes:
         _line(d, [(right + 24, ly), (right + 84, ly)], colour, dash)
         d.text((right + 96, ly), name, font=text_font, fill="black", anchor="lm")
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False)
+    img.save(buf, format="PNG", compress_level=1)  # a fast encoding: the PDF compresses it anew
     return buf.getvalue()

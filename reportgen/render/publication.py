@@ -200,34 +200,34 @@ class Writer:
                 twips[i] = MIN_COLUMN
         for i, w in enumerate(twips):
             table.columns[i].width = Emu(w)
-        below = set(rows)
+        # every cell taken once, before any merge (python-docx works a row's cells out anew from
+        # its merges each time it is asked: most of the document's time); merged last
+        grid = [list(row.cells) for row in table.rows]
+        merges = []
         for i, r in enumerate(rows):
-            row = table.rows[i]
-            trpr = row._tr.get_or_add_trPr()
             if i < len(header):
-                el = OxmlElement("w:tblHeader")
-                trpr.append(el)
+                table.rows[i]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for j, c in enumerate(cols):
-                cell = row.cells[j]
+                cell = grid[i][j]
                 cell.width = Emu(twips[j])
                 if (r, c) in sheet.covered:
                     continue
                 rows_span, cols_span = sheet.span.get((r, c), (1, 1))
                 if rows_span > 1 or cols_span > 1:
-                    last_r = r + rows_span - 1
                     # a merge reaches only the rows of this table (a header's merge stays in the header)
-                    ends = [x for x in rows if r <= x <= last_r and x in below]
-                    end_i = rows.index(ends[-1]) if ends else i
+                    ends = [x for x in rows if r <= x <= r + rows_span - 1]
+                    end_i = rows.index(ends[-1])
                     if i < len(header):
                         end_i = min(end_i, len(header) - 1)
-                    cell = cell.merge(table.rows[end_i].cells[min(j + cols_span - 1, len(cols) - 1)])
+                    merges.append((i, j, end_i, min(j + cols_span - 1, len(cols) - 1)))
                 xcell = sheet.ws.cell(row=r, column=c)
                 _shade(cell, xcell.fill)
                 p = cell.paragraphs[0]
                 p.alignment = _ALIGN.get(xcell.alignment.horizontal)
                 _write_text(p, sheet.text(r, c), bool(xcell.font.bold) or i < len(header))
-        # the last paragraph of a heading-like first body row stays with its table (Writer keeps a
-        # paragraph with the next one, a table's first row included)
+        for i, j, end_i, end_j in merges:  # the covered cells are empty: the text stays the first cell's
+            if (end_i, end_j) != (i, j):
+                grid[i][j].merge(grid[end_i][end_j])
 
     def footer_notes(self, notes: list[str]) -> None:
         """Notes to a ※ of the repeated header rows, at the foot of every page above its number (an
