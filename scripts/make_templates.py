@@ -338,6 +338,7 @@ def publication(path: Path) -> None:
     sec.header_distance, sec.footer_distance = Mm(7), Mm(7)
     styles = doc.styles
     normal = styles["Normal"]
+    _fonts(normal.element, GOTHIC)  # the workbooks' face
     normal.font.size = Pt(8.5)
     normal.paragraph_format.space_after = Pt(1)
     for name, size in (("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 10.5), ("Heading 4", 9.5)):

@@ -455,6 +455,7 @@ def publication_docx(xlsx: bytes, template: Path = TEMPLATE, edition: str = "") 
     wb = openpyxl.load_workbook(io.BytesIO(xlsx))
     title = wb.properties.title or ""
     w = Writer(template, title, running_header(title, edition))
+    w.doc.core_properties.title = title  # the PDF's title
     book_rels = _rels(z, "xl/workbook.xml")
     root = ElementTree.fromstring(z.read("xl/workbook.xml"))
     for el in root.iter(f"{{{_NS['main']}}}sheet"):
