@@ -327,6 +327,39 @@ def slim(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def publication(path: Path) -> None:
+    """The publication copy of a workbook (reportgen/render/publication.py fills it in code): A4
+    landscape, type of 8.5 pt and more (nothing is shrunk to fit), headings 1–4, the document's
+    title and edition as the running header (`{{ running_header }}`), `- 1 -` in the footer. The
+    body holds one paragraph of each style it uses (so `--slim` keeps them); the renderer empties it."""
+    doc = new_document(landscape=True)
+    sec = doc.sections[0]
+    sec.left_margin = sec.right_margin = Mm(12)
+    sec.top_margin, sec.bottom_margin = Mm(16), Mm(16)
+    sec.header_distance, sec.footer_distance = Mm(7), Mm(7)
+    styles = doc.styles
+    normal = styles["Normal"]
+    _fonts(normal.element, GOTHIC)  # the workbooks' face
+    normal.font.size = Pt(8.5)
+    normal.paragraph_format.space_after = Pt(1)
+    for name, size in (("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 10.5), ("Heading 4", 9.5)):
+        st = styles[name]
+        _fonts(st.element, GOTHIC, size, bold=True)
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        st.font.italic = False
+        st.paragraph_format.space_before = Pt(8 if name in ("Heading 1", "Heading 2") else 4)
+        st.paragraph_format.space_after = Pt(3)
+        st.paragraph_format.keep_with_next = True  # a goal or a policy never alone at a page's foot
+    header = sec.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = header.add_run("{{ running_header }}")
+    run.font.size = Pt(9)
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        doc.add_paragraph(name, style=name)
+    doc.add_paragraph("Normal")
+    doc.save(path)
+
+
 def main() -> int:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
@@ -340,6 +373,7 @@ def main() -> int:
         return 0
     target_list(out / "target_list.docx")
     pledge_list(out / "pledge_list.docx")
+    publication(ROOT / "reportgen" / "render" / "publication.docx")
     for path in sorted(out.glob("*.docx")):
         slim(path)
         fonts_and_language(path)

@@ -110,7 +110,10 @@ def test_the_data_folder_builds_alone_and_is_no_draft():
 
 @pytest.mark.parametrize("cell", published_cells())
 def test_every_published_cell_is_on_the_page(page, cell):
-    assert shown(cell, page["text"]) or shown(cell, page["cells"]), f"{cell!r} is not on the printed page"
+    # a line's last word may end in "-" (未実施-), which reading order takes for a hyphenation: the
+    # layout reading keeps it
+    assert shown(cell, page["text"]) or shown(cell, page["cells"]) or shown(cell, page["layout"]), \
+        f"{cell!r} is not on the printed page"
 
 
 def test_each_table_has_its_own_header_above_its_rows(page):
@@ -122,7 +125,8 @@ def test_each_table_has_its_own_header_above_its_rows(page):
         return next(i for i, ln in enumerate(lines) if squeeze(text) in ln)
 
     goal_rows, kpi_rows = SOURCE["basic_goal"]["goal_indicators"]["rows"], SOURCE["kpi_tables"][0]["rows"]
-    assert at("基準値 (H26)") == at("実績値 (H27)") < at(goal_rows[0][0]) < at(goal_rows[1][0][:10])
+    # a header cell may wrap inside its cell (実績値 / (H27)): the header row starts on one line
+    assert at("基準値") == at("実績値") < at(goal_rows[0][0]) < at(goal_rows[1][0][:10])
     assert at(goal_rows[1][0][:10]) < at("■施策① 農林業の振興") < at("現状値 (H26)") < at(kpi_rows[0]["name"][:10])
     header = lines[at("■施策① 農林業の振興") + 1:at(kpi_rows[0]["name"][:10])]
     assert any("H27" in ln for ln in header) and any("実績" in ln for ln in header)

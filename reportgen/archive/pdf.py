@@ -6,22 +6,22 @@ What the run is given, all in its own temporary folder (no system or user settin
 - a fresh LibreOffice profile whose settings ask for a tagged PDF/UA export (both the Writer and the
   Calc PDF filter read them, so one `--convert-to pdf` serves a mixed batch) with the office locale
   ja-JP (the language Calc writes into the PDF's catalog; Word documents carry their own).
-LibreOffice 7.4 writes no alternative text for a chart; the text a workbook gives each chart
-(`descr` in its drawing) is put on the chart's Figure element afterwards (`add_chart_alt_text`).
+A workbook is not converted as it is: Calc's tagged export writes no table structure and shrinks
+a goal to fit its page. Its PDF is made from its publication copy, a Word document of the same
+cells (reportgen/render/publication.py), which Writer tags as tables, headings and figures with
+their alternative text; the workbook stays the working file.
 """
 from __future__ import annotations
 
 import io
 import os
-import posixpath
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from reportgen.render.publication import publication_docx, with_running_header
 from reportgen.rules.problems import Msg, UsageError
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
@@ -86,8 +86,15 @@ def convert_batch(paths: list[Path], fmt: str = "pdf", timeout: int = 900) -> li
         work = Path(tmp)
         names = []
         for i, p in enumerate(paths):  # numbered copies: names never collide, whatever the years
-            name = f"{i:05d}{p.suffix}"
-            shutil.copyfile(p, work / name)
+            if p.suffix == ".xlsx" and fmt.startswith("pdf"):  # a workbook's PDF: from its publication copy
+                name = f"{i:05d}.docx"
+                (work / name).write_bytes(publication_docx(p.read_bytes(), edition=p.stem.rsplit("_", 1)[-1]))
+            elif p.suffix == ".docx" and fmt.startswith("pdf"):  # each page says what it is
+                name = f"{i:05d}.docx"
+                (work / name).write_bytes(with_running_header(p.read_bytes(), edition=p.stem.rsplit("_", 1)[-1]))
+            else:
+                name = f"{i:05d}{p.suffix}"
+                shutil.copyfile(p, work / name)
             names.append(name)
         profile = new_profile(work / "profile")
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
@@ -99,94 +106,30 @@ def convert_batch(paths: list[Path], fmt: str = "pdf", timeout: int = 900) -> li
             if not out.is_file():
                 raise RuntimeError(f"LibreOffice did not convert {name}: {proc.stderr.decode(errors='replace')[-500:]}")
             data = out.read_bytes()
-            if fmt.startswith("pdf") and source.suffix == ".xlsx":
-                data = add_chart_alt_text(data, chart_descriptions(work / name))
-            results.append(data)
+            results.append(title_as_heading(data) if fmt.startswith("pdf") else data)
         return results
 
 
-# ---------------------------------------------------------------------------- charts' alternative text
-
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+# ---------------------------------------------------------------------------- the document's title a heading
 
 
-def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """A part's relationships: id → the target's part name."""
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rels not in z.namelist():
-        return {}
-    root = ElementTree.fromstring(z.read(rels))
-    return {r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target"))).lstrip("/")
-            for r in root.iter(_REL) if r.get("TargetMode") != "External"}
+def title_as_heading(data: bytes) -> bytes:
+    """The PDF with Word's Title style read as a heading.
 
-
-def chart_descriptions(xlsx: Path | bytes) -> list[str]:
-    """The alternative text (`descr`) of every chart a workbook prints, in print order: visible
-    sheets in workbook order, each sheet's charts in the order its drawing paints them."""
-    z = zipfile.ZipFile(io.BytesIO(xlsx) if isinstance(xlsx, bytes) else xlsx)
-    book = "xl/workbook.xml"
-    book_rels = _rels(z, book)
-    out = []
-    for sheet in ElementTree.fromstring(z.read(book)).iter(_MAIN + "sheet"):
-        if sheet.get("state") in ("hidden", "veryHidden"):
-            continue
-        part = book_rels[sheet.get(_R_ID)]
-        sheet_rels = _rels(z, part)
-        for drawing in ElementTree.fromstring(z.read(part)).iter(_MAIN + "drawing"):
-            tree = ElementTree.fromstring(z.read(sheet_rels[drawing.get(_R_ID)]))
-            for anchor in tree:
-                frame = anchor.find(_XDR + "graphicFrame")
-                if frame is not None:
-                    out.append(frame.find(f"{_XDR}nvGraphicFramePr/{_XDR}cNvPr").get("descr") or "")
-    return out
-
-
-def figures(pdf) -> list:
-    """The outermost Figure elements of a tagged PDF's structure tree, in the tree's order."""
-    import pikepdf
-
-    found = []
-
-    def walk(node) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure":
-                found.append(node)
-            elif "/K" in node:
-                walk(node.K)
-
-    if "/StructTreeRoot" in pdf.Root:
-        walk(pdf.Root.StructTreeRoot)
-    return found
-
-
-def add_chart_alt_text(data: bytes, descriptions: list[str]) -> bytes:
-    """The PDF with each chart's Figure element given its alternative text.
-
-    LibreOffice tags each chart printed whole as one Figure, in the order the drawing paints
-    them; a chart cut by a page boundary would make two, which the layout never allows.
+    Writer tags a paragraph of the Title style /Title and maps it to /P: a screen reader's list of
+    headings misses the document's title. /Title is no standard type, so the role map decides what
+    it is: the first-level heading it is on the page.
     """
-    if not any(descriptions):
-        return data
     try:
         import pikepdf
     except ImportError:
-        raise UsageError(Msg(ja="グラフの代替テキストを PDF に入れるには pikepdf が必要です（pip install \".[pdf]\"）",
-                             en='the charts\' alternative text in a PDF needs pikepdf (pip install ".[pdf]")')) from None
+        raise UsageError(Msg(ja="PDF の構造を整えるには pikepdf が必要です（pip install \".[pdf]\"）",
+                             en='tidying the PDF\'s structure needs pikepdf (pip install ".[pdf]")')) from None
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        found = figures(pdf)
-        if len(found) != len(descriptions):
-            raise RuntimeError(f"the PDF tags {len(found)} figures for {len(descriptions)} charts: "
-                               "a chart is cut by a page boundary or not printed")
-        for figure, text in zip(found, descriptions):
-            if text:
-                figure.Alt = pikepdf.String(text)
+        rolemap = pdf.Root.get("/StructTreeRoot", {}).get("/RoleMap")
+        if rolemap is None or rolemap.get("/Title") != pikepdf.Name.P:
+            return data
+        rolemap.Title = pikepdf.Name.H1
         buf = io.BytesIO()
         pdf.save(buf)
         return buf.getvalue()

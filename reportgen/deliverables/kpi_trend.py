@@ -1,7 +1,7 @@
 """KPI目標値達成状況推移 (KPI trend sheet): values by year coloured by direction, ratings, charts; KPI update forms."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from reportgen import forms
 from reportgen.deliverables.common import circled, goal_number, group_name, groups, kpis_in, strategy_title
@@ -81,8 +81,13 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
     style = sd.strategy.year_notes
+    notes = [meas.footnote] if meas.footnote else []  # the notes of the ※ the row prints, beside its name
+    if meas.baseline is not None and meas.baseline.footnote:
+        notes.append(meas.baseline.footnote)
     for year in period:
         fig = valuekinds.column_value(meas, year, fy)
+        if fig is not None and fig.footnote and fig.footnote not in notes:
+            notes.append(fig.footnote)
         values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED, style=style) if fig is not None else NOT_REPORTED)
         changes.append(valuekinds.change(meas, fig) if fig is not None else 0)
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
@@ -123,7 +128,7 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     return {
         "kind": kind, "key": key,
         "id": label,
-        "name": meas.name + (f" ※{meas.footnote}" if meas.footnote else ""),
+        "name": meas.name + "".join(f" ※{note}" for note in notes),
         "chart_title": chart_title, "chart_alt": chart_alt,
         "baseline": figure_text(meas.baseline, as_of="always", style=style),
         "values": values, "changes": changes,

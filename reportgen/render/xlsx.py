@@ -199,7 +199,7 @@ def kpi_trend(ctx: dict) -> Workbook:
         merge(ws, band, 1, band, target_col)
         if rate_col is not None:
             put(ws, band, rate_col, ctx["review"], bold=True, fill=HEADER_FILL, horizontal="center")
-            merge(ws, band, rate_col, band, col["departments"])
+            merge(ws, band, rate_col, band, last_col)  # over the suggested rating too (算定評価（参考）)
         def table_header(at: int, h: dict) -> None:
             titles = [lab["measure_header"], "", "", h["baseline"], *h["years"], h["target"],
                       *([ctx["rate_label"]] if "rate" in col else []),

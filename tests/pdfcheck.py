@@ -1,0 +1,142 @@
+"""What a reader of a PDF meets, read from the file itself: each shown string's glyphs with their
+printed size and whether they are tagged content, an artifact or neither (pikepdf); the structure
+tree's elements; the text in content-stream order (pdftotext -raw); ink in a rendered box (pdftoppm)."""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+
+import pikepdf
+
+
+@dataclass
+class Shown:
+    """One string a page shows: glyphs, size in points as printed, and how it is marked."""
+
+    page: int
+    glyphs: int
+    size: float
+    mark: str  # "tagged" (inside marked content with an MCID), "artifact", or "untagged"
+
+
+def _mul(m, n):
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _glyphs(operand, two_byte: bool) -> int:
+    if isinstance(operand, pikepdf.Array):
+        return sum(_glyphs(x, two_byte) for x in operand if isinstance(x, pikepdf.String))
+    if isinstance(operand, pikepdf.String):
+        n = len(bytes(operand))
+        return n // 2 if two_byte else n
+    return 0
+
+
+def shown(pdf: pikepdf.Pdf) -> list[Shown]:
+    """Every string every page shows (in page content and its form XObjects)."""
+    out: list[Shown] = []
+
+    def walk(page_no: int, stream_owner, resources, ctm, marks: list[str]) -> None:
+        fonts = resources.get("/Font", {}) if resources is not None else {}
+        xobjects = resources.get("/XObject", {}) if resources is not None else {}
+        stack, tm, font, size = [], (1, 0, 0, 1, 0, 0), None, 0.0
+        marks = list(marks)
+        for operands, op in pikepdf.parse_content_stream(stream_owner):
+            op = str(op)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop() if stack else ctm
+            elif op == "cm":
+                ctm = _mul(tuple(float(x) for x in operands), ctm)
+            elif op == "BT":
+                tm = (1, 0, 0, 1, 0, 0)
+            elif op == "Tm":
+                tm = tuple(float(x) for x in operands)
+            elif op in ("Td", "TD"):
+                tm = _mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), tm)
+            elif op == "Tf":
+                font, size = fonts.get(str(operands[0])), float(operands[1])
+            elif op == "BMC":
+                marks.append("artifact" if operands[0] == "/Artifact" else "plain")
+            elif op == "BDC":
+                props = operands[1]
+                if operands[0] == "/Artifact":
+                    marks.append("artifact")
+                elif isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                    marks.append("tagged")
+                else:
+                    marks.append("plain")
+            elif op == "EMC":
+                if marks:
+                    marks.pop()
+            elif op in ("Tj", "TJ", "'", '"'):
+                two = font is not None and font.get("/Subtype") == "/Type0"
+                m = _mul(tm, ctm)
+                scale = abs(m[0] * m[3] - m[1] * m[2]) ** 0.5
+                mark = next((k for k in reversed(marks) if k != "plain"), "untagged")
+                out.append(Shown(page_no, _glyphs(operands[-1], two), size * scale, mark))
+            elif op == "Do":
+                xo = xobjects.get(str(operands[0]))
+                if xo is not None and xo.get("/Subtype") == "/Form":
+                    matrix = tuple(float(x) for x in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                    walk(page_no, xo, xo.get("/Resources", resources), _mul(matrix, ctm), marks)
+
+    for n, page in enumerate(pdf.pages, 1):
+        walk(n, page, page.obj.get("/Resources"), (1, 0, 0, 1, 0, 0), [])
+    return out
+
+
+def elements(node, kind: str | None = None) -> list:
+    """Structure elements under `node` in tree order (every one, or those of type `kind`)."""
+    found = []
+
+    def walk(n) -> None:
+        if isinstance(n, pikepdf.Array):
+            for k in n:
+                walk(k)
+        elif isinstance(n, pikepdf.Dictionary) and "/S" in n and n.get("/Type", "/StructElem") == "/StructElem":
+            if kind is None or n.get("/S") == kind:
+                found.append(n)
+            if "/K" in n:
+                walk(n.K)
+        elif isinstance(n, pikepdf.Dictionary) and "/K" in n:
+            walk(n.K)
+
+    walk(node)
+    return found
+
+
+def role(pdf: pikepdf.Pdf, element) -> str:
+    """An element's standard type: its own, or where the RoleMap sends it."""
+    s = str(element.S)
+    rolemap = pdf.Root.StructTreeRoot.get("/RoleMap", {})
+    seen = set()
+    while s in rolemap and s not in seen:
+        seen.add(s)
+        s = str(rolemap[s])
+    return s
+
+
+def raw_text(path, first: int | None = None, last: int | None = None) -> list[str]:
+    """Each page's text in content-stream order."""
+    cmd = ["pdftotext", "-raw", "-enc", "UTF-8"]
+    if first:
+        cmd += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*cmd, str(path), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
+def ink(path, page: int, box: tuple[float, float, float, float], dpi: int = 100) -> int:
+    """Dark pixels in a box (x0, y0, x1, y1 in points from the top left) of a page rendered at `dpi`."""
+    k = dpi / 72
+    x0, y0, x1, y1 = box
+    out = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                          "-x", str(int(x0 * k)), "-y", str(int(y0 * k)), "-W", str(max(1, int((x1 - x0) * k))),
+                          "-H", str(max(1, int((y1 - y0) * k))), str(path)], capture_output=True, check=True).stdout
+    # a binary PGM: "P5\n<w> <h>\n255\n" then one byte a pixel
+    header_end = 0
+    for _ in range(3):
+        header_end = out.index(b"\n", header_end) + 1
+    return sum(1 for b in out[header_end:] if b < 128)
