@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import realclient as rc
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 from reportgen.archive.build import build
 
