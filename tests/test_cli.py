@@ -154,7 +154,8 @@ def test_every_verb_tells_an_operating_system_event_in_one_line(capsys, monkeypa
     def run_(args, lang):
         raise exc
     monkeypatch.setattr(module, "run", run_)
-    args = {"open": ["R7"], "close": ["R7"], "collect": ["a.xlsx"], "init": ["x", "--city", "安平町"]}.get(verb, [])
+    args = {"open": ["R7"], "close": ["R7"], "correct": ["R7", "--reason", "誤記の訂正"], "collect": ["a.xlsx"],
+            "init": ["x", "--city", "安平町"]}.get(verb, [])
     code, out, err = run(capsys, *([verb] + args))
     assert (code, out, err) == (status, "", line + "\n")
 

@@ -14,7 +14,7 @@ from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import Msg
+from reportgen.rules.problems import Msg, UsageError
 
 
 def collect_forms(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
@@ -159,5 +159,9 @@ waiting) is recorded in data/cycle.yaml for `status`.
 
 def run(args, lang: str) -> int:
     require_data(args.data)
+    folders = [f for f in args.files if Path(f).is_dir()]
+    if folders:  # `collect 返送` for `collect 返送/*.xlsx`: a usage slip, told before anything is read
+        raise UsageError(Msg(ja=f"ファイルを指定してください（フォルダが指定されました）: {folders[0]}。何も変更していません",
+                             en=f"a file is needed here, this is a folder: {folders[0]}. Nothing was changed"))
     return collect_forms(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run,
                          reopen=args.reopen, lang=lang)

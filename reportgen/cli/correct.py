@@ -3,34 +3,41 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from reportgen.cli.common import RAW, add_lang, announce_waits, fiscal_year, require_data
+from reportgen.cli import common
+from reportgen.cli.common import add_data, add_lang, add_out, announce_waits, fiscal_year, require_data, text
 from reportgen.cycle.closing import CloseFailed
 from reportgen.cycle.correcting import correct_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.problems import Msg
 
-EXAMPLES = """examples:
-  python generate.py correct R7 --reason "KPI 4-② の令和7年度実績の誤記を訂正"
-  python generate.py correct R7 --reason "…" --pdf     the new edition with PDFs
+def parser() -> argparse.ArgumentParser:
+    p = common.parser("correct", text("締め切った年度を訂正します: アーカイブの新しい版を作り、前の版も残します。",
+                                      "Correct a closed fiscal year: a new edition of its archive, the earlier kept."), text(
+        """例:
+  python3 generate.py correct R7 --reason "KPI 4-② の令和7年度実績の誤記を訂正"
+  python3 generate.py correct R7 --reason "…" --pdf     PDF つきの新しい版
+
+締め切った年度のアーカイブは build では変わりません。correct は今のデータから新しい版（第2版、第3版 …）を作ります。
+前の版のフォルダはそのまま横に残り（out/2025_R7_第1版）、新しい manifest は置き換えた版と理由を記録し、どちらも
+検証されます。data/cycle.yaml はすべての版を manifest の SHA-256 とともに記録します（verify がそれと比べます）。
+""", """examples:
+  python3 generate.py correct R7 --reason "KPI 4-② の令和7年度実績の誤記を訂正"
+  python3 generate.py correct R7 --reason "…" --pdf     the new edition with PDFs
 
 A closed year's archive never changes by build. correct rebuilds it from today's data as a new
 edition (第2版, 第3版 …): the earlier edition's folder is kept beside it as it was (out/2025_R7_第1版),
 the new manifest names the edition it supersedes and the reason, both are verified, and
 data/cycle.yaml records every edition with its manifest's SHA-256 (verify compares with it).
-"""
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py correct", epilog=EXAMPLES, formatter_class=RAW,
-                                description="Correct a closed fiscal year: a new edition of its archive, the earlier kept.")
-    p.add_argument("year", type=fiscal_year, metavar="YEAR", help="closed fiscal year (R7, 令和7年度, 2025 …)")
-    p.add_argument("--reason", required=True, help="why the year is corrected (recorded in the manifest and data/cycle.yaml)")
-    p.add_argument("--pdf", action="store_true", help="also write a PDF of each published document")
-    p.add_argument("--out", type=Path, default=Path("out"), help="archive folder (default: out)")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+"""))
+    p.add_argument("year", type=fiscal_year, metavar="YEAR",
+                   help=text("締め切った年度（R7, 令和7年度, 2025 …）", "closed fiscal year (R7, 令和7年度, 2025 …)"))
+    p.add_argument("--reason", required=True, help=text("訂正の理由（manifest と data/cycle.yaml に記録）",
+                                                        "why the year is corrected (recorded in the manifest and data/cycle.yaml)"))
+    p.add_argument("--pdf", action="store_true", help=text("公開する各文書の PDF も書き込む", "also write a PDF of each published document"))
+    add_out(p)
+    add_data(p)
     add_lang(p)
     return p
 

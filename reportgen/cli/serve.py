@@ -7,7 +7,8 @@ from pathlib import Path
 
 import uvicorn
 
-from reportgen.cli.common import RAW, add_lang, require_data
+from reportgen.cli import common
+from reportgen.cli.common import add_data, add_lang, add_out, require_data, text
 from reportgen.cycle import links
 from reportgen.inbox.app import make_app
 from reportgen.model import cycle_state as st
@@ -69,28 +70,38 @@ def run_serve(data: Path, out: Path, host: str, port: int, reissue: str | None, 
     return 0
 
 
-EXAMPLES = """examples:
-  python generate.py serve                          the inbox on http://127.0.0.1:8765/ (this computer only)
-  python generate.py serve --host 0.0.0.0 --proxy 127.0.0.1   behind the office's HTTPS reverse proxy on this host
-  python generate.py serve --reissue 商工観光課       a new link for 商工観光課 (the old one stops working)
-  python generate.py serve --reissue office          a new link for the office's overview
+def parser() -> argparse.ArgumentParser:
+    p = common.parser("serve", text("様式の受付（ブラウザで各課が様式を提出し、その場で判定を見る）を始めます。",
+                                    "The forms inbox: departments hand in their forms in a browser."), text(
+        """例:
+  python3 generate.py serve                          受付を http://127.0.0.1:8765/ で開く（このコンピューターからのみ）
+  python3 generate.py serve --host 0.0.0.0 --proxy 127.0.0.1   このホストの HTTPS リバースプロキシの後ろで
+  python3 generate.py serve --reissue 商工観光課       商工観光課に新しいリンクを出す（古いリンクは使えなくなる）
+  python3 generate.py serve --reissue office          企画課の一覧用に新しいリンクを出す
+
+各課のリンクは open（様式の横）と status（督促先の一覧）に表示されます。企画課の一覧のリンクは受付を始めた
+ときに表示されます。リンクのアドレスは REPORTGEN_INBOX_URL（既定 http://127.0.0.1:8765）です。
+受付をインターネットに公開しないでください。
+""", """examples:
+  python3 generate.py serve                          the inbox on http://127.0.0.1:8765/ (this computer only)
+  python3 generate.py serve --host 0.0.0.0 --proxy 127.0.0.1   behind the office's HTTPS reverse proxy on this host
+  python3 generate.py serve --reissue 商工観光課       a new link for 商工観光課 (the old one stops working)
+  python3 generate.py serve --reissue office          a new link for the office's overview
 
 Each department's link is printed by open (beside its forms) and by status (in the chase list); the
 office's overview link is printed when the inbox starts. Links name the address in
 REPORTGEN_INBOX_URL (default http://127.0.0.1:8765). Never expose the inbox to the internet.
-"""
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="generate.py serve", epilog=EXAMPLES, formatter_class=RAW,
-                                description="The forms inbox: departments hand in their forms in a browser.")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
-    p.add_argument("--out", type=Path, default=Path("out"),
-                   help="archive folder (default: out; files received go to out/received/)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
-    p.add_argument("--proxy", metavar="ADDRESS", help="the reverse proxy's address, whose X-Forwarded-For is trusted")
-    p.add_argument("--reissue", metavar="DEPARTMENT", help="give this department (or 'office') a new link, print it and stop")
+"""))
+    add_data(p)
+    add_out(p, "アーカイブのフォルダ（既定: out。受け取ったファイルは out/received/ へ）",
+            "archive folder (default: out; files received go to out/received/)")
+    p.add_argument("--host", default="127.0.0.1", help=text("待ち受けるアドレス（既定: 127.0.0.1、このコンピューターからのみ）",
+                                                            "address to listen on (default: 127.0.0.1, this computer only)"))
+    p.add_argument("--port", type=int, default=8765, help=text("ポート（既定: 8765）", "port (default: 8765)"))
+    p.add_argument("--proxy", metavar="ADDRESS", help=text("X-Forwarded-For を信頼するリバースプロキシのアドレス",
+                                                           "the reverse proxy's address, whose X-Forwarded-For is trusted"))
+    p.add_argument("--reissue", metavar="DEPARTMENT", help=text("この課（または office）に新しいリンクを出して表示し、終わる",
+                                                               "give this department (or 'office') a new link, print it and stop"))
     add_lang(p)
     return p
 
