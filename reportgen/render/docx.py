@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate, Listing
-from jinja2 import Environment, StrictUndefined
 
 from reportgen.ooxml.package import CoreProps, normalise
+from reportgen.rules.problems import DataError
+from reportgen.templating.sandbox import SecurityError, environment, refused
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -28,16 +29,24 @@ def _prepare(value: Any) -> Any:
     return value
 
 
-# The Jinja environment of every Word template.
-# strict: a name the context lacks (a misspelt tag) fails the render instead of printing nothing
-_ENV = Environment(autoescape=True, undefined=StrictUndefined)
+# The Jinja environment of every Word template: a template is untrusted (a data folder's, an
+# archive's), so it runs in the immutable sandbox; strict: a name the context lacks (a misspelt
+# tag) fails the render instead of printing nothing
+_ENV = environment(autoescape=True)
 
 
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
-    """Render `template` with `context` and return reproducible .docx bytes."""
+    """Render `template` with `context` and return reproducible .docx bytes.
+
+    What the sandbox refuses (`check` refuses it before; this is for what only shows when it runs,
+    an attribute name the template computes) is a located problem naming the template."""
     context = _prepare(context)
     doc = DocxTemplate(str(template))
-    doc.render(context, _ENV, autoescape=True)  # autoescape also covers numbers and booleans
+    try:
+        doc.render(context, _ENV, autoescape=True)  # autoescape also covers numbers and booleans
+    except SecurityError as exc:
+        raise DataError([refused(str(template), exc)]) from None
     buf = io.BytesIO()
     doc.save(buf)
     return normalise(buf.getvalue(), core)
+
