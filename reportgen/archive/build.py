@@ -17,7 +17,7 @@ from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
 from reportgen.model.datastore import JOURNAL, recover_data
 from reportgen.model.loader import Dataset, load
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import confined, data_lock, inside
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -113,11 +113,11 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
         ctx = multiprocessing.get_context("fork") if fork else None
         key = id(work)
         if fork:
-            _FORKED_WORK[key] = [(w[0] / w[2].filename, w[3]) for w in work]
+            _FORKED_WORK[key] = [(inside(w[0], w[2].filename), w[3]) for w in work]
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 pending = {(pool.submit(_render_forked, key, batch) if fork else
-                            pool.submit(_render_batch, [(work[i][0] / work[i][2].filename, work[i][3]) for i in batch])):
+                            pool.submit(_render_batch, [(inside(work[i][0], work[i][2].filename), work[i][3]) for i in batch])):
                            batch for batch in _batches(work, jobs)}  # the workers are forked at the first submit
                 meanwhile()
                 for future in as_completed(pending):
@@ -167,6 +167,10 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
                 planned.append(outputs_for(ds, fy))
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
+    # every file name inside its year folder, refused all at once before out/ is touched (the data's
+    # names are checked at load; this is the writers' own guard)
+    for fy, jobs_of_year in zip(targets, planned):
+        confined(Path(out) / folder_name(fy), [o.filename for o in jobs_of_year])
     # the data lives as long as the build: the collector need not scan it again and again
     with locked(out):
         staged: list[tuple[Path, YearBuild]] = []

@@ -9,6 +9,7 @@ from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
 from reportgen.deliverables.output import Output
 from reportgen.model.loader import Dataset
+from reportgen.model.lock import inside
 from reportgen.render.dispatch import _template_set, render
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -19,7 +20,7 @@ from reportgen.templating.templateset import TemplateSet
 def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
                    write: Callable[[Path, bytes], None] | None = None) -> None:
     """Write one rendered document into the year's staging folder and record it."""
-    (write or write_file)(dest / job.filename, data)
+    (write or write_file)(inside(dest, job.filename), data)
     record_document(result, job, sha256(data), len(data))
 
 
@@ -32,7 +33,7 @@ def record_document(result: YearBuild, job: Output, digest: str, size: int) -> N
 def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None] | None = None) -> None:
     """The data the year was built from, kept beside it so the year can be rebuilt later."""
     for src in ds.sources:
-        (write or write_file)(dest / "data" / src.relpath, src.content)
+        (write or write_file)(inside(dest, f"data/{Path(src.relpath).as_posix()}"), src.content)
 
 
 def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: Path,
@@ -51,7 +52,7 @@ def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: 
                 entry["replaces"] = {"source": templateset.SHIPPED, "sha256": sha256(shipped.get(f.name).read())}
             except KeyError:
                 pass
-        (write or write_file)(dest / entry["path"], content)
+        (write or write_file)(inside(dest, entry["path"]), content)
         result.templates.append(entry)
 
 

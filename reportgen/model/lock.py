@@ -7,6 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from reportgen.rules.filenames import outside, path_problem
+from reportgen.rules.problems import DataError, Msg
+
 
 def fsync_path(path: str | Path) -> None:
     """Make a file's or a folder's entries durable (a folder after a rename in it)."""
@@ -15,6 +18,33 @@ def fsync_path(path: str | Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def inside(root: Path, rel: str) -> Path:
+    """`root / rel`, refused (DataError, before anything is written) unless `rel` is a relative path
+    of names Windows accepts and the resolved path stays inside the resolved `root` (a folder that
+    is a link to elsewhere included)."""
+    why = path_problem(rel)
+    if why is None:
+        base = Path(root).resolve()
+        if not (base / rel).resolve().is_relative_to(base):
+            why = Msg("フォルダの外を指さないパス（途中のフォルダがフォルダの外へのリンクです）",
+                      "a path that stays inside the folder (a folder on the way links outside it)")
+    if why is not None:
+        raise DataError([outside(rel, str(root), why)])
+    return Path(root) / rel
+
+
+def confined(root: Path, rels) -> None:
+    """Every relative path of `rels` refused by `inside` at once, before anything is written."""
+    problems = []
+    for rel in rels:
+        try:
+            inside(root, rel)
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
 
 
 def write_synced(path: Path, data: bytes) -> None:

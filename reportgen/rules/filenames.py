@@ -9,7 +9,9 @@ disguise the file's type (U+202E RIGHT-TO-LEFT OVERRIDE turns 課\u202exslx.exe 
 from __future__ import annotations
 
 import unicodedata
-from reportgen.rules.problems import Invalid, Msg
+from dataclasses import dataclass
+
+from reportgen.rules.problems import Invalid, Msg, Problem
 
 SEPARATORS = "/\\"
 WINDOWS_REFUSED = ':?*"<>|'
@@ -82,3 +84,18 @@ def path_problem(rel: str) -> Msg | None:
         if problem is not None:
             return problem
     return None
+
+
+@dataclass(frozen=True)
+class PathProblem(Problem):
+    """A path a writer refused (or an archive entry verify refused): the path, what it must be."""
+
+    def render(self, lang: str = "ja") -> str:
+        return f"{self.file}: {self.message(lang)}"
+
+
+def outside(rel: str, root: str, why: Msg) -> PathProblem:
+    """The problem of a file `rel` that would be written outside folder `root` (or under a name Windows refuses)."""
+    return PathProblem(rel, 0, 0, "", Msg(
+        ja=f"書き込み先のファイル名が不正です: {why.ja}が必要です（書き込み先のフォルダ: {root}）",
+        en=f"refused file name: expected {why.en} (the folder written: {root})"))
