@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from reportgen import __version__
 from reportgen.archive.build import build
+from reportgen.archive.manifest import source_date
 from reportgen.cli.common import EXIT_OK, RAW, add_lang, fiscal_year
 from reportgen.rules.problems import Msg, UsageError
 
@@ -60,4 +62,10 @@ def run(args, lang: str) -> int:
         print(f"{result.out / yb.folder}: {len(yb.files)} " + Msg(ja="ファイル", en="files")(lang) + f" ({size:,} bytes)")
     print(Msg(ja=f"{len(result.years)} 年度・{total} ファイルを書き込みました。",
               en=f"wrote {total} files for {len(result.years)} fiscal year(s).")(lang))
+    stamp = source_date()
+    if stamp is not None:  # set by CI or a packaging tool for its own reasons, it restamps every document
+        when = stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(Msg(ja=f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']} が設定されているため、文書の日付は各年度の末日ではなく {when} です。",
+                  en=f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']} is set: documents are stamped {when} instead of "
+                     "each fiscal year's last day.")(lang))
     return EXIT_OK
