@@ -71,8 +71,8 @@ class Refused(Problem):
     """A template or labels string the sandbox stopped while rendering: the file, and the key of a labels file."""
 
     def render(self, lang: str = "ja") -> str:
-        where = f"{self.file}:{self.line}:{self.column}: {self.path}:" if self.line else f"{self.file}:"
-        return f"{where} {self.message(lang)}"
+        where = f"{self.file}:{self.line}:{self.column}:" if self.line else f"{self.file}:"
+        return f"{where} {self.path}: {self.message(lang)}" if self.path else f"{where} {self.message(lang)}"
 
 
 def refused(file: str, exc: SecurityError, key: str = "", line: int = 0, column: int = 0) -> Refused:
