@@ -137,3 +137,15 @@ def test_verify_names_the_place_of_an_archived_template_reaching_python_internal
                              + "」の cycler.__init__ は安全のため使えません"), err
     assert err[-1] == "検証失敗: 再ハッシュ 0 件、再構築 1 件"
     assert not (work / "CANARY").exists()
+
+
+def test_a_label_filled_while_the_contexts_are_built_is_named_at_its_line_by_check_and_build(work, capsys):
+    # pledge_list's `document` is filled as the contexts are built, before the templates are checked
+    (work / "data" / "templates" / "pledge_list.labels.yaml").write_text(f'document: "{ATTACK}"\n', encoding="utf-8")
+    expected = ("data/templates/pledge_list.labels.yaml:1:11: document: 「" + ATTACK + "」の cycler.__init__ は安全のため使えません"
+                "（「_」で始まる名前、Python の内部の属性、データを書き換えるメソッドは、テンプレートから使えません）。")
+    assert main(["check", "--data", "data"]) == 1
+    assert lines(capsys.readouterr().err)[0] == expected
+    assert main(["--data", "data", "--out", "out"]) == 1
+    assert lines(capsys.readouterr().err) == [expected, "エラー 1 件: 何も書き込んでいません。"]
+    assert not (work / "CANARY").exists() and not (work / "out").exists()

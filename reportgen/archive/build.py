@@ -13,6 +13,7 @@ from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, locked, new_staging, publish, write_file
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
+from reportgen.lint.templatecheck import planned as planned_jobs
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
 from reportgen.model.datastore import JOURNAL, recover_data
@@ -161,10 +162,13 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
     targets = resolve_years(ds, years, opened)
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with templateset.using(tset):
-        planned = []
-        for fy in targets:
-            with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
-                planned.append(outputs_for(ds, fy))
+        def plan() -> list:
+            jobs = []
+            for fy in targets:
+                with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
+                    jobs.append(outputs_for(ds, fy))
+            return jobs
+        planned = planned_jobs([f.path for f in tset.files], plan)
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # every file name inside its year folder, refused all at once before out/ is touched (the data's

@@ -8,7 +8,7 @@ from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, folder_name, sh
 from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
 from reportgen.deliverables.output import Output
-from reportgen.lint.templatecheck import require_templates
+from reportgen.lint.templatecheck import planned, require_templates
 from reportgen.model.loader import Dataset
 from reportgen.model.lock import inside
 from reportgen.render.dispatch import _template_set, render
@@ -66,7 +66,7 @@ def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str]
         result = YearBuild(fy, folder_name(fy))
     # the contexts name FY2019 as that year's documents do, and read their per-row labels from `tset`
     with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)), templateset.using(tset):
-        jobs = outputs_for(ds, fy)
+        jobs = planned([f.path for f in tset.files], lambda: outputs_for(ds, fy))
         # the templates checked as a build checks them (an archive's may come from elsewhere): what
         # the sandbox would refuse is named at its place before anything renders
         needed = {templateset.needed(job.kind, job.layout) for job in jobs}

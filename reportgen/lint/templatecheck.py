@@ -24,6 +24,7 @@ from reportgen.lint.templatesyntax import ENV, Tag, balance, isolated, source, s
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating.labels import PER_ROW
+from reportgen.templating.sandbox import Refused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -374,6 +375,18 @@ def require_templates(templates: list[Path], outputs: list) -> None:
         raise DataError(problems)
 
 
+def planned(templates: list[Path], make):
+    """`make()`: the render jobs, whose contexts fill per-row labels. Where the sandbox stops a labels
+    string while they are built, the templates' own problems instead, each at its place (check's
+    line and key rather than the render's file), all at once."""
+    try:
+        return make()
+    except DataError as exc:
+        if not any(isinstance(p, Refused) for p in exc.problems):
+            raise
+        raise DataError(check_templates(templates, None) or exc.problems) from None
+
+
 def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Problem], int]:
     """What `generate.py check` reports: every problem of the data, then of the templates (names
     checked against the contexts of every year the data holds); the data's warnings; the number of
@@ -391,5 +404,10 @@ def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Proble
         warnings = list(ds.warnings)
         present = present_years(ds)
         years = len(present)
-        outputs = [o for fy in present for o in outputs_for(ds, fy)]
+        try:
+            outputs = planned(templates, lambda: [o for fy in present for o in outputs_for(ds, fy)])
+        except DataError as exc:  # a labels string the sandbox stopped: the names cannot be checked
+            outputs = None
+            if not check_templates(templates, None):  # what check itself cannot place
+                problems += exc.problems
     return problems + missing_templates(templates, outputs) + check_templates(templates, outputs), warnings, years
