@@ -127,3 +127,19 @@ def test_the_manifest_records_only_paths_inside_the_year_folder(data_copy, tmp_p
     manifest = json.loads((tmp_path / "out" / result.years[0].folder / "manifest.json").read_text(encoding="utf-8"))
     paths = [e["path"] for e in manifest["files"] + manifest["data"]["files"] + manifest["templates"]]
     assert len(paths) > 5 and [p for p in paths if path_problem(p) is not None] == []
+
+
+def test_a_name_at_the_limit_builds_and_its_longest_file_name_fits_linux_and_windows(data_copy, tmp_path):
+    # 64 kanji: the longest file name it reaches (the evaluation form) is 243 bytes of the 255 Linux
+    # and macOS allow, 105 of the 255 characters NTFS allows
+    rename_department(data_copy, "商" * 64)
+    build(data_copy, tmp_path / "out", [FiscalYear(2017)])
+    names = [p.name for p in (tmp_path / "out" / "2017_H29" / "forms").iterdir() if "商" * 64 in p.name]
+    assert names == [f"実施事業評価等入力表_平成29年度_{'商' * 64}.xlsx"]
+    assert len(names[0].encode("utf-8")) == 243
+
+
+def test_a_file_name_over_255_bytes_is_refused_by_the_writers_not_by_the_system(tmp_path):
+    with pytest.raises(DataError) as exc:
+        inside(tmp_path, "forms/" + "商" * 85 + ".xlsx")
+    assert "a file name of at most 255 bytes in UTF-8 (it has 260)" in exc.value.render("en")

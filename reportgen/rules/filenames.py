@@ -23,7 +23,8 @@ _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 # emoji). NTFS allows 255 per file name, but the limit that bites first is the whole path: 260
 # under Windows' default MAX_PATH, and Excel refuses to open a workbook whose full path passes 218
 # characters. The longest file name a name reaches (市長公約進捗状況記入票_令和10年12月末_<name>.xlsx)
-# is then at most 95 characters, leaving over 120 for the folders the archive is kept in.
+# is then at most 95 characters, leaving over 120 for the folders the archive is kept in; and at
+# most 251 bytes in UTF-8 (64 kanji are 192 bytes), within the 255 bytes Linux and macOS allow.
 NAME_LIMIT = 64
 # What NTFS allows for one file or folder name, in UTF-16 code units (the writers' last check).
 COMPONENT_LIMIT = 255
@@ -83,6 +84,9 @@ def path_problem(rel: str) -> Msg | None:
         problem = name_problem(part, COMPONENT_LIMIT)
         if problem is not None:
             return problem
+        if len(part.encode("utf-8")) > COMPONENT_LIMIT:  # Linux and macOS count bytes: 85 kanji
+            return Msg(f"UTF-8 で{COMPONENT_LIMIT}バイト以内のファイル名（{len(part.encode('utf-8'))}バイトあります）",
+                       f"a file name of at most {COMPONENT_LIMIT} bytes in UTF-8 (it has {len(part.encode('utf-8'))})")
     return None
 
 
