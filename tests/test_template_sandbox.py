@@ -149,3 +149,17 @@ def test_a_label_filled_while_the_contexts_are_built_is_named_at_its_line_by_che
     assert main(["--data", "data", "--out", "out"]) == 1
     assert lines(capsys.readouterr().err) == [expected, "エラー 1 件: 何も書き込んでいません。"]
     assert not (work / "CANARY").exists() and not (work / "out").exists()
+
+
+@pytest.mark.parametrize("text, tag", [
+    ("{% include '/etc/passwd' %}", "include"),
+    ("{% import 'x.html' as x %}", "import"),
+    ("{% from 'x.html' import y %}", "from … import"),
+    ("{% extends 'base.html' %}", "extends"),
+])
+def test_a_label_that_would_read_another_file_is_refused_at_its_key(tmp_path, text, tag):
+    # the renderers have no loader: Jinja would stop the build with a TypeError traceback
+    path = tmp_path / "kpi_trend.labels.yaml"
+    path.write_text(f"title: \"{text}\"\n", encoding="utf-8")
+    assert [p.render("en") for p in check_labels(path, None, {})] == [
+        f"{path}:1:8: title: \"{text}\": a template cannot read another file ({tag} cannot be used)"]

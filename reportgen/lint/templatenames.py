@@ -74,7 +74,7 @@ def shape_of(values: list) -> Shape | None:
 _GUARDS = {"defined", "undefined"}
 _DEFAULTS = {"default", "d"}
 
-Report = Callable[[int, str, str, list[str], str], None]  # (line, what, name, the names known there, "name"/"filter"/"test"/"unsafe")
+Report = Callable[[int, str, str, list[str], str], None]  # (line, what, name, the names known there, "name"/"filter"/"test"/"unsafe"/"load")
 
 
 class NameCheck:
@@ -98,6 +98,12 @@ class NameCheck:
             self.stmt(node, scope)
 
     def stmt(self, node: nodes.Node, scope: dict) -> None:
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            # the renderers' environments have no loader: another file is never read (Jinja would fail with a traceback)
+            tag = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                   nodes.Extends: "extends"}[type(node)]
+            self.report(node.lineno, tag, tag, [], "load")
+            return
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if not isinstance(child, nodes.TemplateData):
@@ -262,6 +268,9 @@ def _spelt(node: nodes.Node) -> str:
 
 def unknown(what: str, name: str, known: list[str], kind: str, written: str, scope: Msg) -> Msg:
     """The message for an unknown name, filter or test in `written`, with the closest known one."""
+    if kind == "load":
+        return Msg(f"「{written}」: テンプレートから他のファイルは読めません（{what} は使えません）。",
+                   f"\"{written}\": a template cannot read another file ({what} cannot be used)")
     if kind == "unsafe":
         return Msg(f"「{written}」の {what} は安全のため使えません（「_」で始まる名前、Python の内部の属性、"
                    "データを書き換えるメソッドは、テンプレートから使えません）。",
