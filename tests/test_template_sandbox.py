@@ -8,8 +8,10 @@ creates a file CANARY in the working folder: it must never appear.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,23 @@ def test_a_label_that_would_read_another_file_is_refused_at_its_key(tmp_path, te
     path.write_text(f"title: \"{text}\"\n", encoding="utf-8")
     assert [p.render("en") for p in check_labels(path, None, {})] == [
         f"{path}:1:8: title: \"{text}\": a template cannot read another file ({tag} cannot be used)"]
+
+
+def test_a_document_property_docxtpl_renders_is_checked_and_named(work, capsys):
+    # docxtpl renders the title, subject, author … of the template as templates too
+    path = work / "data" / "templates" / "target_list.docx"
+    shutil.copy(ROOT / "templates" / "target_list.docx", path)
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = data.replace(b"<dc:title/>", f"<dc:title>{ATTACK}</dc:title>".replace("'", "&apos;").encode())
+            z.writestr(info, data)
+    path.write_bytes(out.getvalue())
+    assert main(["check", "--data", "data", "--lang", "en"]) == 1
+    assert lines(capsys.readouterr().err)[0].startswith(
+        f"data/templates/target_list.docx: document property \"title\": cycler.__init__ in \"{ATTACK}\" is refused for safety")
+    assert main(["--data", "data", "--out", "out"]) == 1
+    assert not (work / "CANARY").exists()
