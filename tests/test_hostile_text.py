@@ -1,5 +1,6 @@
 """Legitimate but hostile-looking text: `=1+1`, `+`, `-`, `@`, markup and emoji render exactly, never as formulas."""
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,8 +25,13 @@ DEPARTMENT_KEYS = {"departments", "parent"}
 
 
 def prefix_texts(data: Path, prefix: str) -> int:
-    """Prefix every free text of every data file (department names consistently everywhere)."""
+    """Prefix every free text of every data file (department names consistently everywhere).
+
+    Department names become file names (KPI更新_令和6年度_<課>.xlsx): they get the prefix without the
+    characters Windows refuses in a file name (`<小学生> & "x" ` → `小学生 & x `), which the loader
+    refuses in a department's name (tests/test_file_names.py)."""
     count = 0
+    dept_prefix = re.sub(r'[<>:"/\\|?*]', "", prefix)
 
     def walk(node, key=None):
         nonlocal count
@@ -33,7 +39,10 @@ def prefix_texts(data: Path, prefix: str) -> int:
             return {k: walk(v, k) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, key) for v in node]
-        if isinstance(node, str) and (key in TEXT_KEYS or key in DEPARTMENT_KEYS):
+        if isinstance(node, str) and key in DEPARTMENT_KEYS:
+            count += 1
+            return dept_prefix + node
+        if isinstance(node, str) and key in TEXT_KEYS:
             count += 1
             return prefix + node
         return node
@@ -41,7 +50,7 @@ def prefix_texts(data: Path, prefix: str) -> int:
     for path in sorted(data.rglob("*.yaml")):
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # all scalars as text
         if path.name == "departments.yaml":
-            doc = {"departments": [{k: prefix + v for k, v in d.items()} for d in doc["departments"]]}
+            doc = {"departments": [{k: dept_prefix + v for k, v in d.items()} for d in doc["departments"]]}
         else:
             doc = walk(doc)
         path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=4096), encoding="utf-8")

@@ -15,10 +15,11 @@ from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates, year_dataset
 from reportgen.deliverables import outputs_for, present_years
+from reportgen.lint.templatecheck import planned as planned_jobs
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, load
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import confined, data_lock, inside
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -115,11 +116,11 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
         ctx = multiprocessing.get_context("fork") if fork else None
         key = id(work)
         if fork:
-            _FORKED_WORK[key] = [(w[0] / w[2].filename, w[3]) for w in work]
+            _FORKED_WORK[key] = [(inside(w[0], w[2].filename), w[3]) for w in work]
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 pending = {(pool.submit(_render_forked, key, batch) if fork else
-                            pool.submit(_render_batch, [(work[i][0] / work[i][2].filename, work[i][3]) for i in batch])):
+                            pool.submit(_render_batch, [(inside(work[i][0], work[i][2].filename), work[i][3]) for i in batch])):
                            batch for batch in _batches(work, jobs)}  # the workers are forked at the first submit
                 meanwhile()
                 for future in as_completed(pending):
@@ -172,12 +173,19 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
     datasets = [year_dataset(ds, fy) for fy in targets]
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with templateset.using(tset):
-        planned = []
-        for fy, yds in zip(targets, datasets):
-            with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
-                planned.append(outputs_for(yds, fy))
+        def plan() -> list:
+            jobs = []
+            for fy, yds in zip(targets, datasets):
+                with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
+                    jobs.append(outputs_for(yds, fy))
+            return jobs
+        planned = planned_jobs([f.path for f in tset.files], plan)
         # every template checked against these years' contexts before anything is written (out/ not even locked)
         require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
+    # every file name inside its year folder, refused all at once before out/ is touched (the data's
+    # names are checked at load; this is the writers' own guard)
+    for fy, jobs_of_year in zip(targets, planned):
+        confined(Path(out) / folder_name(fy), [o.filename for o in jobs_of_year])
     closed_years = {fy.year for fy in closed} - ({correcting.year} if correcting else set())
     # the data lives as long as the build: the collector need not scan it again and again
     with locked(out):

@@ -5,8 +5,11 @@ import hashlib
 import json
 import os
 import platform
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
 
 from reportgen import __version__
 from reportgen.model.loader import Dataset
@@ -28,12 +31,20 @@ def folder_name(fy: FiscalYear) -> str:
     return f"{plain.year}_{era.short(plain)}"
 
 
-def stamp_for(fy: FiscalYear) -> datetime:
-    """The date written into document properties: SOURCE_DATE_EPOCH, else the fiscal year's last day."""
+def source_date() -> datetime | None:
+    """SOURCE_DATE_EPOCH as a time, where it is set to a whole number of seconds (else None)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime(fy.year + 1, 3, 31, tzinfo=timezone.utc)
+    return None
+
+
+def stamp_for(fy: FiscalYear) -> datetime:
+    """The date written into document properties: SOURCE_DATE_EPOCH, else the fiscal year's last day.
+
+    CI and packaging tools set SOURCE_DATE_EPOCH for their own reasons: the build summary says so
+    when it is set (cli/build.py), since every document then carries that date."""
+    return source_date() or datetime(fy.year + 1, 3, 31, tzinfo=timezone.utc)
 
 
 def sha256(data: bytes) -> str:
@@ -60,6 +71,23 @@ def environment() -> dict:
 
 
 WRITTEN, KEPT, CLOSED_KEPT = "written", "kept", "closed"  # what a build did with a year's folder
+
+# requirements.lock beside the package (a checkout, as the Quick start installs): its hash and exact
+# pins go into every manifest, so a year's library versions can be recovered from the archive alone.
+LOCK = Path(__file__).resolve().parent.parent.parent / "requirements.lock"
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.\-]*)==([^\s\\;]+)", re.M)
+
+
+@lru_cache(maxsize=1)
+def lock_record() -> dict | None:
+    """{"file", "sha256", "pins"} of requirements.lock; None where reportgen runs without it (a wheel
+    installed with pip carries no lock: its manifests record the shaping libraries' versions only)."""
+    try:
+        content = LOCK.read_bytes()
+    except OSError:
+        return None
+    pins = [f"{name}=={ver}" for name, ver in _PIN.findall(content.decode("utf-8", "replace"))]
+    return {"file": LOCK.name, "sha256": sha256(content), "pins": pins}
 
 
 @dataclass
@@ -92,6 +120,7 @@ def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
         "city": ds.city.name,
         "stamp": stamp_for(fy).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "environment": environment(),
+        "lock": lock_record(),
         "data": {
             "sha256": ds.sha256,
             "files": [{"path": f"data/{s.relpath}", "sha256": s.sha256, "bytes": len(s.content)} for s in ds.sources],

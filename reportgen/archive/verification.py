@@ -1,12 +1,18 @@
-"""Verify an archive: the library versions against the recorded ones, re-hash every file, rebuild each year."""
+"""Verify an archive: the library versions against the recorded ones, re-hash every file, rebuild each year.
+
+An archive may come from elsewhere: its manifest is read as untrusted input. A malformed one is a
+finding; an entry's path must stay inside the year folder (never hashed otherwise); and which
+files must rebuild is decided by their type, never by the manifest's own `reproducible` flag.
+"""
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from reportgen import __version__
 from reportgen.archive.manifest import MANIFEST, TEMPLATES_DIR, environment, sha256
@@ -14,10 +20,19 @@ from reportgen.archive.year import build_year
 from reportgen.model.loader import load
 from reportgen.render.dispatch import _template_set
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import Msg
+from reportgen.rules.filenames import path_problem
+from reportgen.rules.problems import DataError, Msg
 from reportgen.templating import templateset
 
 LIBRARY, HASH, REBUILD = "library", "hash", "rebuild"
+
+# Which archived files are documents that must rebuild byte for byte: decided by type, whatever the
+# manifest says (an edited document with its hash updated and `"reproducible": false` is caught).
+REBUILT = (".docx", ".xlsx")
+# Hashed only: LibreOffice stamps the PDFs it converts with the time of conversion.
+HASHED_ONLY = (".pdf",)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass
@@ -104,6 +119,61 @@ def _library_findings(folder: Path, manifest: dict) -> list[Finding]:
     return found
 
 
+def _shape_problems(manifest) -> list[tuple[str, Msg]]:
+    """(where, what) for each part of a manifest that is not what a build writes: read as untrusted,
+    so verify never trips over it (a missing sha256, a number where a list belongs)."""
+    if not isinstance(manifest, dict):
+        return [("", Msg("JSON のオブジェクト（{ … }）が必要です", "expected a JSON object ({ … })"))]
+    found: list[tuple[str, Msg]] = []
+
+    def entries(where: str, value) -> None:
+        if not isinstance(value, list):
+            found.append((where, Msg("ファイルの並び（[ … ]）が必要です", "expected a list of files ([ … ])")))
+            return
+        for i, e in enumerate(value):
+            at = f"{where}[{i}]"
+            if not isinstance(e, dict):
+                found.append((at, Msg("path と sha256 を持つオブジェクトが必要です", "expected an object with path and sha256")))
+                continue
+            if not isinstance(e.get("path"), str):
+                found.append((f"{at}.path", Msg("ファイルのパス（文字列）が必要です", "expected the file's path (text)")))
+            if not isinstance(e.get("sha256"), str) or not _SHA256.fullmatch(e["sha256"]):
+                found.append((f"{at}.sha256", Msg("SHA-256（16進数64桁）が必要です", "expected a SHA-256 (64 hex digits)")))
+
+    entries("files", manifest.get("files"))
+    data = manifest.get("data")
+    if not isinstance(data, dict):
+        found.append(("data", Msg("data（files を持つオブジェクト）が必要です", "expected data (an object with files)")))
+    else:
+        entries("data.files", data.get("files"))
+    if "templates" in manifest:
+        entries("templates", manifest["templates"])
+    fy = manifest.get("fiscal_year")
+    if not isinstance(fy, dict) or type(fy.get("western")) is not int or not 1868 <= fy["western"] <= 9999:
+        found.append(("fiscal_year.western", Msg("西暦の年度（整数）が必要です", "expected the fiscal year (a whole number)")))
+    try:
+        datetime.strptime(manifest.get("stamp"), _STAMP)
+    except (TypeError, ValueError):
+        found.append(("stamp", Msg("日時（例: 2025-03-31T00:00:00Z）が必要です", "expected a time such as 2025-03-31T00:00:00Z")))
+    for key in ("tool", "environment"):
+        if key in manifest and not isinstance(manifest[key], dict):
+            found.append((key, Msg("オブジェクト（{ … }）が必要です", "expected an object ({ … })")))
+    env = manifest.get("environment")
+    if isinstance(env, dict) and "libraries" in env and not isinstance(env["libraries"], dict):
+        found.append(("environment.libraries", Msg("オブジェクト（{ … }）が必要です", "expected an object ({ … })")))
+    return found
+
+
+def _outside(folder: Path, rel: str) -> Msg | None:
+    """Why an entry's path is not a file inside the year folder (None: it is)."""
+    why = path_problem(rel)
+    if why is None:
+        base = folder.resolve()
+        if not (base / rel).resolve().is_relative_to(base):
+            why = Msg("フォルダの外へのリンクを通らないパス", "a path that does not pass through a link out of the folder")
+    return why
+
+
 def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
     found: list[Finding] = []
 
@@ -112,15 +182,33 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
 
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        bad(MANIFEST, f"マニフェストを読めません: {exc}", f"cannot read the manifest: {exc}", HASH)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        bad(MANIFEST, f"マニフェストを JSON として読めません: {exc}", f"cannot read the manifest as JSON: {exc}", HASH)
+        return found
+    shape = _shape_problems(manifest)
+    if shape:  # nothing in it can be trusted to re-hash or rebuild by
+        for where, what in shape:
+            bad(MANIFEST, f"{where or '全体'}: {what.ja}（マニフェストが壊れています）",
+                f"{where or 'the whole'}: {what.en} (the manifest is malformed)", HASH)
         return found
     found.extend(_library_findings(folder, manifest))
 
-    # Re-hash: has any file changed since it was archived?
-    inputs = manifest.get("data", {}).get("files", []) + manifest.get("templates", [])
-    listed = {e["path"]: e for e in manifest.get("files", []) + inputs}
+    # Re-hash: has any file changed since it was archived? Only paths inside the folder are read.
+    inputs = manifest["data"]["files"] + manifest.get("templates", [])
+    listed: dict[str, dict] = {}
     changed_inputs = False
+    for entry in manifest["files"] + inputs:
+        path = entry["path"]
+        why = _outside(folder, path)
+        if why is not None:
+            bad(path, f"アーカイブのフォルダの外を指すパスです（{why.ja}が必要です）。読んでいません",
+                f"the path leads outside the archive folder (expected {why.en}); not read", HASH)
+            changed_inputs |= entry in inputs
+            continue
+        if path in listed:
+            bad(path, "マニフェストに2度記録されています", "recorded twice in the manifest", HASH)
+            continue
+        listed[path] = entry
     for path, entry in listed.items():
         p = folder / path
         if not p.is_file():
@@ -131,6 +219,11 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
         else:
             continue
         changed_inputs |= entry in inputs
+    for entry in manifest["files"]:
+        suffix = PurePosixPath(entry["path"]).suffix.lower()
+        if entry["path"] in listed and suffix not in REBUILT + HASHED_ONLY:
+            bad(entry["path"], "reportgen が作らない種類のファイルです（文書は .docx・.xlsx・.pdf）",
+                "not a kind of file reportgen writes (documents are .docx, .xlsx, .pdf)", HASH)
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
         if p.is_file() and rel != MANIFEST and rel not in listed:
@@ -150,7 +243,7 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
             ds = load(folder / "data")
             fy = FiscalYear(manifest["fiscal_year"]["western"])
             old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.strptime(manifest["stamp"], "%Y-%m-%dT%H:%M:%SZ")
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.strptime(manifest["stamp"], _STAMP)
                                                       .replace(tzinfo=timezone.utc).timestamp()))
             try:
                 rebuilt = build_year(ds, fy, Path(tmp), templates=tset)
@@ -159,14 +252,18 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
                     os.environ.pop("SOURCE_DATE_EPOCH", None)
                 else:
                     os.environ["SOURCE_DATE_EPOCH"] = old_epoch
+        except DataError as exc:  # the archived data or templates refused (a template the sandbox stops): each named
+            for problem in exc.problems:
+                bad("", f"再構築できません: {problem.render('ja')}", f"cannot rebuild: {problem.render('en')}")
+            return found
         except Exception as exc:  # noqa: BLE001 - any failure to rebuild is a finding
             bad("", f"記録されたデータとテンプレートから再構築できません（{type(exc).__name__}: {exc}）",
                 f"cannot rebuild from the recorded data and templates ({type(exc).__name__}: {exc})")
             return found
         rebuilt_files = {f["path"]: f for f in rebuilt.files}
-        for path, entry in ((e["path"], e) for e in manifest.get("files", [])):
-            if not entry.get("reproducible", True):
-                continue
+        for path, entry in ((e["path"], e) for e in manifest["files"]):
+            if path not in listed or PurePosixPath(path).suffix.lower() not in REBUILT:
+                continue  # by type: a PDF is hashed only, whatever the manifest says of any file
             if path not in rebuilt_files:
                 bad(path, "再構築で作成されませんでした", "the rebuild did not produce this file")
             elif rebuilt_files[path]["sha256"] != entry["sha256"]:

@@ -12,7 +12,9 @@ from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, folder_name, sh
 from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
 from reportgen.deliverables.output import Output
+from reportgen.lint.templatecheck import planned, require_templates
 from reportgen.model.loader import Dataset, SourceFile, load
+from reportgen.model.lock import inside
 from reportgen.render.dispatch import _template_set, render
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -24,7 +26,7 @@ from reportgen.templating.templateset import TemplateSet
 def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
                    write: Callable[[Path, bytes], None] | None = None) -> None:
     """Write one rendered document into the year's staging folder and record it."""
-    (write or write_file)(dest / job.filename, data)
+    (write or write_file)(inside(dest, job.filename), data)
     record_document(result, job, sha256(data), len(data))
 
 
@@ -83,7 +85,7 @@ def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
 def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None] | None = None) -> None:
     """The data the year was built from, kept beside it so the year can be rebuilt later."""
     for src in ds.sources:
-        (write or write_file)(dest / "data" / src.relpath, src.content)
+        (write or write_file)(inside(dest, f"data/{Path(src.relpath).as_posix()}"), src.content)
 
 
 def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: Path,
@@ -102,7 +104,7 @@ def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: 
                 entry["replaces"] = {"source": templateset.SHIPPED, "sha256": sha256(shipped.get(f.name).read())}
             except KeyError:
                 pass
-        (write or write_file)(dest / entry["path"], content)
+        (write or write_file)(inside(dest, entry["path"]), content)
         result.templates.append(entry)
 
 
@@ -115,7 +117,11 @@ def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str]
         result = YearBuild(fy, folder_name(fy))
     # the contexts name FY2019 as that year's documents do, and read their per-row labels from `tset`
     with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)), templateset.using(tset):
-        jobs = outputs_for(ds, fy)
+        jobs = planned([f.path for f in tset.files], lambda: outputs_for(ds, fy))
+        # the templates checked as a build checks them (an archive's may come from elsewhere): what
+        # the sandbox would refuse is named at its place before anything renders
+        needed = {templateset.needed(job.kind, job.layout) for job in jobs}
+        require_templates([f.path for f in tset.only(needed).files], jobs)
     with era.fy2019_named(ds.city.fy2019):
         for job in jobs:
             if progress:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reportgen import __version__
@@ -11,6 +12,7 @@ from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_ye
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
 from reportgen.cli.common import announce_waits
 from reportgen.rules import era
+from reportgen.archive.manifest import source_date
 from reportgen.rules.problems import Msg, UsageError
 
 
@@ -109,3 +111,9 @@ def report(result, lang: str) -> None:
     if kept:
         print(Msg(ja=f"{len(kept)} 年度はそのままです（変更なし・締切済）。",
                   en=f"{len(kept)} fiscal year(s) kept as they were (unchanged or closed).")(lang))
+    stamp = source_date()
+    if stamp is not None:  # set by CI or a packaging tool for its own reasons, it restamps every document
+        when = stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(Msg(ja=f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']} が設定されているため、文書の日付は各年度の末日ではなく {when} です。",
+                  en=f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']} is set: documents are stamped {when} instead of "
+                     "each fiscal year's last day.")(lang))

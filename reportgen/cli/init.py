@@ -14,6 +14,8 @@ from reportgen.cli import common
 from reportgen.cli.common import EXIT_OK, add_lang, text
 from reportgen.model.schema import check_text
 from reportgen.rules.commands import command
+from reportgen.model.lock import confined, inside
+from reportgen.rules.filenames import name_problem
 from reportgen.rules.problems import Invalid, Msg, UsageError
 from reportgen.templating import templateset
 
@@ -75,15 +77,18 @@ def init(target: Path | str, city: str, head: str | None = None) -> list[Path]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         problems.append(Msg(ja=f"{target} は既にあり、空ではありません（既存のデータを上書きしないため、新しいフォルダ名を指定してください）",
                             en=f"{target} exists and is not empty (choose a new folder: existing data is never overwritten)"))
+    if head is not None and (why := name_problem(head)) is not None:  # the head becomes part of a file name
+        problems.append(Msg(ja=f"--head: {why.ja}が必要です。書かれていた値: {head!r}", en=f"--head: expected {why.en}, got {head!r}"))
     if problems:
         raise UsageError(Msg(ja="\n".join(p.ja for p in problems), en="\n".join(p.en for p in problems)))
     files = skeleton_files(city, head or head_for(city), target.as_posix())
+    confined(target, files)  # the skeleton's own paths: the writers' guard, before anything is written
     parent = target.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=parent))
     try:
         for rel, content in files.items():
-            path = staging / rel
+            path = inside(staging, rel)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         # one rename puts the whole folder in place (over an empty folder, which POSIX allows)

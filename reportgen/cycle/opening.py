@@ -15,7 +15,8 @@ from reportgen.cycle.pledges import open_pledge_list
 from reportgen.forms.identity import build_id
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
-from reportgen.model.lock import data_lock, fsync_path, lock, open_to_colleagues, symlink_refused, write_synced
+from reportgen.model.lock import (confined, data_lock, fsync_path, inside, lock, open_to_colleagues, symlink_refused,
+    write_synced)
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -190,6 +191,7 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
             ja=f"open {era.short(fy)}: {era.long(fy)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
             en=f"open {era.short(fy)}: there is no form to send for {era.short(fy)} (no measure or project names a department). "
                "Nothing was changed"))
+    confined(target, [f.file for f in result.forms])  # each form's name inside the year's folder, before anything is written
     if dry_run:
         return result
     Path(out).mkdir(parents=True, exist_ok=True)
@@ -203,7 +205,7 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
         try:
             for job, content, _ in rendered:
-                write_synced(staging / form_sources.sent_name(job), content)
+                write_synced(inside(staging, form_sources.sent_name(job)), content)
             open_to_colleagues(staging)  # mkdtemp made it 0700: the forms are for colleagues to take
             fsync_path(staging)
             os.rename(staging, target)  # all forms appear at once

@@ -45,14 +45,11 @@ def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | 
             problems.append(Problem(file, line, col, path, Msg(f"「{text}」を Jinja が読めません: {exc.message}",
                                                                f"Jinja cannot read \"{text}\": {exc.message}")))
             return
-        if scope is None:
-            return
-
         def report(_line: int, what: str, name: str, known: list[str], kind: str) -> None:
             problems.append(Problem(file, line, col, path, unknown(what, name, known, kind, text,
                                                                    Msg("この表のデータ", "this workbook's data"))))
 
-        NameCheck(ENV, scope, report).run(tree)
+        NameCheck(ENV, scope, report).run(tree)  # scope None: only what the sandbox refuses
 
     walk(located.value, (), "")
     return problems

@@ -24,6 +24,7 @@ from reportgen.lint.templatesyntax import ENV, Tag, balance, isolated, source, s
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating.labels import PER_ROW
+from reportgen.templating.sandbox import Refused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -228,10 +229,42 @@ def _dropped(tag: Tag, p, chain: list, bad, order) -> None:
             f"(docxtpl replaces the whole {en_unit} with the tag): move it to another {en_unit}")
 
 
-def _docx_parts(path: Path) -> list[_Part]:
+# The document properties docxtpl renders as templates too (DocxTemplate.render_properties), by element.
+_DC, _CP = "{http://purl.org/dc/elements/1.1/}", "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_PROPERTIES = {_DC + "creator": "author", _DC + "description": "comments", _DC + "identifier": "identifier",
+               _DC + "language": "language", _DC + "subject": "subject", _DC + "title": "title"}
+
+
+def _docx_parts(path: Path) -> tuple[list[_Part], list[tuple[str, str]]]:
+    """The parts docxtpl renders, and the (property, text) of each document property it renders."""
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
         names = sorted((n for n in z.namelist() if _PARTS.fullmatch(n)), key=lambda n: (not n.endswith("document.xml"), n))
-        return [_Part(n, z.read(n)) for n in names]
+        parts = [_Part(n, z.read(n)) for n in names]
+        props = []
+        if "docProps/core.xml" in z.namelist():
+            for el in etree.fromstring(z.read("docProps/core.xml")):
+                if el.tag in _PROPERTIES and "{" in (el.text or ""):
+                    props.append((_PROPERTIES[el.tag], el.text))
+        return parts, props
+
+
+def _check_properties(props: list[tuple[str, str]], shape: Shape | None, file: str, problems: list) -> None:
+    """A document property holding a tag is rendered like the body: the same checks, named by the property."""
+    for n, (name, text) in enumerate(props):
+        where = Msg(f"文書のプロパティ「{name}」", f"document property \"{name}\"")
+
+        def bad(ja: str, en: str) -> None:
+            problems.append(TemplateProblem(file, 0, 0, "", Msg(ja, en), where=where, order=(-1, n)))
+        try:
+            tree = ENV.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            bad(f"「{text}」を Jinja が読めません: {exc.message}", f"Jinja cannot read \"{text}\": {exc.message}")
+            continue
+
+        def report(_line: int, what: str, name_: str, known: list[str], kind: str) -> None:
+            msg = unknown(what, name_, known, kind, text, Msg("この文書のデータ", "this document's data"))
+            bad(msg.ja, msg.en)
+        NameCheck(ENV, shape, report).run(tree)
 
 
 def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list[Problem]:
@@ -239,9 +272,10 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
     file = file or str(path)
     problems: list[Problem] = []
     try:
-        parts = _docx_parts(path)
+        parts, props = _docx_parts(path)
     except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         return [TemplateProblem(file, 0, 0, "", Msg(f"Word 文書として読めません（{exc}）", f"cannot be read as a Word document ({exc})"))]
+    _check_properties(props, shape, file, problems)
     for n, part in enumerate(parts):
         before = len(problems)
         tags = _scan(part, file, n, problems)
@@ -266,13 +300,13 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
                 tree = ENV.parse(source(tags, fixes))
             except jinja2.TemplateSyntaxError:
                 continue
-        if shape is not None:  # the tags Jinja reads, whatever else is wrong around them
-            _names(tree, shape, tags, bad)
+        # the tags Jinja reads, whatever else is wrong around them (shape None: only what the sandbox refuses)
+        _names(tree, shape, tags, bad)
     problems.sort(key=lambda p: p.order)
     return problems
 
 
-def _names(tree, shape: Shape, tags: list[Tag], bad) -> None:
+def _names(tree, shape: Shape | None, tags: list[Tag], bad) -> None:
     def report(line: int, what: str, name: str, known: list[str], kind: str) -> None:
         tag = tags[min(max(line, 1), len(tags)) - 1]
         msg = unknown(what, name, known, kind, tag.written, Msg("この文書のデータ", "this document's data"))
@@ -335,6 +369,18 @@ def require_templates(templates: list[Path], outputs: list) -> None:
         raise DataError(problems)
 
 
+def planned(templates: list[Path], make):
+    """`make()`: the render jobs, whose contexts fill per-row labels. Where the sandbox stops a labels
+    string while they are built, the templates' own problems instead, each at its place (check's
+    line and key rather than the render's file), all at once."""
+    try:
+        return make()
+    except DataError as exc:
+        if not any(isinstance(p, Refused) for p in exc.problems):
+            raise
+        raise DataError(check_templates(templates, None) or exc.problems) from None
+
+
 def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Problem], int]:
     """What `generate.py check` reports: every problem of the data, then of the templates (names
     checked against the contexts of every year the data holds); the data's warnings; the number of
@@ -352,5 +398,10 @@ def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Proble
         warnings = list(ds.warnings)
         present = present_years(ds)
         years = len(present)
-        outputs = [o for fy in present for o in outputs_for(ds, fy)]
+        try:
+            outputs = planned(templates, lambda: [o for fy in present for o in outputs_for(ds, fy)])
+        except DataError as exc:  # a labels string the sandbox stopped: the names cannot be checked
+            outputs = None
+            if not check_templates(templates, None):  # what check itself cannot place
+                problems += exc.problems
     return problems + missing_templates(templates, outputs) + check_templates(templates, outputs), warnings, years

@@ -7,6 +7,7 @@ from typing import Callable
 from jinja2 import Environment, nodes
 
 from reportgen.rules.problems import Msg
+from reportgen.templating.sandbox import ATTRIBUTE_FILTERS, refused_attribute
 
 
 class Shape:
@@ -60,6 +61,10 @@ class Shape:
         return shape
 
 
+# What an attribute the sandbox refuses gives: nothing more is reported along its chain.
+_REFUSED = Shape([])
+
+
 def shape_of(values: list) -> Shape | None:
     """The shape of every value given (None when there is none: nothing can be checked)."""
     return Shape(list(values)) if values else None
@@ -69,16 +74,19 @@ def shape_of(values: list) -> Shape | None:
 _GUARDS = {"defined", "undefined"}
 _DEFAULTS = {"default", "d"}
 
-Report = Callable[[int, str, str, list[str], str], None]  # (line, what, name, the names known there, "name"/"filter"/"test")
+Report = Callable[[int, str, str, list[str], str], None]  # (line, what, name, the names known there, "name"/"filter"/"test"/"unsafe"/"load")
 
 
 class NameCheck:
     """Walk a parsed template; report each name, attribute or key its contexts (`root`) lack, each
-    unknown filter and test. Names bound by the template (for, set, macro, with) are its own;
-    where the shape is unknown (a list empty in every context, a value the template computes)
-    nothing is reported."""
+    unknown filter and test, and each attribute the sandbox the renderers run in refuses (a private
+    or dunder name, Python's internals, a method that changes the data: "unsafe"), known shape or
+    not. Names bound by the template (for, set, macro, with) are its own; where the shape is
+    unknown (a list empty in every context, a value the template computes) no name is reported
+    unknown."""
 
-    def __init__(self, env: Environment, root: Shape, report: Report) -> None:
+    def __init__(self, env: Environment, root: Shape | None, report: Report) -> None:
+        # root None: the contexts are not known (the data could not be read): only what the sandbox refuses
         self.env, self.root, self.report = env, root, report
 
     def run(self, template: nodes.Template) -> None:
@@ -90,6 +98,12 @@ class NameCheck:
             self.stmt(node, scope)
 
     def stmt(self, node: nodes.Node, scope: dict) -> None:
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            # the renderers' environments have no loader: another file is never read (Jinja would fail with a traceback)
+            tag = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                   nodes.Extends: "extends"}[type(node)]
+            self.report(node.lineno, tag, tag, [], "load")
+            return
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if not isinstance(child, nodes.TemplateData):
@@ -148,6 +162,8 @@ class NameCheck:
         if isinstance(node, nodes.Name):
             if node.name in scope:
                 return scope[node.name]
+            if self.root is None:
+                return None
             keys = self.root.keys or {}
             if node.name in keys:
                 return keys[node.name]
@@ -155,17 +171,33 @@ class NameCheck:
                 self.report(node.lineno, node.name, node.name, sorted(keys), "name")
             return None
         if isinstance(node, nodes.Getattr):
-            return self.member(self.expr(node.node, scope), node.attr, node)
+            base = self.expr(node.node, scope)
+            if base is _REFUSED:  # reported once, where the chain is first refused
+                return base
+            # the sandbox looks an attribute up first: `row.update` is dict.update even where row has a key "update"
+            if refused_attribute(node.attr, base.types if base is not None else None):
+                self.report(node.lineno, _spelt(node), node.attr, [], "unsafe")
+                return _REFUSED
+            return self.member(base, node.attr, node)
         if isinstance(node, nodes.Getitem):
             base = self.expr(node.node, scope)
+            if base is _REFUSED:
+                return base
             arg = node.arg
             if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                # an item first, then the attribute of that name: refused where no such key is known
+                known_key = base is not None and base.keys is not None and arg.value in base.keys
+                if not known_key and refused_attribute(arg.value, base.types if base is not None else set()):
+                    self.report(node.lineno, _spelt(node), arg.value, [], "unsafe")
+                    return _REFUSED
                 return self.member(base, arg.value, node)
             self.expr(arg, scope)
             return base.elem if base is not None and not isinstance(arg, nodes.Slice) else base
         if isinstance(node, nodes.Filter):
             if node.name not in self.env.filters:
                 self.report(node.lineno, node.name, node.name, sorted(self.env.filters), "filter")
+            if node.name in ATTRIBUTE_FILTERS:  # attr('__class__'), map(attribute='__init__.__globals__')
+                self.attribute_names(node)
             if node.node is not None and node.name not in _DEFAULTS:
                 self.expr(node.node, scope)
             self.args(node, scope)
@@ -190,6 +222,16 @@ class NameCheck:
         for child in node.iter_child_nodes():
             self.expr(child, scope)
         return None
+
+    def attribute_names(self, node: nodes.Filter) -> None:
+        named = [a for a in node.args if isinstance(a, nodes.Const)]
+        named += [kw.value for kw in node.kwargs if kw.key == "attribute" and isinstance(kw.value, nodes.Const)]
+        for const in named:
+            if not isinstance(const.value, str):
+                continue
+            for part in const.value.split("."):
+                if refused_attribute(part, set()):  # its value unknown: the names refused on any value
+                    self.report(node.lineno, f"{node.name}({const.value!r})", part, [], "unsafe")
 
     def args(self, node, scope: dict) -> None:
         for a in node.args:
@@ -226,6 +268,14 @@ def _spelt(node: nodes.Node) -> str:
 
 def unknown(what: str, name: str, known: list[str], kind: str, written: str, scope: Msg) -> Msg:
     """The message for an unknown name, filter or test in `written`, with the closest known one."""
+    if kind == "load":
+        return Msg(f"「{written}」: テンプレートから他のファイルは読めません（{what} は使えません）。",
+                   f"\"{written}\": a template cannot read another file ({what} cannot be used)")
+    if kind == "unsafe":
+        return Msg(f"「{written}」の {what} は安全のため使えません（「_」で始まる名前、Python の内部の属性、"
+                   "データを書き換えるメソッドは、テンプレートから使えません）。",
+                   f"{what} in \"{written}\" is refused for safety (names starting with \"_\", Python's internal "
+                   "attributes and methods that change the data cannot be used in a template)")
     near = suggestion(name, known)
     hint = (f" もしかして「{near}」？", f"; did you mean \"{near}\"?") if near else ("", "")
     if kind != "name":

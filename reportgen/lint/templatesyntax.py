@@ -8,6 +8,7 @@ from typing import Callable
 import jinja2
 
 from reportgen.rules.problems import Msg
+from reportgen.templating.sandbox import environment
 
 # Blocks that need an end tag, and the middle tags each allows.
 _BLOCKS = {"for": {"else"}, "if": {"elif", "else"}, "macro": set(), "call": set(), "filter": set(), "with": set(),
@@ -21,8 +22,8 @@ _STAND_IN = {"for": "{% for _ in [] %}", "if": "{% if true %}", "elif": "{% elif
              "with": "{% with %}", "set": "{% set _ = none %}"}
 _DOCXTPL_VALUE = re.compile(r"\s*(?:colspan|cellbg)\s+(.*)", re.DOTALL)  # docxtpl makes these {{ … }}
 _DOCXTPL_MARK = re.compile(r"\s*(?:vm|hm)\s*")  # docxtpl's merge marks: no Jinja of their own
-# One environment for parsing and for the lists of filters and tests (the renderers' have the same).
-ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+# One environment for parsing and for the lists of filters and tests: the renderers' own kind, the sandbox.
+ENV = environment(autoescape=True)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\n": " ", "\r": " "})  # as docxtpl reads them
 
 

@@ -5,12 +5,14 @@ import errno
 import fcntl
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
 from reportgen.model.datastore import recover_data
 from reportgen.model.loader import display
-from reportgen.rules.problems import Msg, UsageError
+from reportgen.rules.filenames import outside, path_problem
+from reportgen.rules.problems import DataError, Msg, UsageError
 
 
 def fsync_path(path: str | Path) -> None:
@@ -20,6 +22,43 @@ def fsync_path(path: str | Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@lru_cache(maxsize=512)
+def _real(path: str) -> str:
+    # a build writes thousands of files into a few folders: each folder resolved once (realpath
+    # lstat()s every component); strings, not Paths: pathlib's parsing cost more than the check
+    return os.path.realpath(path)
+
+
+def inside(root: Path, rel: str) -> Path:
+    """`root / rel`, refused (DataError, before anything is written) unless `rel` is a relative path
+    of names Windows accepts and the resolved path stays inside the resolved `root` (a folder that
+    is a link to elsewhere included)."""
+    why = path_problem(rel)
+    if why is None:
+        # `rel` holds no `..`: only a folder on the way that is a link can lead out. The file itself is
+        # created anew (staging folders are new), so its folder's real path is what is compared.
+        base = _real(os.fspath(root))
+        folder = _real(os.path.dirname(os.path.join(os.fspath(root), rel)))
+        if folder != base and not folder.startswith(base.rstrip(os.sep) + os.sep):
+            why = Msg("フォルダの外を指さないパス（途中のフォルダがフォルダの外へのリンクです）",
+                      "a path that stays inside the folder (a folder on the way links outside it)")
+    if why is not None:
+        raise DataError([outside(rel, str(root), why)])
+    return Path(root) / rel
+
+
+def confined(root: Path, rels) -> None:
+    """Every relative path of `rels` refused by `inside` at once, before anything is written."""
+    problems = []
+    for rel in rels:
+        try:
+            inside(root, rel)
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
 
 
 def write_synced(path: Path, data: bytes) -> None:

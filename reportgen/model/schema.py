@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from reportgen.rules import era, eradays
 from reportgen.rules.era import FiscalYear, YearMonth
+from reportgen.rules.filenames import check_name
 from reportgen.rules.numbering import Numbering
 from reportgen.rules.numbering import parse as parse_numbering
 from reportgen.rules.numbers import Quantity, format_quantity, parse_int, parse_quantity
@@ -127,6 +128,8 @@ STATUSES = ("A", "B", "C", "D")
 STATUS_EXPECTED = Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D")
 
 Str = Annotated[str, BeforeValidator(_parse_str)]
+# A name that becomes part of a file name (a department's, the head's, a strategy's id): rules/filenames.py
+FileName = Annotated[str, BeforeValidator(lambda v: check_name(_parse_str(v)))]
 Text = Annotated[str, BeforeValidator(parse_text)]
 FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 # a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
@@ -175,21 +178,22 @@ class City(Model):
     form_password: Str | None = Field(
         None, description="Password of the department forms' sheet protection (none by default). "
                           "It only stops accidental edits: Excel's sheet protection is not a secret.")
-    planning_office: Str = Field(
+    planning_office: FileName = Field(
         "企画課", description="The planning office (企画課) that runs the cycle: it answers the pledge progress "
                            "form for the pledge items that name no department.")
     fy2019: Literal["令和元年度", "平成31年度"] = Field(
         "令和元年度", description="How FY2019 is named in file names and headings, whatever spelling the data "
                              "or --year used: 令和元年度 (the default, the national rule after the change of era) "
                              "or 平成31年度.")
-    head: Str = Field("市長", description="The head of the municipality as the documents name it: 市長, 町長, 村長, 区長.")
+    head: FileName = Field("市長", description="The head of the municipality as the documents name it: 市長, 町長, 村長, 区長.")
     pledge_title: Str | None = Field(
         None, description="The pledge document's title (default: the head's pledge list, e.g. 町長公約（政策宣言）進捗状況一覧表).")
 
 
 class Department(Model):
-    name: Str = Field(description="The department (担当課) or sub-unit, exactly as printed.")
-    parent: Str | None = Field(None, description="The department whose forms include this sub-unit's work.")
+    # a department's name is part of its forms' file names (KPI更新_令和6年度_商工観光課.xlsx)
+    name: FileName = Field(description="The department (担当課) or sub-unit, exactly as printed.")
+    parent: FileName | None = Field(None, description="The department whose forms include this sub-unit's work.")
 
     @property
     def form_department(self) -> str:
@@ -593,7 +597,7 @@ class Review(Model):
 class Strategy(Model):
     """strategies/<n>/strategy.yaml."""
 
-    id: Str
+    id: FileName = Field(description="The strategy's id, part of its registry workbook's file name (事業・KPI登録簿_令和6年度_戦略1.xlsx).")
     edition: Str = Field("", description="Printed before the city name, e.g. 第2期.")
     print_kpi_ids: Flag = Field(False, description="Print KPI ids (1-①) before their names.")
     name: Str

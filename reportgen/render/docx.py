@@ -10,11 +10,12 @@ from typing import Any
 
 from docx.opc.part import XmlPart
 from docxtpl import DocxTemplate, Listing
-from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template
 
 from reportgen.fast.zipfile import Package
 from reportgen.ooxml.package import CoreProps
+from reportgen.rules.problems import DataError
+from reportgen.templating.sandbox import SecurityError, environment, refused
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,10 +37,10 @@ def _prepare(value: Any) -> Any:
 
 
 # The Jinja environment of every Word template, the one place it is chosen.
-# sandboxed: a template (a city's own copy is untrusted) reaches no attribute that runs code, and
-# changes nothing it is given; autoescape: every text, number and boolean is escaped for XML;
-# strict: a name the context lacks (a misspelt tag) fails the render instead of printing nothing
-ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+# sandboxed: a template (a city's own copy, an archive's) is untrusted: it reaches no attribute that
+# runs code, and changes nothing it is given; autoescape: every text, number and boolean is escaped
+# for XML; strict: a name the context lacks (a misspelt tag) fails the render instead of printing nothing
+ENV = environment(autoescape=True)
 
 
 class CompiledOnce:
@@ -138,8 +139,14 @@ def with_plain_words(xml: str, plain: frozenset[str]) -> str:
 
 
 def render_docx(template: Path, context: dict, core: CoreProps) -> bytes:
-    """Render `template` with `context` and return reproducible .docx bytes."""
-    return prepared(Path(template).read_bytes(), plain_words(context)).render(_prepare(context), core)
+    """Render `template` with `context` and return reproducible .docx bytes.
+
+    What the sandbox refuses (`check` refuses it before; this is for what only shows when it runs,
+    an attribute name the template computes) is a located problem naming the template."""
+    try:
+        return prepared(Path(template).read_bytes(), plain_words(context)).render(_prepare(context), core)
+    except SecurityError as exc:
+        raise DataError([refused(str(template), exc)]) from None
 
 
 def plain_words(context: dict) -> frozenset[str]:

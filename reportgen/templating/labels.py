@@ -14,8 +14,22 @@ import jinja2
 from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating import templateset
+from reportgen.templating.sandbox import SecurityError, environment, refused
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+# a labels file is untrusted (a data folder's, an archive's): its strings run in the immutable sandbox
+_ENV = environment(autoescape=False, keep_trailing_newline=False)
+
+# Where each per-row label handed out by raw_label was read (file, key), for naming it if the sandbox stops it.
+_ORIGIN: dict[str, tuple[str, str]] = {}
+
+
+def _shown(file: str, folder: Path | None) -> str:
+    if folder is not None:
+        return str(Path(folder) / file)
+    try:
+        return str(templateset.active().get(file).path)
+    except KeyError:
+        return file
 
 
 def _raw(file: str, folder: Path | None) -> Any:
@@ -28,6 +42,13 @@ def _raw(file: str, folder: Path | None) -> Any:
         line, col = getattr(exc, "line", 1), getattr(exc, "column", 1)
         raise DataError([Problem(file, line, col, format_path(getattr(exc, "path", ())),
                                  Msg(f"ラベルファイルとして読めません（{exc}）", f"cannot be read as a labels file ({exc})"))]) from None
+
+
+def _render(text: str, variables: dict, file: str, key: str) -> str:
+    try:
+        return _compiled(text).render(**variables)
+    except SecurityError as exc:  # what `check` cannot see (a name the label computes) stops here, named
+        raise DataError([refused(file, exc, key)]) from None
 
 
 @lru_cache(maxsize=64)
@@ -57,26 +78,35 @@ def labels(name: str, variables: dict, folder: Path | None = None, per_row: tupl
     Keys in `per_row` stay raw: they take a row's own variables, through `fill`.
     """
 
-    def fill(value: Any) -> Any:
+    file = f"{name}.labels.yaml"
+    shown = _shown(file, folder)
+
+    def fill(value: Any, key: str) -> Any:
         if isinstance(value, str):
-            return _compiled(value).render(**variables) if "{" in value else value
+            return _render(value, variables, shown, key) if "{" in value else value
         if isinstance(value, list):
-            return [fill(v) for v in value]
+            return [fill(v, f"{key}[{i}]") for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {k: fill(v) for k, v in value.items()}
+            return {k: fill(v, f"{key}.{k}") for k, v in value.items()}
         return value
 
-    file = f"{name}.labels.yaml"
     raw = _raw(file, folder)
-    return {k: (v if k in per_row else fill(v)) for k, v in raw.items()}
+    for k in per_row:
+        if isinstance(raw.get(k), str):
+            _ORIGIN[raw[k]] = (shown, k)
+    return {k: (v if k in per_row else fill(v, str(k))) for k, v in raw.items()}
 
 
 def raw_label(name: str, key: str, folder: Path | None = None) -> str:
     """One per-row label of format `name` as written (of the template set in use, or of `folder`), to be filled with `fill`."""
     file = f"{name}.labels.yaml"
-    return _raw(file, folder)[key]
+    value = _raw(file, folder)[key]
+    if isinstance(value, str):
+        _ORIGIN[value] = (_shown(file, folder), key)
+    return value
 
 
 def fill(text: str, variables: dict) -> str:
     """Render one raw label with a row's variables."""
-    return _compiled(text).render(**variables)
+    file, key = _ORIGIN.get(text, ("labels", ""))
+    return _render(text, variables, file, key)

@@ -1,0 +1,84 @@
+"""The one kind of Jinja environment templates and labels from outside run in: Jinja's immutable sandbox, strict.
+
+A Word template or labels file comes from a data folder, a restyled copy or an archive received
+from elsewhere: its tags must not reach Python's internals (`cycler.__init__.__globals__.os`) nor
+change the context they are given. The sandbox refuses both at render time (SecurityError);
+`refused_attribute` says the same statically, so `check` names the place before anything runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import (
+    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+    UNSAFE_COROUTINE_ATTRIBUTES,
+    UNSAFE_FUNCTION_ATTRIBUTES,
+    UNSAFE_GENERATOR_ATTRIBUTES,
+    UNSAFE_METHOD_ATTRIBUTES,
+    ImmutableSandboxedEnvironment,
+    SecurityError,
+    _mutable_spec,
+)
+
+from reportgen.rules.problems import Msg, Problem
+
+__all__ = ["SecurityError", "environment", "refused", "refused_attribute", "ATTRIBUTE_FILTERS"]
+
+# Names refused whatever they are looked up on (the sandbox refuses them on the objects that have them).
+_INTERNAL = (UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES | UNSAFE_GENERATOR_ATTRIBUTES
+             | UNSAFE_COROUTINE_ATTRIBUTES | UNSAFE_ASYNC_GENERATOR_ATTRIBUTES | {"mro"})
+# The methods that change a list, dict, set or deque: the immutable sandbox refuses them.
+_MUTATING = frozenset().union(*(names for _, names in _mutable_spec))
+
+# Filters that look an attribute up by a name given as text (`attr('x')`, `map(attribute='x')`).
+ATTRIBUTE_FILTERS = {"attr", "map", "selectattr", "rejectattr", "groupby", "sort", "sum", "unique", "min", "max"}
+
+
+def environment(**options: Any) -> ImmutableSandboxedEnvironment:
+    """A sandboxed, immutable, strict environment (a name the context lacks fails the render)."""
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, **options)
+
+
+_PROBE = environment()
+
+
+def refused_attribute(name: str, types_seen: set[type] | None) -> bool:
+    """Whether the sandbox refuses attribute `name` on values of `types_seen` (None: not known, so
+    refused when it would be refused on any value: a private or dunder name, an internal attribute,
+    a method that changes a list, dict or set)."""
+    if name.startswith("_") or name in _INTERNAL:
+        return True
+    if types_seen is None:
+        return name in _MUTATING
+    for t in types_seen:
+        if t is type(None) or not hasattr(t, name):
+            continue
+        try:
+            sample = t()
+        except Exception:  # noqa: BLE001 - a type without a default value: judged by the name alone
+            if name in _MUTATING:
+                return True
+            continue
+        if not _PROBE.is_safe_attribute(sample, name, getattr(sample, name, None)):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Refused(Problem):
+    """A template or labels string the sandbox stopped while rendering: the file, and the key of a labels file."""
+
+    def render(self, lang: str = "ja") -> str:
+        where = f"{self.file}:{self.line}:{self.column}:" if self.line else f"{self.file}:"
+        return f"{where} {self.path}: {self.message(lang)}" if self.path else f"{where} {self.message(lang)}"
+
+
+def refused(file: str, exc: SecurityError, key: str = "", line: int = 0, column: int = 0) -> Refused:
+    """The problem of a template (or of `key` of a labels file) the sandbox stopped."""
+    return Refused(file, line, column, key, Msg(
+        ja=f"テンプレートが安全のため禁止されている操作をしようとしたため、止めました（{exc}）。"
+           "「_」で始まる名前や Python の内部の属性、データを書き換える操作はテンプレートから使えません",
+        en=f"the template tried an operation refused for safety and was stopped ({exc}): names starting with "
+           "\"_\", Python's internal attributes and operations that change the data cannot be used in a template"))
