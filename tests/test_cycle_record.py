@@ -9,8 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-from cyclekit import run, state, tree
+from cyclekit import run, state
+from support import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

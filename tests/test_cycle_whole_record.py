@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import shutil
 
-from cyclekit import R7_FOLDER, run, state, tree
+from cyclekit import R7_FOLDER, run, state
+
+from support import tree
 from formfill import fill
 from registry_helpers import fill as fill_registry
 
@@ -47,7 +49,7 @@ def _year(tmp_path, data, capsys, order):
 
 
 def test_the_order_of_arrival_does_not_matter(tmp_path, capsys):
-    from conftest import DATA
+    from support import DATA
 
     results = []
     for i, order in enumerate(ORDERS):

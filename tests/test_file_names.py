@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support import tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
@@ -21,10 +22,6 @@ from reportgen.model.lock import inside
 from reportgen.rules.era import FiscalYear, parse_fy
 from reportgen.rules.filenames import path_problem
 from reportgen.rules.problems import DataError
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
 
 
 def every_file(root: Path) -> set[str]:

@@ -1,6 +1,5 @@
 """Hostile returned files (SYNTHETIC) each in a batch next to a valid form: the hostile one is refused
 with one Japanese line naming it and what is wrong, before openpyxl builds it; the valid one is taken."""
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support import DATA, ROOT
 from formfill import fill
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
@@ -99,11 +98,6 @@ CASES = {  # the file, and the words of its line after 「受け付けません:
 }
 
 
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*.yaml")) if ".backups" not in p.parts}
-
-
 @pytest.fixture()
 def loads(monkeypatch):
     """The bytes of every workbook openpyxl is asked to build."""
@@ -130,14 +124,14 @@ def test_a_hostile_file_is_refused_before_openpyxl_and_the_valid_form_beside_it_
     make, words = CASES[name]
     hostile = make(sent, tmp_path)
     valid = fill(sent, tmp_path / "ok.xlsx", {"s1-001": {11: "確認済み"}})
-    before = snapshot(data_copy)
+    before = tree(data_copy, "*.yaml", backups=False)
     loads.clear()  # fill built the valid form with openpyxl too
     code, output = run_batch(hostile, valid, data_copy, capsys)
     assert f"{hostile}: 受け付けません: {words}" in output, output
     assert "Traceback" not in output
     assert "様式 2 件: 取り込み 1 件、受け付けず 1 件" in output, output
     assert code == 1
-    after = snapshot(data_copy)
+    after = tree(data_copy, "*.yaml", backups=False)
     assert [k for k in after if after[k] != before.get(k)] == ["strategies/1/projects.yaml"]
     assert "確認済み" in (data_copy / "strategies/1/projects.yaml").read_text(encoding="utf-8")
     hostile_bytes = hostile.read_bytes() if hostile.is_file() else None

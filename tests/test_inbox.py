@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 import yaml
-from cyclekit import run, state, tree
+from cyclekit import run, state
+from support import tree
 from formfill import fill
 from inboxkit import R7, office_token, open_r7, token
 

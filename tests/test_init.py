@@ -91,7 +91,7 @@ def test_the_skeleton_speaks_of_the_town_and_points_to_a_heading_that_exists(tmp
     """A 町's example KPI is 町内, not 市内; the README's pointer names a heading docs/data.md has."""
     import re
 
-    from conftest import ROOT
+    from support import ROOT
     init_module.init(tmp_path / "town", "安平町")
     kpis = (tmp_path / "town" / "data" / "strategies" / "1" / "kpis.yaml").read_text(encoding="utf-8")
     assert "（例）町内従業者数" in kpis and "市内" not in kpis

@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from support import DATA
 from formfill import fill
+from support import DATA
 
 from reportgen.archive import publish
 from reportgen.archive.build import build
@@ -21,6 +21,7 @@ from reportgen.rules.problems import UsageError
 
 
 def snapshot(folder: Path) -> dict:
+    """Each path under `folder` with whether it is a link (support.tree follows links; here a link is the point)."""
     return {p.relative_to(folder).as_posix(): (p.is_symlink(), hashlib.sha256(p.read_bytes()).hexdigest()
                                                if p.is_file() and not p.is_symlink() else "")
             for p in sorted(folder.rglob("*"))}

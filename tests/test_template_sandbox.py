@@ -26,7 +26,7 @@ from reportgen.rules.era import FiscalYear
 ATTACK = "{{ cycler.__init__.__globals__.os.popen('id > CANARY').read() }}"
 # the same, with the attribute names computed: no static check can see them, the sandbox stops them
 COMPUTED = "{{ cycler[('__in' ~ 'it__')][('__glo' ~ 'bals__')].os.popen('id > CANARY').read() }}"
-TITLE = "{{ year }}{{ strategy }}"  # the start of target_list.docx's first paragraph
+TITLE = "{{ labels.title }}"  # target_list.docx's first paragraph
 
 
 @pytest.fixture()

@@ -24,7 +24,7 @@ DOC = "01_対象事業一覧_平成28年度.docx"
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
-    from conftest import DATA
+    from support import DATA
 
     out = tmp_path_factory.mktemp("verify") / "out"
     build(DATA, out, [FiscalYear(2016)])
@@ -95,7 +95,7 @@ def test_an_entry_outside_the_archive_is_a_finding_and_never_read(year, capsys, 
     (lambda d: d.update(files=3), "files: expected a list of files ([ … ]) (the manifest is malformed)"),
     (lambda d: d["data"].update(files={"a": 1}), "data.files: expected a list of files ([ … ]) (the manifest is malformed)"),
     (lambda d: d.pop("data"), "data: expected data (an object with files) (the manifest is malformed)"),
-    (lambda d: d["templates"].append("x"), "templates[2]: expected an object with path and sha256 (the manifest is malformed)"),
+    (lambda d: d["templates"].append("x"), "templates[3]: expected an object with path and sha256 (the manifest is malformed)"),
     (lambda d: d["fiscal_year"].update(western="2016"), "fiscal_year.western: expected the fiscal year (a whole number) (the manifest is malformed)"),
     (lambda d: d.update(stamp=None), "stamp: expected a time such as 2025-03-31T00:00:00Z (the manifest is malformed)"),
     (lambda d: d.update(tool="reportgen"), "tool: expected an object ({ … }) (the manifest is malformed)"),

@@ -160,7 +160,8 @@ waiting) is recorded in data/cycle.yaml for `status`.
 def run(args, lang: str) -> int:
     require_data(args.data)
     folders = [f for f in args.files if Path(f).is_dir()]
-    if folders:  # `collect 返送` for `collect 返送/*.xlsx`: a usage slip, told before anything is read
+    if folders and len(folders) == len(args.files):  # `collect 返送` for `collect 返送/*.xlsx`: a usage slip
+        # (a folder among forms is refused as that one form, and the others are taken)
         raise UsageError(Msg(ja=f"ファイルを指定してください（フォルダが指定されました）: {folders[0]}。何も変更していません",
                              en=f"a file is needed here, this is a folder: {folders[0]}. Nothing was changed"))
     return collect_forms(args.data, args.files, years=args.year, force=args.force, dry_run=args.dry_run,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reportgen.archive.manifest import folder_name
 from reportgen.collect.package import MAX_COMPRESSED
+from reportgen.rules.problems import ReportgenError
 from reportgen.model.lock import fsync_path
 from reportgen.rules.era import FiscalYear
 
@@ -18,7 +19,7 @@ CHUNK = 64 * 1024
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
-class TooLarge(Exception):
+class TooLarge(ReportgenError):
     """An upload over collect's size cap (reportgen.collect.package.MAX_COMPRESSED)."""
 
 
