@@ -16,6 +16,10 @@ from reportgen import cli
 from reportgen.cli import common, main
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+# as in an activated virtual environment: the hints then say python3 (a venv's Python started by its
+# path is named by its path; tests/test_cli.py's venv test checks that)
+if sys.prefix != sys.base_prefix:
+    ENV["VIRTUAL_ENV"] = sys.prefix
 ENV.pop("REPORTGEN_LANG", None)
 
 
@@ -202,3 +206,22 @@ def test_status_of_a_year_in_no_strategy_does_not_suggest_opening_it(capsys, dat
                                       "（data/strategies/*/strategy.yaml の period）")
     code, _, err = run(capsys, "status", "R8", "--data", data_copy)
     assert code == 2 and err.strip().endswith(f"python3 generate.py open R8 --data {data_copy} で開きます")
+
+
+def test_a_venv_python_started_by_its_path_is_named_in_hints(monkeypatch, tmp_path):
+    """`.venv/bin/python generate.py …` not activated: the hints name that Python (python3 has none of the
+    libraries); from another folder by its whole path, never ../../.venv/bin/python; activated: python3."""
+    from reportgen import cli
+
+    venv = tmp_path / ".venv"
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    monkeypatch.setattr(sys, "base_prefix", "/usr")
+    monkeypatch.setattr(sys, "executable", str(venv / "bin" / "python"))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert cli._python() == ".venv/bin/python"
+    (tmp_path / "desk").mkdir()
+    monkeypatch.chdir(tmp_path / "desk")
+    assert cli._python() == str(venv / "bin" / "python")
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    assert cli._python() == "python3"

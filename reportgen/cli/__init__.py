@@ -182,9 +182,11 @@ def _python() -> str:
     not activated): then that path, since the system python3 has none of the libraries."""
     if sys.prefix != sys.base_prefix and os.environ.get("VIRTUAL_ENV") != sys.prefix:
         try:
-            return shlex.quote(os.path.relpath(sys.executable))
-        except ValueError:
+            relative = os.path.relpath(sys.executable)
+        except ValueError:  # another drive (Windows)
             return shlex.quote(sys.executable)
+        # .venv/bin/python from the project folder; from elsewhere the whole path, not ../../../.venv/bin/python
+        return shlex.quote(sys.executable if relative.startswith("..") else relative)
     return "python3"
 
 
