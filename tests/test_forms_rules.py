@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen.collect import check, excel
+from reportgen.collect import cells, excel
 from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, decide
 from reportgen.collect.sheet import Cell
 from reportgen.forms import layout
@@ -60,18 +60,18 @@ def cell(text="", kind="text", formula=False) -> Cell:
 
 
 @pytest.mark.parametrize("rule, given, expected", [
-    (check.text, cell("実施した。\n  "), "実施した。"),
-    (check.text, cell("a\u2028b"), "制御文字を含まない文字列"),
-    (check.text, cell("a\x7fb"), "制御文字を含まない文字列"),
-    (check.text, cell("x" * 32768), "32,767文字以内"),
-    (check.text, cell("2024/4/1", kind="date"), "日付"),
-    (check.text, cell("=1+1", formula=True), "計算式は使えません"),
-    (check.text, cell("TRUE", kind="bool"), "文字"),
-    (check.text, cell("#DIV/0!", kind="error"), "文字"),
-    (check.status, cell("Ｂ"), "B"), (check.status, cell(" a "), "A"), (check.status, cell(""), ""),
-    (check.status, cell("E"), "A, B, C, D のいずれか"),
-    (check.rating, cell("４"), "4"), (check.rating, cell("3", kind="number"), "3"), (check.rating, cell(""), ""),
-    (check.rating, cell("5"), "評価: 1, 2, 3, 4 のいずれか"), (check.rating, cell("0"), "評価: 1, 2, 3, 4 のいずれか"),
+    (cells.text, cell("実施した。\n  "), "実施した。"),
+    (cells.text, cell("a\u2028b"), "制御文字を含まない文字列"),
+    (cells.text, cell("a\x7fb"), "制御文字を含まない文字列"),
+    (cells.text, cell("x" * 32768), "32,767文字以内"),
+    (cells.text, cell("2024/4/1", kind="date"), "日付"),
+    (cells.text, cell("=1+1", formula=True), "計算式は使えません"),
+    (cells.text, cell("TRUE", kind="bool"), "文字"),
+    (cells.text, cell("#DIV/0!", kind="error"), "文字"),
+    (cells.status, cell("Ｂ"), "B"), (cells.status, cell(" a "), "A"), (cells.status, cell(""), ""),
+    (cells.status, cell("E"), "A, B, C, D のいずれか"),
+    (cells.rating, cell("４"), "4"), (cells.rating, cell("3", kind="number"), "3"), (cells.rating, cell(""), ""),
+    (cells.rating, cell("5"), "評価: 1, 2, 3, 4 のいずれか"), (cells.rating, cell("0"), "評価: 1, 2, 3, 4 のいずれか"),
 ])
 def test_a_cell_in_gives_a_value_or_what_was_expected(rule, given, expected):
     got = rule(given)
@@ -101,7 +101,7 @@ def kpi(prefix="", unit="人", actuals=None, baseline="100人") -> Kpi:
 def test_a_value_keeps_the_measures_way_of_writing(meas, typed, shown):
     from reportgen.model.figures import figure_text
 
-    got = check.value(typed, meas)
+    got = cells.value(typed, meas)
     assert isinstance(got, Figure), got
     assert figure_text(got, as_of="note") == shown
 
@@ -109,7 +109,7 @@ def test_a_value_keeps_the_measures_way_of_writing(meas, typed, shown):
 @pytest.mark.parametrize("typed", [cell("30件"), cell("1 234人"), cell("年間12人"), cell("abc"),
                                    cell("2024/4/1", kind="date"), cell("=A1", formula=True)])
 def test_a_value_that_is_not_the_measures_is_refused(typed):
-    assert isinstance(check.value(typed, kpi("年間", "名", {"R5": "年間11名"}, "年間8名")), Msg)
+    assert isinstance(cells.value(typed, kpi("年間", "名", {"R5": "年間11名"}, "年間8名")), Msg)
 
 
 def test_the_loader_and_collect_share_one_rule_for_texts_and_numbers():
@@ -117,7 +117,7 @@ def test_the_loader_and_collect_share_one_rule_for_texts_and_numbers():
     assert model.Text.__metadata__[0].func is model.parse_text
     assert model.Status.__metadata__[0].func is model.parse_status
     # a rating: the axis's own rule (Iruma's 1–4 unless the strategy declares its axes), loader and forms alike
-    assert check.rating.__defaults__[0] is model.DEFAULT_AXIS
+    assert cells.rating.__defaults__[0] is model.DEFAULT_AXIS
     q = model.Quantity(Decimal(3), "件", "年間")
     assert model.quantity_problems(q, kpi("年間", "名")) != [] and model.quantity_problems(
         model.Quantity(Decimal(3), "名", "年間"), kpi("年間", "名")) == []

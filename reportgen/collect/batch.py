@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.collect import check, kpi_ratings, record
+from reportgen.collect import cells, kpi_ratings, record
 from reportgen.collect.merge import Change, Overlay
 from reportgen.collect.pledge_form_rows import examine_pledge
 from reportgen.collect.read import read_form
@@ -234,8 +234,8 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     return report
 
 
-EVALUATION_RULES = {"status": check.status, "done": check.text, "assessment": check.text, "plan": check.text,
-                    "memo": check.text}
+EVALUATION_RULES = {"status": cells.status, "done": cells.text, "assessment": cells.text, "plan": cells.text,
+                    "memo": cells.text}
 
 
 def _evaluation_row(r: _Row) -> None:
@@ -276,7 +276,7 @@ def _kpi_row(r: _Row) -> None:
 
 def _states(sd: StrategyData) -> tuple[str, ...]:
     found = {f.state for m in list(sd.measures.indicators) + list(sd.measures.kpis) for f in m.actuals.values() if f.state}
-    return tuple(dict.fromkeys([*check.STATES, *sorted(found)]))
+    return tuple(dict.fromkeys([*cells.STATES, *sorted(found)]))
 
 
 def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
@@ -286,7 +286,7 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
     if cell.kind == "text" and not cell.formula and digest(cell.text.rstrip()) == r.base["value"]:
         r.report.unchanged += 1  # returned as sent ((R03) notes included)
         return
-    fig = r.judged("value", lambda c: "" if c.kind == "text" and not c.text.strip() else check.value(c, defined, _states(r.sd)))
+    fig = r.judged("value", lambda c: "" if c.kind == "text" and not c.text.strip() else cells.value(c, defined, _states(r.sd)))
     if fig is None or fig == "":
         if fig == "":
             r.report.unchanged += 1  # sent empty, returned empty

@@ -1,7 +1,7 @@
 """A returned KPI form row's rating columns judged: one per rating axis and text it was sent with, each axis with its own rule."""
 from __future__ import annotations
 
-from reportgen.collect import check
+from reportgen.collect import cells
 from reportgen.collect.merge import Change
 from reportgen.rules.problems import Msg
 
@@ -35,14 +35,14 @@ def _shown(item, default: str) -> str:
 
 def judge(r, holder, review, sub, label: str, rel: str) -> None:
     # one column per rating axis and text the form was sent with (layout.kpi_columns), each judged with
-    # its own rule: an axis's symbol with RatingAxis.parse (check.rating), the loader's one rule
+    # its own rule: an axis's symbol with RatingAxis.parse (cells.rating), the loader's one rule
     declared = _declared(r)
     if declared is None:
         return
     marks = [(c, a) for c, a in declared if c.role == "mark"]
     notes = [(c, t) for c, t in declared if c.role == "text"]
-    values = {c.name: r.judged(c.name, lambda cell, a=a: check.rating(cell, a)) for c, a in marks}
-    values |= {c.name: r.judged(c.name, check.text) for c, _ in notes}
+    values = {c.name: r.judged(c.name, lambda cell, a=a: cells.rating(cell, a)) for c, a in marks}
+    values |= {c.name: r.judged(c.name, cells.text) for c, _ in notes}
     if any(v is None for v in values.values()):
         return
     rated = holder.ratings.get(review.id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from reportgen.collect import check
+from reportgen.collect import cells
 from reportgen.collect.merge import Change, Overlay
 from reportgen.collect.report import FormReport, _another_department, _refuse, _Row, _structure
 from reportgen.collect.sheet import Cell, ReturnedForm
@@ -25,7 +25,7 @@ def progress_text(cell: Cell, now: list[str]) -> str | Msg:
     ends of a line and blank lines dropped, a half-width ･ read as ・; a line that is new (not among the
     item's lines now) and starts with no marker gets ・, as the list prints every line. Each line is
     judged by the model's rule for a progress line."""
-    whole = check.text(cell)
+    whole = cells.text(cell)
     if isinstance(whole, Msg):
         return whole
     lines = []
@@ -102,7 +102,7 @@ def _pledge_row(r: _Row, pl: model.PledgeList, rel: str) -> None:
         r.decide(Change(rel, where + ("progress",), label, "progress", now, progress,
                         progress.split("\n") if progress else []), now)
     now = r.current.now(where + ("pledge_status",), item.status or "")
-    status = r.judged("pledge_status", check.status)
+    status = r.judged("pledge_status", cells.status)
     if status is not None:
         r.decide(Change(rel, where + ("pledge_status",), label, "pledge_status", now, status, status), now)
 

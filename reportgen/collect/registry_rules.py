@@ -6,7 +6,7 @@ import re
 import unicodedata
 from types import SimpleNamespace
 
-from reportgen.collect import check
+from reportgen.collect import cells
 from reportgen.collect.sheet import Cell
 from reportgen.forms import registry_layout as rl
 from reportgen.model import schema as model
@@ -23,13 +23,13 @@ def names(text: str) -> list[str]:
 
 
 def text(cell: Cell) -> Judged | Msg:
-    t = check.text(cell)
+    t = cells.text(cell)
     return t if isinstance(t, Msg) else (t, t)
 
 
 def policy_ids(cell: Cell, known: list[str], many: bool) -> Judged | Msg:
     """Policy ids of the strategy (`1-1`, or `1-1 しごとの場を創る` as the list beside shows them)."""
-    t = check.text(cell)
+    t = cells.text(cell)
     if isinstance(t, Msg):
         return t
     found = [unicodedata.normalize("NFKC", n).split(" ")[0] for n in names(t)]
@@ -42,7 +42,7 @@ def policy_ids(cell: Cell, known: list[str], many: bool) -> Judged | Msg:
 
 
 def departments(cell: Cell, known) -> Judged | Msg:
-    t = check.text(cell)
+    t = cells.text(cell)
     if isinstance(t, Msg):
         return t
     found = names(t)
@@ -54,10 +54,10 @@ def departments(cell: Cell, known) -> Judged | Msg:
 
 def _optional(rule):
     """A rule of a cell that may be left empty: the rule gets its text NFKC-normalised and stripped; an empty
-    cell is nothing written; text that is no text (a formula, a date) is refused by check.text."""
+    cell is nothing written; text that is no text (a formula, a date) is refused by cells.text."""
     @functools.wraps(rule)
     def judged(cell: Cell, *args) -> Judged | Msg:
-        t = check.text(cell)
+        t = cells.text(cell)
         if isinstance(t, Msg):
             return t
         t = unicodedata.normalize("NFKC", t).strip()
@@ -98,12 +98,12 @@ def measure(unit: str, prefix: str) -> SimpleNamespace:
     return SimpleNamespace(unit=unit, prefix=prefix, actuals={}, baseline=None, target=None)
 
 
-BASELINE_STATES = (*check.STATES, "新規")
+BASELINE_STATES = (*cells.STATES, "新規")
 
 
 def baseline(cell: Cell, meas) -> Judged | Msg:
     """A baseline: a number in the KPI's unit, with its year as the sheet prints it (`264件 (R02)`), or a state."""
-    t = check.text(cell) if cell.kind != "number" else None
+    t = cells.text(cell) if cell.kind != "number" else None
     if isinstance(t, Msg):
         return t
     if cell.kind == "text" and not cell.text.strip():
@@ -112,7 +112,7 @@ def baseline(cell: Cell, meas) -> Judged | Msg:
     if m and m.group(1) in BASELINE_STATES and not re.fullmatch(r"[RHS]\d{1,2}", m.group(2)):
         fig = model.Figure(state=m.group(1), remark=m.group(2))  # - (新規)
     else:
-        fig = check.value(cell, meas, BASELINE_STATES)
+        fig = cells.value(cell, meas, BASELINE_STATES)
         if isinstance(fig, Msg):
             return fig
     return (figure_text(fig, as_of="note"), fig)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from reportgen.forms.column import Column
+from reportgen.forms.registry_layout import COLUMNS as _REGISTRY_COLUMNS
 
 EVALUATION, KPI, PLEDGE = "evaluation", "kpi", "pledge"
 
@@ -131,7 +132,5 @@ def sub_key(key: str, index: int) -> str:
 
 
 # The registry workbook's sheets (reportgen.forms.registry_layout) are read like the department forms.
-from reportgen.forms.registry_layout import COLUMNS as _REGISTRY_COLUMNS  # noqa: E402 (it builds on Column above)
-
 COLUMNS.update(_REGISTRY_COLUMNS)
 FIELDS.update({kind: tuple(c.name for c in cols if c.input) for kind, cols in _REGISTRY_COLUMNS.items()})

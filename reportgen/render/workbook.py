@@ -130,7 +130,7 @@ def new_sheet(lab: dict, widths: dict[int, float], title_column: int = 1, title_
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     """One column of a table layout: its width, the row's field it shows, how it sits."""
 
     width: float
@@ -140,7 +140,7 @@ class Column:
     fit: bool = True  # the row grows to show this column's text whole
 
 
-def widths_of(columns: list[Column], first: int = 1) -> dict[int, float]:
+def widths_of(columns: list[TableColumn], first: int = 1) -> dict[int, float]:
     return {c: col.width for c, col in enumerate(columns, first)}
 
 
@@ -150,7 +150,7 @@ def header_row(ws, row: int, titles: list[str], first: int = 1, vertical: str = 
         put(ws, row, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical=vertical)
 
 
-def table_row(ws, row: int, columns: list[Column], item: dict, widths: dict[int, float], first: int = 1) -> dict:
+def table_row(ws, row: int, columns: list[TableColumn], item: dict, widths: dict[int, float], first: int = 1) -> dict:
     """One row of a table, written from its columns and fitted to its texts; the values by column number."""
     values = {}
     for c, col in enumerate(columns, first):

@@ -14,7 +14,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from reportgen.fast.openpyxl import ChartAnchor, line_chart
 from reportgen.render.workbook import (FONT_NAME, GOAL_FILL, HEADER_FILL, IMPROVED_FILL, INPUT_FILL, POLICY_FILL,
-    WORSENED_FILL, Column, fit_row, header_row, merge, new_sheet, page_setup, put, safe, set_widths, solid_fill,
+    WORSENED_FILL, TableColumn, fit_row, header_row, merge, new_sheet, page_setup, put, safe, set_widths, solid_fill,
     table_row, text_width, widths_of)
 from reportgen.templating.labels import fill, labels
 
@@ -22,15 +22,15 @@ from reportgen.templating.labels import fill, labels
 
 # one row per item of a pledge; the 進捗状況 cell is marked where it changed since the last report
 PLEDGE_COLUMNS = [
-    Column(16, "chapter"),
-    Column(7, "no", "center"),
-    Column(10, "category"),
-    Column(30, "pledge"),
-    Column(26, "item"),
-    Column(40, "content"),
-    Column(56, "progress"),
-    Column(9, "status", "center", fill=lambda r: INPUT_FILL if r["changed"] else None),
-    Column(9, "previous", "center"),
+    TableColumn(16, "chapter"),
+    TableColumn(7, "no", "center"),
+    TableColumn(10, "category"),
+    TableColumn(30, "pledge"),
+    TableColumn(26, "item"),
+    TableColumn(40, "content"),
+    TableColumn(56, "progress"),
+    TableColumn(9, "status", "center", fill=lambda r: INPUT_FILL if r["changed"] else None),
+    TableColumn(9, "previous", "center"),
 ]
 SUMMARY_WIDTHS = {1: 14, 2: 10}
 
@@ -80,15 +80,15 @@ def pledge_list(ctx: dict) -> Workbook:
 
 # a project's row; goals and policies are bands merged across the table
 EVALUATION_COLUMNS = [
-    Column(5, None),  # the goal's band starts here
-    Column(5, None),  # the policy's band starts here
-    Column(24, "status"),
-    Column(34, "description"),
-    Column(40, "done"),
-    Column(40, "assessment"),
-    Column(34, "plan"),
-    Column(12, "departments"),
-    Column(10, "memo"),
+    TableColumn(5, None),  # the goal's band starts here
+    TableColumn(5, None),  # the policy's band starts here
+    TableColumn(24, "status"),
+    TableColumn(34, "description"),
+    TableColumn(40, "done"),
+    TableColumn(40, "assessment"),
+    TableColumn(34, "plan"),
+    TableColumn(12, "departments"),
+    TableColumn(10, "memo"),
 ]
 
 
@@ -141,23 +141,23 @@ def _mark_fill(key: str) -> Callable[[dict], object]:
     return lambda r: solid_fill(r["mark_fills"][key]) if key in r.get("mark_fills", {}) else None
 
 
-def kpi_columns(n_years: int, ctx: dict | None = None) -> list[Column]:
+def trend_columns(n_years: int, ctx: dict | None = None) -> list[TableColumn]:
     """Columns B onwards of a goal's sheet, for `n_years` reported years, with the review's columns
     the strategy declares (Iruma: one rating, one reason)."""
     marks = ctx["marks"] if ctx else [{"key": "mark:rating"}]  # without a context: Iruma's columns
     texts = ctx["text_columns"] if ctx else [{"key": "text:reason"}]
     return [
-        Column(6, "id", "center", fit=False),
-        Column(30, "name"),
-        Column(16, "baseline", fit=False),
-        *[Column(13, f"year{i}", fill=_change_fill(i), fit=False) for i in range(n_years)],
-        Column(12, "target", fit=False),
-        *([Column(10, "rate", "right", fit=False)] if ctx and ctx["rate_label"] else []),
-        *[Column(6 if not m.get("label") else max(6, text_width(m["label"]) + 2), m["key"], "center",
+        TableColumn(6, "id", "center", fit=False),
+        TableColumn(30, "name"),
+        TableColumn(16, "baseline", fit=False),
+        *[TableColumn(13, f"year{i}", fill=_change_fill(i), fit=False) for i in range(n_years)],
+        TableColumn(12, "target", fit=False),
+        *([TableColumn(10, "rate", "right", fit=False)] if ctx and ctx["rate_label"] else []),
+        *[TableColumn(6 if not m.get("label") else max(6, text_width(m["label"]) + 2), m["key"], "center",
                  fill=_mark_fill(m["key"]), fit=False) for m in marks],
-        *[Column(50, t["key"]) for t in texts],
-        Column(18, "departments", fit=False),
-        Column(10, "suggested", "center", fit=False),
+        *[TableColumn(50, t["key"]) for t in texts],
+        TableColumn(18, "departments", fit=False),
+        TableColumn(10, "suggested", "center", fit=False),
     ]
 
 
@@ -165,7 +165,7 @@ def kpi_trend(ctx: dict) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     years = ctx["years"]
-    columns = kpi_columns(len(years), ctx)
+    columns = trend_columns(len(years), ctx)
     widths = {1: KIND_WIDTH, **widths_of(columns, 2)}
     col = {c.key: n for n, c in enumerate(columns, 2)}
     mark_keys = [m["key"] for m in ctx["marks"]]
