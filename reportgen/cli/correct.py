@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from reportgen.cli import common
 from reportgen.cli.common import add_data, add_lang, add_out, announce_waits, fiscal_year, require_data, text
-from reportgen.cycle.closing import CloseFailed
 from reportgen.cycle.correcting import correct_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
@@ -45,12 +43,7 @@ data/cycle.yaml records every edition with its manifest's SHA-256 (verify compar
 def run(args, lang: str) -> int:
     require_data(args.data)
     announce_waits(lang)
-    try:
-        r = correct_year(args.data, args.out, args.year, args.reason, pdf=args.pdf)
-    except CloseFailed as exc:
-        for m in exc.lines:
-            print(m(lang), file=sys.stderr)
-        return 1
+    r = correct_year(args.data, args.out, args.year, args.reason, pdf=args.pdf)  # CloseFailed: reported by cli.main
     code = era.short(args.year)
     shown = "、".join(r.changed[:5]) + (f" ほか {len(r.changed) - 5} 件" if len(r.changed) > 5 else "")
     print(Msg(ja=f"{r.folder}: {era.long(args.year)}（{code}）の第{r.edition}版を作成し、検証しました。変更: {shown}",

@@ -24,6 +24,12 @@ class CloseFailed(Failure):
     """The build or its verification failed: the year stays open (exit status 1)."""
 
 
+
+def finding_lines(failed) -> list[Msg]:
+    """Each failed verify finding as one indented line under the step's own headline."""
+    return [Msg(ja=f"  {f.folder}/{f.path}: {f.message.ja}", en=f"  {f.folder}/{f.path}: {f.message.en}") for f in failed]
+
+
 @dataclass
 class CloseResult:
     fy: FiscalYear
@@ -83,8 +89,7 @@ def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = F
     if failed:
         raise CloseFailed([Msg(ja=f"close {era.short(fy)}: {out / yb.folder} の検証に失敗しました。年度は受付中のままです:",
                                en=f"close {era.short(fy)}: verifying {out / yb.folder} failed; the year stays open:")]
-                          + [Msg(ja=f"  {f.folder}/{f.path}: {f.message.ja}", en=f"  {f.folder}/{f.path}: {f.message.en}")
-                             for f in failed])
+                          + finding_lines(failed))
     with data_lock(data):
         y = _open_year(data, fy)
         if load(data).sha256 != result.dataset.sha256:

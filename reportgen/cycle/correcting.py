@@ -8,7 +8,7 @@ from pathlib import Path
 from reportgen.archive.build import build, read_manifest
 from reportgen.archive.manifest import KEPT, MANIFEST, folder_name, sha256
 from reportgen.archive.verification import verify
-from reportgen.cycle.closing import CloseFailed
+from reportgen.cycle.closing import CloseFailed, finding_lines
 from reportgen.model import cycle_state as st
 from reportgen.model.lock import data_lock
 from reportgen.rules import era
@@ -80,8 +80,7 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
     if failed:
         raise CloseFailed([Msg(ja=f"correct {code}: 版の検証に失敗しました（{era.short(fy)} の記録は更新していません）:",
                                en=f"correct {code}: verifying the editions failed ({code}'s record was not updated):")]
-                          + [Msg(ja=f"  {f.folder}/{f.path}: {f.message.ja}", en=f"  {f.folder}/{f.path}: {f.message.en}")
-                             for f in failed])
+                          + finding_lines(failed))
     with data_lock(data):
         cycle = st.load(data)
         y = cycle.year(fy)
