@@ -18,8 +18,20 @@ from reportgen.templating.templateset import TemplateSet
 # a labels file is untrusted (a data folder's, an archive's): its strings run in the immutable sandbox
 _ENV = environment(autoescape=False, keep_trailing_newline=False)
 
-# Where each per-row label handed out by raw_label was read (file, key), for naming it if the sandbox stops it.
-_ORIGIN: dict[str, tuple[str, str]] = {}
+
+
+class Label(str):
+    """A per-row label as written, carrying where it was read (file, key): `fill` names that place
+    if the sandbox stops it. The label carries it, not a table in this module: two template sets
+    used in one process cannot mix up which file a label came from."""
+
+    def __new__(cls, text: str, file: str, key: str) -> "Label":
+        self = super().__new__(cls, text)
+        self.file, self.key = file, key
+        return self
+
+    def __reduce__(self):  # pickled with its place (a render job sent to a worker process)
+        return (Label, (str(self), self.file, self.key))
 
 
 def _shown(file: str, templates: TemplateSet) -> str:
@@ -88,22 +100,18 @@ def labels(name: str, variables: dict, *, templates: TemplateSet, per_row: tuple
         return value
 
     raw = _raw(file, templates)
-    for k in per_row:
-        if isinstance(raw.get(k), str):
-            _ORIGIN[raw[k]] = (shown, k)
-    return {k: (v if k in per_row else fill(v, str(k))) for k, v in raw.items()}
+    return {k: ((Label(v, shown, k) if isinstance(v, str) else v) if k in per_row else fill(v, str(k)))
+            for k, v in raw.items()}
 
 
 def raw_label(name: str, key: str, *, templates: TemplateSet) -> str:
     """One per-row label of format `name` as written in `templates`, to be filled with `fill`."""
     file = f"{name}.labels.yaml"
     value = _raw(file, templates)[key]
-    if isinstance(value, str):
-        _ORIGIN[value] = (_shown(file, templates), key)
-    return value
+    return Label(value, _shown(file, templates), key) if isinstance(value, str) else value
 
 
 def fill(text: str, variables: dict) -> str:
     """Render one raw label with a row's variables."""
-    file, key = _ORIGIN.get(text, ("labels", ""))
+    file, key = (text.file, text.key) if isinstance(text, Label) else ("labels", "")
     return _render(text, variables, file, key)
