@@ -140,7 +140,7 @@ def test_fy2019_is_named_by_each_documents_year_and_city_whatever_was_built_befo
 # pure function of its key (the same key gives the same value, whoever asked first) or the hand-off of
 # one build's work to its forked workers. Anything else mutable at module level fails the test below.
 MEMOS = {
-    ("reportgen/archive/build.py", "_FORKED_WORK"): "one build's jobs for its forked workers, keyed by the build, removed when it ends",
+    ("reportgen/archive/build.py", "_FORKED_WORK"): "one build's jobs for its forked workers, removed when it ends",
     ("reportgen/cli/__init__.py", "_ACCEPTS"): "whether a verb's parser takes an option",
     ("reportgen/forms/identity.py", "_BUILD_IDS"): "a data set's build id (its hash), for the data set held",
     ("reportgen/fast/openpyxl.py", "_SHARED"): "shared string tables by value",

@@ -30,16 +30,16 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
             print(f"  {m}")
     when, where = st.shown(r.closed), st.display(st.path(data))
     if r.opened:
-        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{era.short(fy, fy2019=era.NATIONAL)}）を締め切りました（{when}、{where}）。"
-                     f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy, fy2019=era.NATIONAL)} を除く）",
-                  en=f"closed {era.short(fy, fy2019=era.NATIONAL)} ({when}, {where}); collect now refuses its forms "
-                     f"(unless --reopen {era.short(fy, fy2019=era.NATIONAL)})")(lang))
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）を締め切りました（{when}、{where}）。"
+                     f"以後この年度の様式は collect で受け付けません（--reopen {fy} を除く）",
+                  en=f"closed {fy} ({when}, {where}); collect now refuses its forms "
+                     f"(unless --reopen {fy})")(lang))
     else:
-        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{era.short(fy, fy2019=era.NATIONAL)}）を締め切りました（{when}、{where}）。サイクル以前の年度を記録として締め切りました",
-                  en=f"closed {era.short(fy, fy2019=era.NATIONAL)} ({when}, {where}), a year that predates the cycle, as a record")(lang))
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）を締め切りました（{when}、{where}）。サイクル以前の年度を記録として締め切りました",
+                  en=f"closed {fy} ({when}, {where}), a year that predates the cycle, as a record")(lang))
     fix = command("correct", era.short(fy, fy2019=era.NATIONAL), "--reason", "理由" if lang != "en" else "why")
-    print(Msg(ja=f"以後 {era.short(fy, fy2019=era.NATIONAL)} のアーカイブは変更されません（訂正は {fix}）",
-              en=f"{era.short(fy, fy2019=era.NATIONAL)}'s archive no longer changes (to correct it: {fix})")(lang))
+    print(Msg(ja=f"以後 {fy} のアーカイブは変更されません（訂正は {fix}）",
+              en=f"{fy}'s archive no longer changes (to correct it: {fix})")(lang))
     if r.dry_run:
         print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
     return 0

@@ -38,7 +38,7 @@ def prepare(data: Path, reissue: str | None = None, base: str | None = None) -> 
                 links.issue_year(secret, y, only=department)
             if reissue in links.departments(y):
                 links.issue_year(secret, y, only=reissue)
-                issued[f"{era.short(fy, fy2019=era.NATIONAL)} {reissue}"] = links.department_url(links.department_token(secret, y, reissue), base)
+                issued[f"{fy} {reissue}"] = links.department_url(links.department_token(secret, y, reissue), base)
         if reissue is not None and reissue not in OFFICE_NAMES and not issued:
             open_ = "、".join(era.short(f, fy2019=era.NATIONAL) for f in cycle.open_years()) or "（なし）"
             raise UsageError(Msg(

@@ -79,7 +79,7 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
             en=f"correct {code}: the data and templates are as they were at closing; nothing to correct. Nothing was changed"))
     failed = [f for folder_ in (out / folder, out / earlier) for f in verify(folder_)[1] if f.failed]
     if failed:
-        raise CloseFailed([Msg(ja=f"correct {code}: 版の検証に失敗しました（{era.short(fy, fy2019=era.NATIONAL)} の記録は更新していません）:",
+        raise CloseFailed([Msg(ja=f"correct {code}: 版の検証に失敗しました（{fy} の記録は更新していません）:",
                                en=f"correct {code}: verifying the editions failed ({code}'s record was not updated):")]
                           + finding_lines(failed))
     with data_lock(data, waiting):

@@ -62,25 +62,25 @@ def _where(data: Path) -> str:
 
 def check_openable(ds, cycle: st.Cycle, fy: FiscalYear, data: Path) -> None:
     """Refuse a year outside every strategy period, a closed year, a year already open."""
-    label = f"{era.long(fy, fy2019=era.NATIONAL)}（{era.short(fy, fy2019=era.NATIONAL)}）"
+    label = f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）"
     if ds.strategy_for(fy) is None:
         periods = "、".join(f"{sd.strategy.edition}{sd.strategy.name}: {era.span_long(sd.strategy.period.from_, sd.strategy.period.to, fy2019=era.NATIONAL)}"
                            for sd in ds.strategies) or "（なし）"
         raise UsageError(Msg(
-            ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: {label}はどの総合戦略の期間にも入っていません（data/strategies/*/strategy.yaml の period: {periods}）。何も変更していません",
-            en=f"open {era.short(fy, fy2019=era.NATIONAL)}: {era.short(fy, fy2019=era.NATIONAL)} lies outside every strategy period (period in data/strategies/*/strategy.yaml). Nothing was changed"))
+            ja=f"open {fy}: {label}はどの総合戦略の期間にも入っていません（data/strategies/*/strategy.yaml の period: {periods}）。何も変更していません",
+            en=f"open {fy}: {fy} lies outside every strategy period (period in data/strategies/*/strategy.yaml). Nothing was changed"))
     y = cycle.year(fy)
     if y is not None and y.state == st.CLOSED:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: {label}は {y.closed} に締め切られています（{_where(data)}: {era.short(fy, fy2019=era.NATIONAL)}: state: closed）。"
+            ja=f"open {fy}: {label}は {y.closed} に締め切られています（{_where(data)}: {fy}: state: closed）。"
                "締め切った年度は開けません。遅れて届いた様式は collect --reopen で取り込めます。何も変更していません",
-            en=f"open {era.short(fy, fy2019=era.NATIONAL)}: {era.short(fy, fy2019=era.NATIONAL)} was closed on {y.closed} ({_where(data)}). A closed year cannot be opened "
+            en=f"open {fy}: {fy} was closed on {y.closed} ({_where(data)}). A closed year cannot be opened "
                "again; take a late form with collect --reopen. Nothing was changed"))
     if y is not None and y.state == st.OPEN:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: {label}は {y.opened} から受付中です（{_where(data)}: {era.short(fy, fy2019=era.NATIONAL)}: state: open）。"
+            ja=f"open {fy}: {label}は {y.opened} から受付中です（{_where(data)}: {fy}: state: open）。"
                f"送付した様式は {y.folder} にあります。提出状況は {command('status', era.short(fy, fy2019=era.NATIONAL))} で確認できます。何も変更していません",
-            en=f"open {era.short(fy, fy2019=era.NATIONAL)}: {era.short(fy, fy2019=era.NATIONAL)} is already open since {y.opened} ({_where(data)}); its forms are in "
+            en=f"open {fy}: {fy} is already open since {y.opened} ({_where(data)}); its forms are in "
                f"{y.folder}; see {command('status', era.short(fy, fy2019=era.NATIONAL))}. Nothing was changed"))
 
 
@@ -144,9 +144,9 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
                 raise symlink_refused(owned)
         if target.exists():
             raise UsageError(Msg(
-                ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
+                ja=f"open {fy}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
                    "別の場所へ移してから開いてください。何も変更していません",
-                en=f"open {era.short(fy, fy2019=era.NATIONAL)}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
+                en=f"open {fy}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
                    "Nothing was changed"))
         opener = _pledge_opener() if month is not None else None
         if month is None:
@@ -180,15 +180,15 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         department = department or ds.city.planning_office  # the office's own registry workbook
         name = form_sources.sent_name(job)
         if name in names:
-            raise UsageError(Msg(ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: 様式のファイル名が重複しています: {name}",
-                                 en=f"open {era.short(fy, fy2019=era.NATIONAL)}: two forms share the file name {name}"))
+            raise UsageError(Msg(ja=f"open {fy}: 様式のファイル名が重複しています: {name}",
+                                 en=f"open {fy}: two forms share the file name {name}"))
         names.add(name)
         result.forms.append(PlannedForm(name, department, kind, strategy, digest, len(content)))
         result.kinds[kind] = result.kinds.get(kind, 0) + 1
     if not rendered:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy, fy2019=era.NATIONAL)}: {era.long(fy, fy2019=era.NATIONAL)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
-            en=f"open {era.short(fy, fy2019=era.NATIONAL)}: there is no form to send for {era.short(fy, fy2019=era.NATIONAL)} (no measure or project names a department). "
+            ja=f"open {fy}: {era.long(fy, fy2019=era.NATIONAL)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
+            en=f"open {fy}: there is no form to send for {fy} (no measure or project names a department). "
                "Nothing was changed"))
     confined(target, [f.file for f in result.forms])  # each form's name inside the year's folder, before anything is written
     if dry_run:

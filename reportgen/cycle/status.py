@@ -64,14 +64,14 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
         if y is None:
             if not _in_a_strategy(data, fy):  # open would refuse it: no hint to open it
                 raise UsageError(Msg(
-                    ja=f"status {era.short(fy, fy2019=era.NATIONAL)}: {era.long(fy, fy2019=era.NATIONAL)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
+                    ja=f"status {fy}: {era.long(fy, fy2019=era.NATIONAL)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
                        "ではありません（data/strategies/*/strategy.yaml の period）",
-                    en=f"status {era.short(fy, fy2019=era.NATIONAL)}: {era.short(fy, fy2019=era.NATIONAL)} lies outside every strategy period, so it is never opened "
+                    en=f"status {fy}: {fy} lies outside every strategy period, so it is never opened "
                        "(period in data/strategies/*/strategy.yaml)"))
             raise UsageError(Msg(
-                ja=f"status {era.short(fy, fy2019=era.NATIONAL)}: {era.long(fy, fy2019=era.NATIONAL)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
+                ja=f"status {fy}: {era.long(fy, fy2019=era.NATIONAL)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
                    f"{command('open', era.short(fy, fy2019=era.NATIONAL))} で開きます",
-                en=f"status {era.short(fy, fy2019=era.NATIONAL)}: {era.short(fy, fy2019=era.NATIONAL)} was never opened (not in {st.display(st.path(data))}); "
+                en=f"status {fy}: {fy} was never opened (not in {st.display(st.path(data))}); "
                    f"open it with {command('open', era.short(fy, fy2019=era.NATIONAL))}"))
         return [YearStatus(y, links.urls(data, y))]
     opened = [YearStatus(cycle.year(f), links.urls(data, cycle.year(f))) for f in cycle.open_years()]

@@ -25,7 +25,7 @@ _BY_NAME = {name: (code, name, start, last) for code, name, start, last in _ERAS
 # How FY2019 is named in files and headings, whatever the spelling it was read from: 令和元年度
 # (the national rule after the change of era) unless city.yaml's `fy2019` says 平成31年度. Every
 # formatter takes the name as `fy2019=` (keyword-only, no default): the year being built carries it
-# (templating.buildyear.BuildYear), so a document cannot be formatted without saying which.
+# (templating.year.YearSettings), so a document cannot be formatted without saying which.
 FY2019_NAMES = {"令和元年度": "R", "平成31年度": "H"}
 # The national rule: how messages and data files (no city's document) name FY2019, and `str(fy)`.
 NATIONAL = "令和元年度"

@@ -1,4 +1,4 @@
-"""The year being built, handed down to every context builder and renderer: its fiscal year, FY2019's name, stamp, folder, template set."""
+"""The year being built, handed to every context and renderer: its fiscal year, FY2019's name, stamp, folder, template set."""
 from __future__ import annotations
 
 import os
