@@ -31,17 +31,21 @@ from reportgen.templating.year import folder_name
 R6 = FiscalYear(2024)
 
 
-def _calls():
+def _calls(load_data: bool = True):
     """Every context builder, renderer and document formatter, called with all it needs but the
-    year (or FY2019's name, or the template set): (what is called, the parameter left out, the call)."""
-    ds = load(DATA)
-    y = year(R6, ds)
-    sd = ds.strategy_for(R6)
-    sd1, rnd = evaluation_table.round_in(ds, parse_fy("H29"))
-    pl = ds.pledge_lists[-1]
-    jobs = {job.layout: job for job in outputs_for(ds, y)}
-    ctx = jobs["kpi_trend"].context
-    core = CoreProps("title", "city", y.stamp)
+    year (or FY2019's name, or the template set): (what is called, the parameter left out, the call).
+    Without `load_data`, only the names (the lambdas refer to nothing yet)."""
+    ds = sd = sd1 = rnd = pl = ctx = core = None
+    jobs: dict = {}
+    if load_data:
+        ds = load(DATA)
+        y = year(R6, ds)
+        sd = ds.strategy_for(R6)
+        sd1, rnd = evaluation_table.round_in(ds, parse_fy("H29"))
+        pl = ds.pledge_lists[-1]
+        jobs = {job.layout: job for job in outputs_for(ds, y)}
+        ctx = jobs["kpi_trend"].context
+        core = CoreProps("title", "city", y.stamp)
     calls = [("deliverables.outputs_for", "year", lambda: outputs_for(ds)),
              ("target_list.context", "year", lambda: target_list.context(ds)),
              ("kpi_trend.context", "year", lambda: kpi_trend.context(ds)),
@@ -72,14 +76,20 @@ def _calls():
     return calls
 
 
-CALLS = _calls()
+# what is called, the parameter left out (the calls themselves are made when the tests run, not at collection)
+CALLED = [(what, missing) for what, missing, _call in _calls(load_data=False)]
 
 
-@pytest.mark.parametrize("what, missing, call", CALLS, ids=[c[0] for c in CALLS])
-def test_a_context_renderer_or_formatter_without_the_year_is_a_type_error(what, missing, call):
+@pytest.fixture(scope="module")
+def calls() -> dict:
+    return {what: call for what, _missing, call in _calls()}
+
+
+@pytest.mark.parametrize("what, missing", CALLED, ids=[what for what, _ in CALLED])
+def test_a_context_renderer_or_formatter_without_the_year_is_a_type_error(calls, what, missing):
     """No default stands in for the year: left out, the call fails at once, naming what is missing."""
     with pytest.raises(TypeError, match=rf"missing 1 required (keyword-only |positional )?argument: '{missing}'"):
-        call()
+        calls[what]()
 
 
 # ---------------------------------------------------------------------------- FY2019, two cities, one process
