@@ -12,7 +12,6 @@ from support import DATA, year
 
 from reportgen.deliverables import registry_form
 from reportgen.model.loader import load
-from reportgen.rules import era
 
 
 @pytest.fixture(scope="module")
