@@ -1,6 +1,7 @@
 """Read a returned registry workbook: each of its sheets read as the department forms are (reportgen.collect.read)."""
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,3 +43,17 @@ def recognise(path: Path, package, wb, ident: dict) -> RegistryForm:
             sub = ReturnedForm(path, {**parts[kind], "kind": kind}, sheet, kind)
             form.parts[kind] = _rows(sub, wb[sheet], set(keys[kind]), fixed[kind], meta)
     return form
+
+
+def read(path: Path, data: bytes, wb, ident: dict) -> RegistryForm:
+    """The registry's reader (FormKind.read): what its identity does not hold up is a damaged identity."""
+    try:
+        return recognise(path, io.BytesIO(data), wb, ident)
+    except (ValueError, KeyError, TypeError):
+        raise FormRefused(Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")) from None
+
+
+def extent(ident: dict) -> list[tuple[str, int, int]]:
+    """(sheet, rows, columns) of each of the registry's sheets, as its identity gives them (FormKind.extent)."""
+    return [(str(p["sheet"]), len(p["rows"]) + len(p["fixed"]), len(rl.COLUMNS[kind]))
+            for kind, p in ((k, ident["parts"][k]) for k in rl.PARTS)]
