@@ -6,6 +6,7 @@ import io
 import json
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -16,6 +17,7 @@ from reportgen.collect import excel
 from reportgen.collect.package import Extent, check_extent, check_package, read_regular, sheet_extents, sheet_parts
 from reportgen.collect.sheet import FormRefused, ReturnedForm, _cell_meta, _rows, _sheet_part, check_defused
 from reportgen.forms import layout
+from reportgen.forms.column import Column
 from reportgen.forms.identity import FORMAT, IDENTITY_SHEET
 from reportgen.forms.kind import Kinds
 from reportgen.rules.problems import Msg
@@ -88,10 +90,12 @@ def _own_extent(ident: dict | None, kinds: Kinds) -> list[tuple[str, int, int]]:
         return []
 
 
-def sheet_extent(ident: dict) -> list[tuple[str, int, int]]:
-    """A department form's one input sheet, as its identity gives it (FormKind.extent)."""
-    columns = len(ident["columns"]) if "columns" in ident else len(layout.COLUMNS[ident["kind"]])
-    return [(str(ident["sheet"]), len(ident["rows"]) + len(ident["fixed"]), columns)]
+def sheet_extent(columns: tuple[Column, ...]) -> Callable[[dict], list[tuple[str, int, int]]]:
+    """A department form's one input sheet, as its identity gives it (FormKind.extent); `columns`: its kind's,
+    where the identity records none."""
+    def extent(ident: dict) -> list[tuple[str, int, int]]:
+        return [(str(ident["sheet"]), len(ident["rows"]) + len(ident["fixed"]), len(ident["columns"]) if "columns" in ident else len(columns))]
+    return extent
 
 
 def _recognise(path: Path, data: bytes, wb, kinds: Kinds) -> ReturnedForm:
@@ -123,23 +127,24 @@ def _recognise(path: Path, data: bytes, wb, kinds: Kinds) -> ReturnedForm:
 DAMAGED = Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")
 
 
-def sheet_form(path: Path, data: bytes, wb, ident: dict) -> ReturnedForm:
-    """A department form's one input sheet read row by row, by the columns its identity records (FormKind.read)."""
-    try:
-        sheet, kind = ident["sheet"], ident["kind"]
-        keys = [row["key"] for row in ident["rows"]]
-        fixed = set(ident["fixed"])
-        if kind not in layout.COLUMNS:
-            raise KeyError(kind)
-        # a KPI form's columns follow its strategy's rating axes (layout.kpi_columns); a form sent with the
-        # fixed columns (Iruma's, or before they followed the declaration) records none
-        columns = layout.columns_of(ident["columns"]) if "columns" in ident else layout.COLUMNS[kind]
-    except (ValueError, KeyError, TypeError):
-        raise FormRefused(DAMAGED) from None
-    if sheet not in wb.sheetnames:
-        raise FormRefused(Msg(ja=f"入力シート「{sheet}」がありません", en=f"the input sheet {sheet!r} is missing"))
-    ws = wb[sheet]
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        part = _sheet_part(z, sheet)
-        meta = _cell_meta(z, part) if part and part in z.namelist() else {}
-    return _rows(ReturnedForm(path, ident, sheet, kind, columns=columns), ws, set(keys), fixed, meta)
+def sheet_form(columns: tuple[Column, ...]) -> Callable[..., ReturnedForm]:
+    """A department form's reader (FormKind.read): its one input sheet read row by row, by the columns its
+    identity records, else its kind's `columns` (a form sent before the columns followed the declaration)."""
+    def read(path: Path, data: bytes, wb, ident: dict) -> ReturnedForm:
+        try:
+            sheet, kind = ident["sheet"], ident["kind"]
+            keys = [row["key"] for row in ident["rows"]]
+            fixed = set(ident["fixed"])
+            # a KPI form's columns follow its strategy's rating axes (layout.kpi_columns); a form sent with the
+            # fixed columns (Iruma's, or before they followed the declaration) records none
+            cols = layout.columns_of(ident["columns"]) if "columns" in ident else columns
+        except (ValueError, KeyError, TypeError):
+            raise FormRefused(DAMAGED) from None
+        if sheet not in wb.sheetnames:
+            raise FormRefused(Msg(ja=f"入力シート「{sheet}」がありません", en=f"the input sheet {sheet!r} is missing"))
+        ws = wb[sheet]
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            part = _sheet_part(z, sheet)
+            meta = _cell_meta(z, part) if part and part in z.namelist() else {}
+        return _rows(ReturnedForm(path, ident, sheet, kind, columns=cols), ws, set(keys), fixed, meta)
+    return read

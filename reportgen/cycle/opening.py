@@ -12,6 +12,7 @@ from reportgen.archive.manifest import folder_name, sha256, stamp_for
 from reportgen.cycle import links
 from reportgen.cycle import sources as form_sources
 from reportgen.cycle.pledges import open_pledge_list
+from reportgen.formkinds import catalogue
 from reportgen.forms.identity import build_id
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
@@ -123,7 +124,8 @@ def _render(ds, fy: FiscalYear, data: Path, sources, pledges: YearMonth | None =
     with templateset.using(tset), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
         jobs = form_sources.forms_for(ds, fy, sources, pledges)
     with era.fy2019_named(ds.city.fy2019):
-        rendered = [(job, render(job, stamp_for(fy), ds.city.name, tset)) for job in jobs]
+        sheets = {kind.layout: kind.sheet for kind in catalogue()}  # a kind's own sheet, where render has none
+        rendered = [(job, render(job, stamp_for(fy), ds.city.name, tset, sheets)) for job in jobs]
     return [(job, content, sha256(content)) for job, content in rendered]
 
 

@@ -20,6 +20,8 @@ from reportgen.rules.problems import Msg
 RULES = {"status": cells.status, "done": cells.text, "assessment": cells.text, "plan": cells.text, "memo": cells.text}
 FIELDS = {"status": "状況", "done": "実施内容", "assessment": "評価・課題", "plan": "今後の方針", "memo": "メモ"}
 
+COLUMNS = layout.COLUMNS[layout.EVALUATION]  # its sheet's columns (forms/layout.py: the context and the sheet use them too)
+
 
 def send(ds: Dataset, fy: FiscalYear) -> list:
     """The evaluation forms of `fy`: one per department where a round ends that year."""
@@ -65,7 +67,7 @@ def examine(x: Examination) -> FormReport:
 
 KIND = FormKind(
     key=layout.EVALUATION, name=Msg(ja="実施事業評価等入力表", en="evaluation form"), layout="evaluation_form",
-    columns={layout.EVALUATION: layout.COLUMNS[layout.EVALUATION]}, fields=FIELDS,
-    send=send, sheet=evaluation_form, read=sheet_form, extent=sheet_extent, examine=examine,
+    columns={layout.EVALUATION: COLUMNS}, fields=FIELDS,
+    send=send, sheet=evaluation_form, read=sheet_form(COLUMNS), extent=sheet_extent(COLUMNS), examine=examine,
     targets=("project",), write=write_project, collecting_year=collecting_year,
 )

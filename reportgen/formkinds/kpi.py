@@ -21,6 +21,8 @@ from reportgen.rules.problems import Msg
 # the value's rule is cells.value (per measure, below); a rating axis's and a text's are kpi_ratings'
 FIELDS = {"value": "実績値", "rating": "評価", "reason": "評価理由"}
 
+COLUMNS = layout.COLUMNS[layout.KPI]  # its sheet's columns (forms/layout.py: the context and the sheet use them too)
+
 
 def send(ds: Dataset, fy: FiscalYear) -> list:
     """The KPI forms of `fy`: one per department where a strategy's period holds it (also before any actual of that year)."""
@@ -93,7 +95,7 @@ KIND = FormKind(
     # its columns follow a strategy's rating axes (layout.kpi_columns); these are Iruma's, and a form's
     # whose identity records none
     key=layout.KPI, name=Msg(ja="KPI実績値等入力表", en="KPI form"), layout="kpi_form",
-    columns={layout.KPI: layout.COLUMNS[layout.KPI]}, fields=FIELDS,
-    send=send, sheet=kpi_form, read=sheet_form, extent=sheet_extent, examine=examine,
+    columns={layout.KPI: COLUMNS}, fields=FIELDS,
+    send=send, sheet=kpi_form, read=sheet_form(COLUMNS), extent=sheet_extent(COLUMNS), examine=examine,
     targets=("measure",), write=write_measure, collecting_year=collecting_year,
 )

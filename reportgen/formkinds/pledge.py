@@ -16,6 +16,8 @@ from reportgen.rules.problems import Msg
 # its cell rules: reportgen.collect.pledge_form_rows (progress lines, the list's statuses)
 FIELDS = {"progress": "取組状況", "pledge_status": "評価"}
 
+COLUMNS = layout.COLUMNS[layout.PLEDGE]  # its sheet's columns (forms/layout.py: the context and the sheet use them too)
+
 
 def collecting_year(ds: Dataset, opened: list[FiscalYear]) -> FiscalYear | None:
     """The newest list's year (pledge_form_rows checks the month)."""
@@ -36,7 +38,7 @@ def examine(x: Examination) -> FormReport:
 
 KIND = FormKind(
     key=layout.PLEDGE, name=Msg(ja="市長公約進捗状況記入票", en="pledge progress form"), layout="pledge_form",
-    columns={layout.PLEDGE: layout.COLUMNS[layout.PLEDGE]}, fields=FIELDS,
-    send=context.outputs, sheet=pledge_form, read=sheet_form, extent=sheet_extent, examine=examine,
+    columns={layout.PLEDGE: COLUMNS}, fields=FIELDS,
+    send=context.outputs, sheet=pledge_form, read=sheet_form(COLUMNS), extent=sheet_extent(COLUMNS), examine=examine,
     targets=("pledge",), write=pledge_form_rows.apply, collecting_year=collecting_year, listed=True,
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from openpyxl import Workbook
 
@@ -26,18 +26,20 @@ def _template_set(templates: TemplateSet | Path | None) -> TemplateSet:
     return templateset.folder_set(templates) if templates is not None else templateset.for_data(None)
 
 
-def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | Path | None = None) -> bytes:
+def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | Path | None = None,
+           sheets: Mapping[str, Callable[[dict], Workbook]] | None = None) -> bytes:
     """Render one job to bytes (the renderers are imported here, never by the pure layers).
 
     The renderers see only the one template or labels file the job needs (templateset.needed), so
-    the files a year's manifest records are exactly those its documents were made from."""
+    the files a year's manifest records are exactly those its documents were made from. `sheets`:
+    workbook layouts beyond LAYOUTS (the form kinds' own, reportgen.formkinds, which `open` sends)."""
     core = CoreProps(job.title, creator, stamp)
     tset = _template_set(templates).only([templateset.needed(job.kind, job.layout)])
     with templateset.using(tset):
         if job.kind == "docx":
             return render_docx(tset.path(job.layout), job.context, core)
 
-        return render_xlsx(job.layout, job.context, core)
+        return render_xlsx(job.layout, job.context, core, sheets)
 
 
 LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
@@ -52,6 +54,6 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
 }
 
 
-def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
+def render_xlsx(layout: str, ctx: dict, core: CoreProps, sheets: Mapping[str, Callable[[dict], Workbook]] | None = None) -> bytes:
     """The workbook of `layout` for `ctx`, as reproducible .xlsx bytes."""
-    return workbook_bytes(LAYOUTS[layout](ctx), core)
+    return workbook_bytes({**LAYOUTS, **(sheets or {})}[layout](ctx), core)
