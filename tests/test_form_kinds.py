@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from support import DATA, ROOT
 
 from reportgen.cycle import sources
@@ -14,7 +17,8 @@ from reportgen.deliverables import present_years
 from reportgen.formkinds import catalogue, kinds
 from reportgen.forms.kind import FormKind
 from reportgen.model.loader import load
-from reportgen.render.dispatch import LAYOUTS
+from reportgen.render.dispatch import LAYOUTS, render
+from reportgen.templating import templateset
 
 PACKAGE = ROOT / "reportgen"
 TEMPLATES = ROOT / "templates"
@@ -120,3 +124,46 @@ def test_the_scan_finds_a_reintroduced_comparison(tmp_path, line):
     module.parent.mkdir(parents=True)
     module.write_text(f'"""A module that compares kinds."""\n\n\ndef choose(form, ident, report):\n{line}', encoding="utf-8")
     assert len(kind_comparisons(tmp_path / "reportgen")) == 1
+
+
+# ---- each column's header beside its column: the labels files keyed by column
+
+
+def _header_keys(kind: FormKind) -> dict[str, str]:
+    """The labels key holding each sheet's headers: `columns`, the registry's `projects_columns` and `kpis_columns`."""
+    if len(kind.columns) == 1:
+        return {next(iter(kind.columns)): "columns"}
+    return {sheet: f"{sheet.removeprefix('registry_')}_columns" for sheet in kind.columns}
+
+
+@pytest.mark.parametrize("kind", catalogue(), ids=lambda k: k.key)
+def test_each_header_is_keyed_by_its_column(kind: FormKind):
+    words = yaml.safe_load((TEMPLATES / f"{kind.layout}.labels.yaml").read_text(encoding="utf-8"))
+    for sheet, key in _header_keys(kind).items():
+        assert list(words[key]) == [c.name for c in kind.columns[sheet][1:]], (kind.key, sheet)
+
+
+def _forms_of_every_kind() -> list:
+    ds = load(DATA)
+    jobs = {}
+    for fy in present_years(ds):
+        for job in sources.forms_for(ds, fy):
+            jobs.setdefault(sources.describe(job)[0], job)
+    return [jobs[k.key] for k in catalogue()]
+
+
+def test_a_year_archived_with_its_headers_in_a_list_rebuilds_byte_for_byte(tmp_path):
+    """An archive built before the headers were keyed keeps labels files whose headers are a list in the
+    columns' order; `verify` rebuilds its forms from that copy, so they read to the same bytes."""
+    shutil.copytree(TEMPLATES, tmp_path, dirs_exist_ok=True)
+    for kind in catalogue():
+        path = tmp_path / f"{kind.layout}.labels.yaml"
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in _header_keys(kind).values():
+            words[key] = list(words[key].values())
+        path.write_text(yaml.safe_dump(words, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    stamp = datetime(2025, 3, 31)
+    for job in _forms_of_every_kind():
+        keyed = render(job, stamp, "入間市", templateset.folder_set(TEMPLATES))
+        listed = render(job, stamp, "入間市", templateset.folder_set(tmp_path))
+        assert keyed == listed, job.filename
