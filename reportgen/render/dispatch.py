@@ -1,9 +1,9 @@
 """One render job to bytes: the Word or Excel renderer, given only the template or labels file the job needs."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Mapping
 
 from openpyxl import Workbook
 
