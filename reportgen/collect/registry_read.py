@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.collect.read import DAMAGED
 from reportgen.collect.sheet import FormRefused, ReturnedForm, _cell_meta, _rows, _sheet_part
 from reportgen.forms import registry_layout as rl
 from reportgen.rules.problems import Msg
@@ -50,7 +51,7 @@ def read(path: Path, data: bytes, wb, ident: dict) -> RegistryForm:
     try:
         return recognise(path, io.BytesIO(data), wb, ident)
     except (ValueError, KeyError, TypeError):
-        raise FormRefused(Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")) from None
+        raise FormRefused(DAMAGED) from None
 
 
 def extent(ident: dict) -> list[tuple[str, int, int]]:
