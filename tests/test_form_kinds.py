@@ -99,6 +99,11 @@ def kind_comparisons(root: Path) -> list[str]:
     found = []
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Match) and _reads_a_kind(node.subject):  # match form.kind: case "registry": …
+                cases = [c.pattern.value for c in node.cases if isinstance(c.pattern, ast.MatchValue)]
+                if any(_names_a_form_kind(v, keys) for v in cases):
+                    found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}: match {ast.unparse(node.subject)}")
+                continue
             if not isinstance(node, ast.Compare):
                 continue
             sides = [node.left, *node.comparators]
@@ -118,6 +123,7 @@ def test_no_module_chooses_a_form_kind_by_comparing_kind_strings():
     "    if form.kind == layout.KPI:\n        pass\n",
     "    if ident.get('kind') == 'registry':\n        pass\n",
     "    if report.kind in (REGISTRY, 'pledge'):\n        pass\n",
+    "    match form.kind:\n        case 'evaluation':\n            pass\n",
 ])
 def test_the_scan_finds_a_reintroduced_comparison(tmp_path, line):
     module = tmp_path / "reportgen" / "collect" / "some.py"
