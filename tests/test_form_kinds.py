@@ -18,6 +18,8 @@ from reportgen.formkinds import catalogue, kinds
 from reportgen.forms.kind import FormKind
 from reportgen.model.loader import load
 from reportgen.render.dispatch import LAYOUTS, render
+from reportgen.rules.problems import DataError
+from reportgen.templating import templateset
 
 PACKAGE = ROOT / "reportgen"
 TEMPLATES = ROOT / "templates"
@@ -172,3 +174,21 @@ def test_a_year_archived_with_its_headers_in_a_list_rebuilds_byte_for_byte(tmp_p
         keyed = render(job, dataclasses.replace(year("R6", templates=TEMPLATES), stamp=stamp), "入間市")
         listed = render(job, dataclasses.replace(year("R6", templates=tmp_path), stamp=stamp), "入間市")
         assert keyed == listed, job.filename
+
+
+def test_a_citys_headers_name_every_column_or_are_refused_at_their_line(tmp_path):
+    """A data folder's headers replace the shipped ones whole: one column's header alone would leave the
+    others without one, so it is refused at its line before anything is built (never a traceback)."""
+    own = tmp_path / "data" / "templates"
+    own.mkdir(parents=True)
+    (own / "kpi_form.labels.yaml").write_text("columns:\n  value: 実績\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        templateset.for_data(tmp_path / "data")
+    assert [p.render("en") for p in caught.value.problems] == [
+        f"{(tmp_path / 'data').as_posix()}/templates/kpi_form.labels.yaml:2:3: columns: a form's headers name every column "
+        "(without a header: label, baseline, history, target, rating, reason, departments; no such column: none; "
+        "the columns: label, baseline, history, target, value, rating, reason, departments)"]
+    words = yaml.safe_load((TEMPLATES / "kpi_form.labels.yaml").read_text(encoding="utf-8"))["columns"]
+    (own / "kpi_form.labels.yaml").write_text(yaml.safe_dump({"columns": {**words, "value": "実績"}}, allow_unicode=True),
+                                               encoding="utf-8")
+    assert templateset.for_data(tmp_path / "data").get("kpi_form.labels.yaml")

@@ -63,7 +63,28 @@ def override_problems(base: bytes, own: bytes, shown: str) -> list[Problem]:
             problems.append(Problem(shown, line, col, key, Msg(
                 f"{_KIND_JA[want]}が必要です（標準のファイルと同じ形）。書かれていたのは{_KIND_JA[got]}",
                 f"expected {want} (as in the shipped file), got {got}")))
+        elif want == "mapping" and _headers(key):
+            problems += _column_problems(shipped[key], value, shown, located.where((key,)), key)
     return sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def _headers(key) -> bool:
+    """A form's column headers, keyed by column (`columns`, the registry's `projects_columns`)."""
+    return str(key) == "columns" or str(key).endswith("_columns")
+
+
+def _column_problems(shipped: dict, own: dict, shown: str, at: tuple[int, int], key) -> list[Problem]:
+    """A form's headers replace the shipped ones whole: every column needs its header, and no other key."""
+    missing = [str(k) for k in shipped if k not in own]
+    extra = [str(k) for k in own if k not in shipped]
+    if not missing and not extra:
+        return []
+    known = ", ".join(str(k) for k in shipped)
+    return [Problem(shown, at[0], at[1], key, Msg(
+        f"列の見出しは全部の列について書いてください（見出しのない列: {', '.join(missing) or 'なし'}、"
+        f"様式にない列: {', '.join(extra) or 'なし'}。列: {known}）",
+        f"a form's headers name every column (without a header: {', '.join(missing) or 'none'}; "
+        f"no such column: {', '.join(extra) or 'none'}; the columns: {known})"))]
 
 
 @lru_cache(maxsize=64)
