@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from openpyxl.utils import column_index_from_string, get_column_letter
+from support import DATA, ROOT
 
 from reportgen.rules.columns import MAX_COLUMN, column_letter, column_number
-from support import DATA, ROOT
 
 HEAVY = ("openpyxl", "numpy", "PIL", "starlette", "uvicorn", "anyio", "pikepdf", "ruamel")
 VERB_MODULES = ("build", "collect", "verify", "check", "init", "open", "status", "close", "correct", "serve")

@@ -31,7 +31,6 @@ from reportgen.rules.commands import Invocation, invoked_as
 from reportgen.rules.problems import Msg, ReportgenError
 
 
-
 class Verbs(Mapping):
     """The verbs in the order the usage lists them, each its module reportgen.cli.<verb>, imported on first use."""
 
