@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +45,12 @@ START = time.perf_counter()
 
 def progress(line: str) -> None:
     print(f"[{time.perf_counter() - START:5.0f} s] {line}", file=sys.stderr, flush=True)
+
+
+def cpu_seconds() -> float:
+    """CPU time (user and system) of this process and of every child it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 # The child measures itself: wall time and its own peak resident memory.
 BUILD_CHILD = r"""
@@ -268,6 +275,11 @@ def main() -> int:
         if "jobs2" in m:
             speed = m["wall"] / m["jobs2"]
             print(f"  --jobs 2 at {m['scale']}× ≥ 1.6× faster: {speed:.2f}× {'met' if speed >= 1.6 and m['identical'] else 'NOT MET'}")
+    # the run's own length (issue 29: its default scales within 10 minutes). On a loaded machine the
+    # wall time grows with the load and the CPU time much less: the CPU time is about what a quiet run takes
+    wall, cpu = time.perf_counter() - START, cpu_seconds()
+    print(f"  this run: {wall / 60:.1f} min wall, {cpu / 60:.1f} min CPU (this process and its children; "
+          f"scales {args.scales}{'' if args.no_word else ', the Word comparison'})")
     return 0
 
 

@@ -17,7 +17,8 @@ from reportgen.deliverables import present_years
 from reportgen.formkinds import catalogue, kinds
 from reportgen.forms.kind import FormKind
 from reportgen.model.loader import load
-from reportgen.render.dispatch import LAYOUTS, render
+from reportgen.render.dispatch import render
+from reportgen.render.xlsx_layouts import LAYOUTS
 from reportgen.rules.problems import DataError
 from reportgen.templating import templateset
 

@@ -20,7 +20,8 @@ from reportgen.forms.identity import identity as form_identity
 from reportgen.model.figures import figure_text, target_text
 from reportgen.model.loader import load
 from reportgen.ooxml.package import CoreProps
-from reportgen.render.dispatch import LAYOUTS, render, render_xlsx
+from reportgen.render.dispatch import render, render_xlsx
+from reportgen.render.xlsx_layouts import LAYOUTS
 from reportgen.rules import era, eradays
 from reportgen.rules.era import FiscalYear, parse_fy
 from reportgen.templating.labels import labels, raw_label

@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportgen.render.publication import publication_docx, with_running_header
 from reportgen.rules.problems import Msg, UsageError
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
@@ -82,6 +81,9 @@ def convert_batch(paths: list[Path], fmt: str = "pdf", timeout: int = 900) -> li
                              en="--pdf needs LibreOffice (soffice) on the PATH"))
     if not paths:
         return []
+    # why here: the publication copy imports openpyxl and python-docx's writer (numpy with openpyxl where
+    # installed), a quarter of a second that every build without --pdf would pay at start (docs/performance.md)
+    from reportgen.render.publication import publication_docx, with_running_header
     with tempfile.TemporaryDirectory(prefix="reportgen-lo-") as tmp:
         work = Path(tmp)
         names = []

@@ -2,19 +2,22 @@
 usage or the operating system's — caught here and told in one line with its exit status (common.EXIT_TABLE).
 
 One module per verb (build, collect, open, status, close, verify, check, init), each with its
-examples, its parser() and its run(args, lang); this module only dispatches and is where errors are caught."""
+examples, its parser() and its run(args, lang); this module only dispatches and is where errors are caught.
+A verb's module is imported when that verb runs, never the others: `generate.py build` does not pay
+for the inbox's web server or collect's readers (docs/performance.md, "Cold start")."""
 from __future__ import annotations
 
 import difflib
 import errno
+import importlib
 import os
 import shlex
 import shutil
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 
-from reportgen.cli import build, check, close, collect, correct, init, serve, status, verify
-from reportgen.cli import open as open_verb
 from reportgen.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_PIPE,
@@ -27,9 +30,29 @@ from reportgen.cli.common import (
 from reportgen.rules.commands import Invocation, invoked_as
 from reportgen.rules.problems import Msg, ReportgenError
 
-VERBS = {"build": build, "collect": collect, "verify": verify, "check": check, "init": init,
-         "open": open_verb, "status": status, "close": close, "correct": correct,
-         "serve": serve}
+
+class Verbs(Mapping):
+    """The verbs in the order the usage lists them, each its module reportgen.cli.<verb>, imported on first use."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+
+    def __getitem__(self, name: str) -> ModuleType:
+        if name not in self.names:
+            raise KeyError(name)
+        return importlib.import_module(f"{__name__}.{name}")
+
+    def __contains__(self, name) -> bool:  # Mapping's own would import the module to answer
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+VERBS = Verbs(("build", "collect", "verify", "check", "init", "open", "status", "close", "correct", "serve"))
 
 # What a hint repeats so that pasting it acts on the same data set (`open R8 --data abira/data` → `status R8 --data abira/data`).
 CARRIED = (("--data", "data", Path("data")), ("--out", "out", Path("out")))

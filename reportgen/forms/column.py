@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import column_index_from_string
+from reportgen.rules.columns import column_number
 
 
 @dataclass(frozen=True)
@@ -19,4 +19,4 @@ class Column:
 
     @property
     def index(self) -> int:
-        return column_index_from_string(self.letter)
+        return column_number(self.letter)

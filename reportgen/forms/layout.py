@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from reportgen.forms.column import Column
 from reportgen.forms.registry_layout import COLUMNS as _REGISTRY_COLUMNS
+from reportgen.rules.columns import column_letter
 
 EVALUATION, KPI, PLEDGE = "evaluation", "kpi", "pledge"
 
@@ -50,8 +49,8 @@ def kpi_columns(axes, texts) -> tuple[Column, ...]:
         for item in items:
             name = item.id if item.id not in taken else f"{role}:{item.id}"
             taken.add(name)
-            cols.append(Column(name, get_column_letter(len(cols) + 1), width, input=True, role=role, ref=item.id))
-    cols.append(Column("departments", get_column_letter(len(cols) + 1), 16))
+            cols.append(Column(name, column_letter(len(cols) + 1), width, input=True, role=role, ref=item.id))
+    cols.append(Column("departments", column_letter(len(cols) + 1), 16))
     return tuple(cols)
 
 

@@ -3,24 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from openpyxl import Workbook
-
 from reportgen.deliverables.output import Output
 from reportgen.ooxml.package import CoreProps
 from reportgen.render.docx import render_docx
-from reportgen.render.workbook import workbook_bytes
-from reportgen.render.xlsx import evaluation_table, kpi_trend, pledge_list
-from reportgen.render.xlsx_forms import evaluation_form, kpi_form
-from reportgen.render.xlsx_pledge_form import pledge_form
-from reportgen.render.xlsx_registry import registry
-from reportgen.render.xlsx_values import value_tables
 from reportgen.templating import templateset
 from reportgen.templating.templateset import TemplateSet
 from reportgen.templating.year import YearSettings
 
 
 def render(job: Output, year: YearSettings, creator: str,
-           sheets: Mapping[str, Callable[..., Workbook]] | None = None) -> bytes:
+           sheets: Mapping[str, Callable[..., object]] | None = None) -> bytes:
     """Render one job of `year` to bytes (the renderers are imported here, never by the pure layers):
     stamped with the year's stamp, from the year's template set.
 
@@ -34,19 +26,11 @@ def render(job: Output, year: YearSettings, creator: str,
     return render_xlsx(job.layout, job.context, core, templates=tset, sheets=sheets)
 
 
-LAYOUTS: dict[str, Callable[..., Workbook]] = {
-    "pledge_list": pledge_list,
-    "evaluation_table": evaluation_table,
-    "evaluation_form": evaluation_form,
-    "kpi_trend": kpi_trend,
-    "kpi_form": kpi_form,
-    "registry": registry,
-    "value_tables": value_tables,
-    "pledge_form": pledge_form,
-}
-
-
 def render_xlsx(layout: str, ctx: dict, core: CoreProps, *, templates: TemplateSet,
-                sheets: Mapping[str, Callable[..., Workbook]] | None = None) -> bytes:
+                sheets: Mapping[str, Callable[..., object]] | None = None) -> bytes:
     """The workbook of `layout` for `ctx`, its labels read from `templates`, as reproducible .xlsx bytes."""
+    # why here, on the first workbook: the layouts import openpyxl (and numpy through it where installed),
+    # about a quarter of a second that a process writing only Word documents never needs (docs/performance.md)
+    from reportgen.render.workbook import workbook_bytes
+    from reportgen.render.xlsx_layouts import LAYOUTS
     return workbook_bytes({**LAYOUTS, **(sheets or {})}[layout](ctx, templates=templates), core)
