@@ -13,7 +13,8 @@ from typing import Callable
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
 from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
-from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates, year_dataset
+from reportgen.archive.projection import year_dataset
+from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import planned as planned_jobs
 from reportgen.lint.templatecheck import require_templates
@@ -169,11 +170,13 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
            opened: list[FiscalYear] = (), closed: list[FiscalYear] = (), correcting: FiscalYear | None = None,
            edition: dict | None = None) -> BuildResult:
     targets = resolve_years(ds, years, opened)
-    # each year is built from the data files it reads (what its archive keeps, so verify rebuilds it)
-    datasets = [year_dataset(ds, fy) for fy in targets]
+    # each year is built from the data it reads (what its archive keeps, so verify rebuilds it): its
+    # projection is judged by its contexts, which read a per-row label of the set in use
+    datasets: list[Dataset] = []
     # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
     with templateset.using(tset):
         def plan() -> list:
+            datasets[:] = [year_dataset(ds, fy) for fy in targets]
             jobs = []
             for fy, yds in zip(targets, datasets):
                 with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019

@@ -1,0 +1,97 @@
+"""A year's archive keeps the data its documents read: the projection rebuilds every document byte for byte, comments kept."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reportgen.archive.manifest import stamp_for
+from reportgen.archive.projection import later_entries, without, year_dataset
+from reportgen.deliverables import outputs_for, present_years
+from reportgen.forms.identity import build_id, issued_as
+from reportgen.model.loader import load
+from reportgen.model.yamlsrc import read_yaml
+from reportgen.render.dispatch import render
+from reportgen.rules import era
+from reportgen.templating import templateset
+
+from support import DATA, ROOT
+
+FOLDERS = [DATA, *sorted(ROOT.glob("examples/*/data"))]
+
+
+def _rendered(ds, fy, tset, build: str) -> dict[str, bytes]:
+    """Every document of `fy` as a build renders it, its forms issued under `build`."""
+    with templateset.using(tset), issued_as(build), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
+        jobs = outputs_for(ds, fy)
+    with era.fy2019_named(ds.city.fy2019):
+        return {job.filename: render(job, stamp_for(fy), ds.city.name, tset) for job in jobs}
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.parent.name if p != DATA else "data")
+def test_each_year_rebuilt_from_its_archived_data_gives_the_bytes_the_whole_data_gives(folder, tmp_path):
+    ds = load(folder)
+    tset = templateset.for_data(folder)
+    for fy in present_years(ds):
+        with templateset.using(tset), era.fy2019_named(ds.city.fy2019):
+            own = year_dataset(ds, fy)
+        # the year's data copy written out and read back, as verify reads an archive
+        copy = tmp_path / era.short(fy) / "data"
+        for src in own.sources:
+            (copy / src.relpath).parent.mkdir(parents=True, exist_ok=True)
+            (copy / src.relpath).write_bytes(src.content)
+        archived = load(copy)
+        build = build_id(archived)  # the id the year's forms carry: its own data's
+        whole = _rendered(ds, fy, tset, build)
+        assert whole and _rendered(archived, fy, tset, build) == whole, (folder, era.short(fy))
+
+
+def _subsequence(part: list[str], whole: list[str]) -> bool:
+    it = iter(whole)
+    return all(line in it for line in part)
+
+
+def test_a_years_copy_is_its_data_files_less_whole_lines_of_later_years_comments_kept():
+    ds = load(DATA)
+    original = (DATA / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
+    with era.fy2019_named(ds.city.fy2019):
+        r4 = year_dataset(ds, era.parse_fy("R4"))
+    copy = next(s for s in r4.sources if s.relpath == "strategies/2/kpis.yaml").content.decode("utf-8")
+    # R5's and R6's actuals are gone from R4's copy; R6's review ratings, which R4's forms show
+    # (the review R4–R6 holds R4), stay
+    assert "R6: 77.8%" in original and "R6: 77.8%" not in copy and "R5: 0.95" not in copy
+    assert copy.count("    ratings:\n      R6:") == original.count("    ratings:\n      R6:") > 0
+    # every line kept as written, in order, and the headings between goals too
+    assert _subsequence(copy.splitlines(), original.splitlines())
+    headings = re.findall(r"^  # ---- 基本目標.*$", original, re.M)
+    assert headings and re.findall(r"^  # ---- 基本目標.*$", copy, re.M) == headings
+
+
+def test_later_entries_go_as_whole_lines_and_the_comment_heading_what_follows_stays():
+    text = (
+        "indicators:\n"
+        "  - goal: 1\n"
+        "    actuals:\n"
+        "      R4: 1   # kept as written\n"
+        "      R5: 2\n"
+        "    revisions:\n"
+        "      # R6's review renamed it\n"
+        "      - since: R6\n"
+        "        set:\n"
+        "          name: y\n"
+        "\n"
+        "  # ---- 基本目標2\n"
+        "  - goal: 2\n"
+        "    actuals:\n"
+        "      R6: 3\n")
+    located = read_yaml(text)
+    paths = [p for group in later_entries(located, era.parse_fy("R4")).values() for p in group]
+    assert without(text, located, paths) == (
+        "indicators:\n"
+        "  - goal: 1\n"
+        "    actuals:\n"
+        "      R4: 1   # kept as written\n"
+        "\n"
+        "  # ---- 基本目標2\n"
+        "  - goal: 2\n")
