@@ -82,7 +82,8 @@ def test_a_closed_year_is_kept_byte_for_byte_and_corrected_only_as_a_new_edition
     monkeypatch.setenv("REPORTGEN_NOW", "2026-05-08T09:30:00+09:00")
     code, stdout, stderr = run(capsys, "correct", "R7", "--reason", "KPI実績の誤記を訂正", "--data", data, "--out", out)
     assert code == 0, stderr
-    assert "第2版を作成し、検証しました" in stdout
+    # correct says it as close does (one helper): what was done, verified, the hashes and the rebuild
+    assert f"{out / '2025_R7'}: 令和7年度（R7）の第2版を作成し、検証しました（ハッシュ一致・再構築一致）。変更: " in stdout
     assert f"第1版  {out / '2025_R7_第1版'}  2026-05-01T10:00:00+09:00" in stdout
     assert f"第2版  {out / '2025_R7'}  2026-05-08T09:30:00+09:00" in stdout and "理由: KPI実績の誤記を訂正" in stdout
     assert tree(out / "2025_R7_第1版") == closed  # the earlier edition, byte for byte
