@@ -212,14 +212,16 @@ def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
         return sub if sub is not None and _jobs(sub, fy) == whole else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
-    # group by group, keeping each group some document of the year reads
-    chosen = list(groups)
-    sub = trial(chosen) if chosen else None
-    if sub is None and len(chosen) > 1:
-        chosen = [g for g in chosen if trial([g]) is not None]
-        sub = trial(chosen) if chosen else None
+    # group by group, each dropped on top of those already dropped and kept where some document of
+    # the year reads it: what is returned has always been loaded and compared as a whole
+    sub = trial(list(groups)) if groups else None
     if sub is None:
-        chosen = []
+        dropped: list[tuple] = []
+        for g in groups if len(groups) > 1 else ():
+            attempt = trial([*dropped, g])
+            if attempt is not None:
+                dropped, sub = [*dropped, g], attempt
+    if sub is None:
         sub = _load_texts(ds, texts) if len(kept) < len(ds.sources) else ds
         if sub is None or _jobs(sub, fy) != whole:
             return ds
