@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.archive.manifest import stamp_for
 from reportgen.archive.projection import later_entries, without, year_dataset
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.forms.identity import build_id, issued_as
@@ -15,18 +14,18 @@ from reportgen.model.yamlsrc import read_yaml
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.templating import templateset
+from reportgen.templating.year import year_settings
 
 from support import DATA, ROOT
 
 FOLDERS = [DATA, *sorted(ROOT.glob("examples/*/data"))]
 
 
-def _rendered(ds, fy, tset, build: str) -> dict[str, bytes]:
-    """Every document of `fy` as a build renders it, its forms issued under `build`."""
-    with templateset.using(tset), issued_as(build), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
-        jobs = outputs_for(ds, fy)
-    with era.fy2019_named(ds.city.fy2019):
-        return {job.filename: render(job, stamp_for(fy), ds.city.name, tset) for job in jobs}
+def _rendered(ds, year, build: str) -> dict[str, bytes]:
+    """Every document of the year as a build renders it, its forms issued under `build`."""
+    with issued_as(build):
+        jobs = outputs_for(ds, year)
+    return {job.filename: render(job, year, ds.city.name) for job in jobs}
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.parent.name if p != DATA else "data")
@@ -34,17 +33,17 @@ def test_each_year_rebuilt_from_its_archived_data_gives_the_bytes_the_whole_data
     ds = load(folder)
     tset = templateset.for_data(folder)
     for fy in present_years(ds):
-        with templateset.using(tset), era.fy2019_named(ds.city.fy2019):
-            own = year_dataset(ds, fy)
+        year = year_settings(fy, ds.city.fy2019, tset)
+        own = year_dataset(ds, year)
         # the year's data copy written out and read back, as verify reads an archive
-        copy = tmp_path / era.short(fy) / "data"
+        copy = tmp_path / year.folder / "data"
         for src in own.sources:
             (copy / src.relpath).parent.mkdir(parents=True, exist_ok=True)
             (copy / src.relpath).write_bytes(src.content)
         archived = load(copy)
         build = build_id(archived)  # the id the year's forms carry: its own data's
-        whole = _rendered(ds, fy, tset, build)
-        assert whole and _rendered(archived, fy, tset, build) == whole, (folder, era.short(fy))
+        whole = _rendered(ds, year, build)
+        assert whole and _rendered(archived, year, build) == whole, (folder, year.folder)
 
 
 def _subsequence(part: list[str], whole: list[str]) -> bool:
@@ -55,8 +54,7 @@ def _subsequence(part: list[str], whole: list[str]) -> bool:
 def test_a_years_copy_is_its_data_files_less_whole_lines_of_later_years_comments_kept():
     ds = load(DATA)
     original = (DATA / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
-    with era.fy2019_named(ds.city.fy2019):
-        r4 = year_dataset(ds, era.parse_fy("R4"))
+    r4 = year_dataset(ds, year_settings(era.parse_fy("R4"), ds.city.fy2019, templateset.for_data(DATA)))
     copy = next(s for s in r4.sources if s.relpath == "strategies/2/kpis.yaml").content.decode("utf-8")
     # R5's and R6's actuals are gone from R4's copy; R6's review ratings, which R4's forms show
     # (the review R4–R6 holds R4), stay

@@ -19,9 +19,10 @@ from reportgen.deliverables import outputs_for
 from reportgen.forms.identity import issued_as
 from reportgen.model.loader import Dataset, SourceFile, load
 from reportgen.model.yamlsrc import Located, YamlProblem, read_yaml
-from reportgen.rules import era, eradays
+from reportgen.rules import eradays
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Invalid
+from reportgen.templating.year import YearSettings
 
 # Compared with the same build id on both sides: a form names the data set it came from, which the
 # projection changes by design; everything else in a job must come out the same.
@@ -166,19 +167,20 @@ def _load_texts(ds: Dataset, texts: dict[str, bytes]) -> Dataset | None:
     return dataclasses.replace(sub, root=ds.root, warnings=())
 
 
-def _jobs(ds: Dataset, fy: FiscalYear) -> list:
+def _jobs(ds: Dataset, year: YearSettings) -> list:
     """The year's render jobs as a build makes them, issued under one build id (see _SAME_BUILD)."""
-    with issued_as(_SAME_BUILD), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
+    with issued_as(_SAME_BUILD):
         try:
-            return outputs_for(ds, fy)
+            return outputs_for(ds, year)
         except DataError:
             return []
 
 
-def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
+def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
     """The data set `fy` is built from and its archive keeps: `year_sources`, less every group of
     later entries whose absence leaves the year's render jobs as they are. Should the files not
     stand alone, the whole data is used."""
+    fy = year.fy
     kept = year_sources(ds, fy)
     texts = {src.relpath: src.content for src in kept}
     parsed: dict[str, tuple[str, Located]] = {}
@@ -194,7 +196,7 @@ def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
             groups.setdefault(group, {})[src.relpath] = paths
     if not groups and len(kept) == len(ds.sources):
         return ds
-    whole = _jobs(ds, fy)
+    whole = _jobs(ds, year)
 
     def trial(chosen: list[tuple]) -> Dataset | None:
         drops: dict[str, list[tuple]] = {}
@@ -209,7 +211,7 @@ def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
                 return None
             attempt[relpath] = new.encode("utf-8")
         sub = _load_texts(ds, attempt)
-        return sub if sub is not None and _jobs(sub, fy) == whole else None
+        return sub if sub is not None and _jobs(sub, year) == whole else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
     # group by group, each dropped on top of those already dropped and kept where some document of
@@ -223,6 +225,6 @@ def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
                 dropped, sub = [*dropped, g], attempt
     if sub is None:
         sub = _load_texts(ds, texts) if len(kept) < len(ds.sources) else ds
-        if sub is None or _jobs(sub, fy) != whole:
+        if sub is None or _jobs(sub, year) != whole:
             return ds
     return sub

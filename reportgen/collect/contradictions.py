@@ -18,8 +18,6 @@ from types import SimpleNamespace
 
 from reportgen.collect.merge import Overlay
 from reportgen.collect.report import FormReport
-from reportgen.forms import layout
-from reportgen.forms.registry_layout import REGISTRY
 from reportgen.model import schema
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData
@@ -41,17 +39,15 @@ class _Registered:
 def contradictions(ds: Dataset, reports: list[FormReport], overlay: Overlay) -> None:
     """Every contradiction of this batch, noted on the department's form and on the registry (the
     data's file named instead where the other side came in an earlier batch)."""
-    registered = _registered(ds, [r for r in reports if r.accepted and r.kind == REGISTRY])
+    # each form found by its changes, whatever its kind: a registry's end items and define KPIs, a
+    # KPI form's take actuals, an evaluation form's take a project's year
+    accepted = [r for r in reports if r.accepted]
+    registered = _registered(ds, accepted)
     taken: set[tuple] = set()  # (strategy, kind, id, year) whose value this batch gives
-    for r in reports:
-        if not r.accepted or r.kind not in (layout.KPI, layout.EVALUATION):
-            continue
+    for r in accepted:
         sd = _strategy(ds, r.strategy)
-        if sd is None:
-            continue
-        if r.kind == layout.KPI:
+        if sd is not None:
             _kpi_form(sd, r, overlay, registered, taken)
-        else:
             _evaluation_form(sd, r, registered, taken)
     _earlier_values(ds, registered, taken)
 
@@ -101,28 +97,28 @@ def _kpi_form(sd, r: FormReport, overlay: Overlay, registered, taken) -> None:
         if entry.ended is not None and entry.ended[0] <= year:
             ended, by = entry.ended
             r.notes.append(Msg(
-                ja=f"矛盾: {c.label} の{era.long(year)}の値（{c.new}）を取り込みましたが、{_source(by, sd, 'kpi')} では "
-                   f"{ident} は{era.long(ended)}から廃止です（この年度の文書には載りません）",
-                en=f"contradiction: {c.label}'s value for {era.short(year)} ({c.new}) was taken, but {_source(by, sd, 'kpi')} ends "
-                   f"{ident} from {era.short(ended)} (that year's documents leave it out)"))
+                ja=f"矛盾: {c.label} の{era.long(year, fy2019=era.NATIONAL)}の値（{c.new}）を取り込みましたが、{_source(by, sd, 'kpi')} では "
+                   f"{ident} は{era.long(ended, fy2019=era.NATIONAL)}から廃止です（この年度の文書には載りません）",
+                en=f"contradiction: {c.label}'s value for {era.short(year, fy2019=era.NATIONAL)} ({c.new}) was taken, but {_source(by, sd, 'kpi')} ends "
+                   f"{ident} from {era.short(ended, fy2019=era.NATIONAL)} (that year's documents leave it out)"))
             if by is not None:
                 by.notes.append(Msg(
-                    ja=f"矛盾: {ident} を{era.long(ended)}から廃止しましたが、{r.path}（{r.department}）が"
-                       f"{era.long(year)}の値（{c.new}）を提出しています",
-                    en=f"contradiction: {ident} ended from {era.short(ended)}, but {r.path} ({r.department}) gives its "
-                       f"{era.short(year)} value ({c.new})"))
+                    ja=f"矛盾: {ident} を{era.long(ended, fy2019=era.NATIONAL)}から廃止しましたが、{r.path}（{r.department}）が"
+                       f"{era.long(year, fy2019=era.NATIONAL)}の値（{c.new}）を提出しています",
+                    en=f"contradiction: {ident} ended from {era.short(ended, fy2019=era.NATIONAL)}, but {r.path} ({r.department}) gives its "
+                       f"{era.short(year, fy2019=era.NATIONAL)} value ({c.new})"))
         for name, (since, word, by, wrong) in _redefined(meas, entry, year, getattr(c.written, "value", None)):
             ja, en = _FIELD[name]
             r.notes.append(Msg(
-                ja=f"矛盾: {c.label} の{era.long(year)}の値（{c.new}）を取り込みましたが、{by.path} で {ident} の{ja}は"
-                   f"{era.long(since)}から「{word}」に変わりました（この値は変更前の{ja}です）",
-                en=f"contradiction: {c.label}'s value for {era.short(year)} ({c.new}) was taken, but {by.path} changes "
-                   f"{ident}'s {en} to {word!r} from {era.short(since)} (the value is in the old {en})"))
+                ja=f"矛盾: {c.label} の{era.long(year, fy2019=era.NATIONAL)}の値（{c.new}）を取り込みましたが、{by.path} で {ident} の{ja}は"
+                   f"{era.long(since, fy2019=era.NATIONAL)}から「{word}」に変わりました（この値は変更前の{ja}です）",
+                en=f"contradiction: {c.label}'s value for {era.short(year, fy2019=era.NATIONAL)} ({c.new}) was taken, but {by.path} changes "
+                   f"{ident}'s {en} to {word!r} from {era.short(since, fy2019=era.NATIONAL)} (the value is in the old {en})"))
             by.notes.append(Msg(
-                ja=f"矛盾: {ident} の{ja}を{era.long(since)}から「{word}」にしましたが、{r.path}（{r.department}）の"
-                   f"{era.long(year)}の値（{c.new}）は変更前の{ja}です",
-                en=f"contradiction: {ident}'s {en} is {word!r} from {era.short(since)}, but {r.path} ({r.department}) gives "
-                   f"its {era.short(year)} value ({c.new}) in the old {en}"))
+                ja=f"矛盾: {ident} の{ja}を{era.long(since, fy2019=era.NATIONAL)}から「{word}」にしましたが、{r.path}（{r.department}）の"
+                   f"{era.long(year, fy2019=era.NATIONAL)}の値（{c.new}）は変更前の{ja}です",
+                en=f"contradiction: {ident}'s {en} is {word!r} from {era.short(since, fy2019=era.NATIONAL)}, but {r.path} ({r.department}) gives "
+                   f"its {era.short(year, fy2019=era.NATIONAL)} value ({c.new}) in the old {en}"))
 
 
 def _redefined(meas, entry: _Registered, year: FiscalYear, quantity):
@@ -155,16 +151,16 @@ def _evaluation_form(sd, r: FormReport, registered, taken) -> None:
         seen.add((pid, year))  # one line a project, however many of its cells came back
         ended, by = entry.ended
         r.notes.append(Msg(
-            ja=f"矛盾: {c.label}（{pid}）の{era.long(year)}の評価を取り込みましたが、{_source(by, sd, 'project')} では "
-               f"{pid} は{era.long(ended)}から廃止です（この年度の文書には載りません）",
-            en=f"contradiction: the {era.short(year)} evaluation of {c.label} ({pid}) was taken, but {_source(by, sd, 'project')} "
-               f"ends {pid} from {era.short(ended)} (that year's documents leave it out)"))
+            ja=f"矛盾: {c.label}（{pid}）の{era.long(year, fy2019=era.NATIONAL)}の評価を取り込みましたが、{_source(by, sd, 'project')} では "
+               f"{pid} は{era.long(ended, fy2019=era.NATIONAL)}から廃止です（この年度の文書には載りません）",
+            en=f"contradiction: the {era.short(year, fy2019=era.NATIONAL)} evaluation of {c.label} ({pid}) was taken, but {_source(by, sd, 'project')} "
+               f"ends {pid} from {era.short(ended, fy2019=era.NATIONAL)} (that year's documents leave it out)"))
         if by is not None:
             by.notes.append(Msg(
-                ja=f"矛盾: {pid} {c.label} を{era.long(ended)}から廃止しましたが、{r.path}（{r.department}）が"
-                   f"{era.long(year)}の評価を提出しています",
-                en=f"contradiction: {pid} {c.label} ended from {era.short(ended)}, but {r.path} ({r.department}) gives its "
-                   f"{era.short(year)} evaluation"))
+                ja=f"矛盾: {pid} {c.label} を{era.long(ended, fy2019=era.NATIONAL)}から廃止しましたが、{r.path}（{r.department}）が"
+                   f"{era.long(year, fy2019=era.NATIONAL)}の評価を提出しています",
+                en=f"contradiction: {pid} {c.label} ended from {era.short(ended, fy2019=era.NATIONAL)}, but {r.path} ({r.department}) gives its "
+                   f"{era.short(year, fy2019=era.NATIONAL)} evaluation"))
 
 
 def _earlier_values(ds: Dataset, registered: dict[tuple, _Registered], taken: set[tuple]) -> None:
@@ -182,18 +178,18 @@ def _earlier_values(ds: Dataset, registered: dict[tuple, _Registered], taken: se
             if (sid, kind, ident, year) in taken:
                 continue  # this batch's value: noted with its form
             if by is not None and entry.ended[0] <= year:
-                what = (f"{era.long(year)}の値（{figure_text(got, as_of='note')}）", f"its {era.short(year)} value "
-                        f"({figure_text(got, as_of='note')})") if kind == "kpi" else (f"{era.long(year)}の評価", f"its {era.short(year)} evaluation")
+                what = (f"{era.long(year, fy2019=era.NATIONAL)}の値（{figure_text(got, as_of='note')}）", f"its {era.short(year, fy2019=era.NATIONAL)} value "
+                        f"({figure_text(got, as_of='note')})") if kind == "kpi" else (f"{era.long(year, fy2019=era.NATIONAL)}の評価", f"its {era.short(year, fy2019=era.NATIONAL)} evaluation")
                 by.notes.append(Msg(
-                    ja=f"矛盾: {ident} を{era.long(entry.ended[0])}から廃止しましたが、{source} に{what[0]}があります"
+                    ja=f"矛盾: {ident} を{era.long(entry.ended[0], fy2019=era.NATIONAL)}から廃止しましたが、{source} に{what[0]}があります"
                        "（その年度の文書には載りません）",
-                    en=f"contradiction: {ident} ended from {era.short(entry.ended[0])}, but {source} holds {what[1]} "
+                    en=f"contradiction: {ident} ended from {era.short(entry.ended[0], fy2019=era.NATIONAL)}, but {source} holds {what[1]} "
                        "(that year's documents leave it out)"))
             if kind == "kpi":
                 for name, (since, word, reg, _w) in _redefined(item, entry, year, getattr(got, "value", None)):
                     ja, en = _FIELD[name]
                     reg.notes.append(Msg(
-                        ja=f"矛盾: {ident} の{ja}を{era.long(since)}から「{word}」にしましたが、{source} の"
-                           f"{era.long(year)}の値（{figure_text(got, as_of='note')}）は変更前の{ja}です",
-                        en=f"contradiction: {ident}'s {en} is {word!r} from {era.short(since)}, but {source} holds its "
-                           f"{era.short(year)} value ({figure_text(got, as_of='note')}) in the old {en}"))
+                        ja=f"矛盾: {ident} の{ja}を{era.long(since, fy2019=era.NATIONAL)}から「{word}」にしましたが、{source} の"
+                           f"{era.long(year, fy2019=era.NATIONAL)}の値（{figure_text(got, as_of='note')}）は変更前の{ja}です",
+                        en=f"contradiction: {ident}'s {en} is {word!r} from {era.short(since, fy2019=era.NATIONAL)}, but {source} holds its "
+                           f"{era.short(year, fy2019=era.NATIONAL)} value ({figure_text(got, as_of='note')}) in the old {en}"))
