@@ -177,9 +177,11 @@ def _earlier_values(ds: Dataset, registered: dict[tuple, _Registered], taken: se
         for year, got in sorted(dated.items()):
             if (sid, kind, ident, year) in taken:
                 continue  # this batch's value: noted with its form
+            shown = figure_text(got, as_of="note", fy2019=era.NATIONAL) if kind == "kpi" else ""
             if by is not None and entry.ended[0] <= year:
-                what = (f"{era.long(year, fy2019=era.NATIONAL)}の値（{figure_text(got, as_of='note')}）", f"its {era.short(year, fy2019=era.NATIONAL)} value "
-                        f"({figure_text(got, as_of='note')})") if kind == "kpi" else (f"{era.long(year, fy2019=era.NATIONAL)}の評価", f"its {era.short(year, fy2019=era.NATIONAL)} evaluation")
+                what = ((f"{era.long(year, fy2019=era.NATIONAL)}の値（{shown}）", f"its {era.short(year, fy2019=era.NATIONAL)} value ({shown})")
+                        if kind == "kpi" else
+                        (f"{era.long(year, fy2019=era.NATIONAL)}の評価", f"its {era.short(year, fy2019=era.NATIONAL)} evaluation"))
                 by.notes.append(Msg(
                     ja=f"矛盾: {ident} を{era.long(entry.ended[0], fy2019=era.NATIONAL)}から廃止しましたが、{source} に{what[0]}があります"
                        "（その年度の文書には載りません）",
@@ -190,6 +192,6 @@ def _earlier_values(ds: Dataset, registered: dict[tuple, _Registered], taken: se
                     ja, en = _FIELD[name]
                     reg.notes.append(Msg(
                         ja=f"矛盾: {ident} の{ja}を{era.long(since, fy2019=era.NATIONAL)}から「{word}」にしましたが、{source} の"
-                           f"{era.long(year, fy2019=era.NATIONAL)}の値（{figure_text(got, as_of='note')}）は変更前の{ja}です",
+                           f"{era.long(year, fy2019=era.NATIONAL)}の値（{shown}）は変更前の{ja}です",
                         en=f"contradiction: {ident}'s {en} is {word!r} from {era.short(since, fy2019=era.NATIONAL)}, but {source} holds its "
-                           f"{era.short(year, fy2019=era.NATIONAL)} value ({figure_text(got, as_of='note')}) in the old {en}"))
+                           f"{era.short(year, fy2019=era.NATIONAL)} value ({shown}) in the old {en}"))
