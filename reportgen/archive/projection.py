@@ -16,7 +16,6 @@ import yaml
 
 from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
-from reportgen.forms.identity import issued_as
 from reportgen.model.loader import Dataset, SourceFile, load
 from reportgen.model.yamlsrc import Located, YamlProblem, read_yaml
 from reportgen.rules import eradays
@@ -24,9 +23,6 @@ from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Invalid
 from reportgen.templating.year import YearSettings
 
-# Compared with the same build id on both sides: a form names the data set it came from, which the
-# projection changes by design; everything else in a job must come out the same.
-_SAME_BUILD = "projection-check"
 # The key that dates an element of a list of dated entries (a revision's since, a reference's year, a
 # round's or review's id): a list is dated when every element carries a year under the same key.
 _DATING_KEYS = ("since", "year", "id")
@@ -167,13 +163,14 @@ def _load_texts(ds: Dataset, texts: dict[str, bytes]) -> Dataset | None:
     return dataclasses.replace(sub, root=ds.root, warnings=())
 
 
-def _jobs(ds: Dataset, year: YearSettings) -> list:
-    """The year's render jobs as a build makes them, issued under one build id (see _SAME_BUILD)."""
-    with issued_as(_SAME_BUILD):
-        try:
-            return outputs_for(ds, year)
-        except DataError:
-            return []
+def _jobs(ds: Dataset, year: YearSettings, sources: tuple[SourceFile, ...]) -> list:
+    """The year's render jobs as a build makes them, its forms issued as if from `sources`: a form
+    names the data it came from, which the cut changes by design, so both sides are compared under
+    one build id; everything else in a job must come out the same."""
+    try:
+        return outputs_for(dataclasses.replace(ds, sources=sources), year)
+    except DataError:
+        return []
 
 
 def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
@@ -196,7 +193,7 @@ def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
             groups.setdefault(group, {})[src.relpath] = paths
     if not groups and len(kept) == len(ds.sources):
         return ds
-    whole = _jobs(ds, year)
+    whole = _jobs(ds, year, ds.sources)
 
     def trial(chosen: list[tuple]) -> Dataset | None:
         drops: dict[str, list[tuple]] = {}
@@ -211,7 +208,7 @@ def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
                 return None
             attempt[relpath] = new.encode("utf-8")
         sub = _load_texts(ds, attempt)
-        return sub if sub is not None and _jobs(sub, year) == whole else None
+        return sub if sub is not None and _jobs(sub, year, ds.sources) == whole else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
     # group by group, each dropped on top of those already dropped and kept where some document of
@@ -225,6 +222,6 @@ def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
                 dropped, sub = [*dropped, g], attempt
     if sub is None:
         sub = _load_texts(ds, texts) if len(kept) < len(ds.sources) else ds
-        if sub is None or _jobs(sub, year) != whole:
+        if sub is None or _jobs(sub, year, ds.sources) != whole:
             return ds
     return sub

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -38,24 +36,8 @@ def dataset_id(ds) -> str:
 _BUILD_IDS: list = []  # (dataset, id): hashing every data file once per build, not once per form
 
 
-_ISSUED_AS: list[str] = []  # a build id every form takes while set (issued_as)
-
-
-@contextmanager
-def issued_as(build: str) -> Iterator[None]:
-    """Forms made inside take `build` as their build id, whatever data set they come from: two data
-    sets' forms compared as if one build had issued them (archive/projection.py)."""
-    _ISSUED_AS.append(build)
-    try:
-        yield
-    finally:
-        _ISSUED_AS.pop()
-
-
 def build_id(ds) -> str:
     """The build that issued a form: the start of the data hash its archive's manifest records."""
-    if _ISSUED_AS:
-        return _ISSUED_AS[-1]
     if not _BUILD_IDS or _BUILD_IDS[0][0] is not ds:
         _BUILD_IDS[:] = [(ds, ds.sha256[:16])]
     return _BUILD_IDS[0][1]
