@@ -6,7 +6,6 @@ from pathlib import Path
 
 from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, Change, Overlay, decide, target_key
 from reportgen.collect.sheet import Cell, ReturnedForm
-from reportgen.forms import layout
 from reportgen.forms.identity import digest
 from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, StrategyData
@@ -123,7 +122,7 @@ def _structure(form: ReturnedForm, report: FormReport) -> None:
                 en=f"row {key} is {'missing' if not found else 'duplicated'} (tampering)")))
             continue
         cells = form.rows[key]
-        names = {c.letter for c in (form.columns or layout.COLUMNS.get(form.kind, ())) if c.name in NAME_COLUMNS}
+        names = {c.letter for c in form.columns if c.name in NAME_COLUMNS}
         for letter, expected in row.get("locked", {}).items():
             cell = cells.get(letter)
             if cell is None or digest(cell.text) != expected:
