@@ -9,7 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
-from cyclekit import run, state
+from cyclekit import R7_FOLDER, run, state
+from formfill import fill
 from support import tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,21 +29,32 @@ def edit_r7(data: Path) -> None:
     path.write_text(text.replace('R6: {value: "4,743事業所", as_of: R03}', 'R6: {value: "4,744事業所", as_of: R03}'), encoding="utf-8")
 
 
-def test_a_later_years_change_leaves_earlier_years_untouched_and_their_archive_keeps_only_their_data(tmp_path, data_copy, capsys):
-    data, out = data_copy, tmp_path / "out"
+def test_a_collect_of_r7_values_leaves_every_earlier_year_untouched_and_says_so(tmp_path, data_copy, capsys):
+    """Years of one strategy share its files: R7's values collected, R4–R6 (and H28/H29) stay as they
+    were, byte for byte and time for time, since their archives keep only the data they read."""
+    data, out, ret = data_copy, tmp_path / "out", tmp_path / "returned"
+    ret.mkdir()
     assert run(capsys, "--data", data, "--out", out)[0] == 0
-    h29, r4 = tree(out / "2017_H29"), tree(out / "2022_R4")
-    h29_times = times(out / "2017_H29")
-    edit_r7(data)
+    earlier = ["2016_H28", "2017_H29", "2022_R4", "2023_R5", "2024_R6"]
+    before = {y: (tree(out / y), times(out / y)) for y in earlier}
+    r7 = tree(out / "2025_R7")
+    assert run(capsys, "open", "R7", "--data", data, "--out", out)[0] == 0
+    sent = out / R7_FOLDER
+    forms = [fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", ret / "商工観光課.xlsx", {"kpi:1-①": {6: "265件"}}),
+             fill(sent / "KPI更新_令和7年度_保育幼稚園課.xlsx", ret / "保育幼稚園課.xlsx", {"kpi:3-②": {6: 98.5}})]
+    code, _, stderr = run(capsys, "collect", *forms, "--data", data)
+    assert code == 0, stderr
+    assert "R7: 265件" in (data / "strategies" / "2" / "kpis.yaml").read_text(encoding="utf-8")
     code, stdout, stderr = run(capsys, "--data", data, "--out", out)
     assert code == 0, stderr
-    assert tree(out / "2017_H29") == h29 and times(out / "2017_H29") == h29_times
-    assert f"{out / '2017_H29'}: 変更なし（そのまま）" in stdout
-    # H29 keeps its own strategy's data, not the 2nd strategy's measures (which hold the R7 actuals)
-    assert sorted(h29) == sorted(h29)  # noqa: PLR0124 (listing)
-    assert "data/strategies/1/kpis.yaml" in h29 and "data/strategies/2/kpis.yaml" not in h29
-    # R4 reads the 2nd strategy's file: rebuilt, and said so
-    assert tree(out / "2022_R4") != r4 and f"{out / '2022_R4'}: 17 ファイル" in stdout
+    for year in earlier:
+        assert (tree(out / year), times(out / year)) == before[year], year
+        assert f"{out / year}: 変更なし（そのまま）" in stdout, year
+    # H29 keeps its own strategy's measures, not the 2nd strategy's
+    assert "data/strategies/1/kpis.yaml" in before["2017_H29"][0] and "data/strategies/2/kpis.yaml" not in before["2017_H29"][0]
+    # R7 shows the new values: rebuilt, its copy holding them
+    assert tree(out / "2025_R7") != r7 and f"{out / '2025_R7'}: 変更なし" not in stdout
+    assert "R7: 265件" in (out / "2025_R7" / "data" / "strategies" / "2" / "kpis.yaml").read_text(encoding="utf-8")
     assert run(capsys, "verify", out)[0] == 0
 
 
@@ -70,7 +82,8 @@ def test_a_closed_year_is_kept_byte_for_byte_and_corrected_only_as_a_new_edition
     monkeypatch.setenv("REPORTGEN_NOW", "2026-05-08T09:30:00+09:00")
     code, stdout, stderr = run(capsys, "correct", "R7", "--reason", "KPI実績の誤記を訂正", "--data", data, "--out", out)
     assert code == 0, stderr
-    assert "第2版を作成し、検証しました" in stdout
+    # correct says it as close does (one helper): what was done, verified, the hashes and the rebuild
+    assert f"{out / '2025_R7'}: 令和7年度（R7）の第2版を作成し、検証しました（ハッシュ一致・再構築一致）。変更: " in stdout
     assert f"第1版  {out / '2025_R7_第1版'}  2026-05-01T10:00:00+09:00" in stdout
     assert f"第2版  {out / '2025_R7'}  2026-05-08T09:30:00+09:00" in stdout and "理由: KPI実績の誤記を訂正" in stdout
     assert tree(out / "2025_R7_第1版") == closed  # the earlier edition, byte for byte

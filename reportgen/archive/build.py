@@ -13,7 +13,8 @@ from typing import Callable
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, manifest_bytes, sha256
 from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
-from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates, year_dataset
+from reportgen.archive.projection import year_dataset
+from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import planned as planned_jobs
 from reportgen.lint.templatecheck import require_templates
@@ -173,11 +174,15 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
     # each year's settings made once (FY2019 named as that year's documents name it, its stamp, its
     # folder, the template set) and handed to every context and renderer of the year
     targets = [year_settings(fy, ds.city.fy2019, tset) for fy in resolve_years(ds, years, opened)]
-    # each year is built from the data files it reads (what its archive keeps, so verify rebuilds it)
-    datasets = [year_dataset(ds, year.fy) for year in targets]
-    # contexts are pure: built once (some read a per-row label of the year's set), checked, then rendered
-    planned = planned_jobs([f.path for f in tset.files],
-                           lambda: [outputs_for(yds, year) for year, yds in zip(targets, datasets)])
+    # each year is built from the data it reads (what its archive keeps, so verify rebuilds it), judged
+    # by the year's contexts; contexts are pure: built once (some read a per-row label of the year's
+    # set), checked, then rendered
+    datasets: list[Dataset] = []
+
+    def plan() -> list:
+        datasets[:] = [year_dataset(ds, year) for year in targets]
+        return [outputs_for(yds, year) for year, yds in zip(targets, datasets)]
+    planned = planned_jobs([f.path for f in tset.files], plan)
     # every template checked against these years' contexts before anything is written (out/ not even locked)
     require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # every file name inside its year folder, refused all at once before out/ is touched (the data's

@@ -2,23 +2,19 @@
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
-
-import yaml
 
 from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, sha256
 from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
 from reportgen.deliverables.output import Output
 from reportgen.lint.templatecheck import planned, require_templates
-from reportgen.model.loader import Dataset, SourceFile, load
+from reportgen.model.loader import Dataset
 from reportgen.model.lock import inside
 from reportgen.render.dispatch import render
 from reportgen.rules.era import FiscalYear
-from reportgen.rules.problems import DataError
 from reportgen.templating import templateset
 from reportgen.templating.templateset import TemplateSet
 from reportgen.templating.year import year_settings
@@ -35,52 +31,6 @@ def record_document(result: YearBuild, job: Output, digest: str, size: int) -> N
     """Enter a document already written into the year's staging folder in its manifest."""
     result.files.append({"path": job.filename, "sha256": digest, "bytes": size,
                          "deliverable": job.deliverable, "reproducible": True, "publish": job.publish})
-
-
-def year_sources(ds: Dataset, fy: FiscalYear) -> list[SourceFile]:
-    """The data files a year's documents read: city and departments, every strategy's strategy.yaml
-    (a form's data-set id names them all), the measures and projects of the strategy covering `fy`,
-    and the pledge lists dated in `fy` or before (a list marks ★ against the one before it). A later
-    year's values live in another strategy's files or in a later pledge list, so a year built from
-    these keeps its bytes when only later years change."""
-    covering = ds.strategy_for(fy)
-    keep = []
-    for src in ds.sources:
-        parts = src.relpath.split("/")
-        if parts[0] == "strategies" and len(parts) == 3 and parts[2] != "strategy.yaml":
-            if covering is None or parts[1] != covering.folder:
-                continue
-        elif parts[0] == "pledges" and (_pledge_year(src) or 0) > fy.year:  # a list compares with the one before it
-            continue
-        keep.append(src)
-    return keep
-
-
-def _pledge_year(src: SourceFile) -> int | None:
-    """The fiscal year a pledge list is dated in (None when unreadable: such a file is kept)."""
-    try:
-        year, month = (int(x) for x in str(yaml.safe_load(src.content)["as_of"]).split("-")[:2])
-    except Exception:  # noqa: BLE001 - the loader has validated it; anything odd is simply kept
-        return None
-    return year if month >= 4 else year - 1
-
-
-def year_dataset(ds: Dataset, fy: FiscalYear) -> Dataset:
-    """The data set `fy` is built from: `year_sources`, loaded as verify will load the archived copy.
-
-    Built from exactly the files the archive keeps, the year rebuilds byte for byte from its copy.
-    Should those files not stand alone (a data set this rule does not foresee), the whole data is used."""
-    kept = year_sources(ds, fy)
-    if len(kept) == len(ds.sources):
-        return ds
-    with tempfile.TemporaryDirectory(prefix="reportgen-year-") as tmp:
-        for src in kept:
-            write_file(Path(tmp) / src.relpath, src.content)
-        try:
-            sub = load(tmp)
-        except DataError:
-            return ds
-    return dataclasses.replace(sub, root=ds.root, warnings=())
 
 
 def write_snapshot(ds: Dataset, dest: Path, write: Callable[[Path, bytes], None] | None = None) -> None:

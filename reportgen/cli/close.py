@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from reportgen.cli import common
-from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, text
+from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, say_verified, text
 from reportgen.cycle.closing import close_year
 from reportgen.model import cycle_state as st
 from reportgen.rules.commands import command
@@ -19,11 +19,9 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
     r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf, dry_run=dry_run,
                    waiting=waiting_notice(lang))  # CloseFailed: reported by cli.main
     if r.kept:
-        print(Msg(ja=f"{r.folder}: {r.files} ファイル（作成済みのまま）を検証しました（ハッシュ一致・再構築一致）",
-                  en=f"{r.folder}: {r.files} files (as already built) verified (hashes match, rebuild identical)")(lang))
+        say_verified(r.folder, f"{r.files} ファイル（作成済みのまま）を", f"{r.files} files (as already built)", lang)
     else:
-        print(Msg(ja=f"{r.folder}: {r.files} ファイルを書き込み、検証しました（ハッシュ一致・再構築一致）",
-                  en=f"{r.folder}: wrote {r.files} files and verified them (hashes match, rebuild identical)")(lang))
+        say_verified(r.folder, f"{r.files} ファイルを書き込み、", f"wrote {r.files} files,", lang)
     if r.missing:
         print(Msg(ja="未提出等のまま締め切った様式:", en="closed with these forms not in:")(lang))
         for m in r.missing:

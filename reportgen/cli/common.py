@@ -203,3 +203,10 @@ def waiting_notice(lang: str) -> Waiting:
               file=sys.stderr, flush=True)
 
     return notice
+
+
+def say_verified(folder, ja: str, en: str, lang: str, then_ja: str = "", then_en: str = "") -> None:
+    """The line close and correct print once a year's archive is written (or kept) and verified, one
+    wording for both: `out/2025_R7: <what was done>検証しました（ハッシュ一致・再構築一致）<then>`."""
+    print(Msg(ja=f"{folder}: {ja}検証しました（ハッシュ一致・再構築一致）{then_ja}",
+              en=f"{folder}: {en} verified (hashes match, rebuild identical){then_en}")(lang))

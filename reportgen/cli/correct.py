@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 
 from reportgen.cli import common
-from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, text
+from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, say_verified, text
 from reportgen.cycle.correcting import correct_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.problems import Msg
+
 
 def parser() -> argparse.ArgumentParser:
     p = common.parser("correct", text("締め切った年度を訂正します: アーカイブの新しい版を作り、前の版も残します。",
@@ -45,8 +46,8 @@ def run(args, lang: str) -> int:
     r = correct_year(args.data, args.out, args.year, args.reason, pdf=args.pdf, waiting=waiting_notice(lang))  # CloseFailed: reported by cli.main
     code = era.short(args.year, fy2019=era.NATIONAL)
     shown = "、".join(r.changed[:5]) + (f" ほか {len(r.changed) - 5} 件" if len(r.changed) > 5 else "")
-    print(Msg(ja=f"{r.folder}: {era.long(args.year, fy2019=era.NATIONAL)}（{code}）の第{r.edition}版を作成し、検証しました。変更: {shown}",
-              en=f"{r.folder}: edition {r.edition} of {code} written and verified; changed: {', '.join(r.changed)}")(lang))
+    say_verified(r.folder, f"{era.long(args.year, fy2019=era.NATIONAL)}（{code}）の第{r.edition}版を作成し、", f"edition {r.edition} of {code} written,",
+                 lang, f"。変更: {shown}", f"; changed: {', '.join(r.changed)}")
     print(Msg(ja=f"{code} の版（{st.display(st.path(args.data))}）:", en=f"{code}'s editions ({st.display(st.path(args.data))}):")(lang))
     for e in r.editions:
         why = f"　理由: {e['reason']}" if e.get("reason") else ""

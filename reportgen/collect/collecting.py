@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.collect import record
+from reportgen.collect.contradictions import contradictions
 from reportgen.collect.merge import Overlay
 from reportgen.collect.read import read_form
 from reportgen.collect.report import CollectResult, FormProblem, FormReport, _closed, _refuse, _Row, _structure
@@ -96,49 +97,6 @@ def collect(data: Path, files: list[Path], kinds: Kinds, *, years: list[FiscalYe
         elif state_text:
             cycle_state.save(data, cycle)
     return CollectResult(reports, sorted(changed), dry_run, wanted, bool(state_text))  # dry_run: `changed` would be written
-
-
-def contradictions(ds: Dataset, reports: list[FormReport], overlay: Overlay) -> None:
-    """Forms that disagree, in this batch or with what earlier batches wrote: a year's value taken for a
-    KPI the registry ends by that year (its documents leave the KPI out). Each is noted, by name, on
-    the form whose value goes unprinted and on the registry that ends the KPI."""
-    ending: dict[str, tuple[FiscalYear, FormReport | None]] = {}
-    for sd in ds.strategies:
-        for k in sd.measures.kpis:
-            if k.ended is not None:
-                ending[f"{sd.strategy.id}/{k.id}"] = (k.ended, None)
-    # a registry's changes end KPIs, a KPI form's take actuals: each found by its changes, whatever the form
-    for r in (r for r in reports if r.accepted):
-        for c in r.applied:
-            if c.target[:2] == ("registry", "kpi") and c.target[3] == "ended" and c.new:
-                try:
-                    ending[f"{r.strategy}/{c.target[2]}"] = (era.parse_fy(c.new), r)
-                except ValueError:
-                    continue
-    for r in reports:
-        if not r.accepted:
-            continue
-        sd = _strategy(ds, r.strategy)
-        for c in r.applied:
-            if c.target[0] != "measure" or c.target[2] != "actual" or sd is None:
-                continue
-            meas, _sub = overlay.measure(sd, c.target[1])
-            end = ending.get(f"{sd.strategy.id}/{getattr(meas, 'id', None)}")
-            if meas is None or end is None or end[0] > c.target[3]:
-                continue
-            ended, by = end
-            source = str(by.path) if by is not None else f"data/strategies/{sd.strategy.id}/kpis.yaml"
-            r.notes.append(Msg(
-                ja=f"矛盾: {c.label} の{era.long(c.target[3], fy2019=era.NATIONAL)}の値（{c.new}）を取り込みましたが、{source} では "
-                   f"{meas.id} は{era.long(ended, fy2019=era.NATIONAL)}から廃止です（この年度の文書には載りません）",
-                en=f"contradiction: {c.label}'s value for {era.short(c.target[3], fy2019=era.NATIONAL)} ({c.new}) was taken, but {source} ends "
-                   f"{meas.id} from {era.short(ended, fy2019=era.NATIONAL)} (that year's documents leave it out)"))
-            if by is not None:
-                by.notes.append(Msg(
-                    ja=f"矛盾: {meas.id} を{era.long(ended, fy2019=era.NATIONAL)}から廃止しましたが、{r.path}（{r.department}）が"
-                       f"{era.long(c.target[3], fy2019=era.NATIONAL)}の値（{c.new}）を提出しています",
-                    en=f"contradiction: {meas.id} ended from {era.short(ended, fy2019=era.NATIONAL)}, but {r.path} ({r.department}) gives its "
-                       f"{era.short(c.target[3], fy2019=era.NATIONAL)} value ({c.new})"))
 
 
 # ---------------------------------------------------------------------------- one form

@@ -97,6 +97,11 @@ def _closed(report: FormReport, shut) -> FormReport:
                    f"with --reopen {era.short(year, fy2019=era.NATIONAL)} to take it (then write a corrected edition with generate.py correct {era.short(year, fy2019=era.NATIONAL)} --reason \"why\")")
 
 
+# The locked cells that show a project's or measure's name on a department form (evaluation, KPI): a
+# department cannot rename either, so a registry rename never meets a department's
+NAME_COLUMNS = ("name", "label")
+
+
 def _structure(form: ReturnedForm, report: FormReport) -> None:
     """Rows added, removed or doubled; locked cells changed; text typed where the form has no input."""
     add = report.problems.append
@@ -117,11 +122,18 @@ def _structure(form: ReturnedForm, report: FormReport) -> None:
                 en=f"row {key} is {'missing' if not found else 'duplicated'} (tampering)")))
             continue
         cells = form.rows[key]
+        names = {c.letter for c in form.columns if c.name in NAME_COLUMNS}
         for letter, expected in row.get("locked", {}).items():
             cell = cells.get(letter)
             if cell is None or digest(cell.text) != expected:
+                renamed = letter in names and cell is not None
                 add(FormProblem(form.sheet, cell.ref if cell else f"{letter}{found[0]}", "", Msg(
-                    ja="保護されたセルが変更されています（改ざん）", en="a locked cell was changed (tampering)")))
+                    ja="保護されたセルが変更されています（改ざん）" + (
+                        f": 事業名・指標名はこの様式では変えられません（返送: {show(cell.text)}）。名称の変更は企画課が事業・KPI登録簿で行います"
+                        if renamed else ""),
+                    en="a locked cell was changed (tampering)" + (
+                        f": a project's or measure's name cannot be changed on this form (returned: {show(cell.text)}); "
+                        "the planning office renames it in the registry workbook" if renamed else ""))))
 
 
 @dataclass

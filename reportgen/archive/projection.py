@@ -1,0 +1,227 @@
+"""A year's own data: the data files its documents read, less the entries of later years they do not read.
+
+Years of one strategy share its files, so a year's archive would otherwise hold, and be rewritten
+by, every later year's values. What a year's documents read is not listed by hand (a list would
+drift from the deliverables): every entry dated after the year is a candidate, and a candidate is
+dropped only where the year's render jobs come out the same without it. The projection is then
+loaded as `verify` loads the archived copy, so the year rebuilds byte for byte from it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from reportgen.archive.publish import write_file
+from reportgen.deliverables import outputs_for
+from reportgen.model.loader import Dataset, SourceFile, load
+from reportgen.model.yamlsrc import Located, YamlProblem, read_yaml
+from reportgen.rules import eradays
+from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import DataError, Invalid
+from reportgen.templating.year import YearSettings
+
+# The key that dates an element of a list of dated entries (a revision's since, a reference's year, a
+# round's or review's id): a list is dated when every element carries a year under the same key.
+_DATING_KEYS = ("since", "year", "id")
+
+
+def year_sources(ds: Dataset, fy: FiscalYear) -> list[SourceFile]:
+    """The data files a year's documents read: city and departments, every strategy's strategy.yaml
+    (a form's data-set id names them all), the measures and projects of the strategy covering `fy`,
+    and the pledge lists dated in `fy` or before (a list marks ★ against the one before it)."""
+    covering = ds.strategy_for(fy)
+    keep = []
+    for src in ds.sources:
+        parts = src.relpath.split("/")
+        if parts[0] == "strategies" and len(parts) == 3 and parts[2] != "strategy.yaml":
+            if covering is None or parts[1] != covering.folder:
+                continue
+        elif parts[0] == "pledges" and (_pledge_year(src) or 0) > fy.year:  # a list compares with the one before it
+            continue
+        keep.append(src)
+    return keep
+
+
+def _pledge_year(src: SourceFile) -> int | None:
+    """The fiscal year a pledge list is dated in (None when unreadable: such a file is kept)."""
+    try:
+        year, month = (int(x) for x in str(yaml.safe_load(src.content)["as_of"]).split("-")[:2])
+    except Exception:  # noqa: BLE001 - the loader has validated it; anything odd is simply kept
+        return None
+    return year if month >= 4 else year - 1
+
+
+def _year_of(text) -> int | None:
+    """The first fiscal year whose documents can show something dated `text` (None: not a date)."""
+    try:
+        return eradays.first_document_year(eradays.parse_when(text)).year
+    except (Invalid, TypeError, ValueError):
+        return None
+
+
+def later_entries(located: Located, fy: FiscalYear) -> dict[tuple, list[tuple]]:
+    """The entries of one data file dated after `fy`, grouped by (where they stand, less list
+    positions; their year): a year-keyed mapping's keys (actuals, ratings, listings, evaluations …)
+    and the elements of a list of dated entries (revisions, references, rounds, reviews)."""
+    groups: dict[tuple, list[tuple]] = {}
+    stack: list[tuple[tuple, object]] = [((), located.value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            years = {k: _year_of(k) for k in value}
+            if value and all(y is not None for y in years.values()):
+                for k, y in years.items():
+                    if y > fy.year:
+                        groups.setdefault((_shape(path), y), []).append(path + (k,))
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            dating = next((key for key in _DATING_KEYS
+                           if value and all(isinstance(v, dict) and _year_of(v.get(key)) is not None for v in value)), None)
+            for i, v in enumerate(value):
+                if dating and _year_of(v[dating]) > fy.year:
+                    groups.setdefault((_shape(path), _year_of(v[dating])), []).append(path + (i,))
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+    return groups
+
+
+def _shape(path: tuple) -> str:
+    return ".".join(str(p) for p in path if not isinstance(p, int))
+
+
+def without(text: str, located: Located, paths: list[tuple]) -> str | None:
+    """`text` less the block entries at `paths`, every other line kept as written (comments, order,
+    quoting). A container left empty goes whole (its field's default is empty). None where an entry
+    is not written as a block of its own lines (a flow mapping): such a file is kept whole."""
+    drop = set(paths)
+    for path in paths:  # a container whose every entry goes is dropped itself
+        parent = path[:-1]
+        children = _children(located, parent)
+        if parent and children and all(parent + (c,) in drop for c in children):
+            drop.add(parent)
+    drop = {p for p in drop if not any(p[:n] in drop for n in range(len(p)))}  # the outermost of nested ones
+    lines = text.splitlines(keepends=True)
+    gone: set[int] = set()
+    for path in drop:
+        span = _span(lines, located, path)
+        if span is None:
+            return None
+        gone.update(range(*span))
+    return "".join(line for n, line in enumerate(lines) if n not in gone)
+
+
+def _children(located: Located, path: tuple) -> list:
+    value = located.value
+    for p in path:
+        value = value[p]
+    return list(value) if isinstance(value, dict) else list(range(len(value))) if isinstance(value, list) else []
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _blank(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _span(lines: list[str], located: Located, path: tuple) -> tuple[int, int] | None:
+    """The lines [first, end) of the entry at `path`, written as a block; the comments and blank
+    lines that close it stay (they head what follows: `# ---- 基本目標2`)."""
+    if isinstance(path[-1], int):  # a list element: its dash starts the line
+        line, col = located.marks.get(path, (0, 0))
+        first = line - 1
+        if not 0 <= first < len(lines):
+            return None
+        column = lines[first].find("-")
+        if column < 0 or lines[first][:column].strip() or column >= col - 1:
+            return None
+    else:
+        line, col = located.key_marks.get(path, (0, 0))
+        first, column = line - 1, col - 1
+        if not 0 <= first < len(lines) or lines[first][:column].strip():
+            return None
+    end = first + 1
+    while end < len(lines) and (_blank(lines[end]) or _indent(lines[end]) > column):
+        end += 1
+    while end > first + 1 and _blank(lines[end - 1]):
+        end -= 1
+    return first, end
+
+
+def _load_texts(ds: Dataset, texts: dict[str, bytes]) -> Dataset | None:
+    """The data set of exactly these files, loaded as verify loads an archived copy (None: it does not load)."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-year-") as tmp:
+        for relpath, content in texts.items():
+            write_file(Path(tmp) / relpath, content)
+        try:
+            sub = load(tmp)
+        except DataError:
+            return None
+    return dataclasses.replace(sub, root=ds.root, warnings=())
+
+
+def _jobs(ds: Dataset, year: YearSettings, sources: tuple[SourceFile, ...]) -> list:
+    """The year's render jobs as a build makes them, its forms issued as if from `sources`: a form
+    names the data it came from, which the cut changes by design, so both sides are compared under
+    one build id; everything else in a job must come out the same."""
+    try:
+        return outputs_for(dataclasses.replace(ds, sources=sources), year)
+    except DataError:
+        return []
+
+
+def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
+    """The data set `fy` is built from and its archive keeps: `year_sources`, less every group of
+    later entries whose absence leaves the year's render jobs as they are. Should the files not
+    stand alone, the whole data is used."""
+    fy = year.fy
+    kept = year_sources(ds, fy)
+    texts = {src.relpath: src.content for src in kept}
+    parsed: dict[str, tuple[str, Located]] = {}
+    groups: dict[tuple, dict[str, list[tuple]]] = {}
+    for src in kept:
+        try:
+            text = src.content.decode("utf-8")
+            located = read_yaml(text)
+        except (UnicodeDecodeError, YamlProblem):
+            continue
+        parsed[src.relpath] = (text, located)
+        for group, paths in later_entries(located, fy).items():
+            groups.setdefault(group, {})[src.relpath] = paths
+    if not groups and len(kept) == len(ds.sources):
+        return ds
+    whole = _jobs(ds, year, ds.sources)
+
+    def trial(chosen: list[tuple]) -> Dataset | None:
+        drops: dict[str, list[tuple]] = {}
+        for g in chosen:
+            for relpath, paths in groups[g].items():
+                drops.setdefault(relpath, []).extend(paths)
+        attempt = dict(texts)
+        for relpath, paths in drops.items():
+            text, located = parsed[relpath]
+            new = without(text, located, paths)
+            if new is None:
+                return None
+            attempt[relpath] = new.encode("utf-8")
+        sub = _load_texts(ds, attempt)
+        return sub if sub is not None and _jobs(sub, year, ds.sources) == whole else None
+
+    # every later entry at once first (the usual case: a year reads nothing of later years), else
+    # group by group, each dropped on top of those already dropped and kept where some document of
+    # the year reads it: what is returned has always been loaded and compared as a whole
+    sub = trial(list(groups)) if groups else None
+    if sub is None:
+        dropped: list[tuple] = []
+        for g in groups if len(groups) > 1 else ():
+            attempt = trial([*dropped, g])
+            if attempt is not None:
+                dropped, sub = [*dropped, g], attempt
+    if sub is None:
+        sub = _load_texts(ds, texts) if len(kept) < len(ds.sources) else ds
+        if sub is None or _jobs(sub, year, ds.sources) != whole:
+            return ds
+    return sub
