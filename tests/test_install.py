@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -140,21 +141,23 @@ def test_pip_install_then_reportgen_in_an_empty_folder_builds_with_the_shipped_t
                     "--force-reinstall", str(wheel)], check=True, capture_output=True)
     empty = tmp_path / "empty"
     empty.mkdir()
+    # the installed copy alone: a PYTHONPATH naming the checkout (as a developer's shell may) would shadow it
+    alone = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run([str(venv / "bin" / "reportgen"), "--data", str(DATA), "--year", "H29"],
-                         cwd=empty, capture_output=True, text=True)
+                         cwd=empty, capture_output=True, text=True, env=alone)
     assert run.returncode == 0, run.stderr
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import reportgen.templating.templateset as t; print(t.shipped())"],
-                           cwd=empty, capture_output=True, text=True, check=True).stdout.strip()
+                           cwd=empty, capture_output=True, text=True, check=True, env=alone).stdout.strip()
     assert Path(where).is_relative_to(venv)  # the installed copy's own templates, not the checkout's
     year = empty / "out" / "2017_H29"
     assert (year / "01_対象事業一覧_平成29年度.docx").is_file() and (year / "templates" / "target_list.docx").is_file()
-    verify = subprocess.run([str(venv / "bin" / "reportgen"), "verify"], cwd=empty, capture_output=True, text=True)
+    verify = subprocess.run([str(venv / "bin" / "reportgen"), "verify"], cwd=empty, capture_output=True, text=True, env=alone)
     assert verify.returncode == 0, verify.stderr
     # the skeleton `init` writes is package data too: a new city's folder from the installed copy alone builds
     init = subprocess.run([str(venv / "bin" / "reportgen"), "init", "town", "--city", "安平町"], cwd=empty,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=alone)
     assert init.returncode == 0, init.stderr
     town = subprocess.run([str(venv / "bin" / "reportgen"), "--data", "town/data", "--out", "town/out"], cwd=empty,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=alone)
     assert town.returncode == 0, town.stderr
     assert (empty / "town" / "out" / "2025_R7" / "01_指標一覧_令和7年度.docx").is_file()
