@@ -517,6 +517,10 @@ class Policy(Model):
     name: Str
     no: Count | None = Field(None, description="The policy's own number where the plan numbers policies across "
                                                "goals (施策23): printed by numbering.policies instead of its place in its goal.")
+    departments: list[Str] = Field([], description="The departments in charge (担当課), where the plan names them on the "
+                                                  "policy; the target list's policy heading may print them ({{ departments }}).")
+    related: list[Str] = Field([], description="The related departments (関係課), printed where the city prints them: "
+                                              "the target list's policy heading ({{ related }}).")
 
 
 class Goal(Model):
