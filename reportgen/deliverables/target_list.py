@@ -76,7 +76,10 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
                 notes.append(fig.footnote)
         if meas.footnote:
             notes.append(meas.footnote)
-    baseline = bool(words["raw"]["baseline_header"]) and any(m.baseline.none is None for m, _ in rows_of)
+    # left out where every baseline is {none}, unless the list prints their ― in a column of its own
+    # (baseline_column_when_none: print; 浦河町's 施策 whose KPI are all new)
+    baseline = bool(words["raw"]["baseline_header"]) and (
+        words["baseline_column_when_none"] == "print" or any(m.baseline.none is None for m, _ in rows_of))
     current = bool(words["current_header"]) and shows_current
     # The seed prints the 基準値からの増減 column only where some row has a difference.
     diff = baseline and current and bool(words["diff_header"]) and any(r["computable"] for r in rows)
@@ -102,9 +105,9 @@ def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
-WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "unit_header", "baseline_header",
-         "current_header", "diff_header", "target_header", "note_mark", "continuing", "new", "project_name_header",
-         "project_work_header", "project_departments_header", "no_projects")
+WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "unit_header",
+         "baseline_column_when_none", "baseline_header", "current_header", "diff_header", "target_header", "note_mark",
+         "continuing", "new", "project_name_header", "project_work_header", "project_departments_header", "no_projects")
 PLAIN = ("indicator_table", "kpi_table", "unit_header", "diff_header", "continuing", "new", "project_name_header",
          "project_work_header", "project_departments_header", "no_projects")
 PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "target_header")
