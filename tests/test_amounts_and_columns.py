@@ -143,3 +143,14 @@ def test_without_a_unit_header_there_is_no_unit_column(data, tmp_path):
     first_policy = tables(tmp_path / "out" / H28 / "01_指標一覧_平成28年度.docx")[1]
     assert first_policy[0] == ["KPI(重要業績評価指標)", "現状値", "H27末現在", "5年後の目標"]
     assert first_policy[1] == ["① 新規就農者数", "1.4人/年", "—", "4組/年"]
+
+
+def test_the_none_column_choice_is_one_of_its_words(data, tmp_path):
+    """`baseline_column_when_none` chooses (omit, print): any other word is told at its line, nothing built."""
+    edit(data / "templates/target_list.labels.yaml", "baseline_column_when_none: print\n", "baseline_column_when_none: yes\n")
+    with pytest.raises(DataError) as err:
+        build(data, tmp_path / "out")
+    [problem] = err.value.problems
+    assert (problem.line, problem.path) == (13, "baseline_column_when_none")
+    assert problem.message.ja == "omit, print のどれかが必要です。書かれていた値: yes"
+    assert not (tmp_path / "out").exists()
