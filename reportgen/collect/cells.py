@@ -120,8 +120,9 @@ def value(cell: Cell, meas, states: tuple[str, ...] = STATES) -> Figure | Msg:
         unit = q.unit if q.unit else meas.unit
         prefix = q.prefix if q.prefix else (written_prefix(meas) if unit == meas.unit else "")
         q = in_unit(Quantity(q.number, unit, prefix, writes_minus(meas) if q.number < 0 else False, q.notation), meas.unit)
-        if not q.notation and meas.baseline.value is not None and meas.baseline.value.notation:
-            q = replace(q, notation=meas.baseline.value.notation)  # 203960000 typed: kept as the city writes it, 2億396万円
+        written = getattr(getattr(meas, "baseline", None), "value", None)  # a registry row may hold no baseline
+        if not q.notation and written is not None and written.notation:
+            q = replace(q, notation=written.notation)  # 203960000 typed: kept as the city writes it, 2億396万円
         if not model.quantity_problems(q, meas):
             return Figure(value=q, as_of=as_of)
     example = f"{meas.prefix}1,234{meas.unit}"
