@@ -195,7 +195,7 @@ def target_list(path: Path) -> None:
 
 
 def measure_tables(doc, var: str, first_header: str, baseline_header: str, target_header: str) -> None:
-    """An indicator or KPI table in the columns the context names (`columns`: b 基準値, c …末現在,
+    """An indicator or KPI table in the columns the context names (`columns`: u 単位, b 基準値, c …末現在,
     d 増減, t 目標値; a column with nothing to show is left out), then its ※ notes."""
     b, c, t = f"{{{{ {baseline_header} }}}}", "{{ headers.current }}", f"{{{{ {target_header} }}}}"
     layouts = (("bcdt", [first_header, b, c, "{{ labels.diff_header }}", t],
@@ -204,6 +204,11 @@ def measure_tables(doc, var: str, first_header: str, baseline_header: str, targe
                ("ct", [first_header, c, t], ["{{ r.name }}", "{{ r.current }}", "{{ r.target }}"], [107, 35, 32]),
                ("bt", [first_header, b, t], ["{{ r.name }}", "{{ r.baseline }}", "{{ r.target }}"], [109, 33, 32]),
                ("t", [first_header, t], ["{{ r.name }}", "{{ r.target }}"], [142, 32]))
+    # each layout again with a 単位 column after the name (labels unit_header; 15 mm taken from the name;
+    # the committed file centres the unit cells)
+    layouts += tuple(("u" + columns, [headers[0], "{{ labels.unit_header }}", *headers[1:]],
+                      [cells[0], "{{ r.unit }}", *cells[1:]], [widths[0] - 15, 15, *widths[1:]])
+                     for columns, headers, cells, widths in layouts)
     tag(doc, f"{{%p if {var}.has_rows %}}")
     for n, (columns, headers, cells, widths) in enumerate(layouts):
         tag(doc, f'{{%p {"if" if n == 0 else "elif"} {var}.columns == "{columns}" %}}')

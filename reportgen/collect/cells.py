@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from reportgen.collect.sheet import Cell
 from reportgen.model import schema as model
 from reportgen.model.schema import Figure
 from reportgen.rules import era
-from reportgen.rules.numbers import Quantity, parse_quantity
+from reportgen.rules.numbers import Quantity, in_unit, parse_quantity
 from reportgen.rules.problems import Invalid, Msg, expected_got
 from reportgen.rules.ratings import DEFAULT_AXIS, RatingAxis
 
@@ -118,7 +119,10 @@ def value(cell: Cell, meas, states: tuple[str, ...] = STATES) -> Figure | Msg:
     if q is not None:
         unit = q.unit if q.unit else meas.unit
         prefix = q.prefix if q.prefix else (written_prefix(meas) if unit == meas.unit else "")
-        q = Quantity(q.number, unit, prefix, writes_minus(meas) if q.number < 0 else False)
+        q = in_unit(Quantity(q.number, unit, prefix, writes_minus(meas) if q.number < 0 else False, q.notation), meas.unit)
+        written = getattr(getattr(meas, "baseline", None), "value", None)  # a registry row may hold no baseline
+        if not q.notation and written is not None and written.notation:
+            q = replace(q, notation=written.notation)  # 203960000 typed: kept as the city writes it, 2億396万円
         if not model.quantity_problems(q, meas):
             return Figure(value=q, as_of=as_of)
     example = f"{meas.prefix}1,234{meas.unit}"

@@ -51,22 +51,27 @@ def current_value(meas: Measure, prev: FiscalYear):
 def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
            words: dict, shows_current: bool, *, fy2019: str) -> dict:
     """One indicator or KPI table: rows, ※ notes in order, and the columns it prints (`columns`:
-    b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
+    u 単位, b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
     `{none}`; no actual yet; no difference), and so is one whose header the labels file empties."""
     rows, notes = [], []
     prev = fy - 1
     mark = words["note_mark"]
+    # a 単位 column (the labels' unit_header): each measure's unit printed once, its figures without it
+    units = bool(words["unit_header"])
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
         name = label + (mark if meas.footnote else "")
         diff = valuekinds.difference_quantity(meas, current)
+        unit = meas.unit if units else None
         rows.append({
             "name": name,
-            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style, fy2019=fy2019),
-            "current": figure_text(current, style=style, fy2019=fy2019)
+            "unit": meas.unit,
+            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style,
+                                    column_unit=unit, fy2019=fy2019),
+            "current": figure_text(current, style=style, column_unit=unit, fy2019=fy2019)
             + (valuekinds.note_year(when, style, fy2019=fy2019) if when else ""),
-            "diff": measure_diff_text(meas, current),
-            "target": target_text(meas.target, style, fy2019=fy2019),
+            "diff": measure_diff_text(meas, current, column_unit=unit),
+            "target": target_text(meas.target, style, column_unit=unit, fy2019=fy2019),
             "computable": diff is not None,
         })
         for fig in (meas.baseline, current):
@@ -74,11 +79,14 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
                 notes.append(fig.footnote)
         if meas.footnote:
             notes.append(meas.footnote)
-    baseline = bool(words["raw"]["baseline_header"]) and any(m.baseline.none is None for m, _ in rows_of)
+    # left out where every baseline is {none}, unless the list prints their ― in a column of its own
+    # (baseline_column_when_none: print; 浦河町's 施策 whose KPI are all new)
+    baseline = bool(words["raw"]["baseline_header"]) and (
+        words["baseline_column_when_none"] == "print" or any(m.baseline.none is None for m, _ in rows_of))
     current = bool(words["current_header"]) and shows_current
     # The seed prints the 基準値からの増減 column only where some row has a difference.
     diff = baseline and current and bool(words["diff_header"]) and any(r["computable"] for r in rows)
-    columns = "".join(c for c, shown in (("b", baseline), ("c", current), ("d", diff), ("t", True)) if shown)
+    columns = "".join(c for c, shown in (("u", units), ("b", baseline), ("c", current), ("d", diff), ("t", True)) if shown)
     return {"rows": rows, "notes": notes, "has_rows": bool(rows), "has_notes": bool(notes),
             "has_diff": diff, "columns": columns}
 
@@ -101,10 +109,10 @@ def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSetting
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
-WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "baseline_header",
-         "current_header", "diff_header", "target_header", "note_mark", "continuing", "new", "project_name_header",
-         "project_work_header", "project_departments_header", "no_projects")
-PLAIN = ("indicator_table", "kpi_table", "diff_header", "continuing", "new", "project_name_header",
+WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "unit_header",
+         "baseline_column_when_none", "baseline_header", "current_header", "diff_header", "target_header", "note_mark",
+         "continuing", "new", "project_name_header", "project_work_header", "project_departments_header", "no_projects")
+PLAIN = ("indicator_table", "kpi_table", "unit_header", "diff_header", "continuing", "new", "project_name_header",
          "project_work_header", "project_departments_header", "no_projects")
 PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "target_header")
 
@@ -114,6 +122,16 @@ def _shows_current(sd: StrategyData) -> bool:
     actuals yet, its first publication, prints baseline → target; Iruma's first list, whose
     column is all —, keeps it, as published)."""
     return any(meas.actuals for meas in [*sd.measures.indicators, *sd.measures.kpis])
+
+
+def _departments(sd: StrategyData, pids: list[str]) -> dict:
+    """A policy group's 担当課 and 関係課 as its heading may print them (農林課、水産商工課), each once, in order."""
+    found = {"departments": [], "related": []}
+    for pid in pids:
+        policy = sd.policy(pid)
+        for key in found:
+            found[key] += [d for d in getattr(policy, key) if d not in found[key]]
+    return {key: "、".join(names) for key, names in found.items()}
 
 
 def context(ds: Dataset, year: YearSettings) -> dict:
@@ -164,7 +182,8 @@ def context(ds: Dataset, year: YearSettings) -> dict:
             name = group_name(sd, pids)
             gctx["groups"].append({
                 "name": name,
-                "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
+                "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name,
+                                                                 **_departments(sd, pids)}),
                 "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current, **n),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),

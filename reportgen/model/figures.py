@@ -10,12 +10,18 @@ NOT_COMPUTABLE = "—"  # a difference that cannot be computed (FORMATS.md §1)
 NOT_REPORTED = "-"    # a year not yet reported (FORMATS.md §3)
 
 
-def quantity_text(q: Quantity, prefix: bool = True) -> str:
-    return format_quantity(q, prefix=prefix)
+def quantity_text(q: Quantity, prefix: bool = True, column_unit: str | None = None) -> str:
+    """The figure as printed; without its unit where the table prints that unit once in a 単位 column
+    (`column_unit`; a figure in another unit, a target in its `target_unit`, keeps its own)."""
+    text = format_quantity(q, prefix=prefix)
+    if column_unit and q.unit == column_unit and text.endswith(column_unit):
+        return text[: -len(column_unit)]
+    return text
 
 
 def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: FiscalYear | None = None,
-                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short", fy2019: str) -> str:
+                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short",
+                column_unit: str | None = None, fy2019: str) -> str:
     """`4,743事業所 (R03)`, `— (参考:市政意向調査82.1%)`, `- (新規)`, `4,962事業所※`.
 
     as_of: "always" prints the measured year as `(R2)`; "note" prints it as `(R03)` (the trend
@@ -24,7 +30,8 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     """
     if fig is None:
         return empty
-    text = quantity_text(fig.value) + (fig.bound or "") if fig.value is not None else (fig.state or fig.none or "")
+    text = quantity_text(fig.value, column_unit=column_unit) + (fig.bound or "") if fig.value is not None \
+        else (fig.state or fig.none or "")
     if fig.as_of is not None:
         if as_of == "always":
             text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
@@ -34,7 +41,7 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
             text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
     if fig.reference is not None:
-        text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value)})"
+        text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value, column_unit=column_unit)})"
     if fig.remark:
         text += f" ({fig.remark})"
     if fig.footnote and footnote_mark:
@@ -42,10 +49,11 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     return text
 
 
-def target_text(target: Target, style: str = "short", year: bool = True, *, fy2019: str) -> str:
+def target_text(target: Target, style: str = "short", year: bool = True, column_unit: str | None = None, *,
+                fy2019: str) -> str:
     """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
     if target.value is not None:
-        text = quantity_text(target.value) + (target.bound or "")
+        text = quantity_text(target.value, column_unit=column_unit) + (target.bound or "")
     else:
         text = target.relation or target.state or ""
     if target.year is not None and year:
@@ -55,7 +63,7 @@ def target_text(target: Target, style: str = "short", year: bool = True, *, fy20
     return text
 
 
-def measure_diff_text(meas, current: Figure | None) -> str:
+def measure_diff_text(meas, current: Figure | None, column_unit: str | None = None) -> str:
     """基準値からの増減 of a measure's figure (valuekinds.difference_quantity), or `—`."""
     q = valuekinds.difference_quantity(meas, current)
-    return quantity_text(q) if q is not None else NOT_COMPUTABLE
+    return quantity_text(q, column_unit=column_unit) if q is not None else NOT_COMPUTABLE

@@ -392,6 +392,13 @@ def _check(out: _Collector, depts: _File, strategy_files, pledge_files) -> None:
                     out.add(sf, ("goals", gi, "policies", pi, "id"),
                             Msg(ja=f"施策ID {policy.id} が重複しています", en=f"duplicate policy id {policy.id!r}"))
                 policy_ids[policy.id] = goal.no
+                ppath = ("goals", gi, "policies", pi)
+                check_depts(sf, ppath + ("departments",), policy.departments)
+                check_depts(sf, ppath + ("related",), policy.related)
+                for j, name in enumerate(policy.related):
+                    if name in policy.departments:  # 関係課 are the others that take part, never the one in charge
+                        out.add(sf, ppath + ("related", j), expected_got(
+                            Msg(ja="担当課（departments）以外の部署", en="a department other than those in charge (departments)"), name))
         _check_wording(out, sf, pf, s)
         if s.period.to < s.period.from_:
             out.add(sf, ("period",), Msg(ja="期間の終わりが始まりより前です", en="the period ends before it starts"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -21,7 +21,7 @@ from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.filenames import check_name
 from reportgen.rules.numbering import Numbering
 from reportgen.rules.numbering import parse as parse_numbering
-from reportgen.rules.numbers import Quantity, format_quantity, parse_int, parse_quantity
+from reportgen.rules.numbers import Quantity, format_quantity, in_unit, parse_int, parse_quantity
 from reportgen.rules.problems import Invalid, Msg
 from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RateOverride, RatingAxis, RatingText, Shares
 
@@ -318,7 +318,9 @@ def _parse_target(value: Any) -> Target:
     core = text[: -len(bound)] if bound else text
     try:
         return Target(value=parse_quantity(core), bound=bound)
-    except Invalid:
+    except Invalid as exc:
+        if re.search(r"[億万][0-9]", core):  # an amount (4億3,0000万円): say what an amount looks like
+            raise
         raise Invalid(TARGET_EXPECTED, value) from None
 
 
@@ -439,6 +441,30 @@ class Measure(Model):
         [], description="Plausibility warnings a person has looked at and found right (a target below the "
                         "baseline of a measure planned to fall): no longer printed for this measure.")
 
+    @model_validator(mode="after")
+    def _amounts(self) -> "Measure":
+        """Figures written in 万 or 億 of the measure's unit (4億円 where the unit is 円) are amounts in that
+        unit (rules.numbers.in_unit): one number to compare and compute with, printed as written."""
+        def fig(f: Figure | None) -> Figure | None:
+            if f is None or (f.value is None and f.reference is None):
+                return f
+            changes: dict[str, Any] = {}
+            if f.value is not None and in_unit(f.value, self.unit) is not f.value:
+                changes["value"] = in_unit(f.value, self.unit)
+            if f.reference is not None and in_unit(f.reference.value, self.unit) is not f.reference.value:
+                changes["reference"] = f.reference.model_copy(update={"value": in_unit(f.reference.value, self.unit)})
+            return f.model_copy(update=changes) if changes else f
+
+        changes: dict[str, Any] = {"baseline": fig(self.baseline)}
+        for name in ("actuals", "yearly_targets", "forecasts"):
+            changes[name] = {w: fig(f) for w, f in getattr(self, name).items()}
+        changes["references"] = [r.model_copy(update={"value": fig(r.value)}) for r in self.references]
+        if self.target.value is not None:
+            changes["target"] = replace(self.target, value=in_unit(self.target.value, self.target_unit or self.unit))
+        # the model is frozen: its validated fields are set once, here, before anyone reads them
+        self.__dict__.update(changes)
+        return self
+
     def exists_in(self, fy: FiscalYear) -> bool:
         return (self.since is None or fy >= self.since) and (self.ended is None or fy < self.ended)
 
@@ -493,6 +519,10 @@ class Policy(Model):
     name: Str
     no: Count | None = Field(None, description="The policy's own number where the plan numbers policies across "
                                                "goals (施策23): printed by numbering.policies instead of its place in its goal.")
+    departments: list[Str] = Field([], description="The departments in charge (担当課), where the plan names them on the "
+                                                  "policy; the target list's policy heading may print them ({{ departments }}).")
+    related: list[Str] = Field([], description="The related departments (関係課), printed where the city prints them: "
+                                              "the target list's policy heading ({{ related }}).")
 
 
 class Goal(Model):

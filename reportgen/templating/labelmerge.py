@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any
 
 import yaml
@@ -23,6 +24,10 @@ def _read(content: bytes) -> Any:
     if located.problems:
         raise located.problems[0]
     return located.value
+
+
+# Labels that choose rather than print, per labels file: the words each may be.
+CHOICES = {("target_list.labels.yaml", "baseline_column_when_none"): ("omit", "print")}
 
 
 def override_problems(base: bytes, own: bytes, shown: str) -> list[Problem]:
@@ -58,6 +63,13 @@ def override_problems(base: bytes, own: bytes, shown: str) -> list[Problem]:
                 f"a key the shipped labels file does not have (got {key!r}; the keys are: {known})")))
             continue
         want, got = _kind(shipped[key]), _kind(value)
+        choices = CHOICES.get((PurePath(shown).name, key))
+        if choices is not None and value not in choices:
+            line, col = located.where((key,))
+            words = ", ".join(choices)
+            problems.append(Problem(shown, line, col, key, Msg(
+                f"{words} のどれかが必要です。書かれていた値: {value}", f"expected one of {words}, got {value!r}")))
+            continue
         if want != got:
             line, col = located.where((key,))
             problems.append(Problem(shown, line, col, key, Msg(
