@@ -22,7 +22,7 @@ from reportgen.model.datastore import write_atomically
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData, load
 from reportgen.model.lock import data_lock
-from reportgen.rules import era
+from reportgen.rules import era, plausibility
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Msg
 
@@ -293,3 +293,7 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
         return
     new = figure_text(fig, as_of="note")
     r.decide(Change(rel, target, label, "value", now, new, fig), now)
+    odd = plausibility.entry(meas, r.year, fig.value, cell.text.strip()) if fig.value is not None and new != now else None
+    if odd is not None:  # taken, as the loader's plausibility warnings never stop anything, but said at its cell
+        r.report.notes.append(Msg(ja=f"{r.form.sheet}!{cell.ref}: {label} / 実績値: {odd.ja}",
+                                  en=f"{r.form.sheet}!{cell.ref}: {label} / value: {odd.en}"))
