@@ -13,6 +13,7 @@ from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
 from reportgen.cli.common import announce_waits
 from reportgen.rules import era
 from reportgen.archive.manifest import source_date
+from reportgen.deliverables import left_out, not_built
 from reportgen.rules.problems import Msg, UsageError
 
 
@@ -68,7 +69,24 @@ def run(args, lang: str) -> int:
     for w in result.dataset.warnings:
         print(w.render(lang), file=sys.stderr)
     report(result, lang)
+    years_said(result, lang, asked=bool(args.year))
     return EXIT_OK
+
+
+def years_said(result, lang: str, asked: bool) -> None:
+    """Which years were built, each document left out and why, and (without --year) why each other year
+    of a strategy's period was not: a new town sees why its archive looks as it does."""
+    ds = result.dataset
+    built = [yb.fy for yb in result.years]
+    for fy in built:
+        for why in left_out(ds, fy):
+            print(Msg(ja=f"{era.long(fy)}: {why.ja}", en=f"{era.short(fy)}: {why.en}")(lang))
+    if asked or not built:
+        return
+    print(Msg(ja=f"作った年度: {'、'.join(era.long(fy) for fy in built)}",
+              en=f"years built: {', '.join(era.short(fy) for fy in built)}")(lang))
+    for fy, why in not_built(ds, built):
+        print(Msg(ja=f"{era.long(fy)}: 作りませんでした（{why.ja}）", en=f"{era.short(fy)}: not built ({why.en})")(lang))
 
 
 def report(result, lang: str) -> None:
