@@ -113,6 +113,9 @@ def test_collect_refuses_a_closed_years_form_saying_why_unless_reopen_names_it(o
     assert code == 1
     assert f"{late}: 令和7年度: 受け付けません: 令和7年度 は" in stderr and "締め切られています" in stderr
     assert "--reopen R7" in stderr and "データは変更していません" in stdout
+    # the hints carry --data (issue 25 item 8): pasted, they act on this data set, not on data/
+    assert f"generate.py collect --reopen R7 {late} --data {data} のように --reopen R7 を指定してください" in stderr
+    assert f"generate.py correct R7 --reason 理由 --data {data} で作成してください" in stderr
     assert tree(data) == before  # the data and the record alike
     # naming another year is not enough: a closed year needs --reopen
     code, _, stderr = run(capsys, "collect", "--year", "R7", late, "--data", data)

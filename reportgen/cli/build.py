@@ -12,6 +12,7 @@ from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_ye
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
 from reportgen.cli.common import announce_waits
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.archive.manifest import source_date
 from reportgen.deliverables import left_out, not_built
 from reportgen.rules.problems import Msg, UsageError
@@ -105,9 +106,9 @@ def report(result, lang: str) -> None:
                 shown = "、".join(yb.changed[:5]) + (f" ほか {len(yb.changed) - 5} 件" if len(yb.changed) > 5 else "")
                 shown_en = ", ".join(yb.changed[:5]) + (f" and {len(yb.changed) - 5} more" if len(yb.changed) > 5 else "")
                 print(Msg(ja=f"締切済の {code} はデータが変わっています: {shown}。締切時のアーカイブはそのままです。"
-                             f"訂正するには generate.py correct {code} --reason \"理由\"（第2版として作成し、前の版も残します）",
+                             f"訂正するには {command('correct', code, '--reason', '理由')}（第2版として作成し、前の版も残します）",
                           en=f"closed {code}'s data has changed: {shown_en}. Its archive is kept as closed. To correct it: "
-                             f"generate.py correct {code} --reason \"why\" (a new edition; the earlier one is kept)")(lang),
+                             f"{command('correct', code, '--reason', 'why')} (a new edition; the earlier one is kept)")(lang),
                       file=sys.stderr)
             continue
         size = sum(f["bytes"] for f in yb.files)

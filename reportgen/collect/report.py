@@ -10,6 +10,7 @@ from reportgen.forms.identity import digest
 from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg, show
 
@@ -90,11 +91,14 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
+    y = era.short(year)
+    # the hints carry --data/--out as given: pasted, they act on this data set (rules.commands)
     return _refuse(report, f"{era.long(year)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
-                           f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
-                           f"{era.short(year)} の訂正版を generate.py correct {era.short(year)} --reason \"理由\" で作成してください）",
-                   f"{era.short(year)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
-                   f"with --reopen {era.short(year)} to take it (then write a corrected edition with generate.py correct {era.short(year)} --reason \"why\")")
+                           f"取り込みません。取り込むには {command('collect', '--reopen', y, report.path.as_posix())} のように --reopen {y} を"
+                           f"指定してください（取り込んだ後は {y} の訂正版を {command('correct', y, '--reason', '理由')} で作成してください）",
+                   f"{y} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {y} to take it, as in {command('collect', '--reopen', y, report.path.as_posix())} "
+                   f"(then write a corrected edition with {command('correct', y, '--reason', 'why')})")
 
 
 def _structure(form: ReturnedForm, report: FormReport) -> None:
