@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from formfill import fill
+
 from reportgen.cli import main
 from reportgen.cli.init import init
 from reportgen.model.loader import load
@@ -96,3 +98,15 @@ def test_a_missing_baseline_says_how_to_write_none(capsys, town):
     code, err = check(capsys, town)
     assert code == 1
     assert err[0].endswith("kpis[0]: 必須の項目 baseline がありません（基準値がまだない新しい KPI なら baseline: {none: 新規} と書きます）")
+
+
+def test_a_full_width_decimal_collected_is_written_like_its_neighbours(data_copy, tmp_path, capsys, monkeypatch):
+    # issue 25 item 10: ０．２１０ typed in a form was stored quoted ('0.210') beside R4: 0.164
+    monkeypatch.setenv("REPORTGEN_NOW", "2026-04-06T09:00:00+09:00")
+    out = tmp_path / "out"
+    assert main(["open", "R7", "--data", str(data_copy), "--out", str(out)]) == 0
+    form = fill(out / "sent/2025_R7/KPI更新_令和7年度_教育総務課.xlsx", tmp_path / "教育総務課.xlsx", {"kpi:3-⑤": {6: "０．２１０"}})
+    assert main(["collect", str(form), "--data", str(data_copy)]) == 0
+    assert "（空） → 0.210" in capsys.readouterr().out
+    text = (data_copy / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
+    assert "      R6: 0.206\n      R7: 0.210\n" in text
