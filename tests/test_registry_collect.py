@@ -186,3 +186,15 @@ def test_a_copied_row_is_named_by_the_rows_a_person_sees(data_copy, tmp_path, ca
     code, _, err = collect(capsys, data_copy, tmp_path / "複製.xlsx", "--year", "R7")
     assert code == 1
     assert f"KPI!B{at + 1}: {at + 1} 行目は {at} 行目（1-②「" in err and "の複製です: 行のコピー・挿入はできません" in err
+
+
+def test_a_policy_picked_from_the_dropdown_is_taken_by_its_id(data_copy, tmp_path, capsys):
+    # the dropdown shows `4-2 <name>` (issue 25 item 10); the project is registered under 4-2
+    sent = issue(data_copy, "R7", tmp_path / "登録簿.xlsx")
+    lists = openpyxl.load_workbook(sent)["選択肢"]
+    picked = next(lists.cell(row=r, column=1).value for r in range(2, lists.max_row + 1)
+                  if str(lists.cell(row=r, column=1).value).startswith("4-2 "))
+    filled = fill(sent, tmp_path / "picked.xlsx", {"事業": {"new:1": {**NEW_PROJECT, "E": picked}}})
+    code, out, err = collect(capsys, data_copy, filled, "--year", "R7")
+    assert code == 0, err
+    assert next(p for p in load(data_copy).strategies[1].projects.projects if p.id == "s2-001").policy == "4-2"
