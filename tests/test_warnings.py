@@ -30,7 +30,7 @@ def test_matsudos_lost_triangle_is_warned_once_with_its_place_by_build_and_check
     for out in (built.stderr, checked.stderr):
         warned = [w for w in out.splitlines() if w.startswith(where)]
         assert len(warned) == 1, out  # once, though three years are built
-        assert "indicators[3].target" in warned[0] and "警告" in warned[0]
+        assert "indicators[4件目].target" in warned[0] and "警告" in warned[0]
         assert "0人" in warned[0] and "1,577人" in warned[0] and "△" in warned[0]
 
 
@@ -83,7 +83,7 @@ def test_a_percentage_typed_as_a_fraction_is_warned_at_its_cell_and_by_check(dat
             "「0.992」と入力されています。実績値 0.992% が前の値（令和6年度）98.0% の10分の1未満です。"
             "99.2% のつもりなら 99.2 と入力してください") in err
     code, _, err = cyclekit.run(capsys, "check", "--data", data_copy)  # and every build says it until fixed or checked
-    assert code == 0 and "kpis[9].actuals.R7: 警告（ビルドは続けます）: 実績値 0.992% が前の値（令和6年度）98.0% の10分の1未満です" in err
+    assert code == 0 and "kpis[10件目].actuals.R7: 警告（ビルドは続けます）: 実績値 0.992% が前の値（令和6年度）98.0% の10分の1未満です" in err
     right = fill(sent, tmp_path / "保育幼稚園課_訂正.xlsx", {"kpi:3-②": {6: 99.2}})
     code, said, err = cyclekit.run(capsys, "collect", right, "--data", data_copy)
     assert code == 0 and "0.992% → 99.2%" in said and "警告" not in err
