@@ -91,6 +91,9 @@ def test_a_figure_is_quoted_back_as_written_and_an_empty_value_in_words(capsys, 
     assert err[0].endswith("kpis[1件目].target: 目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, "
                            "{value: 5.9‰, year: 平成31年}, {value: 610人, remark: 期間平均}）が必要です。値が書かれていません")
     assert "nothing" not in "\n".join(err)
+    edit(town, "    target:\n", "    target: {年間: 15件}\n")  # a mapping where one value goes: named in Japanese
+    code, err = check(capsys, town)
+    assert err[0].endswith("が必要です。書かれていた値: 「項目: 値」の組") and "a mapping" not in "\n".join(err)
 
 
 def test_a_missing_baseline_says_how_to_write_none(capsys, town):
