@@ -155,6 +155,7 @@ def test_a_registry_of_another_year_needs_the_year_named(data_copy, tmp_path, ca
     code, out, err = collect(capsys, data_copy, sent)
     # the year collected by default is the one after the latest actuals (R6末 in data/): R7
     assert code == 1 and "令和8年度 の様式です。いま取り込む年度は 令和7年度 です" in err and "--year R8" in err
+    assert f"この年度を取り込むには python3 generate.py collect --year R8 {sent} --data {data_copy}）" in err  # pasted, it acts here
     assert tree(data_copy, backups=False) == before
 
 

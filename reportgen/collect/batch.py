@@ -23,6 +23,7 @@ from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData, load
 from reportgen.model.lock import data_lock
 from reportgen.rules import era, plausibility
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Msg
 
@@ -207,9 +208,9 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if years is None and wanted.get(form.kind) != year and year not in reopen:
         now = era.long(wanted[form.kind]) if form.kind in wanted else "（なし）"
         return _refuse(report, f"{era.long(year)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
-                               f"この年度を取り込むには --year {era.short(year)} を指定してください）",
+                               f"この年度を取り込むには {command('collect', '--year', era.short(year), path.as_posix())}）",
                        f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
-                       f"name it with --year {era.short(year)} to collect it)")
+                       f"to collect it: {command('collect', '--year', era.short(year), path.as_posix())})")
     if cycle is not None:  # a department's own earlier return of this form: its values may be corrected
         report.earlier = record.earlier_values(cycle, report)
     if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.collect.registry_collect
