@@ -10,7 +10,7 @@ from reportgen.archive.build import build
 from reportgen.cli import common
 from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_year, require_data, text
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
-from reportgen.cli.common import announce_waits
+from reportgen.cli.common import waiting_notice
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.archive.manifest import source_date
@@ -63,8 +63,8 @@ def run(args, lang: str) -> int:
     require_data(args.data)
     if args.jobs < 1:
         raise UsageError(Msg(ja="--jobs は1以上です", en="--jobs must be at least 1"))
-    announce_waits(lang)
-    result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs)
+    result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs,
+                   waiting=waiting_notice(lang))
     if tty:
         print("\r\033[K", end="", file=sys.stderr)
     for w in result.dataset.warnings:
@@ -81,13 +81,13 @@ def years_said(result, lang: str, asked: bool) -> None:
     built = [yb.fy for yb in result.years]
     for fy in built:
         for why in left_out(ds, fy):
-            print(Msg(ja=f"{era.long(fy)}: {why.ja}", en=f"{era.short(fy)}: {why.en}")(lang))
+            print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}: {why.ja}", en=f"{era.short(fy, fy2019=era.NATIONAL)}: {why.en}")(lang))
     if asked or not built:
         return
-    print(Msg(ja=f"作った年度: {'、'.join(era.long(fy) for fy in built)}",
-              en=f"years built: {', '.join(era.short(fy) for fy in built)}")(lang))
+    print(Msg(ja=f"作った年度: {'、'.join(era.long(fy, fy2019=era.NATIONAL) for fy in built)}",
+              en=f"years built: {', '.join(era.short(fy, fy2019=era.NATIONAL) for fy in built)}")(lang))
     for fy, why in not_built(ds, built):
-        print(Msg(ja=f"{era.long(fy)}: 作りませんでした（{why.ja}）", en=f"{era.short(fy)}: not built ({why.en})")(lang))
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}: 作りませんでした（{why.ja}）", en=f"{era.short(fy, fy2019=era.NATIONAL)}: not built ({why.en})")(lang))
 
 
 def report(result, lang: str) -> None:
@@ -100,7 +100,7 @@ def report(result, lang: str) -> None:
             print(Msg(ja=f"{where}: 変更なし（そのまま）", en=f"{where}: unchanged (kept as it is)")(lang))
             continue
         if yb.outcome == CLOSED_KEPT:
-            code = era.short(yb.fy)
+            code = era.short(yb.fy, fy2019=era.NATIONAL)
             print(Msg(ja=f"{where}: 締切済（そのまま）", en=f"{where}: closed (kept as it is)")(lang))
             if yb.changed:
                 shown = "、".join(yb.changed[:5]) + (f" ほか {len(yb.changed) - 5} 件" if len(yb.changed) > 5 else "")

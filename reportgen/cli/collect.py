@@ -50,7 +50,7 @@ def _change_field(c, lang: str) -> str:
 
 def form_lines(r: FormReport, lang: str) -> list[str]:
     """One form's report; every line names the file and the fiscal year the form changes."""
-    where = f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "")
+    where = f"{r.path}: " + (f"{era.long(r.year, fy2019=era.NATIONAL)}: " if r.year else "")
     empty = Msg(ja="（空）", en="(empty)")(lang)
     if r.refused is not None:
         return [where + Msg(ja="受け付けません: ", en="refused: ")(lang) + r.refused(lang)]
@@ -86,7 +86,7 @@ def print_report(result: CollectResult, lang: str, data: Path = Path("data")) ->
         for line in form_lines(r, lang):
             print(line, file=stream)
         for note in r.notes:  # a contradiction with another form or the data: for a person to look at
-            print(f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "") + note(lang), file=sys.stderr)
+            print(f"{r.path}: " + (f"{era.long(r.year, fy2019=era.NATIONAL)}: " if r.year else "") + note(lang), file=sys.stderr)
     n, bad = len(result.reports), len(result.refused)
     waiting = sum(len(r.conflicts) for r in result.reports)
     summary = Msg(ja=f"様式 {n} 件: 取り込み {n - bad} 件、受け付けず {bad} 件、競合 {waiting} 件",

@@ -21,7 +21,7 @@ from reportgen.model import cycle_state
 from reportgen.model.datastore import write_atomically
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData, load
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import Waiting, data_lock, quietly
 from reportgen.rules import era, plausibility
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
@@ -58,7 +58,7 @@ def sent_kinds(cycle: cycle_state.Cycle) -> dict[str, FiscalYear]:
 
 
 def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
-            dry_run: bool = False, reopen: list[FiscalYear] = ()) -> CollectResult:
+            dry_run: bool = False, reopen: list[FiscalYear] = (), waiting: Waiting = quietly) -> CollectResult:
     """Every form judged on its own; the valid ones written to data/ in one atomic step at the end.
 
     `years`: the fiscal years whose forms are taken (default: the year being collected, per kind).
@@ -67,7 +67,7 @@ def collect(data: Path, files: list[Path], *, years: list[FiscalYear] | None = N
     Takes the lock `build` takes, so the two never interleave.
     """
 
-    with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
+    with data_lock(data, waiting):  # which finishes what a killed writer left (datastore.recover_data)
         ds = load(data)
         cycle = cycle_state.load(data)
         wanted = collecting_years(ds, cycle.open_years(), sent_kinds(cycle))
@@ -137,16 +137,16 @@ def contradictions(ds: Dataset, reports: list[FormReport], overlay: Overlay) -> 
             ended, by = end
             source = str(by.path) if by is not None else f"data/strategies/{sd.strategy.id}/kpis.yaml"
             r.notes.append(Msg(
-                ja=f"矛盾: {c.label} の{era.long(c.target[3])}の値（{c.new}）を取り込みましたが、{source} では "
-                   f"{meas.id} は{era.long(ended)}から廃止です（この年度の文書には載りません）",
-                en=f"contradiction: {c.label}'s value for {era.short(c.target[3])} ({c.new}) was taken, but {source} ends "
-                   f"{meas.id} from {era.short(ended)} (that year's documents leave it out)"))
+                ja=f"矛盾: {c.label} の{era.long(c.target[3], fy2019=era.NATIONAL)}の値（{c.new}）を取り込みましたが、{source} では "
+                   f"{meas.id} は{era.long(ended, fy2019=era.NATIONAL)}から廃止です（この年度の文書には載りません）",
+                en=f"contradiction: {c.label}'s value for {era.short(c.target[3], fy2019=era.NATIONAL)} ({c.new}) was taken, but {source} ends "
+                   f"{meas.id} from {era.short(ended, fy2019=era.NATIONAL)} (that year's documents leave it out)"))
             if by is not None:
                 by.notes.append(Msg(
-                    ja=f"矛盾: {meas.id} を{era.long(ended)}から廃止しましたが、{r.path}（{r.department}）が"
-                       f"{era.long(c.target[3])}の値（{c.new}）を提出しています",
-                    en=f"contradiction: {meas.id} ended from {era.short(ended)}, but {r.path} ({r.department}) gives its "
-                       f"{era.short(c.target[3])} value ({c.new})"))
+                    ja=f"矛盾: {meas.id} を{era.long(ended, fy2019=era.NATIONAL)}から廃止しましたが、{r.path}（{r.department}）が"
+                       f"{era.long(c.target[3], fy2019=era.NATIONAL)}の値（{c.new}）を提出しています",
+                    en=f"contradiction: {meas.id} ended from {era.short(ended, fy2019=era.NATIONAL)}, but {r.path} ({r.department}) gives its "
+                       f"{era.short(c.target[3], fy2019=era.NATIONAL)} value ({c.new})"))
 
 
 # ---------------------------------------------------------------------------- one form
@@ -194,23 +194,23 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if sd is None:
         return _refuse(report, "この様式の戦略がデータにありません", "the form's strategy is not in the data")
     if form.kind == layout.EVALUATION and not any(r.id == year for r in sd.strategy.rounds):
-        return _refuse(report, f"{era.long(year)} の評価回はデータにありません（別の年度の様式です）",
-                       f"the data has no evaluation round {era.long(year)} (a form of another year)")
+        return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} の評価回はデータにありません（別の年度の様式です）",
+                       f"the data has no evaluation round {era.long(year, fy2019=era.NATIONAL)} (a form of another year)")
     if form.kind in (layout.KPI, REGISTRY) and not sd.strategy.covers(year):
-        return _refuse(report, f"{era.long(year)} は戦略の期間外です（別の年度の様式です）",
-                       f"{era.long(year)} lies outside the strategy (a form of another year)")
+        return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} は戦略の期間外です（別の年度の様式です）",
+                       f"{era.long(year, fy2019=era.NATIONAL)} lies outside the strategy (a form of another year)")
     if closed and year in closed and year not in reopen:
         return _closed(report, closed[year])
     if years is not None and year not in years and year not in reopen:
-        named = "、".join(era.long(y) for y in years)
-        return _refuse(report, f"{era.long(year)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
-                       f"a form for {era.long(year)}, not for the year(s) named ({', '.join(era.short(y) for y in years)}) (a form of another year)")
+        named = "、".join(era.long(y, fy2019=era.NATIONAL) for y in years)
+        return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} の様式です。指定された年度（{named}）の様式ではありません（別の年度の様式です）",
+                       f"a form for {era.long(year, fy2019=era.NATIONAL)}, not for the year(s) named ({', '.join(era.short(y, fy2019=era.NATIONAL) for y in years)}) (a form of another year)")
     if years is None and wanted.get(form.kind) != year and year not in reopen:
-        now = era.long(wanted[form.kind]) if form.kind in wanted else "（なし）"
-        return _refuse(report, f"{era.long(year)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
-                               f"この年度を取り込むには {command('collect', '--year', era.short(year), path.as_posix())}）",
-                       f"a form for {era.long(year)}, but the year being collected is {now} (a form of another year; "
-                       f"to collect it: {command('collect', '--year', era.short(year), path.as_posix())})")
+        now = era.long(wanted[form.kind], fy2019=era.NATIONAL) if form.kind in wanted else "（なし）"
+        return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
+                               f"この年度を取り込むには {command('collect', '--year', era.short(year, fy2019=era.NATIONAL), path.as_posix())}）",
+                       f"a form for {era.long(year, fy2019=era.NATIONAL)}, but the year being collected is {now} (a form of another year; "
+                       f"to collect it: {command('collect', '--year', era.short(year, fy2019=era.NATIONAL), path.as_posix())})")
     if cycle is not None:  # a department's own earlier return of this form: its values may be corrected
         report.earlier = record.earlier_values(cycle, report)
     if form.kind == REGISTRY:  # the office's registry: its rows are judged by reportgen.collect.registry_collect
@@ -282,7 +282,7 @@ def _states(sd: StrategyData) -> tuple[str, ...]:
 
 def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
     target = ("measure", r.key, "actual", r.year, None)
-    now = r.current.now(target, figure_text(meas.actuals[r.year], as_of="note") if r.year in meas.actuals else "")
+    now = r.current.now(target, figure_text(meas.actuals[r.year], as_of="note", fy2019=era.NATIONAL) if r.year in meas.actuals else "")
     cell = r.cell("value")
     if cell.kind == "text" and not cell.formula and digest(cell.text.rstrip()) == r.base["value"]:
         r.report.unchanged += 1  # returned as sent ((R03) notes included)
@@ -292,7 +292,7 @@ def _kpi_value(r: _Row, meas, defined, label: str, rel: str) -> None:
         if fig == "":
             r.report.unchanged += 1  # sent empty, returned empty
         return
-    new = figure_text(fig, as_of="note")
+    new = figure_text(fig, as_of="note", fy2019=era.NATIONAL)
     r.decide(Change(rel, target, label, "value", now, new, fig), now)
     odd = plausibility.entry(meas, r.year, fig.value, cell.text.strip()) if fig.value is not None and new != now else None
     if odd is not None:  # taken, as the loader's plausibility warnings never stop anything, but said at its cell

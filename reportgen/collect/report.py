@@ -91,9 +91,9 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
-    y = era.short(year)
+    y = era.short(year, fy2019=era.NATIONAL)
     # the hints carry --data/--out as given: pasted, they act on this data set (rules.commands)
-    return _refuse(report, f"{era.long(year)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+    return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
                            f"取り込みません。取り込むには {command('collect', '--reopen', y, report.path.as_posix())} のように --reopen {y} を"
                            f"指定してください（取り込んだ後は {y} の訂正版を {command('correct', y, '--reason', '理由')} で作成してください）",
                    f"{y} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "

@@ -8,6 +8,7 @@ from reportgen.deliverables.output import Deliverable, Output
 from reportgen.rules import era, eradays
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg
+from reportgen.templating.year import YearSettings
 
 
 def catalogue() -> tuple[Deliverable, ...]:
@@ -17,12 +18,12 @@ def catalogue() -> tuple[Deliverable, ...]:
             value_tables.DELIVERABLE)
 
 
-def outputs_for(ds, fy: FiscalYear) -> list[Output]:
-    """All render jobs of one fiscal year, in archive order."""
+def outputs_for(ds, year: YearSettings) -> list[Output]:
+    """All render jobs of the year being built, in archive order."""
     jobs: list[Output] = []
     for d in catalogue():
-        if d.applies(ds, fy):
-            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, fy))
+        if d.applies(ds, year.fy):
+            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, year))
     return jobs
 
 
@@ -61,7 +62,7 @@ def not_built(ds, built: list[FiscalYear]) -> list[tuple[FiscalYear, Msg]]:
         for fy in era.years_between(s.period.from_, s.period.to):
             if fy.year in done or ds.strategy_for(fy) is not sd:
                 continue
-            short = era.short(fy)
+            short = era.short(fy, fy2019=era.NATIONAL)
             if s.projects and shown_by is not None and fy <= shown_by:
                 why = Msg(ja=f"projects.yaml にこの年度の事業（years: {short}）がまだないため。書くと対象事業一覧を作ります",
                           en=f"projects.yaml lists no project for it yet (years: {short}); list them to build its target project list")

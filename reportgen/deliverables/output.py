@@ -28,7 +28,7 @@ class Deliverable:
 
     key: str
     applies: Callable  # (dataset, fy) -> bool
-    outputs: Callable  # (dataset, fy) -> list[Output]
+    outputs: Callable  # (dataset, year: YearSettings) -> list[Output]
     years: Callable = field(default=lambda ds: set())  # (dataset) -> years its own data dates
     # (dataset, fy) -> why a year it applies to gets no document (a Msg), or None: a document that would
     # only repeat 該当事業なし is left out, and the build says so

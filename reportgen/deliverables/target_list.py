@@ -11,6 +11,7 @@ from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg
 from reportgen.templating.labels import fill, raw_label
+from reportgen.templating.year import YearSettings
 
 KEY = "target_list"
 DOCUMENT = "対象事業一覧"
@@ -53,7 +54,7 @@ def current_value(meas: Measure, prev: FiscalYear):
 
 
 def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
-           words: dict, shows_current: bool) -> dict:
+           words: dict, shows_current: bool, *, fy2019: str) -> dict:
     """One indicator or KPI table: rows, ※ notes in order, and the columns it prints (`columns`:
     b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
     `{none}`; no actual yet; no difference), and so is one whose header the labels file empties."""
@@ -67,10 +68,11 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
         diff = valuekinds.difference_quantity(meas, compared)
         rows.append({
             "name": name,
-            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style),
-            "current": figure_text(current, style=style) + (valuekinds.note_year(when, style) if when else ""),
+            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style, fy2019=fy2019),
+            "current": figure_text(current, style=style, fy2019=fy2019)
+            + (valuekinds.note_year(when, style, fy2019=fy2019) if when else ""),
             "diff": measure_diff_text(meas, compared),
-            "target": target_text(meas.target, style),
+            "target": target_text(meas.target, style, fy2019=fy2019),
             "computable": diff is not None,
         })
         for fig in (meas.baseline, current):
@@ -87,18 +89,19 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
             "has_diff": diff, "columns": columns}
 
 
-def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
+def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSettings) -> dict:
     """Every fixed word of the document from target_list.labels.yaml, filled with the strategy's
     wording and the years in every notation (the labels choose theirs: `{{ year.western_fy }}`)."""
     levels = "、".join(w for w in (s.goal_label, s.policy_label) if w)
-    names = {"year": era.notations(fy), "previous": era.notations(prev), "target_year": era.notations(s.period.to),
+    n = {"fy2019": year.fy2019}
+    names = {"year": era.notations(fy, **n), "previous": era.notations(prev, **n), "target_year": era.notations(s.period.to, **n),
              "strategy": strategy, "has_projects": s.projects, "goal_label": s.goal_label,
              "policy_label": s.policy_label, "levels": levels}
-    words = {k: raw_label(KEY, k) for k in WORDS}
+    words = {k: raw_label(KEY, k, templates=year.templates) for k in WORDS}
     filled = {k: fill(v, names) for k, v in words.items() if k not in PER_ROW}
-    for table, year in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
+    for table, baseline in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
         filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
-            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year)})
+            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(baseline, **n)})
         filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
     return {"raw": words, "names": names, **filled}
 
@@ -119,14 +122,15 @@ def _shows_current(sd: StrategyData) -> bool:
     return any(meas.actuals for meas in [*sd.measures.indicators, *sd.measures.kpis])
 
 
-def context(ds: Dataset, fy: FiscalYear) -> dict:
-    sd: StrategyData = ds.strategy_for(fy)
+def context(ds: Dataset, year: YearSettings) -> dict:
+    sd: StrategyData = ds.strategy_for(year.fy)
     s = sd.strategy
-    fy = column_year(fy, s.period.from_)
+    n = {"fy2019": year.fy2019}
+    fy = column_year(year.fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
-    target_year = era.short(s.period.to)
+    target_year = era.short(s.period.to, **n)
     strategy = strategy_title(ds, sd)
-    words = _words(s, fy, prev, strategy)
+    words = _words(s, fy, prev, strategy, year)
     shows_current = _shows_current(sd)
     headers = {
         "indicator_baseline": words["indicators_baseline_header"],
@@ -149,7 +153,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         gctx = {"no": no, "title": goal.title, "project": goal.project or "",
                 "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
                                                                "project": goal.project or ""}),
-                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current),
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current, **n),
                 "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
@@ -167,17 +171,17 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             gctx["groups"].append({
                 "name": name,
                 "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current, **n),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),
             })
         goals.append(gctx)
     return {
-        "year": era.long(fy),
+        "year": era.long(fy, **n),
         "strategy": strategy,
-        "previous_year_short": era.era_year_only(prev),
-        "year_short": era.era_year_only(fy),
+        "previous_year_short": era.era_year_only(prev, **n),
+        "year_short": era.era_year_only(fy, **n),
         "headers": headers,
         "labels": {k: v for k, v in words.items() if k not in ("raw", "names") and k not in PER_ROW},
         # the labels whose run was a fixed word of the template (render.docx writes them as it did)
@@ -204,17 +208,17 @@ def left_out(ds: Dataset, fy: FiscalYear) -> Msg | None:
     shown += [k for _goal, pids in groups(sd, KEY) for k in kpis_in(sd, pids, at)]
     if any(current_value(m, at - 1)[0] not in (None, m.baseline) for m in shown):
         return None
-    y, before = era.short(at), era.short(at - 1)
-    return Msg(ja=f"{DOCUMENT}は作りません（{era.long(at)}の事業も {before}末の実績もなく、どの施策も「該当事業なし」だけになるため。"
+    y, before = era.short(at, fy2019=era.NATIONAL), era.short(at - 1, fy2019=era.NATIONAL)
+    return Msg(ja=f"{DOCUMENT}は作りません（{era.long(at, fy2019=era.NATIONAL)}の事業も {before}末の実績もなく、どの施策も「該当事業なし」だけになるため。"
                   f"projects.yaml の事業に years: {y} を書くと作ります）",
                en=f"no {DOCUMENT} (target project list): no project is listed for {y} and no actual of {before} is there, "
                   f"so every policy would read only 該当事業なし; list projects under years: {y} in projects.yaml to build it")
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
-    if left_out(ds, fy) is not None:
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    if left_out(ds, year.fy) is not None:
         return []
-    ctx = context(ds, fy)
+    ctx = context(ds, year)
     # a city without project lists gets the same document without its projects, named for what it holds
     document = DOCUMENT if ctx["has_projects"] else DOCUMENT_WITHOUT_PROJECTS
     title = f"{ctx['year']}{ctx['strategy']}{document.replace('一覧', '')}"

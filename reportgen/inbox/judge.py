@@ -53,7 +53,7 @@ def report_doc(r, year: st.CycleYear | None, department: str) -> dict:
     return {
         "recognised": r.recognised, "ours": ours, "accepted": r.accepted,
         "kind": _msg(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else {"ja": r.kind, "en": r.kind},
-        "department": r.department, "year": era.long(r.year) if r.year else "", "build": r.build,
+        "department": r.department, "year": era.long(r.year, fy2019=era.NATIONAL) if r.year else "", "build": r.build,
         "sent_file": next((f.file for f in sent if f.department == department), ""),
         "refused": _msg(r.refused) if r.refused is not None else None,
         "problems": [{"at": f"{p.sheet}!{p.ref}" if p.ref else p.sheet, "field": {"ja": FIELD_LABELS.get(p.field, p.field),

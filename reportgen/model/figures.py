@@ -15,23 +15,24 @@ def quantity_text(q: Quantity, prefix: bool = True) -> str:
 
 
 def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: FiscalYear | None = None,
-                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short") -> str:
+                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short", fy2019: str) -> str:
     """`4,743事業所 (R03)`, `— (参考:市政意向調査82.1%)`, `- (新規)`, `4,962事業所※`.
 
     as_of: "always" prints the measured year as `(R2)`; "note" prints it as `(R03)` (the trend
     sheet's notes on actuals); "differs" prints `(R1)` only when it is not the column's year.
+    `fy2019`: how the document names FY2019 (era.fy2019_name_for).
     """
     if fig is None:
         return empty
     text = quantity_text(fig.value) + (fig.bound or "") if fig.value is not None else (fig.state or fig.none or "")
     if fig.as_of is not None:
         if as_of == "always":
-            text += valuekinds.note_year(fig.as_of, style)
+            text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "note":
-            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) \
-                else valuekinds.note_year(fig.as_of, style)
+            text += f" {era.as_of_note(fig.as_of, fy2019=fy2019)}" if isinstance(fig.as_of, FiscalYear) \
+                else valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
-            text += valuekinds.note_year(fig.as_of, style)
+            text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
     if fig.reference is not None:
         text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value)})"
     if fig.remark:
@@ -41,14 +42,14 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     return text
 
 
-def target_text(target: Target, style: str = "short", year: bool = True) -> str:
+def target_text(target: Target, style: str = "short", year: bool = True, *, fy2019: str) -> str:
     """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
     if target.value is not None:
         text = quantity_text(target.value) + (target.bound or "")
     else:
         text = target.relation or target.state or ""
     if target.year is not None and year:
-        text += valuekinds.note_year(target.year, style)
+        text += valuekinds.note_year(target.year, style, fy2019=fy2019)
     if target.remark:
         text += f"({target.remark})"  # 610人(期間平均), as the tables print a target's note
     return text

@@ -9,6 +9,7 @@ from reportgen import forms
 from reportgen.forms import layout
 from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put, safe
 from reportgen.templating.labels import fill, labels
+from reportgen.templating.templateset import TemplateSet
 
 
 def fixed_rows(ws, head: int) -> list[str]:
@@ -62,8 +63,8 @@ def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: Da
     return wb
 
 
-def evaluation_form(ctx: dict) -> Workbook:
-    flab = labels("evaluation_form", ctx)
+def evaluation_form(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    flab = labels("evaluation_form", ctx, templates=templates)
     widths = layout.widths(layout.EVALUATION)
     col = {c.name: c.index for c in layout.COLUMNS[layout.EVALUATION]}
     wb, ws, head = form_sheet(flab, widths)
@@ -135,8 +136,8 @@ def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
     return [line if str(i) == str(flab["rating_instruction_line"]) else t for i, t in enumerate(flab["instructions"], 1)]
 
 
-def kpi_form(ctx: dict) -> Workbook:
-    flab = labels("kpi_form", ctx, per_row=("axes_instruction", "axis_prompt", "axis_error"))
+def kpi_form(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    flab = labels("kpi_form", ctx, per_row=("axes_instruction", "axis_prompt", "axis_error"), templates=templates)
     columns = ctx["columns"]
     headers = kpi_headers(flab, ctx)
     widths = {c.index: c.width for c in columns}

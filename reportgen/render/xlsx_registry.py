@@ -11,6 +11,7 @@ from reportgen.forms import registry_layout as rl
 from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, page_setup, protect, put, safe, set_widths
 from reportgen.render.xlsx_forms import fixed_rows, identity_sheet
 from reportgen.templating.labels import labels
+from reportgen.templating.templateset import TemplateSet
 
 
 def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:
@@ -92,8 +93,8 @@ def _sheet(wb: Workbook, kind: str, lab: dict, ctx: dict, ranges: dict, first_sh
             "rows": [{**r, "locked": locked[r["key"]]} for r in ctx["identity"]["parts"][kind]]}
 
 
-def registry(ctx: dict) -> Workbook:
-    lab = labels("registry", ctx)
+def registry(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    lab = labels("registry", ctx, templates=templates)
     wb = Workbook()
     sheets: dict[str, dict] = {}
     ranges = _lists(wb, lab, ctx)
