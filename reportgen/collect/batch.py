@@ -224,7 +224,7 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")
     report.recognised = True
-    _structure(form, report)
+    _structure(form, report, lambda key: _row_name(sd, year, key, current))
     for row in ident["rows"]:  # every problem at once: the cells of the rows that are there are judged too
         if len(form.row_numbers.get(row["key"], [])) != 1:
             continue
@@ -233,6 +233,18 @@ def examine(ds: Dataset, path: Path, current: Overlay, wanted: dict[str, FiscalY
     if report.problems:
         report.applied, report.conflicts, report.unchanged = [], [], 0
     return report
+
+
+def _row_name(sd: StrategyData, year: FiscalYear, key: str, current: Overlay) -> str:
+    """A form's row as its sheet shows it: the project's or the measure's name (the key if the data has neither)."""
+    project = next((p for p in sd.projects.projects if p.id == key), None)
+    if project is not None:
+        return project.name_in(year)
+    meas, sub = current.measure(sd, key)
+    if meas is None:
+        return key
+    name = meas.as_of(year).name
+    return name if sub is None else f"{name} {meas.sub_items[sub].name}"
 
 
 EVALUATION_RULES = {"status": cells.status, "done": cells.text, "assessment": cells.text, "plan": cells.text,

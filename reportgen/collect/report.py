@@ -101,8 +101,9 @@ def _closed(report: FormReport, shut) -> FormReport:
                    f"(then write a corrected edition with {command('correct', y, '--reason', 'why')})")
 
 
-def _structure(form: ReturnedForm, report: FormReport) -> None:
-    """Rows added, removed or doubled; locked cells changed; text typed where the form has no input."""
+def _structure(form: ReturnedForm, report: FormReport, shown=lambda key: key) -> None:
+    """Rows added, removed or doubled; locked cells changed; text typed where the form has no input.
+    `shown(key)`: a row as the sheet shows it (its measure's or project's name), never its hidden key."""
     add = report.problems.append
     for row, key in form.extra_keys:
         add(FormProblem(form.sheet, f"A{row}", "", Msg(
@@ -116,9 +117,9 @@ def _structure(form: ReturnedForm, report: FormReport) -> None:
         key = row["key"]
         found = form.row_numbers.get(key, [])
         if len(found) != 1:
-            add(FormProblem(form.sheet, f"A{found[1]}" if found else "", "", Msg(
-                ja=f"行 {key} が{'ありません' if not found else '重複しています'}（改ざん）",
-                en=f"row {key} is {'missing' if not found else 'duplicated'} (tampering)")))
+            add(FormProblem(form.sheet, f"B{found[1]}" if found else "", "", Msg(
+                ja=f"「{shown(key)}」の行が{'ありません' if not found else '重複しています'}（改ざん）",
+                en=f"the row of {shown(key)!r} is {'missing' if not found else 'duplicated'} (tampering)")))
             continue
         cells = form.rows[key]
         for letter, expected in row.get("locked", {}).items():
