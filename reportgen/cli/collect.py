@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reportgen.cli import common
 from reportgen.cli.common import add_data, add_lang, fiscal_year, require_data, text
-from reportgen.collect.batch import collect
-from reportgen.collect.names import FIELD_LABELS, KIND_LABELS
+from reportgen.collect.collecting import collect
 from reportgen.collect.report import CollectResult, FormReport
+from reportgen.formkinds import kinds
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -20,7 +20,7 @@ from reportgen.rules.problems import Msg, UsageError
 def collect_forms(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
         dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
-    result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
+    result = collect(data, files, kinds(), years=years, force=force, dry_run=dry_run, reopen=reopen)
     print_report(result, lang, data)
     return 0 if result.ok else 1
 
@@ -41,7 +41,7 @@ def _lines_changed(old: str, new: str, lang: str) -> str:
 
 
 def _field(name: str, lang: str) -> str:
-    return FIELD_LABELS.get(name, name) if lang == "ja" else name
+    return kinds().field(name) if lang == "ja" else name
 
 
 def _change_field(c, lang: str) -> str:
@@ -62,7 +62,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         lines.append(where + Msg(ja=f"問題 {len(r.problems)} 件のため、この様式は取り込みません（この様式の値は何も書き込んでいません）",
                                  en=f"{len(r.problems)} problem(s): this form is not collected (none of its values was written)")(lang))
         return lines
-    kind = KIND_LABELS[r.kind](lang)
+    kind = kinds().named(r.kind)(lang)
     head = where + " ".join(filter(None, (kind, r.department))) + (f" (build {r.build})" if r.build else "") + ": " + Msg(
         ja=f"変更 {len(r.applied)} 件、変更なし {r.unchanged} 件、競合 {len(r.conflicts)} 件",
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)

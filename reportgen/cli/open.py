@@ -6,9 +6,9 @@ from pathlib import Path
 
 from reportgen.cli import common
 from reportgen.cli.common import add_data, add_lang, add_out, fiscal_year, require_data, text
-from reportgen.collect.names import KIND_LABELS  # one name per kind of form, as collect prints it
 from reportgen.cycle import links
 from reportgen.cycle.opening import open_year
+from reportgen.formkinds import kinds
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -17,7 +17,7 @@ from reportgen.rules.problems import Msg
 
 
 def _kind(kind: str, lang: str) -> str:
-    return KIND_LABELS[kind](lang) if kind in KIND_LABELS else kind
+    return kinds().named(kind)(lang)  # one name per kind of form, as collect prints it
 
 
 def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,

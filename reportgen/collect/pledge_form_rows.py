@@ -46,7 +46,7 @@ def progress_text(cell: Cell, now: list[str]) -> str | Msg:
 
 def examine_pledge(ds: Dataset, form: ReturnedForm, report: FormReport, current: Overlay,
                    years: list[FiscalYear] | None) -> FormReport:
-    """The rest of `batch.examine` for a pledge form: the list it is for, the year, the department, its rows."""
+    """The rest of `collecting.examine` for a pledge form (reportgen.formkinds.pledge): the list it is for, the year, the department, its rows."""
     ident = form.identity
     try:
         month = era.parse_year_month(str(ident.get("month")))

@@ -39,7 +39,7 @@ class _Sheet:
     year: FiscalYear
     kind: str
     form: object      # ReturnedForm of the sheet
-    report: object    # batch.FormReport
+    report: object    # collecting.FormReport
     current: Overlay
 
     def problem(self, ref: str, name: str, message: Msg) -> None:

@@ -12,6 +12,7 @@ from reportgen.archive.manifest import folder_name, sha256
 from reportgen.cycle import links
 from reportgen.cycle import sources as form_sources
 from reportgen.cycle.pledges import open_pledge_list
+from reportgen.formkinds import catalogue
 from reportgen.forms.identity import build_id
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
@@ -122,7 +123,8 @@ def _render(ds, fy: FiscalYear, data: Path, sources, pledges: YearMonth | None =
 
     year = year_settings(fy, ds.city.fy2019, templateset.for_data(data))
     jobs = form_sources.forms_for(ds, year, sources, pledges)
-    rendered = [(job, render(job, year, ds.city.name)) for job in jobs]
+    sheets = {kind.layout: kind.sheet for kind in catalogue()}  # a kind's own sheet, where render has none
+    rendered = [(job, render(job, year, ds.city.name, sheets)) for job in jobs]
     return [(job, content, sha256(content)) for job, content in rendered]
 
 
