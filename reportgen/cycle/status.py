@@ -115,12 +115,12 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
                 line += Msg(ja=f"（{st.shown(r.date)} 受付 {r.file}", en=f" ({st.shown(r.date)}, {r.file}")(lang)
                 line += (Msg(ja=f"、変更 {r.changes} 件）", en=f", {r.changes} change(s))")(lang) if s == DONE else ")" if lang == "en" else "）")
             out.append(line)
+            if s in (SENT_BACK, CONFLICT):
+                out.extend(f"      {w}" for w in f.returns[-1].why)
             if len(f.returns) > 1:  # a form returned twice: every receipt, in order (the line above is the latest)
                 for n, r in enumerate(f.returns, 1):
                     out.append(Msg(ja=f"    受付 {n}: {st.shown(r.date)} {r.file}（{OUTCOMES[r.outcome].ja}、変更 {r.changes} 件）",
                                    en=f"    receipt {n}: {st.shown(r.date)} {r.file} ({OUTCOMES[r.outcome].en}, {r.changes} change(s))")(lang))
-            if s in (SENT_BACK, CONFLICT):
-                out.extend(f"      {w}" for w in f.returns[-1].why)
     out.append(Msg(ja="集計: " + "、".join(f"{LABELS[k].ja} {n} 件" for k, n in counts.items()) + f"（様式 {len(y.forms)} 件）",
                    en="total: " + ", ".join(f"{LABELS[k].en} {n}" for k, n in counts.items()) + f" ({len(y.forms)} forms)")(lang))
     if y.closed_missing:
