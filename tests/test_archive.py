@@ -278,7 +278,8 @@ def test_the_manifest_records_python_zlib_and_the_exact_library_versions(built):
 def test_each_year_keeps_a_copy_and_the_sha256_of_every_template_and_labels_file_it_used(built):
     for year, expected in {"2017_H29": ["evaluation_form.labels.yaml", "evaluation_table.labels.yaml", "kpi_trend.labels.yaml",
                                         "target_list.docx", "target_list.labels.yaml"],
-                           "2016_H28": ["kpi_trend.labels.yaml", "target_list.docx", "target_list.labels.yaml"]}.items():
+                           # H28's list is left out (no project listed, no H27末 actual: only 該当事業なし; issue 25 item 9)
+                           "2016_H28": ["kpi_trend.labels.yaml"]}.items():
         folder = built / year
         entries = manifest_of(folder)["templates"]
         assert [e["path"] for e in entries] == [f"templates/{n}" for n in expected]
@@ -452,8 +453,9 @@ def test_fy2019_gets_one_name_whatever_the_spelling_and_verifies(tmp_path, capsy
     assert all(s == snapshots[0] for s in snapshots)
     names = [n for n in snapshots[0] if "/" not in n or n.startswith("forms/")]
     assert any("令和元年度" in n for n in names) and not any("平成31" in n or "H31" in n for n in names)
-    with zipfile.ZipFile(tmp_path / "out0" / "2019_R1" / "01_対象事業一覧_令和元年度.docx") as z:
-        body = z.read("word/document.xml").decode()
+    # FY2019's 対象事業一覧 is left out (no project listed, no H30末 actual; issue 25 item 9): its KPI sheets say it
+    with zipfile.ZipFile(tmp_path / "out0" / "2019_R1" / "03_KPI目標値達成状況推移_令和元年度.xlsx") as z:
+        body = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
     assert "令和元年度" in body and "平成31年度" not in body and "H31" not in body
 
 
@@ -465,7 +467,7 @@ def test_a_city_may_name_fy2019_heisei_31(tmp_path, data_copy, capsys):
         assert main(["--data", str(data_copy), "--year", spelling, "--out", str(out)]) == 0
         assert [p.name for p in out.iterdir() if p.is_dir()] == ["2019_H31"]
         files = tree(out / "2019_H31")
-        assert "01_対象事業一覧_平成31年度.docx" in files and not any("令和元" in n for n in files)
+        assert "03_KPI目標値達成状況推移_平成31年度.xlsx" in files and not any("令和元" in n for n in files)
         assert manifest_of(out / "2019_H31")["fiscal_year"] == {"code": "H31", "western": 2019, "label": "平成31年度"}
         assert main(["verify", str(out)]) == 0
     assert tree(tmp_path / "R1" / "2019_H31") == tree(tmp_path / "H31" / "2019_H31")

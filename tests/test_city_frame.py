@@ -196,7 +196,7 @@ def test_a_plausibility_warning_is_acknowledged_on_its_measure(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(MATSUDO, data, ignore=shutil.ignore_patterns(".lock"))
     [warning] = [w.render("ja") for w in load(data).warnings]
-    assert "indicators[3].target" in warning and warning.endswith(
+    assert "indicators[4件目].target" in warning and warning.endswith(
         "（確認済みなら、この指標に checked: [target_side] と書くと表示されなくなります）")
     kpis = data / "strategies" / "1" / "kpis.yaml"
     edit(kpis, "    target: {value: 0人, year: 平成31年}", "    target: {value: 0人, year: 平成31年}\n    checked: [tenfold]")
@@ -207,7 +207,7 @@ def test_a_plausibility_warning_is_acknowledged_on_its_measure(tmp_path):
     with pytest.raises(DataError) as exc:
         load(data)
     [msg] = [p.render("ja") for p in exc.value.problems]
-    assert "indicators[3].checked[0]" in msg and "target_side" in msg and "'target_sied'" in msg
+    assert "indicators[4件目].checked[1件目]" in msg and "target_side" in msg and "'target_sied'" in msg
 
 
 # ---------------------------------------------------------------- yearly targets
@@ -242,8 +242,8 @@ def test_a_yearly_target_is_checked_at_its_line(tmp_path):
     with pytest.raises(DataError) as exc:
         load(data)
     found = sorted(p.render("ja") for p in exc.value.problems)
-    assert any(f"kpis.yaml:{line}:" in m and "indicators[0].yearly_targets.R12" in m and "期間外" in m for m in found), found
-    assert any("indicators[0].yearly_targets.R8" in m and "書かれていた値: '10,200件'" in m for m in found), found
+    assert any(f"kpis.yaml:{line}:" in m and "indicators[1件目].yearly_targets.R12" in m and "期間外" in m for m in found), found
+    assert any("indicators[1件目].yearly_targets.R8" in m and "書かれていた値: '10,200件'" in m for m in found), found
 
 
 # ---------------------------------------------------------------- qualifiers on every figure
@@ -291,7 +291,7 @@ def test_goals_out_of_order_are_refused_at_their_line(data_copy):
     edit(strategy, "  - no: 3\n", "  - no: 2\n")
     line = [i for i, ln in enumerate(strategy.read_text(encoding="utf-8").splitlines(), 1) if ln == "  - no: 2"][-1]
     found = [p.render("ja") for p in pytest.raises(DataError, load, data_copy).value.problems]
-    assert any(f"strategy.yaml:{line}:" in m and "goals[2].no" in m and "前の目標（2）より大きい番号" in m for m in found), found
+    assert any(f"strategy.yaml:{line}:" in m and "goals[3件目].no" in m and "前の目標（2）より大きい番号" in m for m in found), found
 
 
 # ---------------------------------------------------------------- a 達成率 the source leaves blank
@@ -327,4 +327,4 @@ def test_a_target_in_another_unit_than_its_baseline(tmp_path):
     assert tables(listing)[0][1][-1] == "4,000組"
     edit(kpis, "    target: 4,000組 ", "    target: 4,000件 ")
     [msg] = [p.render("ja") for p in pytest.raises(DataError, load, data).value.problems]
-    assert "indicators[0].target" in msg and msg.endswith("書かれていた値: '4,000件'"), msg
+    assert "indicators[1件目].target" in msg and msg.endswith("書かれていた値: '4,000件'"), msg

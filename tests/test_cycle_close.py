@@ -50,6 +50,8 @@ def test_close_with_forms_missing_is_refused_unless_allowed(opened, tmp_path, ca
     data_before, out_before = tree(data), tree(out)
     code, _, stderr = run(capsys, "close", "R7", "--data", data, "--out", out)
     assert code == 2 and "提出・反映されていない様式が 16 件" in stderr and "--allow-missing" in stderr
+    # the hint is the whole command, with the data set as given (issue 25 item 8)
+    assert f"未提出のまま締め切るには python3 generate.py close R7 --allow-missing --data {data} --out {out}。" in stderr
     assert "商工観光課: KPI更新_令和7年度_商工観光課.xlsx: 未提出" in stderr and "何も変更していません" in stderr
     assert tree(data) == data_before and tree(out) == out_before
     code, stdout, _ = run(capsys, "close", "R7", "--allow-missing", "--data", data, "--out", out)
@@ -113,6 +115,9 @@ def test_collect_refuses_a_closed_years_form_saying_why_unless_reopen_names_it(o
     assert code == 1
     assert f"{late}: 令和7年度: 受け付けません: 令和7年度 は" in stderr and "締め切られています" in stderr
     assert "--reopen R7" in stderr and "データは変更していません" in stdout
+    # the hints carry --data (issue 25 item 8): pasted, they act on this data set, not on data/
+    assert f"generate.py collect --reopen R7 {late} --data {data} のように --reopen R7 を指定してください" in stderr
+    assert f"generate.py correct R7 --reason 理由 --data {data} で作成してください" in stderr
     assert tree(data) == before  # the data and the record alike
     # naming another year is not enough: a closed year needs --reopen
     code, _, stderr = run(capsys, "collect", "--year", "R7", late, "--data", data)

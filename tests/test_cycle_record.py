@@ -77,7 +77,7 @@ def test_a_closed_year_is_kept_byte_for_byte_and_corrected_only_as_a_new_edition
     assert tree(out / "2025_R7") == closed and times(out / "2025_R7") == closed_times
     assert f"{out / '2025_R7'}: 締切済（そのまま）" in stdout
     assert "締切済の R7 はデータが変わっています: 01_対象事業一覧_令和7年度.docx、03_KPI目標値達成状況推移_令和7年度.xlsx、" in stderr
-    assert 'generate.py correct R7 --reason "理由"' in stderr
+    assert f"generate.py correct R7 --reason 理由 --data {data} --out {out}（第2版として" in stderr  # as it was run
 
     monkeypatch.setenv("REPORTGEN_NOW", "2026-05-08T09:30:00+09:00")
     code, stdout, stderr = run(capsys, "correct", "R7", "--reason", "KPI実績の誤記を訂正", "--data", data, "--out", out)
@@ -122,7 +122,7 @@ def test_close_dry_run_says_what_close_says(tmp_path, data_copy, capsys, monkeyp
     data, out = data_copy, tmp_path / "out"
     monkeypatch.setenv("REPORTGEN_NOW", "2026-05-01T10:00:00+09:00")
     assert run(capsys, "--data", data, "--out", out, "--year", "H28")[0] == 0
-    for year, said in (("H28", "2 ファイル（作成済みのまま）を検証しました"), ("H29", "16 ファイルを書き込み、検証しました")):
+    for year, said in (("H28", "1 ファイル（作成済みのまま）を検証しました"), ("H29", "16 ファイルを書き込み、検証しました")):
         before, data_before = tree(out), tree(data)
         code, dry, stderr = run(capsys, "close", year, "--dry-run", "--data", data, "--out", out)
         assert code == 0, stderr
@@ -183,7 +183,7 @@ def test_a_run_waiting_for_the_lock_says_what_it_waits_for(tmp_path, data_copy):
     rest, err = proc.communicate(timeout=300)
     assert first == f"別の処理が実行中です（{data}/.lock）。終わるのを待っています…\n"
     assert proc.returncode == 0, err
-    assert "1 年度・2 ファイルを書き込みました。" in rest
+    assert "1 年度・1 ファイルを書き込みました。" in rest  # H28: its KPI sheet (its list only 該当事業なし)
 
 
 def test_times_are_said_in_japan_time_with_their_zone(tmp_path, data_copy, capsys, monkeypatch):

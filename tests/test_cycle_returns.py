@@ -9,6 +9,8 @@ import pytest
 from cyclekit import R7_FOLDER, run
 from support import tree
 from formfill import fill
+
+from reportgen.model.cycle_state import shown
 from registry_helpers import fill as fill_registry
 
 REGISTRY = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
@@ -86,6 +88,11 @@ def test_a_departments_corrected_return_supersedes_its_earlier_one(opened, capsy
     assert code == 0, stderr
     assert "競合" not in stderr
     assert "市内工業団地の事業所数 / 実績値: 修正: 281件 → 282件（前回の提出 月曜_商工観光課.xlsx、2026-04-13T10:15:00+09:00）" in stdout
+    # status shows every receipt of a form returned twice, not only the last (issue 25 item 10)
+    _, said, _ = run(capsys, "status", "R7", "--data", data)
+    receipts = [ln.strip() for ln in said.splitlines() if ln.strip().startswith("受付 ")]
+    assert receipts == [f"受付 1: {shown('2026-04-13T10:15:00+09:00')} {first.name}（反映、変更 1 件）",
+                        f"受付 2: {shown('2026-04-14T11:00:00+09:00')} {second.name}（反映、変更 1 件）"]
     # the office changes the value itself: the department's next return is a conflict again
     kpis = data / "strategies" / "2" / "kpis.yaml"
     text = kpis.read_text(encoding="utf-8")

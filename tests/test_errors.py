@@ -26,7 +26,7 @@ def test_every_exception_class_derives_from_the_root():
 
 @pytest.mark.parametrize(("error", "status", "lines"), [
     (DataError([Problem("data/kpis.yaml", 3, 5, "kpis[0]", Msg(ja="値がありません", en="no value"))]), 1,
-     ["data/kpis.yaml:3:5: kpis[0]: 値がありません", "エラー 1 件: 何も書き込んでいません。"]),
+     ["data/kpis.yaml:3:5: kpis[1件目]: 値がありません", "エラー 1 件: 何も書き込んでいません。"]),
     (UsageError(Msg(ja="フォルダがありません: x", en="no such folder: x")), 2, ["フォルダがありません: x"]),
     (Refusal(Msg(ja="読めません", en="unreadable")), 1, ["読めません"]),
     (Failure([Msg(ja="検証に失敗しました", en="verify failed"), Msg(ja="受付中のままです", en="still open")]), 1,

@@ -64,7 +64,7 @@ def test_a_department_name_that_cannot_be_a_file_name_is_refused_at_its_line(dat
     before = tree(data_copy)
     assert main(["--data", "data", "--out", "out"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith(f"data/departments.yaml:15:11: departments[9].name: {expected}が必要です。書かれていた値: "), err
+    assert err[0].startswith(f"data/departments.yaml:15:11: departments[10件目].name: {expected}が必要です。書かれていた値: "), err
     assert err[-1].startswith("エラー ")
     assert tree(data_copy) == before and not (tmp_path / "out").exists()
     assert not {"PWNED_dept"} & every_file(tmp_path.parent)

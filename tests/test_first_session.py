@@ -72,6 +72,9 @@ def test_a_clerks_first_session(tmp_path):
     kpis.write_text(pristine, encoding="utf-8")
     r = run(desk, "--data", "town/data", "--out", "town/out")
     assert r.returncode == 0 and "ファイルを書き込みました" in r.stdout
+    # which years were built, and why not the others of the plan's period (issue 25 item 9)
+    assert "作った年度: 令和7年度、令和8年度、令和9年度" in r.stdout.splitlines()
+    assert "令和10年度: 作りませんでした（この年度の事業・実績・評価がデータにまだないため）" in r.stdout.splitlines()
     r = run(desk, "open", "R7", "--data", "town/data", "--out", "town/out")
     assert r.returncode == 0
     said = hints(r.stdout)
@@ -88,6 +91,7 @@ def test_a_clerks_first_session(tmp_path):
     assert r.returncode == 1 and "提出済・反映済" in r.stdout and "未提出" in r.stdout  # the registry is still out
     r = run(desk, "close", "R7", "--data", "town/data", "--out", "town/out")
     assert r.returncode == 2 and all("--data town/data" in h for h in hints(r.stderr))
+    assert f"{PROGRAM} close R7 --allow-missing --data town/data --out town/out" in hints(r.stderr)  # the whole command
     r = run(desk, "close", "R7", "--data", "town/data", "--out", "town/out", "--allow-missing")
     assert r.returncode == 0 and "を締め切りました" in r.stdout
     assert not (desk / "data").exists() and not (desk / "out").exists()  # nothing acted on a data set not named

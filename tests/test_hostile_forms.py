@@ -134,7 +134,7 @@ CASES = {
         f, t, "u.xlsx", '"department": "人権推進課"', '"department": "秘密課"'), "is not in the data"),
     "locked cell changed": (lambda f, t: fill(f, t / "l.xlsx", {"s1-001": {5: "書き換えた事業内容"}}), "tampering"),
     "row added": (row_added, "rows cannot be added"),
-    "row deleted": (row_deleted, "is missing (tampering)"),
+    "row deleted": (row_deleted, "the row of '女性の再就職・キャリアアップ支援事業' is missing (tampering)"),  # its name, not its hidden key
     "formula in an input cell": (lambda f, t: fill(f, t / "fx.xlsx", {"s1-001": {7: "=HYPERLINK(\"http://x\")"}}), "formulas are not accepted"),
     "value outside the dropdown": (lambda f, t: fill(f, t / "dd.xlsx", {"s1-001": {6: "Z"}}), "one of A, B, C, D"),
     "a date in a text cell": (lambda f, t: fill(f, t / "dt.xlsx", {"s1-001": {7: __import__("datetime").datetime(2024, 1, 1)}}), "expected text"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from formfill import fill
+
 from reportgen.cli import main
 from reportgen.cli.init import init
 from reportgen.model.loader import load
@@ -82,17 +84,32 @@ def test_a_figure_is_quoted_back_as_written_and_an_empty_value_in_words(capsys, 
     edit(town, "    target: 10,500人 ", "    target: 3,400 ")
     code, err = check(capsys, town)
     assert code == 1
-    assert err[0].endswith("indicators[0].target: 単位 人 の数値（例: 1,234人）が必要です。書かれていた値: '3,400'")
+    assert err[0].endswith("indicators[1件目].target: 単位 人 の数値（例: 1,234人）が必要です。書かれていた値: '3,400'")
     edit(town, "    target: 3,400 ", "    target: 10,500人 ")
     edit(town, "    target: 年間15件", "    target:")
     code, err = check(capsys, town)
-    assert err[0].endswith("kpis[0].target: 目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, "
+    assert err[0].endswith("kpis[1件目].target: 目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, "
                            "{value: 5.9‰, year: 平成31年}, {value: 610人, remark: 期間平均}）が必要です。値が書かれていません")
     assert "nothing" not in "\n".join(err)
+    edit(town, "    target:\n", "    target: {年間: 15件}\n")  # a mapping where one value goes: named in Japanese
+    code, err = check(capsys, town)
+    assert err[0].endswith("が必要です。書かれていた値: 「項目: 値」の組") and "a mapping" not in "\n".join(err)
 
 
 def test_a_missing_baseline_says_how_to_write_none(capsys, town):
     edit(town, "    baseline:\n      value: 年間10件\n      as_of: R6\n", "")
     code, err = check(capsys, town)
     assert code == 1
-    assert err[0].endswith("kpis[0]: 必須の項目 baseline がありません（基準値がまだない新しい KPI なら baseline: {none: 新規} と書きます）")
+    assert err[0].endswith("kpis[1件目]: 必須の項目 baseline がありません（基準値がまだない新しい KPI なら baseline: {none: 新規} と書きます）")
+
+
+def test_a_full_width_decimal_collected_is_written_like_its_neighbours(data_copy, tmp_path, capsys, monkeypatch):
+    # issue 25 item 10: ０．２１０ typed in a form was stored quoted ('0.210') beside R4: 0.164
+    monkeypatch.setenv("REPORTGEN_NOW", "2026-04-06T09:00:00+09:00")
+    out = tmp_path / "out"
+    assert main(["open", "R7", "--data", str(data_copy), "--out", str(out)]) == 0
+    form = fill(out / "sent/2025_R7/KPI更新_令和7年度_教育総務課.xlsx", tmp_path / "教育総務課.xlsx", {"kpi:3-⑤": {6: "０．２１０"}})
+    assert main(["collect", str(form), "--data", str(data_copy)]) == 0
+    assert "（空） → 0.210" in capsys.readouterr().out
+    text = (data_copy / "strategies/2/kpis.yaml").read_text(encoding="utf-8")
+    assert "      R6: 0.206\n      R7: 0.210\n" in text

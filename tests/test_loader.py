@@ -63,7 +63,7 @@ def test_unknown_keys_are_errors_with_a_suggestion(data_copy):
     edit(f, "    direction: up", "    direction: up\n    directon: down")
     line = line_of(f, "directon")
     (msg,) = problems(data_copy)
-    assert f"kpis.yaml:{line}:5: indicators[0].directon: unknown key 'directon' (did you mean 'direction'?)" in msg
+    assert f"kpis.yaml:{line}:5: indicators[#1].directon: unknown key 'directon' (did you mean 'direction'?)" in msg
 
 
 def test_messages_are_japanese_by_default(data_copy):

@@ -129,7 +129,7 @@ def test_every_wrong_input_is_located_and_nothing_is_written(data_copy, tmp_path
     line(f"KPI!G{krows['1-②']}: 方向: 方向（増えると改善、減ると改善、維持が目標）が必要です。書かれていた値: '上がる'")
     line(f"KPI!I{krows['1-④']}: 目標値: 目標値", "書かれていた値: '15O.0ha'")
     line(f"KPI!D{krows['2-①']}: 名称: 送付時に記入されていた値が消されています")
-    line("KPI: 行 3-③ が削除されています: 登録簿の行は削除できません（やめる事業・KPIは「廃止」に年度を記入してください）")
+    line("KPI: 3-③「学童保育室待機児童数」の行が削除されています: 登録簿の行は削除できません（やめる事業・KPIは「廃止」に年度を記入してください）")
     assert all(ln.startswith(f"{filled}: 令和7年度: ") for ln in lines[:-1])
     line("問題 11 件のため、この様式は取り込みません")
 
@@ -155,4 +155,47 @@ def test_a_registry_of_another_year_needs_the_year_named(data_copy, tmp_path, ca
     code, out, err = collect(capsys, data_copy, sent)
     # the year collected by default is the one after the latest actuals (R6末 in data/): R7
     assert code == 1 and "令和8年度 の様式です。いま取り込む年度は 令和7年度 です" in err and "--year R8" in err
+    assert f"この年度を取り込むには python3 generate.py collect --year R8 {sent} --data {data_copy}）" in err  # pasted, it acts here
     assert tree(data_copy, backups=False) == before
+
+
+def test_deleting_the_empty_spare_rows_is_no_change_and_the_offices_rename_is_taken(data_copy, tmp_path, capsys):
+    # issue 25 item 4: the office unprotects the sheets, deletes the empty spare rows (a tidy-up) and renames a KPI
+    sent = issue(data_copy, "R7", tmp_path / "登録簿.xlsx")
+    wb = openpyxl.load_workbook(sent)
+    for ws in (wb["事業"], wb["KPI"]):
+        spare = sorted(r for k, r in row_numbers(ws).items() if str(k).startswith("new:"))
+        assert len(spare) == 20 and spare == list(range(spare[0], spare[0] + 20))
+        ws.delete_rows(spare[0], len(spare))
+    wb["KPI"][f"D{row_numbers(wb['KPI'])['1-①']}"] = "市内工業団地の立地事業所数"
+    wb.save(tmp_path / "整理後.xlsx")
+    code, out, err = collect(capsys, data_copy, tmp_path / "整理後.xlsx", "--year", "R7")
+    assert code == 0, err
+    assert "1-① 市内工業団地の事業所数 / 名称: 市内工業団地の事業所数 → 市内工業団地の立地事業所数" in out
+    assert "変更 1 件" in out and "new:" not in out + err
+
+
+def test_a_copied_row_is_named_by_the_rows_a_person_sees(data_copy, tmp_path, capsys):
+    sent = issue(data_copy, "R7", tmp_path / "登録簿.xlsx")
+    wb = openpyxl.load_workbook(sent)
+    ws = wb["KPI"]
+    at = row_numbers(ws)["1-②"]
+    ws.insert_rows(at + 1)
+    for col in range(1, ws.max_column + 1):
+        ws.cell(row=at + 1, column=col).value = ws.cell(row=at, column=col).value
+    wb.save(tmp_path / "複製.xlsx")
+    code, _, err = collect(capsys, data_copy, tmp_path / "複製.xlsx", "--year", "R7")
+    assert code == 1
+    assert f"KPI!B{at + 1}: {at + 1} 行目は {at} 行目（1-②「" in err and "の複製です: 行のコピー・挿入はできません" in err
+
+
+def test_a_policy_picked_from_the_dropdown_is_taken_by_its_id(data_copy, tmp_path, capsys):
+    # the dropdown shows `4-2 <name>` (issue 25 item 10); the project is registered under 4-2
+    sent = issue(data_copy, "R7", tmp_path / "登録簿.xlsx")
+    lists = openpyxl.load_workbook(sent)["選択肢"]
+    picked = next(lists.cell(row=r, column=1).value for r in range(2, lists.max_row + 1)
+                  if str(lists.cell(row=r, column=1).value).startswith("4-2 "))
+    filled = fill(sent, tmp_path / "picked.xlsx", {"事業": {"new:1": {**NEW_PROJECT, "E": picked}}})
+    code, out, err = collect(capsys, data_copy, filled, "--year", "R7")
+    assert code == 0, err
+    assert next(p for p in load(data_copy).strategies[1].projects.projects if p.id == "s2-001").policy == "4-2"

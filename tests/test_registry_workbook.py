@@ -88,7 +88,12 @@ def test_dropdowns_where_the_model_has_a_closed_set(registry):
     wb = openpyxl.load_workbook(registry)
     lists = _lists(wb)
     # strategy.yaml of the 2nd strategy: policies 1-1 … 4-3, period R4–R8
-    assert lists["施策ID"] == ["1-1", "1-2", "1-3", "2-1", "2-2", "2-3", "3-1", "3-2", "3-3", "3-4", "4-1", "4-2", "4-3"]
+    # each policy as the dropdown shows it, its id and name (issue 25 item 10: ids alone meant nothing to pick from)
+    ds = load(DATA)
+    names = {p.id: p.name for g in ds.strategies[1].strategy.goals for p in g.policies}
+    assert [x.split(" ", 1)[0] for x in lists["施策ID"]] == [
+        "1-1", "1-2", "1-3", "2-1", "2-2", "2-3", "3-1", "3-2", "3-3", "3-4", "4-1", "4-2", "4-3"]
+    assert lists["施策ID"] == [f"{i} {names[i]}" for i in names]
     assert lists["年度"] == ["R4", "R5", "R6", "R7", "R8"]
     assert lists["方向"] == ["増えると改善", "減ると改善", "維持が目標"]
     assert "商工観光課" in lists["担当課"] and len(lists["担当課"]) == 25

@@ -104,7 +104,7 @@ def test_an_unknown_filter_is_named_even_where_the_data_cannot_be_read(tmp_path)
 
 def test_a_computed_attribute_name_is_stopped_by_the_sandbox_with_one_line_naming_the_template(work, capsys):
     hostile_template(work / "data", COMPUTED)
-    assert main(["--data", "data", "--out", "out", "--year", "H28"]) == 1
+    assert main(["--data", "data", "--out", "out", "--year", "H29"]) == 1
     err = lines(capsys.readouterr().err)
     assert err == ["data/templates/target_list.docx: テンプレートが安全のため禁止されている操作をしようとしたため、止めました"
                    "（access to attribute '__init__' of 'type' object is unsafe.）。「_」で始まる名前や Python の内部の属性、"
@@ -123,8 +123,8 @@ def test_a_computed_attribute_name_in_a_labels_file_is_stopped_with_its_file_and
 
 
 def test_verify_names_the_place_of_an_archived_template_reaching_python_internals(work, capsys):
-    build(work / "data", work / "out", [FiscalYear(2016)])
-    year = work / "out" / "2016_H28"
+    build(work / "data", work / "out", [FiscalYear(2017)])  # H29: H28 has no list (only 該当事業なし; issue 25 item 9)
+    year = work / "out" / "2017_H29"
     tpl = year / "templates" / "target_list.docx"
     edit_docx(tpl, TITLE, ATTACK + TITLE)
     manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
@@ -135,7 +135,7 @@ def test_verify_names_the_place_of_an_archived_template_reaching_python_internal
     (year / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     assert main(["verify", "out"]) == 1
     err = lines(capsys.readouterr().err)
-    assert err[1].startswith("2016_H28: 再構築できません: out/2016_H28/templates/target_list.docx: 段落1: 「" + ATTACK
+    assert err[1].startswith("2017_H29: 再構築できません: out/2017_H29/templates/target_list.docx: 段落1: 「" + ATTACK
                              + "」の cycler.__init__ は安全のため使えません"), err
     assert err[-1] == "検証失敗: 再ハッシュ 0 件、再構築 1 件"
     assert not (work / "CANARY").exists()

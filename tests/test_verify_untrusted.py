@@ -19,7 +19,7 @@ from reportgen.archive.verification import verify
 from reportgen.cli import main
 from reportgen.rules.era import FiscalYear
 
-DOC = "01_対象事業一覧_平成28年度.docx"
+DOC = "01_対象事業一覧_平成29年度.docx"
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,8 @@ def archive(tmp_path_factory) -> Path:
     from support import DATA
 
     out = tmp_path_factory.mktemp("verify") / "out"
-    build(DATA, out, [FiscalYear(2016)])
-    return out / "2016_H28"
+    build(DATA, out, [FiscalYear(2017)])
+    return out / "2017_H29"
 
 
 @pytest.fixture()
@@ -66,7 +66,7 @@ def test_an_edited_document_marked_not_reproducible_is_still_rebuilt_and_caught(
     code, err = run_verify(year, capsys)
     assert code == 1
     assert err == ["rebuild (files that no longer come out the same):",
-                   f"2016_H28/{DOC}: the rebuild differs from the archived file",
+                   f"2017_H29/{DOC}: the rebuild differs from the archived file",
                    "verify failed: 0 re-hash and 1 rebuild finding(s)"]
 
 
@@ -83,7 +83,7 @@ def test_an_entry_outside_the_archive_is_a_finding_and_never_read(year, capsys, 
     code, err = run_verify(year, capsys)
     assert code == 1
     assert err[:2] == ["re-hash (files changed since archived):",
-                       "2016_H28/../../outside.txt: the path leads outside the archive folder (expected a relative path "
+                       "2017_H29/../../outside.txt: the path leads outside the archive folder (expected a relative path "
                        "that stays inside the folder (no .. or .)); not read"]
     assert outside.resolve() not in read
 
@@ -95,7 +95,7 @@ def test_an_entry_outside_the_archive_is_a_finding_and_never_read(year, capsys, 
     (lambda d: d.update(files=3), "files: expected a list of files ([ … ]) (the manifest is malformed)"),
     (lambda d: d["data"].update(files={"a": 1}), "data.files: expected a list of files ([ … ]) (the manifest is malformed)"),
     (lambda d: d.pop("data"), "data: expected data (an object with files) (the manifest is malformed)"),
-    (lambda d: d["templates"].append("x"), "templates[3]: expected an object with path and sha256 (the manifest is malformed)"),
+    (lambda d: d["templates"].append("x"), "templates[5]: expected an object with path and sha256 (the manifest is malformed)"),
     (lambda d: d["fiscal_year"].update(western="2016"), "fiscal_year.western: expected the fiscal year (a whole number) (the manifest is malformed)"),
     (lambda d: d.update(stamp=None), "stamp: expected a time such as 2025-03-31T00:00:00Z (the manifest is malformed)"),
     (lambda d: d.update(tool="reportgen"), "tool: expected an object ({ … }) (the manifest is malformed)"),
@@ -107,7 +107,7 @@ def test_a_malformed_manifest_is_a_finding_with_one_line(year, capsys, breakage,
     save(year, doc)
     code, err = run_verify(year, capsys)
     assert code == 1
-    assert err == ["re-hash (files changed since archived):", f"2016_H28/manifest.json: {line}",
+    assert err == ["re-hash (files changed since archived):", f"2017_H29/manifest.json: {line}",
                    "verify failed: 1 re-hash and 0 rebuild finding(s)"]
 
 
@@ -119,12 +119,12 @@ def test_a_malformed_manifest_is_a_finding_with_one_line(year, capsys, breakage,
 def test_a_manifest_that_is_not_a_json_object_is_a_finding(year, capsys, content, line):
     (year / "manifest.json").write_bytes(content)
     code, err = run_verify(year, capsys)
-    assert code == 1 and err[1] == f"2016_H28/manifest.json: {line}"
+    assert code == 1 and err[1] == f"2017_H29/manifest.json: {line}"
 
 
 def test_a_pdf_is_hashed_but_never_rebuilt_whatever_the_manifest_says(year):
     # LibreOffice stamps its PDFs with the time: by type, a PDF is compared by hash only
-    pdf = year / "01_対象事業一覧_平成28年度.pdf"
+    pdf = year / "01_対象事業一覧_平成29年度.pdf"
     pdf.write_bytes(b"%PDF-1.7 stand-in\n")
     doc = manifest(year)
     doc["files"].append({"path": pdf.name, "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),

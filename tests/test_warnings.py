@@ -4,7 +4,9 @@ Matsudo's ④, a real instance: an `up` measure whose printed target (0人) is b
 import subprocess
 import sys
 
+import cyclekit
 import valuedata
+from formfill import fill
 from support import DATA, ROOT
 
 from reportgen.model.loader import load
@@ -28,7 +30,7 @@ def test_matsudos_lost_triangle_is_warned_once_with_its_place_by_build_and_check
     for out in (built.stderr, checked.stderr):
         warned = [w for w in out.splitlines() if w.startswith(where)]
         assert len(warned) == 1, out  # once, though three years are built
-        assert "indicators[3].target" in warned[0] and "警告" in warned[0]
+        assert "indicators[4件目].target" in warned[0] and "警告" in warned[0]
         assert "0人" in warned[0] and "1,577人" in warned[0] and "△" in warned[0]
 
 
@@ -57,6 +59,34 @@ def test_an_actual_more_than_ten_times_the_one_before(tmp_path):
     assert "130件" in warnings[0].message.ja and "12件" in warnings[0].message.ja and "10倍" in warnings[0].message.ja
     _, none = _warnings(tmp_path / "b", _kpi("{R4: 12件, R5: 120件}"))  # ten times exactly: not more
     assert none == ()
+
+
+def test_an_actual_less_than_a_tenth_of_the_one_before(tmp_path):
+    # issue 25 item 3: a fall is as suspect as a rise (98% typed as the fraction 0.992); a fall to 0 is not
+    data, warnings = _warnings(tmp_path, _kpi("{R4: 120件, R5: 11件, R6: 0件}"))
+    assert [(w.line, w.path) for w in warnings] == [(valuedata.line_of(data, "R5: 11件"), "kpis[0].actuals.R5")]
+    assert "11件 が前の値（令和4年度）120件 の10分の1未満です" in warnings[0].message.ja
+    _, none = _warnings(tmp_path / "b", _kpi("{R4: 120件, R5: 12件}"))  # a tenth exactly: not less
+    assert none == ()
+
+
+def test_a_percentage_typed_as_a_fraction_is_warned_at_its_cell_and_by_check(data_copy, tmp_path, capsys, monkeypatch):
+    # issue 25 item 3: 3-② stands near 98% (R6 98.0%); a General cell holding 0.992 reads 0.992%
+    monkeypatch.setenv("REPORTGEN_NOW", "2026-04-06T09:00:00+09:00")
+    out = tmp_path / "out"
+    assert cyclekit.run(capsys, "open", "R7", "--data", data_copy, "--out", out)[0] == 0
+    sent = out / cyclekit.R7_FOLDER / "KPI更新_令和7年度_保育幼稚園課.xlsx"
+    form = fill(sent, tmp_path / "保育幼稚園課.xlsx", {"kpi:3-②": {6: 0.992}})
+    code, said, err = cyclekit.run(capsys, "collect", form, "--data", data_copy)
+    assert code == 0 and "0.992%" in said  # taken, as every plausibility warning: a person decides
+    assert (f"{form}: 令和7年度: KPI更新!F7: 保育所等の低年齢児の入所と待機児童の割合 / 実績値: 警告（取り込みました）: "
+            "「0.992」と入力されています。実績値 0.992% が前の値（令和6年度）98.0% の10分の1未満です。"
+            "99.2% のつもりなら 99.2 と入力してください") in err
+    code, _, err = cyclekit.run(capsys, "check", "--data", data_copy)  # and every build says it until fixed or checked
+    assert code == 0 and "kpis[10件目].actuals.R7: 警告（ビルドは続けます）: 実績値 0.992% が前の値（令和6年度）98.0% の10分の1未満です" in err
+    right = fill(sent, tmp_path / "保育幼稚園課_訂正.xlsx", {"kpi:3-②": {6: 99.2}})
+    code, said, err = cyclekit.run(capsys, "collect", right, "--data", data_copy)
+    assert code == 0 and "0.992% → 99.2%" in said and "警告" not in err
 
 
 def test_a_target_on_the_wrong_side_of_the_baseline_but_not_a_bounded_one(tmp_path):

@@ -50,7 +50,7 @@ def test_a_labels_file_of_nested_aliases_is_refused_at_its_first_anchor(data_cop
     assert len(LAUGHS.encode()) < 400
     proc = check(data_copy)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert f"{data_copy.as_posix()}/templates/kpi_trend.labels.yaml:1:17: rating_legend[0]: YAML として読めません（anchors and aliases" \
+    assert f"{data_copy.as_posix()}/templates/kpi_trend.labels.yaml:1:17: rating_legend[1件目]: YAML として読めません（anchors and aliases" \
            in proc.stderr, proc.stderr
 
 
@@ -60,4 +60,4 @@ def test_a_labels_file_nested_too_deep_is_refused_at_its_line(data_copy):
     (own / "kpi_trend.labels.yaml").write_text(f"title: {nested(1000)}\n", encoding="utf-8")
     proc = check(data_copy)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert f"templates/kpi_trend.labels.yaml:1:{7 + MAX_DEPTH}: title[0]" in proc.stderr and "YAML として読めません（nested too deeply" in proc.stderr, proc.stderr
+    assert f"templates/kpi_trend.labels.yaml:1:{7 + MAX_DEPTH}: title[1件目]" in proc.stderr and "YAML として読めません（nested too deeply" in proc.stderr, proc.stderr

@@ -95,9 +95,22 @@ def test_a_context_renderer_or_formatter_without_the_year_is_a_type_error(calls,
 
 # ---------------------------------------------------------------------------- FY2019, two cities, one process
 
+def _listed(folder: Path) -> Path:
+    """Iruma's data with a project listed in H30 and FY2019 too: those years' 対象事業一覧 are built (a list
+    with no project and no actual of the year before is left out, issue 25 item 9)."""
+    shutil.copytree(DATA, folder)
+    projects = folder / "strategies" / "1" / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    work = "        work: 女性のための起業セミナーを実施し、女性の就労支援を行う。\n"
+    assert work in text
+    projects.write_text(text.replace(work, work + "      H30:\n        work: 同上。\n      H31:\n        work: 同上。\n", 1),
+                        encoding="utf-8")
+    return folder
+
+
 def _heisei_city(folder: Path) -> Path:
     """Iruma's data with city.yaml's `fy2019: 平成31年度` (a plan written before 令和)."""
-    shutil.copytree(DATA, folder)
+    _listed(folder)
     city = folder / "city.yaml"
     city.write_text(city.read_text(encoding="utf-8") + "fy2019: 平成31年度\n", encoding="utf-8")
     return folder
@@ -125,7 +138,7 @@ def test_fy2019_is_named_by_each_documents_year_and_city_whatever_was_built_befo
     """Documents of FY2018 and before name FY2019 平成31年度 (they were written before 令和); later
     ones as city.yaml's `fy2019` says. Two cities built in one process, in either order, interleaved
     year by year: each year comes out as its own settings say (a remembered choice would leak)."""
-    reiwa, heisei = DATA, _heisei_city(tmp_path / "heisei")
+    reiwa, heisei = _listed(tmp_path / "reiwa"), _heisei_city(tmp_path / "heisei")
     cities = [reiwa, heisei] if order == "reiwa_city_first" else [heisei, reiwa]
     seen = {}
     for spelling in ("H30", "R1", "H30"):  # back to an earlier year after FY2019: nothing carried over

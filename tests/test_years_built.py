@@ -6,6 +6,7 @@ import valuedata
 from support import DATA
 
 from reportgen.archive.build import build
+from reportgen.cli import main
 from reportgen.deliverables import present_years
 from reportgen.model.loader import load
 from reportgen.rules import era
@@ -69,3 +70,57 @@ def test_irumas_years_are_its_published_ones_and_the_year_after_its_last_actual(
     # 対象事業一覧 of H28 and H29 (seed 000 is H29's), KPI sheets of R4–R6 (seed 003: 令和4～6年度 中間総括);
     # the 2nd strategy has no project lists, its last actuals are R6's: R7's 対象事業一覧 shows them (R6末現在)
     assert _years(DATA) == ["H28", "H29", "R4", "R5", "R6", "R7"]
+
+
+PROJECTS = """\
+projects:
+  - id: p-001
+    name: 創業支援事業
+    description: 創業を支援する。
+    policy: "1-1"
+    departments: [企画課]
+    first_year: R7
+    years:
+      R7: {work: 創業セミナーを開く。}
+"""
+
+
+def _new_town(tmp_path, capsys):
+    """issue 25 item 9: `init`'s town (strategy R7–R11, R7 actuals, a review R7–R9) listing its projects, R7's only."""
+    assert main(["init", str(tmp_path / "town"), "--city", "安平町"]) == 0
+    data = tmp_path / "town" / "data"
+    strategy = data / "strategies" / "1" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    assert text.count("\nprojects: false") == 1
+    strategy.write_text(text.replace("\nprojects: false", "\nprojects: true"), encoding="utf-8")
+    (data / "strategies" / "1" / "projects.yaml").write_text(PROJECTS, encoding="utf-8")
+    capsys.readouterr()
+    return data
+
+
+def test_a_new_towns_build_says_which_years_it_made_and_why_not_the_others(tmp_path, capsys):
+    data = _new_town(tmp_path, capsys)
+    out = tmp_path / "out"
+    assert main(["--data", str(data), "--out", str(out)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[-5:] == [
+        "令和9年度: 対象事業一覧は作りません（令和9年度の事業も R8末の実績もなく、どの施策も「該当事業なし」だけになるため。"
+        "projects.yaml の事業に years: R9 を書くと作ります）",
+        "作った年度: 令和7年度、令和9年度",
+        "令和8年度: 作りませんでした（projects.yaml にこの年度の事業（years: R8）がまだないため。書くと対象事業一覧を作ります）",
+        "令和10年度: 作りませんでした（この年度の事業・実績・評価がデータにまだないため）",
+        "令和11年度: 作りませんでした（この年度の事業・実績・評価がデータにまだないため）"]
+    # R9 publishes its KPI sheet (the review's year), not a list repeating 該当事業なし
+    assert sorted(p.name for p in (out / "2027_R9").glob("*.*") if p.suffix in (".docx", ".xlsx")) == [
+        "03_KPI目標値達成状況推移_令和9年度.xlsx"]
+    # R7's list: R6末現在 is the baseline's own year, so the known value stands there, not —
+    rows = [[c.text for c in r.cells] for t in docx.Document(out / "2025_R7" / "01_対象事業一覧_令和7年度.docx").tables
+            for r in t.rows]
+    assert ["重要業績評価指標（KPI）", "基準値（R6）", "R6末現在", "目標値（R11）"] in rows
+    assert ["（例）創業支援件数", "年間10件", "年間10件", "年間15件"] in rows
+    assert main(["verify", str(out)]) == 0
+    assert main(["--data", str(data), "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert "years built: R7, R9" in said and "R8: not built (projects.yaml lists no project for it yet (years: R8); " \
+        "list them to build its target project list)" in said
+    assert any(line.startswith("R9: no 対象事業一覧 (target project list): no project is listed for R9") for line in said)

@@ -12,7 +12,9 @@ from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_ye
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
 from reportgen.cli.common import waiting_notice
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.archive.manifest import source_date
+from reportgen.deliverables import left_out, not_built
 from reportgen.rules.problems import Msg, UsageError
 
 
@@ -68,7 +70,24 @@ def run(args, lang: str) -> int:
     for w in result.dataset.warnings:
         print(w.render(lang), file=sys.stderr)
     report(result, lang)
+    years_said(result, lang, asked=bool(args.year))
     return EXIT_OK
+
+
+def years_said(result, lang: str, asked: bool) -> None:
+    """Which years were built, each document left out and why, and (without --year) why each other year
+    of a strategy's period was not: a new town sees why its archive looks as it does."""
+    ds = result.dataset
+    built = [yb.fy for yb in result.years]
+    for fy in built:
+        for why in left_out(ds, fy):
+            print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}: {why.ja}", en=f"{era.short(fy, fy2019=era.NATIONAL)}: {why.en}")(lang))
+    if asked or not built:
+        return
+    print(Msg(ja=f"作った年度: {'、'.join(era.long(fy, fy2019=era.NATIONAL) for fy in built)}",
+              en=f"years built: {', '.join(era.short(fy, fy2019=era.NATIONAL) for fy in built)}")(lang))
+    for fy, why in not_built(ds, built):
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}: 作りませんでした（{why.ja}）", en=f"{era.short(fy, fy2019=era.NATIONAL)}: not built ({why.en})")(lang))
 
 
 def report(result, lang: str) -> None:
@@ -87,9 +106,9 @@ def report(result, lang: str) -> None:
                 shown = "、".join(yb.changed[:5]) + (f" ほか {len(yb.changed) - 5} 件" if len(yb.changed) > 5 else "")
                 shown_en = ", ".join(yb.changed[:5]) + (f" and {len(yb.changed) - 5} more" if len(yb.changed) > 5 else "")
                 print(Msg(ja=f"締切済の {code} はデータが変わっています: {shown}。締切時のアーカイブはそのままです。"
-                             f"訂正するには generate.py correct {code} --reason \"理由\"（第2版として作成し、前の版も残します）",
+                             f"訂正するには {command('correct', code, '--reason', '理由')}（第2版として作成し、前の版も残します）",
                           en=f"closed {code}'s data has changed: {shown_en}. Its archive is kept as closed. To correct it: "
-                             f"generate.py correct {code} --reason \"why\" (a new edition; the earlier one is kept)")(lang),
+                             f"{command('correct', code, '--reason', 'why')} (a new edition; the earlier one is kept)")(lang),
                       file=sys.stderr)
             continue
         size = sum(f["bytes"] for f in yb.files)

@@ -19,6 +19,7 @@ from reportgen.model.datastore import write_atomically
 from reportgen.model.loader import Dataset, StrategyData, load
 from reportgen.model.lock import Waiting, data_lock, quietly
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Msg
 
@@ -175,9 +176,9 @@ def strategy_form(x: Examination, year_refused: Callable[[StrategyData, FiscalYe
     if x.years is None and x.wanted.get(x.form.kind) != year and year not in x.reopen:
         now = era.long(x.wanted[x.form.kind], fy2019=era.NATIONAL) if x.form.kind in x.wanted else "（なし）"
         _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} の様式です。いま取り込む年度は {now} です（別の年度の様式です。"
-                        f"この年度を取り込むには --year {era.short(year, fy2019=era.NATIONAL)} を指定してください）",
+                        f"この年度を取り込むには {command('collect', '--year', era.short(year, fy2019=era.NATIONAL), report.path.as_posix())}）",
                 f"a form for {era.long(year, fy2019=era.NATIONAL)}, but the year being collected is {now} (a form of another year; "
-                f"name it with --year {era.short(year, fy2019=era.NATIONAL)} to collect it)")
+                f"to collect it: {command('collect', '--year', era.short(year, fy2019=era.NATIONAL), report.path.as_posix())})")
         return None
     if x.cycle is not None:  # a department's own earlier return of this form: its values may be corrected
         report.earlier = record.earlier_values(x.cycle, report, x.listed)
@@ -191,7 +192,7 @@ def department_rows(x: Examination, sd: StrategyData, judge_row: Callable[[_Row]
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")
     report.recognised = True
-    _structure(form, report)
+    _structure(form, report, lambda key: _row_name(sd, report.year, key, x.current))
     for row in form.identity["rows"]:  # every problem at once: the cells of the rows that are there are judged too
         if len(form.row_numbers.get(row["key"], [])) != 1:
             continue
@@ -200,3 +201,15 @@ def department_rows(x: Examination, sd: StrategyData, judge_row: Callable[[_Row]
     if report.problems:
         report.applied, report.conflicts, report.unchanged = [], [], 0
     return report
+
+
+def _row_name(sd: StrategyData, year: FiscalYear, key: str, current: Overlay) -> str:
+    """A form's row as its sheet shows it: the project's or the measure's name (the key if the data has neither)."""
+    project = next((p for p in sd.projects.projects if p.id == key), None)
+    if project is not None:
+        return project.name_in(year)
+    meas, sub = current.measure(sd, key)
+    if meas is None:
+        return key
+    name = meas.as_of(year).name
+    return name if sub is None else f"{name} {meas.sub_items[sub].name}"

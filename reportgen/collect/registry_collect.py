@@ -3,7 +3,8 @@
 Rows of registered items change their fields (a project's name and 取組内容 from the year being
 collected, through `years`; a KPI's definition through a revision `since` that year; 廃止 as
 `ended`); a spare row with text is a new item, given the next id of the strategy's scheme. A
-deleted row is refused: an item is ended with 廃止, never removed, so its id is never reused.
+deleted row of an item is refused: an item is ended with 廃止, never removed, so its id is never
+reused; a deleted spare row is nothing (it held nothing).
 """
 from __future__ import annotations
 
@@ -82,12 +83,18 @@ def _structure(s: _Sheet) -> None:
                                     en=f"text outside the input cells ({show(cell.text)}): write it in a tinted cell"))
     for row in f.identity["rows"]:
         key, found = row["key"], f.row_numbers.get(row["key"], [])
+        if not found and rl.is_spare(key):
+            continue  # a spare row sent empty holds nothing: deleting it (a tidy-up) changes nothing
         if not found:
             s.problem("", "", Msg(
-                ja=f"行 {key} が削除されています: 登録簿の行は削除できません（やめる事業・KPIは「廃止」に年度を記入してください）",
-                en=f"row {key} was deleted: registry rows cannot be deleted (end an item with a year in 廃止)"))
+                ja=f"{_shown(s, key)}の行が削除されています: 登録簿の行は削除できません（やめる事業・KPIは「廃止」に年度を記入してください）",
+                en=f"the row of {_shown(s, key)} was deleted: registry rows cannot be deleted (end an item with a year in 廃止)"))
         elif len(found) > 1:
-            s.problem(f"A{found[1]}", "", Msg(ja=f"行 {key} が重複しています（改ざん）", en=f"row {key} is duplicated (tampering)"))
+            what = Msg(ja="ID が空欄の行", en="a row without an id") if rl.is_spare(key) else Msg(ja=_shown(s, key), en=_shown(s, key))
+            s.problem(f"B{found[1]}", "", Msg(
+                ja=f"{found[1]} 行目は {found[0]} 行目（{what.ja}）の複製です: 行のコピー・挿入はできません（新しい事業・KPIは ID が空欄の行に記入してください）",
+                en=f"row {found[1]} is a copy of row {found[0]} ({what.en}): rows cannot be copied or inserted "
+                   "(write new items in the rows without an id)"))
         else:
             for letter, expected in row.get("locked", {}).items():
                 cell = f.rows[key].get(letter)
@@ -95,6 +102,14 @@ def _structure(s: _Sheet) -> None:
                     s.problem(cell.ref if cell else f"{letter}{found[0]}", "id", Msg(
                         ja=f"ID は変更できません（送付時: {key if not rl.is_spare(key) else '空欄'}）",
                         en=f"the id cannot be changed (sent: {key if not rl.is_spare(key) else 'empty'})"))
+
+
+def _shown(s: _Sheet, key: str) -> str:
+    """A registered row as the sheet shows it: its id and name (the id alone if the data no longer has it)."""
+    item = _item(s, key)
+    if item is None:
+        return key
+    return f"{key}「{item.name_in(s.year) if s.kind == rl.PROJECTS else item.as_of(s.year).name}」"
 
 
 def _judge(s: _Sheet, key: str, base: dict, cells: dict) -> dict | None:

@@ -10,6 +10,7 @@ from reportgen.forms.identity import digest
 from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
+from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg, show
 
@@ -90,11 +91,14 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
+    y = era.short(year, fy2019=era.NATIONAL)
+    # the hints carry --data/--out as given: pasted, they act on this data set (rules.commands)
     return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
-                           f"取り込みません。取り込むには --reopen {era.short(year, fy2019=era.NATIONAL)} を指定してください（取り込んだ後は "
-                           f"{era.short(year, fy2019=era.NATIONAL)} の訂正版を generate.py correct {era.short(year, fy2019=era.NATIONAL)} --reason \"理由\" で作成してください）",
-                   f"{era.short(year, fy2019=era.NATIONAL)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
-                   f"with --reopen {era.short(year, fy2019=era.NATIONAL)} to take it (then write a corrected edition with generate.py correct {era.short(year, fy2019=era.NATIONAL)} --reason \"why\")")
+                           f"取り込みません。取り込むには {command('collect', '--reopen', y, report.path.as_posix())} のように --reopen {y} を"
+                           f"指定してください（取り込んだ後は {y} の訂正版を {command('correct', y, '--reason', '理由')} で作成してください）",
+                   f"{y} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {y} to take it, as in {command('collect', '--reopen', y, report.path.as_posix())} "
+                   f"(then write a corrected edition with {command('correct', y, '--reason', 'why')})")
 
 
 # The locked cells that show a project's or measure's name on a department form (evaluation, KPI): a
@@ -102,8 +106,9 @@ def _closed(report: FormReport, shut) -> FormReport:
 NAME_COLUMNS = ("name", "label")
 
 
-def _structure(form: ReturnedForm, report: FormReport) -> None:
-    """Rows added, removed or doubled; locked cells changed; text typed where the form has no input."""
+def _structure(form: ReturnedForm, report: FormReport, shown=lambda key: key) -> None:
+    """Rows added, removed or doubled; locked cells changed; text typed where the form has no input.
+    `shown(key)`: a row as the sheet shows it (its measure's or project's name), never its hidden key."""
     add = report.problems.append
     for row, key in form.extra_keys:
         add(FormProblem(form.sheet, f"A{row}", "", Msg(
@@ -117,9 +122,9 @@ def _structure(form: ReturnedForm, report: FormReport) -> None:
         key = row["key"]
         found = form.row_numbers.get(key, [])
         if len(found) != 1:
-            add(FormProblem(form.sheet, f"A{found[1]}" if found else "", "", Msg(
-                ja=f"行 {key} が{'ありません' if not found else '重複しています'}（改ざん）",
-                en=f"row {key} is {'missing' if not found else 'duplicated'} (tampering)")))
+            add(FormProblem(form.sheet, f"B{found[1]}" if found else "", "", Msg(
+                ja=f"「{shown(key)}」の行が{'ありません' if not found else '重複しています'}（改ざん）",
+                en=f"the row of {shown(key)!r} is {'missing' if not found else 'duplicated'} (tampering)")))
             continue
         cells = form.rows[key]
         names = {c.letter for c in form.columns if c.name in NAME_COLUMNS}

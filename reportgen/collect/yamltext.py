@@ -1,6 +1,8 @@
 """Values as the data files write them: the round-trip YAML, a year's key, texts and figures (comments kept)."""
 from __future__ import annotations
 
+import re
+
 from reportgen.model.figures import figure_text
 from reportgen.model.schema import Figure
 from reportgen.rules import era
@@ -37,6 +39,14 @@ def _yaml_text(text: str):
     return DoubleQuotedScalarString(text) if text == "" or text[0] in "-?:,[]{}#&*!|>'\"%@`・●" or ": " in text or " #" in text else text
 
 
+def _number_or_text(text: str):
+    """A figure's text; a bare decimal (0.050, 12) written plain, as the data files write theirs (`R4: 0.164`),
+    not quoted beside unquoted neighbours: the round-trip scalar keeps its digits (trailing zeros too)."""
+    if re.fullmatch(r"-?(?:0|[1-9]\d*)(?:\.\d+)?", text):
+        return _yaml().load(f"v: {text}")["v"]
+    return _yaml_text(text)
+
+
 def _figure_yaml(fig: Figure):
     from ruamel.yaml.comments import CommentedMap
 
@@ -45,8 +55,8 @@ def _figure_yaml(fig: Figure):
         if fig.state is not None:
             m["state"] = _yaml_text(fig.state)
         else:
-            m["value"] = _yaml_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))
+            m["value"] = _number_or_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))
             m["as_of"] = era.short(fig.as_of, pad=2, fy2019=era.NATIONAL)
         m.fa.set_flow_style()
         return m
-    return _yaml_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))
+    return _number_or_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))

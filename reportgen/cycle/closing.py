@@ -77,9 +77,9 @@ def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = F
             names_en = "\n".join(f"  {f.department}: {f.file}: {LABELS[form_status(f)].en}" for f in missing)
             raise UsageError(Msg(
                 ja=f"close {fy}: 提出・反映されていない様式が {len(missing)} 件あります（{command('status', era.short(fy, fy2019=era.NATIONAL))}）:\n"
-                   f"{names}\n未提出のまま締め切るには --allow-missing を指定してください。何も変更していません",
+                   f"{names}\n未提出のまま締め切るには {command('close', era.short(fy, fy2019=era.NATIONAL), '--allow-missing')}。何も変更していません",
                 en=f"close {fy}: {len(missing)} form(s) not returned and applied ({command('status', era.short(fy, fy2019=era.NATIONAL))}):\n"
-                   f"{names_en}\nTo close anyway, add --allow-missing. Nothing was changed"))
+                   f"{names_en}\nTo close anyway: {command('close', era.short(fy, fy2019=era.NATIONAL), '--allow-missing')}. Nothing was changed"))
     if dry_run:
         return _close_dry(data, out, fy, y, pdf, missing, waiting)
     result = build(data, out, [fy], pdf=pdf, waiting=waiting)  # takes data/.lock itself; a failure leaves out/ as it was

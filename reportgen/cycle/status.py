@@ -17,6 +17,11 @@ LABELS = {NOT_IN: Msg(ja="未提出", en="not returned"), DONE: Msg(ja="提出�
           SENT_BACK: Msg(ja="差し戻し", en="refused"), CONFLICT: Msg(ja="競合あり", en="conflicts waiting")}
 
 
+# what collect did with one returned file (data/cycle.yaml `outcome`)
+OUTCOMES = {st.APPLIED: Msg(ja="反映", en="applied"), st.UNCHANGED: Msg(ja="変更なし", en="unchanged"),
+            st.REFUSED: Msg(ja="差し戻し", en="refused"), st.CONFLICTS: Msg(ja="競合あり", en="conflicts waiting")}
+
+
 def form_status(form: st.SentForm) -> str:
     """A form's status from its latest return (a form returned unchanged counts as returned)."""
     return {None: NOT_IN, st.APPLIED: DONE, st.UNCHANGED: DONE, st.REFUSED: SENT_BACK,
@@ -112,6 +117,10 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
             out.append(line)
             if s in (SENT_BACK, CONFLICT):
                 out.extend(f"      {w}" for w in f.returns[-1].why)
+            if len(f.returns) > 1:  # a form returned twice: every receipt, in order (the line above is the latest)
+                for n, r in enumerate(f.returns, 1):
+                    out.append(Msg(ja=f"    受付 {n}: {st.shown(r.date)} {r.file}（{OUTCOMES[r.outcome].ja}、変更 {r.changes} 件）",
+                                   en=f"    receipt {n}: {st.shown(r.date)} {r.file} ({OUTCOMES[r.outcome].en}, {r.changes} change(s))")(lang))
     out.append(Msg(ja="集計: " + "、".join(f"{LABELS[k].ja} {n} 件" for k, n in counts.items()) + f"（様式 {len(y.forms)} 件）",
                    en="total: " + ", ".join(f"{LABELS[k].en} {n}" for k, n in counts.items()) + f" ({len(y.forms)} forms)")(lang))
     if y.closed_missing:

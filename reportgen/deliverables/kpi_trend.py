@@ -294,8 +294,9 @@ def form_context(ds: Dataset, year: YearSettings, department: str, measures: lis
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
     axes, texts = sd.strategy.axes, sd.strategy.texts
-    # one input column per declared axis and text, in order (reportgen.forms.layout.kpi_columns)
-    columns = forms.kpi_columns(axes, texts)
+    # one input column per declared axis and text, in order (reportgen.forms.layout.kpi_columns); none in a
+    # year no review covers: a form asks only for what its year takes (no 評価 header over locked cells)
+    columns = forms.kpi_columns(axes, texts) if review is not None else forms.kpi_columns([], [])
     rated = [c for c in columns if c.role]
 
     def entered(r) -> dict:

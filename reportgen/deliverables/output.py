@@ -30,3 +30,6 @@ class Deliverable:
     applies: Callable  # (dataset, fy) -> bool
     outputs: Callable  # (dataset, year: YearSettings) -> list[Output]
     years: Callable = field(default=lambda ds: set())  # (dataset) -> years its own data dates
+    # (dataset, fy) -> why a year it applies to gets no document (a Msg), or None: a document that would
+    # only repeat 該当事業なし is left out, and the build says so
+    left_out: Callable = field(default=lambda ds, fy: None)

@@ -9,6 +9,7 @@ from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
+from reportgen.rules.problems import Msg
 from reportgen.templating.labels import fill, raw_label
 from reportgen.templating.year import YearSettings
 
@@ -39,9 +40,13 @@ def years(ds: Dataset) -> set[FiscalYear]:
 
 
 def current_value(meas: Measure, prev: FiscalYear):
-    """The 〜末現在 column's figure: a fiscal-year measure's value of that year; a calendar-year or
-    point-in-time one's latest value dated by the end of that year, with its own year noted."""
+    """The 〜末現在 column's figure: a fiscal-year measure's value of that year (its baseline's, when
+    the baseline is that year's and no actual is: `R6末現在 —` beside a baseline as of R6 hid a known
+    value); a calendar-year or point-in-time one's latest value dated by the end of that year, with
+    its own year noted."""
     if meas.period == "fiscal_year":
+        if prev not in meas.actuals and meas.baseline.value is not None and meas.baseline.as_of == prev:
+            return meas.baseline, None
         return meas.actuals.get(prev), None
     end = eradays.moment(prev)
     found = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if eradays.moment(w) <= end]
@@ -61,7 +66,8 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
         name = label + (mark if meas.footnote else "")
-        diff = valuekinds.difference_quantity(meas, current)
+        compared = None if current is meas.baseline else current  # the baseline itself: no 増減 to print
+        diff = valuekinds.difference_quantity(meas, compared)
         unit = meas.unit if units else None
         rows.append({
             "name": name,
@@ -70,7 +76,7 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
                                     column_unit=unit, fy2019=fy2019),
             "current": figure_text(current, style=style, column_unit=unit, fy2019=fy2019)
             + (valuekinds.note_year(when, style, fy2019=fy2019) if when else ""),
-            "diff": measure_diff_text(meas, current, column_unit=unit),
+            "diff": measure_diff_text(meas, compared, column_unit=unit),
             "target": target_text(meas.target, style, column_unit=unit, fy2019=fy2019),
             "computable": diff is not None,
         })
@@ -206,7 +212,31 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     }
 
 
+def left_out(ds: Dataset, fy: FiscalYear) -> Msg | None:
+    """Why a city that lists projects gets no list this year: none is listed in it and no actual of the
+    year before is there to show, so the document would only repeat 該当事業なし under every policy
+    beside the baselines and targets (a new town's review year before its lists are written)."""
+    sd = ds.strategy_for(fy)
+    if sd is None or not sd.strategy.projects or not _shows_current(sd):
+        return None  # a plan with no actual yet: its first list, baseline → target, is its publication
+    at = column_year(fy, sd.strategy.period.from_)
+    if any(at in p.years and p.active_in(at) for p in sd.projects.projects):
+        return None
+    # the measures the list prints (as context() chooses them; no labels read: verify rebuilds with a year's own)
+    shown = [i.as_of(at) for i in sd.measures.indicators if i.exists_in(at)]
+    shown += [k for _goal, pids in groups(sd, KEY) for k in kpis_in(sd, pids, at)]
+    if any(current_value(m, at - 1)[0] not in (None, m.baseline) for m in shown):
+        return None
+    y, before = era.short(at, fy2019=era.NATIONAL), era.short(at - 1, fy2019=era.NATIONAL)
+    return Msg(ja=f"{DOCUMENT}は作りません（{era.long(at, fy2019=era.NATIONAL)}の事業も {before}末の実績もなく、どの施策も「該当事業なし」だけになるため。"
+                  f"projects.yaml の事業に years: {y} を書くと作ります）",
+               en=f"no {DOCUMENT} (target project list): no project is listed for {y} and no actual of {before} is there, "
+                  f"so every policy would read only 該当事業なし; list projects under years: {y} in projects.yaml to build it")
+
+
 def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    if left_out(ds, year.fy) is not None:
+        return []
     ctx = context(ds, year)
     # a city without project lists gets the same document without its projects, named for what it holds
     document = DOCUMENT if ctx["has_projects"] else DOCUMENT_WITHOUT_PROJECTS
@@ -214,4 +244,4 @@ def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
     return [Output(f"01_{document}_{ctx['year']}.docx", "docx", "target_list.docx", title, ctx)]
 
 
-DELIVERABLE = Deliverable(KEY, applies, outputs, years)
+DELIVERABLE = Deliverable(KEY, applies, outputs, years, left_out)

@@ -14,7 +14,7 @@ from reportgen.forms.kind import FormKind
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.render.xlsx_forms import kpi_form
-from reportgen.rules import era
+from reportgen.rules import era, plausibility
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg
 from reportgen.templating.year import YearSettings
@@ -85,6 +85,10 @@ def _value(r: _Row, meas, defined, label: str, rel: str) -> None:
         return
     new = figure_text(fig, as_of="note", fy2019=era.NATIONAL)
     r.decide(Change(rel, target, label, "value", now, new, fig), now)
+    odd = plausibility.entry(meas, r.year, fig.value, cell.text.strip()) if fig.value is not None and new != now else None
+    if odd is not None:  # taken, as the loader's plausibility warnings never stop anything, but said at its cell
+        r.report.notes.append(Msg(ja=f"{r.form.sheet}!{cell.ref}: {label} / 実績値: {odd.ja}",
+                                  en=f"{r.form.sheet}!{cell.ref}: {label} / value: {odd.en}"))
 
 
 def examine(x: Examination) -> FormReport:

@@ -173,8 +173,8 @@ def load(data: Path) -> Cycle:
             bad(at, f"年度（R7 など）が必要です。書かれていた値: {code!r}", f"expected a fiscal year such as R7, got {code!r}")
             continue
         if not isinstance(y, dict) or y.get("state") not in (OPEN, CLOSED):
-            got = show(y.get("state") if isinstance(y, dict) else y)
-            bad(at + ("state",), f"open または closed が必要です。書かれていた値: {got}", f"expected open or closed, got {got}")
+            got = y.get("state") if isinstance(y, dict) else y
+            bad(at + ("state",), f"open または closed が必要です。書かれていた値: {show(got, 'ja')}", f"expected open or closed, got {show(got)}")
             continue
         links = y.get("links") or {}
         if not _links_ok(links):

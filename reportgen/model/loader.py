@@ -517,7 +517,7 @@ def _unknown(ja: str, en: str, got: str, known) -> Msg:
     close = difflib.get_close_matches(str(got), [str(k) for k in known], n=1)
     hint_ja = f"（{close[0]} の誤りでは？）" if close else ""
     hint_en = f" (did you mean {close[0]!r}?)" if close else ""
-    return Msg(ja=f"未登録の{ja}です{hint_ja}: {show(got)}", en=f"expected a known {en}{hint_en}, got {show(got)}")
+    return Msg(ja=f"未登録の{ja}です{hint_ja}: {show(got, 'ja')}", en=f"expected a known {en}{hint_en}, got {show(got)}")
 
 
 def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review_ids, check_depts) -> None:

@@ -18,7 +18,8 @@ def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:
     """A hidden sheet with the closed sets (policies, departments, years, directions); the range of each."""
     ws = wb.create_sheet(safe(lab["lists_sheet"]))
     ws.sheet_state = "hidden"
-    columns = {"policy": (lab["policies_heading"], [p["id"] for p in ctx["policies"]]),
+    # a policy as the dropdown shows it: its id and name (`1-1 しごとの場を創る`; collect takes the id)
+    columns = {"policy": (lab["policies_heading"], [f"{p['id']} {p['name']}" for p in ctx["policies"]]),
                "department": (lab["departments_heading"], ctx["departments"]),
                "year": (lab["years_heading"], ctx["years"]),
                "direction": (lab["directions_heading"], list(rl.DIRECTIONS.values()))}
@@ -29,9 +30,6 @@ def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:
             put(ws, r, c, v, wrap=False, border=False)
         letter = get_column_letter(c)
         ranges[name] = f"'{ws.title}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
-    # the policies' names beside their ids, for the person choosing one
-    for r, p in enumerate(ctx["policies"], 2):
-        put(ws, r, len(columns) + 1, f"{p['id']} {p['name']}", wrap=False, border=False)
     ws.protection.sheet = True
     return ranges
 

@@ -1,6 +1,8 @@
 """Located, bilingual problem reports: what was expected, what was found, and where."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 
@@ -36,14 +38,20 @@ class Invalid(ReportgenError, ValueError):
         return [expected_got(self.expected, self.got)(lang)]
 
 
-def show(value: object) -> str:
-    """How a wrong value is quoted in a message (short, one line, no raw control characters)."""
+# what stands where a value was expected but is no single value, in each language ("書かれていた値: nothing" was English)
+_NO_VALUE = {"ja": ("（なし）", "「項目: 値」の組", "リスト"), "en": ("nothing", "a mapping", "a list")}
+
+
+def show(value: object, lang: str = "en") -> str:
+    """How a wrong value is quoted in a message (short, one line, no raw control characters); in `lang`
+    where it is not a value but a shape (nothing, a mapping, a list)."""
+    words = _NO_VALUE["ja" if lang == "ja" else "en"]
     if value is None:
-        return "nothing"
+        return words[0]
     if isinstance(value, dict):
-        return "a mapping"
+        return words[1]
     if isinstance(value, list):
-        return "a list"
+        return words[2]
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
@@ -63,15 +71,20 @@ class Problem:
 
     def render(self, lang: str = "ja") -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        path = f" {self.path}:" if self.path else ""
+        path = f" {shown_path(self.path, lang)}:" if self.path else ""
         return f"{where}:{path} {self.message(lang)}"
+
+
+def shown_path(path: str, lang: str = "ja") -> str:
+    """A path as a person counts: kpis[2] (the third KPI) is kpis[3件目], kpis[#3] in English."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}件目]" if lang == "ja" else f"[#{int(m.group(1)) + 1}]", path)
 
 
 def expected_got(expected: Msg, got: object) -> Msg:
     g = show(got)
     if got is None:  # a key written with no value: said in the clerk's words
         return Msg(ja=f"{expected.ja}が必要です。値が書かれていません", en=f"expected {expected.en}, got {g}")
-    return Msg(ja=f"{expected.ja}が必要です。書かれていた値: {g}", en=f"expected {expected.en}, got {g}")
+    return Msg(ja=f"{expected.ja}が必要です。書かれていた値: {show(got, 'ja')}", en=f"expected {expected.en}, got {g}")
 
 
 @dataclass
