@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,18 @@ def tree(folder: Path, pattern: str = "*", *, backups: bool = True) -> dict[str,
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob(pattern))
             if p.is_file() and p.name != ".lock" and (backups or ".backups" not in p.relative_to(folder).parts)}
+
+
+def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Rewrite word/document.xml of a .docx in place (the first `count` occurrences)."""
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert text.count(old) >= count, old
+                data = text.replace(old, new, count).encode("utf-8")
+            z.writestr(info, data)
+    path.write_bytes(out.getvalue())

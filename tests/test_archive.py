@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import DATA, tree
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify
@@ -258,7 +258,7 @@ from importlib.metadata import version as installed_version
 from reportgen.archive.verification import HASH, REBUILD
 from reportgen.rules import era as era_module
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = ROOT / "templates"
 
 
 def manifest_of(folder: Path) -> dict:
@@ -309,7 +309,7 @@ def test_app_properties_are_the_same_through_the_libraries_own_writers(tmp_path,
             f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), years=[parse_fy('H29')]);"
             f"print(zipfile.ZipFile(Path({str(tmp_path / 'out' / '2017_H29')!r}) / '03_KPI目標値達成状況推移_平成29年度.xlsx').read('docProps/app.xml').decode())")
     app = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
+                         cwd=ROOT).stdout
     assert "<Application>reportgen</Application>" in app and "penpyxl" not in app
 
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import DATA, tree
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.cli import main
 
-CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "broken_data.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((ROOT / "tests" / "corpus" / "broken_data.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,7 @@ import threading
 from pathlib import Path
 
 from cyclekit import run, state
-from support import tree
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, tree
 
 
 def times(folder: Path) -> dict[str, int]:

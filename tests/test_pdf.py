@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import realclient as rc
-from support import DATA
+from support import DATA, ROOT
 
 from reportgen.archive.build import build
 
@@ -103,7 +103,7 @@ def test_every_pdf_shows_only_the_mapped_faces_and_mincho_where_the_document_set
 def test_templates_name_their_faces_for_latin_text_too_and_never_the_themes():
     """A theme reference (w:asciiTheme …) overrides the named face in Word: Latin letters and digits
     in a heading would come out in the theme's Calibri, in LibreOffice's fallback in the PDF."""
-    templates = Path(__file__).resolve().parent.parent / "templates"
+    templates = ROOT / "templates"
     for template in sorted(templates.glob("*.docx")):
         z = zipfile.ZipFile(template)
         for part in ("word/styles.xml", "word/document.xml"):

@@ -113,7 +113,7 @@ def test_a_restyled_template_is_followed_without_code_changes(tmp_path):
     from shutil import copytree
 
     templates = tmp_path / "templates"
-    copytree(Path(__file__).resolve().parent.parent / "templates", templates)
+    copytree(ROOT / "templates", templates)
     t = docx.Document(templates / "target_list.docx")
     for p in t.paragraphs:
         if p.text.startswith("{{ labels.continuing }}"):
