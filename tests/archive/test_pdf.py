@@ -1,6 +1,6 @@
 """--pdf as a city publishes it: the mapped typefaces only, tagged PDF/UA with title and ja-JP, table
 header rows as TH, every chart with its alternative text, each goal from a new page (continuing under
-its header rows, never shrunk: tests/test_pdf_publishable.py)."""
+its header rows, never shrunk: tests/archive/test_pdf_publishable.py)."""
 from __future__ import annotations
 
 import html
