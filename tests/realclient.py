@@ -1,8 +1,10 @@
 """Open outputs in LibreOffice headless and return what a person sees: table rows, sheet rows as shown, PDFs."""
 from __future__ import annotations
 
+import atexit
 import csv
 import functools
+import hashlib
 import html.parser
 import os
 import shutil
@@ -28,13 +30,41 @@ def need_soffice() -> str:
     return SOFFICE
 
 
-def convert(path: Path, target: str, outdir: Path) -> list[Path]:
+@functools.cache
+def profile() -> Path:
+    """This test process's LibreOffice user profile and HOME: made by the first conversion (most of a cold
+    start's cost) and reused by the next ones, removed at exit. One per process: xdist's workers never
+    share one, and one process converts one file at a time."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-soffice-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def soffice(*args: str, timeout: int = 300) -> None:
+    """Run LibreOffice headless with this process's profile."""
     exe = need_soffice()
-    profile = outdir / ".profile"
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", target, "--outdir", str(outdir), str(path)],
-                   check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(outdir)})
+    subprocess.run([exe, f"-env:UserInstallation={(profile() / 'user').as_uri()}", "--headless", "--norestore", *args],
+                   check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile())})
+
+
+def convert(path: Path, target: str, outdir: Path) -> list[Path]:
+    soffice("--convert-to", target, "--outdir", str(outdir), str(path))
     return sorted(p for p in outdir.iterdir() if p.is_file() and p.stem.startswith(path.stem))
+
+
+def by_content(read):
+    """Cache what LibreOffice shows of a file by the file's bytes (not its path): the same bytes show the
+    same, a file rewritten in place is read again, and the many identical documents the tests build
+    (builds are reproducible) are converted once per process."""
+    seen: dict[str, object] = {}
+
+    @functools.wraps(read)
+    def cached(path: Path):
+        key = hashlib.sha256(Path(path).read_bytes()).hexdigest() + Path(path).suffix
+        if key not in seen:
+            seen[key] = read(Path(path))
+        return seen[key]
+    return cached
 
 
 class _Tables(html.parser.HTMLParser):
@@ -68,7 +98,7 @@ class _Tables(html.parser.HTMLParser):
             self._cell.append(data)
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def word_rows(path: Path) -> list[list[str]]:
     """Every table row of a Word document as LibreOffice lays it out: a list of cell texts."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,14 +108,14 @@ def word_rows(path: Path) -> list[list[str]]:
         return parser.rows
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def word_text(path: Path) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         out = convert(path, "txt:Text (encoded):UTF8", Path(tmp))
         return next(p for p in out if p.suffix == ".txt").read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
     """Each sheet's rows as displayed (number formats applied), by sheet name."""
     with tempfile.TemporaryDirectory() as tmp:
