@@ -1,10 +1,14 @@
-"""What the tests share: the checkout's paths, the seeds, and a folder's files with their SHA-256 (to show nothing changed)."""
+"""What the tests share: the checkout's paths, the seeds, a folder's files with their SHA-256 (to show nothing changed),
+and folders made once a run for every worker."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,26 @@ def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
                 data = text.replace(old, new, count).encode("utf-8")
             z.writestr(info, data)
     path.write_bytes(out.getvalue())
+
+
+def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder `name`, made by `make(folder)` once for the whole run and read by every xdist worker
+    (tests must not change it; copy it first). The first worker to ask makes it under an exclusive lock
+    while the others wait, then reuse it: a whole build costs one core once, not once per worker.
+    A `make` that fails or skips leaves nothing behind, and the next asker tries again."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's own folder, shared by its workers (a new one each run)
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder

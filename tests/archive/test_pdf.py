@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 import realclient as rc
-from support import DATA, ROOT
-
-from reportgen.archive.build import build
+from support import ROOT
 
 
 def need_pikepdf():
@@ -39,17 +37,15 @@ R6_TREND = "2024_R6/03_KPI目標値達成状況推移_令和6年度"
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> Path:
-    """Every year of the shipped data built with --pdf (one LibreOffice run)."""
+def pdfs(request) -> Path:
+    """Every year of the shipped data built with --pdf (one LibreOffice run; shared with test_pdf_publishable)."""
     rc.need_soffice()
     need_pikepdf()  # --pdf puts the charts' alternative text in with it
     if not shutil.which("pdffonts"):
         if os.environ.get("CI"):
             pytest.fail("poppler-utils (pdffonts, pdfinfo) are required in CI")
         pytest.skip("poppler-utils are not installed")
-    out = tmp_path_factory.mktemp("pdf") / "out"
-    build(DATA, out, pdf=True)
-    return out
+    return request.getfixturevalue("built_pdf")
 
 
 def published(out: Path) -> list[tuple[Path, Path]]:
