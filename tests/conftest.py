@@ -5,9 +5,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import DATA, once_a_run
+import realclient
+from support import DATA, once_a_run, run_folder
 
 from reportgen.archive.build import build
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _libreoffice_views_shared(tmp_path_factory):
+    """What LibreOffice shows of a file is kept for both workers of the run (realclient.by_content)."""
+    realclient.share_views(run_folder(tmp_path_factory) / "libreoffice-views")
 
 
 @pytest.fixture()

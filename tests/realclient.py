@@ -6,6 +6,7 @@ import csv
 import functools
 import hashlib
 import html.parser
+import json
 import os
 import shutil
 import subprocess
@@ -52,17 +53,35 @@ def convert(path: Path, target: str, outdir: Path) -> list[Path]:
     return sorted(p for p in outdir.iterdir() if p.is_file() and p.stem.startswith(path.stem))
 
 
+_SHARED: list[Path] = []  # the run's folder of views, set by conftest for every worker
+
+
+def share_views(folder: Path) -> None:
+    """Keep the views in `folder` too, so that a file one xdist worker had LibreOffice read is not read again by the other."""
+    folder.mkdir(exist_ok=True)
+    _SHARED[:] = [folder]
+
+
 def by_content(read):
     """Cache what LibreOffice shows of a file by the file's bytes (not its path): the same bytes show the
     same, a file rewritten in place is read again, and the many identical documents the tests build
-    (builds are reproducible) are converted once per process."""
+    (builds are reproducible) are converted once a run (in memory, and in the run's folder for the other worker)."""
     seen: dict[str, object] = {}
 
     @functools.wraps(read)
     def cached(path: Path):
-        key = hashlib.sha256(Path(path).read_bytes()).hexdigest() + Path(path).suffix
+        path = Path(path)
+        key = f"{read.__name__}-{hashlib.sha256(path.read_bytes()).hexdigest()}{path.suffix}"
         if key not in seen:
-            seen[key] = read(Path(path))
+            kept = _SHARED[0] / f"{key}.json" if _SHARED else None
+            if kept is not None and kept.is_file():
+                seen[key] = json.loads(kept.read_text(encoding="utf-8"))
+            else:
+                seen[key] = read(path)
+                if kept is not None:  # written whole, then renamed: the other worker never reads half a view
+                    part = kept.with_name(f"{kept.name}.{os.getpid()}")
+                    part.write_text(json.dumps(seen[key], ensure_ascii=False), encoding="utf-8")
+                    os.replace(part, kept)
         return seen[key]
     return cached
 

@@ -73,14 +73,18 @@ def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_bytes(out.getvalue())
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this run that every xdist worker sees (a new one each run)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
 def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
     """The folder `name`, made by `make(folder)` once for the whole run and read by every xdist worker
     (tests must not change it; copy it first). The first worker to ask makes it under an exclusive lock
     while the others wait, then reuse it: a whole build costs one core once, not once per worker.
     A `make` that fails or skips leaves nothing behind, and the next asker tries again."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's own folder, shared by its workers (a new one each run)
+    root = run_folder(tmp_path_factory)
     folder, done = root / name, root / f"{name}.done"
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
