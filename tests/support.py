@@ -2,11 +2,13 @@
 and folders made once a run for every worker."""
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import io
 import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+
+
+def _own_copy(shipped: Path) -> Path:
+    """This test process's copy of the shipped data (the same files, removed at exit). Every run takes
+    data/.lock for as long as it reads the data (model.lock.data_lock): builds of one shared folder in
+    two xdist workers would wait for each other, an idle core, and print that they wait."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-data-"))
+    atexit.register(shutil.rmtree, folder, True)
+    shutil.copytree(shipped, folder / "data", ignore=shutil.ignore_patterns(".lock"))
+    return folder / "data"
+
+
+DATA = _own_copy(ROOT / "data")  # the shipped data (read-only to tests: data_copy is theirs to change)
 
 
 def _seed_folders() -> list[Path]:
