@@ -112,3 +112,16 @@ def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> P
                 raise
             done.touch()
     return folder
+
+
+def with_departments(data):
+    """SYNTHETIC: Iruma's list names no departments; here pledge 3's items name 商工観光課 and the first
+    item of pledge 1 a sub-unit of 企画課 (its form goes to its parent, as for the other forms)."""
+    f = data / "pledges" / "2023-09.yaml"
+    text = f.read_text(encoding="utf-8")
+    i = text.index("      - no: 3\n")
+    j = text.index("      - no: 4\n")
+    part = text[i:j].replace("            status:", "            department: 商工観光課\n            status:")
+    text = text[:i] + part + text[j:]
+    text = text.replace("            status: A\n", "            status: A\n            department: 企画課未来共創政策推進室\n", 1)
+    f.write_text(text, encoding="utf-8")
