@@ -1,11 +1,20 @@
-"""The fixtures: scratch copies of the shipped data and one default build reused by read-only tests (shared helpers: support.py)."""
+"""The fixtures: scratch copies of the shipped data and of the default build, built once a run (shared helpers: support.py)."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
-from support import DATA
+import realclient
+from support import DATA, once_a_run, run_folder
+
+from reportgen.archive.build import build
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _libreoffice_views_shared(tmp_path_factory):
+    """What LibreOffice shows of a file is kept for both workers of the run (realclient.by_content)."""
+    realclient.share_views(run_folder(tmp_path_factory) / "libreoffice-views")
 
 
 @pytest.fixture()
@@ -18,10 +27,20 @@ def data_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The default archive built once from the shipped data (tests must not modify it)."""
-    from reportgen.archive.build import build
+    """The default archive built once a run from the shipped data (tests must not modify it; see built_copy)."""
+    return once_a_run(tmp_path_factory, "built", lambda folder: build(DATA, folder / "out")) / "out"
 
-    out = tmp_path_factory.mktemp("built") / "out"
-    build(DATA, out)
-    return out
 
+@pytest.fixture()
+def built_copy(built, tmp_path) -> Path:
+    """A writable copy of `built` at tmp_path/out, for a test that changes or rebuilds the default archive:
+    the same bytes a fresh build(DATA, out) writes, without building again."""
+    dest = tmp_path / "out"
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_pdf(tmp_path_factory) -> Path:
+    """The default archive with --pdf (one LibreOffice run), built once a run (tests must not modify it)."""
+    return once_a_run(tmp_path_factory, "built-pdf", lambda folder: build(DATA, folder / "out", pdf=True)) / "out"

@@ -40,19 +40,13 @@ def resave_with_libreoffice(path: Path, outdir: Path) -> Path:
 
 def resave_all_with_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
     """Open and save several workbooks in one LibreOffice run (their names must differ); source → re-saved."""
-    exe = rc.need_soffice()
     src = outdir / "src"
     src.mkdir(parents=True, exist_ok=True)
     copies = []
     for p in paths:
         shutil.copyfile(p, src / p.name)
         copies.append(src / p.name)
-    profile = outdir / ".profile"
-    import os
-
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, copies)],
-                   check=True, capture_output=True, timeout=600, env={**os.environ, "HOME": str(outdir)})
+    rc.soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, copies), timeout=600)
     out = {p: outdir / p.name for p in paths}
     for p, q in out.items():
         assert q.is_file() and q.read_bytes() != p.read_bytes(), f"LibreOffice did not save {p.name}"

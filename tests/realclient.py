@@ -1,9 +1,12 @@
 """Open outputs in LibreOffice headless and return what a person sees: table rows, sheet rows as shown, PDFs."""
 from __future__ import annotations
 
+import atexit
 import csv
 import functools
+import hashlib
 import html.parser
+import json
 import os
 import shutil
 import subprocess
@@ -28,13 +31,59 @@ def need_soffice() -> str:
     return SOFFICE
 
 
-def convert(path: Path, target: str, outdir: Path) -> list[Path]:
+@functools.cache
+def profile() -> Path:
+    """This test process's LibreOffice user profile and HOME: made by the first conversion (most of a cold
+    start's cost) and reused by the next ones, removed at exit. One per process: xdist's workers never
+    share one, and one process converts one file at a time."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-soffice-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def soffice(*args: str, timeout: int = 300) -> None:
+    """Run LibreOffice headless with this process's profile."""
     exe = need_soffice()
-    profile = outdir / ".profile"
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", target, "--outdir", str(outdir), str(path)],
-                   check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(outdir)})
+    subprocess.run([exe, f"-env:UserInstallation={(profile() / 'user').as_uri()}", "--headless", "--norestore", *args],
+                   check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile())})
+
+
+def convert(path: Path, target: str, outdir: Path) -> list[Path]:
+    soffice("--convert-to", target, "--outdir", str(outdir), str(path))
     return sorted(p for p in outdir.iterdir() if p.is_file() and p.stem.startswith(path.stem))
+
+
+_SHARED: list[Path] = []  # the run's folder of views, set by conftest for every worker
+
+
+def share_views(folder: Path) -> None:
+    """Keep the views in `folder` too, so that a file one xdist worker had LibreOffice read is not read again by the other."""
+    folder.mkdir(exist_ok=True)
+    _SHARED[:] = [folder]
+
+
+def by_content(read):
+    """Cache what LibreOffice shows of a file by the file's bytes (not its path): the same bytes show the
+    same, a file rewritten in place is read again, and the many identical documents the tests build
+    (builds are reproducible) are converted once a run (in memory, and in the run's folder for the other worker)."""
+    seen: dict[str, object] = {}
+
+    @functools.wraps(read)
+    def cached(path: Path):
+        path = Path(path)
+        key = f"{read.__name__}-{hashlib.sha256(path.read_bytes()).hexdigest()}{path.suffix}"
+        if key not in seen:
+            kept = _SHARED[0] / f"{key}.json" if _SHARED else None
+            if kept is not None and kept.is_file():
+                seen[key] = json.loads(kept.read_text(encoding="utf-8"))
+            else:
+                seen[key] = read(path)
+                if kept is not None:  # written whole, then renamed: the other worker never reads half a view
+                    part = kept.with_name(f"{kept.name}.{os.getpid()}")
+                    part.write_text(json.dumps(seen[key], ensure_ascii=False), encoding="utf-8")
+                    os.replace(part, kept)
+        return seen[key]
+    return cached
 
 
 class _Tables(html.parser.HTMLParser):
@@ -68,7 +117,7 @@ class _Tables(html.parser.HTMLParser):
             self._cell.append(data)
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def word_rows(path: Path) -> list[list[str]]:
     """Every table row of a Word document as LibreOffice lays it out: a list of cell texts."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,14 +127,14 @@ def word_rows(path: Path) -> list[list[str]]:
         return parser.rows
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def word_text(path: Path) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         out = convert(path, "txt:Text (encoded):UTF8", Path(tmp))
         return next(p for p in out if p.suffix == ".txt").read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@by_content
 def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
     """Each sheet's rows as displayed (number formats applied), by sheet name."""
     with tempfile.TemporaryDirectory() as tmp:

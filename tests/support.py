@@ -1,8 +1,16 @@
-"""What the tests share: the checkout's paths, the seeds, and a folder's files with their SHA-256 (to show nothing changed)."""
+"""What the tests share: the checkout's paths, the seeds, a folder's files with their SHA-256 (to show nothing changed),
+and folders made once a run for every worker."""
 from __future__ import annotations
 
+import atexit
+import fcntl
 import hashlib
+import io
 import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +20,19 @@ from reportgen.rules.era import NATIONAL, parse_fy
 from reportgen.templating.year import YearSettings, year_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+
+
+def _own_copy(shipped: Path) -> Path:
+    """This test process's copy of the shipped data (the same files, removed at exit). Every run takes
+    data/.lock for as long as it reads the data (model.lock.data_lock): builds of one shared folder in
+    two xdist workers would wait for each other, an idle core, and print that they wait."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-data-"))
+    atexit.register(shutil.rmtree, folder, True)
+    shutil.copytree(shipped, folder / "data", ignore=shutil.ignore_patterns(".lock"))
+    return folder / "data"
+
+
+DATA = _own_copy(ROOT / "data")  # the shipped data (read-only to tests: data_copy is theirs to change)
 
 
 def _seed_folders() -> list[Path]:
@@ -62,3 +82,58 @@ def year(fy, ds=None, templates=None) -> YearSettings:
     unless `templates` (a TemplateSet or a folder)."""
     fy = parse_fy(fy) if isinstance(fy, str) else fy
     return year_settings(fy, ds.city.fy2019 if ds is not None else NATIONAL, template_set(templates))
+
+
+def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Rewrite word/document.xml of a .docx in place (the first `count` occurrences)."""
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert text.count(old) >= count, old
+                data = text.replace(old, new, count).encode("utf-8")
+            z.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this run that every xdist worker sees (a new one each run)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder `name`, made by `make(folder)` once for the whole run and read by every xdist worker
+    (tests must not change it; copy it first). The first worker to ask makes it under an exclusive lock
+    while the others wait, then reuse it: a whole build costs one core once, not once per worker.
+    A `make` that fails or skips leaves nothing behind, and the next asker tries again."""
+    root = run_folder(tmp_path_factory)
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
+def with_departments(data):
+    """SYNTHETIC: Iruma's list names no departments; here pledge 3's items name 商工観光課 and the first
+    item of pledge 1 a sub-unit of 企画課 (its form goes to its parent, as for the other forms)."""
+    f = data / "pledges" / "2023-09.yaml"
+    text = f.read_text(encoding="utf-8")
+    i = text.index("      - no: 3\n")
+    j = text.index("      - no: 4\n")
+    part = text[i:j].replace("            status:", "            department: 商工観光課\n            status:")
+    text = text[:i] + part + text[j:]
+    text = text.replace("            status: A\n", "            status: A\n            department: 企画課未来共創政策推進室\n", 1)
+    f.write_text(text, encoding="utf-8")

@@ -5,7 +5,7 @@ Every shortcut reportgen takes for speed lives in this package, one module per l
 render/docx.py preparing each Word template once per process), and each one is
 taken only while `on(name)`. REPORTGEN_REFERENCE_PATHS=1 turns them all off (the libraries' own
 code, as their users call it); a comma-separated list of names turns off only those (bench/
-shortcuts.py measures each one so). tests/test_reference_paths.py builds every document both ways
+shortcuts.py measures each one so). tests/fast/test_reference_paths.py builds every document both ways
 and compares the bytes. docs/performance.md says what each one saves.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each is taken only while its switch is on (reportgen.fast); off, the same call goes through
 openpyxl's own code, as its users write it. The bytes are the same either way
-(tests/test_reference_paths.py); docs/performance.md says what each one saves.
+(tests/fast/test_reference_paths.py); docs/performance.md says what each one saves.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The reference path writes the parts through ZipFile, as openpyxl and python-docx do, and then
 `package.normalise` fixes the header fields that vary; the one-pass zip writes those same bytes
-directly (tests/test_package.py compares them for any parts).
+directly (tests/fast/test_package.py compares them for any parts).
 """
 from __future__ import annotations
 

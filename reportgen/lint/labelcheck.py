@@ -58,7 +58,7 @@ def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | 
 def label_variables(name: str, ctx: dict) -> tuple[list[dict], dict[str, list[dict]]]:
     """The variables the workbook renderers give labels file `name` for one context, and, for each
     key filled row by row (labels.PER_ROW), the variables each row gives it, as render/xlsx*.py and
-    the deliverables call labels() and fill(); tests/test_check.py records the real calls and compares."""
+    the deliverables call labels() and fill(); tests/lint/test_check.py records the real calls and compares."""
 
     if name == "value_tables":
         whole = [ctx] + [{**ctx, **goal} for goal in ctx["goals"]]

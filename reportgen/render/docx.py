@@ -65,7 +65,7 @@ class PreparedTemplate:
     Each render runs docxtpl's own public steps of `DocxTemplate.render` on what changes from one
     document to the next (the body, headers, footers and footnotes), and python-docx's own
     serialisation of those parts; every other part is what python-docx's `save` wrote for the
-    template once. tests/test_render_docx.py compares the bytes with docxtpl's own render and
+    template once. tests/render/test_render_docx.py compares the bytes with docxtpl's own render and
     save. Not for threads: a render replaces the body of the one opened template."""
 
     def __init__(self, blob: bytes, plain: frozenset[str] = frozenset()) -> None:

@@ -2,7 +2,7 @@
 
 Here rather than openpyxl.utils: a form's columns are data the pure layers read, and importing
 openpyxl (numpy with it where installed) would cost every process that writes only Word documents
-a quarter of a second at start (docs/performance.md, "Cold start"). tests/test_cold_start.py holds
+a quarter of a second at start (docs/performance.md, "Cold start"). tests/cli/test_cold_start.py holds
 these to openpyxl's own answers for every column."""
 from __future__ import annotations
 

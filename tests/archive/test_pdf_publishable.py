@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import realclient as rc
-from support import DATA, ROOT
+from support import ROOT
 
 from reportgen.archive.build import build
 
@@ -29,13 +29,13 @@ MIN_PT = 8.0
 
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory) -> list[tuple[Path, Path]]:
-    """(published document, its PDF) of every year of the shipped data and of examples/fuji."""
+def pairs(tmp_path_factory, request) -> list[tuple[Path, Path]]:
+    """(published document, its PDF) of every year of the shipped data (the run's shared --pdf build) and of examples/fuji."""
     rc.need_soffice()
     found = []
-    for name, data in (("data", DATA), ("fuji", EXAMPLE)):
-        out = tmp_path_factory.mktemp("pdf-" + name) / "out"
-        build(data, out, pdf=True)
+    fuji = tmp_path_factory.mktemp("pdf-fuji") / "out"
+    build(EXAMPLE, fuji, pdf=True)
+    for out in (request.getfixturevalue("built_pdf"), fuji):
         for manifest in sorted(out.glob("*/manifest.json")):
             for f in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
                 if f["publish"] and not f["path"].endswith(".pdf"):

@@ -12,13 +12,14 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from support import ROOT
 from docx.oxml.ns import qn
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "urakawa"
+EXAMPLE = ROOT / "examples" / "urakawa"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "targets.yaml").read_text(encoding="utf-8"))
 # What the list prints that no number can be: `4億3,0000万円` (five digits after 億3) is read as the
 # 4億3,000万円 the 5-year target means (README.md, "What does not reproduce"). Nothing else differs.

@@ -15,8 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT
-from test_check import edit_docx
+from support import ROOT, edit_docx
 
 from reportgen.archive.build import build
 from reportgen.cli import main

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_check import edit_docx
+from support import edit_docx
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.cli.init import init
@@ -185,7 +186,7 @@ def test_a_unit_error_quotes_the_target_as_written(data_copy):
 
 # ---------------------------------------------------------------- a warning acknowledged per measure
 
-MATSUDO = Path(__file__).resolve().parent.parent / "examples" / "matsudo" / "data"
+MATSUDO = ROOT / "examples" / "matsudo" / "data"
 
 
 def test_a_plausibility_warning_is_acknowledged_on_its_measure(tmp_path):

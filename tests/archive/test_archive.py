@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import DATA, tree
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify
@@ -99,11 +99,10 @@ def test_a_build_syncs_every_file_it_publishes_before_the_year_appears(tmp_path,
     assert files <= staged and len(files) > 60
 
 
-def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
+def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouched(built_copy, monkeypatch):
     from reportgen.archive import build as build_module
 
-    out = tmp_path / "out"
-    build(DATA, out, years=None)
+    out = built_copy
     before = tree(out)
     real_render = build_module.render
     victim = sorted(out.glob("*/forms/*.xlsx"))[-1].name  # one form among many
@@ -120,11 +119,10 @@ def test_a_document_that_fails_in_a_worker_stops_the_build_and_leaves_out_untouc
     assert not list(out.glob(".staging-*"))
 
 
-def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(tmp_path, monkeypatch):
+def test_a_disk_that_fails_to_sync_stops_the_build_and_leaves_out_untouched(built_copy, monkeypatch):
     from reportgen.archive import publish as archive
 
-    out = tmp_path / "out"
-    build(DATA, out, years=None)
+    out = built_copy
     before = tree(out)
 
     def failing(fd):
@@ -148,9 +146,8 @@ def test_the_manifest_lists_every_file_with_its_hash_the_data_hash_and_the_versi
     assert len(manifest["data"]["sha256"]) == 64
 
 
-def test_verify_passes_on_a_fresh_archive_and_names_a_file_changed_by_one_byte(tmp_path, capsys):
-    out = tmp_path / "out"
-    build(DATA, out, years=None)
+def test_verify_passes_on_a_fresh_archive_and_names_a_file_changed_by_one_byte(built_copy, capsys):
+    out = built_copy
     assert main(["verify", str(out)]) == 0
     victim = out / "2024_R6" / "03_KPI目標値達成状況推移_令和6年度.xlsx"
     data = bytearray(victim.read_bytes())
@@ -162,9 +159,8 @@ def test_verify_passes_on_a_fresh_archive_and_names_a_file_changed_by_one_byte(t
     assert "2017_H29" not in err
 
 
-def test_verify_names_a_changed_data_snapshot_and_an_extra_file(tmp_path):
-    out = tmp_path / "out"
-    build(DATA, out)
+def test_verify_names_a_changed_data_snapshot_and_an_extra_file(built_copy):
+    out = built_copy
     year = out / "2017_H29"
     with open(year / "data" / "city.yaml", "a", encoding="utf-8") as f:
         f.write("# edited\n")
@@ -175,9 +171,8 @@ def test_verify_names_a_changed_data_snapshot_and_an_extra_file(tmp_path):
 
 
 @pytest.mark.parametrize("breakage", ["syntax", "duplicate", "unknown"])
-def test_bad_data_exits_1_with_file_and_line_and_leaves_out_untouched(tmp_path, data_copy, capsys, breakage):
-    out = tmp_path / "out"
-    build(data_copy, out, years=None)
+def test_bad_data_exits_1_with_file_and_line_and_leaves_out_untouched(built_copy, data_copy, capsys, breakage):
+    out = built_copy  # what build(data_copy) writes before the data is broken
     before = tree(out)
     f = data_copy / "strategies" / "1" / "projects.yaml"
     text = f.read_text(encoding="utf-8")
@@ -196,9 +191,8 @@ def test_bad_data_exits_1_with_file_and_line_and_leaves_out_untouched(tmp_path, 
     assert tree(out) == before
 
 
-def test_a_failure_while_rendering_leaves_the_previous_archive_intact(tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    build(DATA, out)
+def test_a_failure_while_rendering_leaves_the_previous_archive_intact(built_copy, monkeypatch):
+    out = built_copy
     before = tree(out)
     import reportgen.archive.build as building
 
@@ -258,7 +252,7 @@ from importlib.metadata import version as installed_version
 from reportgen.archive.verification import HASH, REBUILD
 from reportgen.rules import era as era_module
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = ROOT / "templates"
 
 
 def manifest_of(folder: Path) -> dict:
@@ -310,7 +304,7 @@ def test_app_properties_are_the_same_through_the_libraries_own_writers(tmp_path,
             f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), years=[parse_fy('H29')]);"
             f"print(zipfile.ZipFile(Path({str(tmp_path / 'out' / '2017_H29')!r}) / '03_KPI目標値達成状況推移_平成29年度.xlsx').read('docProps/app.xml').decode())")
     app = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
+                         cwd=ROOT).stdout
     assert "<Application>reportgen</Application>" in app and "penpyxl" not in app
 
 
@@ -393,6 +387,7 @@ def test_verify_says_first_which_library_differs_and_how_to_install_the_recorded
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 1
     victim.write_bytes(bytes(data))
+    capsys.readouterr()  # the build's own lines: it waits, saying so, while another worker's build holds data/.lock
     assert main(["verify", str(out)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert f"openpyxl: 記録 3.0.10、現在 {installed_version('openpyxl')}" in lines[1]

@@ -171,7 +171,7 @@ def word_jobs(data: Path):
 SOURCES = [DATA] + sorted(p for p in (ROOT / "examples").glob("*/data") if p.is_dir())
 
 
-@pytest.mark.parametrize("data", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("data", SOURCES, ids=lambda p: "data" if p == DATA else p.relative_to(ROOT).as_posix())
 def test_every_word_document_of_the_data_and_the_examples_is_docxtpls_own(data):
     jobs = word_jobs(data)
     if data == DATA:  # Iruma's archive holds each shipped Word template

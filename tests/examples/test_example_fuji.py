@@ -14,12 +14,13 @@ import openpyxl
 import pytest
 import realclient as rc
 import yaml
+from support import ROOT
 
 from reportgen.archive import pdf
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fuji"
+EXAMPLE = ROOT / "examples" / "fuji"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "achievement-H23-27.yaml").read_text(encoding="utf-8"))
 ROWS = SOURCE["investment"]["rows"]  # 章, 会計, 事業数, 事業費 (A), 事業数, 事業費 (B), 進捗率 (B)/(A)
 RATE_HEADER = SOURCE["investment"]["columns"][6]

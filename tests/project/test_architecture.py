@@ -14,8 +14,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "reportgen"
 
 

@@ -17,7 +17,7 @@ from reportgen.cli import common, main
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # as in an activated virtual environment: the hints then say python3 (a venv's Python started by its
-# path is named by its path; tests/test_cli.py's venv test checks that)
+# path is named by its path; tests/cli/test_cli.py's venv test checks that)
 if sys.prefix != sys.base_prefix:
     ENV["VIRTUAL_ENV"] = sys.prefix
 ENV.pop("REPORTGEN_LANG", None)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import docx
 import pytest
 import yaml
 from docx.oxml.ns import qn
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sabae"
+EXAMPLE = ROOT / "examples" / "sabae"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "targets.yaml").read_text(encoding="utf-8"))
 
 

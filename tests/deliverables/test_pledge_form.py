@@ -3,7 +3,7 @@ import openpyxl
 import pytest
 import realclient as rc
 import yaml
-from support import DATA
+from support import DATA, with_departments
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
@@ -72,19 +72,6 @@ def test_only_progress_and_status_are_unlocked_tinted_the_status_a_dropdown_a_to
     assert dv.type == "list" and dv.formula1 == '"A,B,C,D"' and str(dv.sqref) == f"G{first}:G{last}"
     assert dv.showErrorMessage and "A 完了　B 実施中　C 着手　D 未着手" in dv.prompt
     assert ws.freeze_panes == f"E{first}"  # the item stays in view while the clerk scrolls to its cells
-
-
-def with_departments(data):
-    """SYNTHETIC: Iruma's list names no departments; here pledge 3's items name 商工観光課 and the first
-    item of pledge 1 a sub-unit of 企画課 (its form goes to its parent, as for the other forms)."""
-    f = data / "pledges" / "2023-09.yaml"
-    text = f.read_text(encoding="utf-8")
-    i = text.index("      - no: 3\n")
-    j = text.index("      - no: 4\n")
-    part = text[i:j].replace("            status:", "            department: 商工観光課\n            status:")
-    text = text[:i] + part + text[j:]
-    text = text.replace("            status: A\n", "            status: A\n            department: 企画課未来共創政策推進室\n", 1)
-    f.write_text(text, encoding="utf-8")
 
 
 def test_items_that_name_a_department_go_to_its_form(data_copy, tmp_path):

@@ -1,4 +1,4 @@
-from support import tree
+from support import tree, with_departments
 
 """Pledge progress forms back in: the next list opened, forms filled (openpyxl, LibreOffice), collected, the new list built with ★ and its summary."""
 import difflib
@@ -175,8 +175,6 @@ def test_a_form_of_the_previous_list_is_refused_unless_its_year_is_named(data_co
 
 
 def test_forms_of_two_departments_in_one_run_both_reach_the_new_list(data_copy, tmp_path, capsys):
-    from test_pledge_form import with_departments
-
     with_departments(data_copy)  # SYNTHETIC: pledge 3's items name 商工観光課
     open_pledge_list(data_copy, "2025-03")
     assert "department: 商工観光課" in (data_copy / NEW).read_text(encoding="utf-8")  # carried over

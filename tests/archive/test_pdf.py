@@ -1,6 +1,6 @@
 """--pdf as a city publishes it: the mapped typefaces only, tagged PDF/UA with title and ja-JP, table
 header rows as TH, every chart with its alternative text, each goal from a new page (continuing under
-its header rows, never shrunk: tests/test_pdf_publishable.py)."""
+its header rows, never shrunk: tests/archive/test_pdf_publishable.py)."""
 from __future__ import annotations
 
 import html
@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 import realclient as rc
-from support import DATA
-
-from reportgen.archive.build import build
+from support import ROOT
 
 
 def need_pikepdf():
@@ -39,17 +37,15 @@ R6_TREND = "2024_R6/03_KPI目標値達成状況推移_令和6年度"
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> Path:
-    """Every year of the shipped data built with --pdf (one LibreOffice run)."""
+def pdfs(request) -> Path:
+    """Every year of the shipped data built with --pdf (one LibreOffice run; shared with test_pdf_publishable)."""
     rc.need_soffice()
     need_pikepdf()  # --pdf puts the charts' alternative text in with it
     if not shutil.which("pdffonts"):
         if os.environ.get("CI"):
             pytest.fail("poppler-utils (pdffonts, pdfinfo) are required in CI")
         pytest.skip("poppler-utils are not installed")
-    out = tmp_path_factory.mktemp("pdf") / "out"
-    build(DATA, out, pdf=True)
-    return out
+    return request.getfixturevalue("built_pdf")
 
 
 def published(out: Path) -> list[tuple[Path, Path]]:
@@ -103,7 +99,7 @@ def test_every_pdf_shows_only_the_mapped_faces_and_mincho_where_the_document_set
 def test_templates_name_their_faces_for_latin_text_too_and_never_the_themes():
     """A theme reference (w:asciiTheme …) overrides the named face in Word: Latin letters and digits
     in a heading would come out in the theme's Calibri, in LibreOffice's fallback in the PDF."""
-    templates = Path(__file__).resolve().parent.parent / "templates"
+    templates = ROOT / "templates"
     for template in sorted(templates.glob("*.docx")):
         z = zipfile.ZipFile(template)
         for part in ("word/styles.xml", "word/document.xml"):

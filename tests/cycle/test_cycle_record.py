@@ -11,9 +11,7 @@ from pathlib import Path
 
 from cyclekit import R7_FOLDER, run, state
 from formfill import fill
-from support import tree
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, tree
 
 
 def times(folder: Path) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Expected texts are the town's, as its page prints them (examples/abira/source/progress-H30.yaml): the
 plan 第2次 安平町総合計画 / 前期基本計画, the 政策分野 Ⅰ 子育て・教育 … Ⅵ 行財政運営. The head 町長 is
-printed by the pledge list only, which the town's data does not have: tests/test_wording.py checks it.
+printed by the pledge list only, which the town's data does not have: tests/rules/test_wording.py checks it.
 """
 import shutil
 from pathlib import Path

@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-import zipfile
 from pathlib import Path
 
 import docx
 import jinja2
 import pytest
-from support import DATA, ROOT, year
+from support import DATA, ROOT, edit_docx, year
 
 from reportgen import cli
 from reportgen.archive.build import build
@@ -45,21 +44,6 @@ def templates(tmp_path) -> Path:
     dest = tmp_path / "templates"
     shutil.copytree(TEMPLATES, dest)
     return dest
-
-
-def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Rewrite word/document.xml of a .docx in place (the first `count` occurrences)."""
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert text.count(old) >= count, old
-                data = text.replace(old, new, count).encode("utf-8")
-            z.writestr(info, data)
-    path.write_bytes(out.getvalue())
 
 
 def place_of(path: Path, text: str) -> tuple[int, int, int]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import yaml
+from support import ROOT
 
 from reportgen.rules import rates
 from reportgen.rules.rates import RateRule, Rounding, rate_text, ratio, share_text
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = ROOT / "examples"
 
 
 def _number(text: str) -> Decimal:

@@ -29,7 +29,7 @@ def prefix_texts(data: Path, prefix: str) -> int:
 
     Department names become file names (KPI更新_令和6年度_<課>.xlsx): they get the prefix without the
     characters Windows refuses in a file name (`<小学生> & "x" ` → `小学生 & x `), which the loader
-    refuses in a department's name (tests/test_file_names.py)."""
+    refuses in a department's name (tests/rules/test_file_names.py)."""
     count = 0
     dept_prefix = re.sub(r'[<>:"/\\|?*]', "", prefix)
 

@@ -109,11 +109,11 @@ def test_a_name_changed_in_data_reaches_the_document(tmp_path, data_copy):
 
 def test_a_restyled_template_is_followed_without_code_changes(tmp_path):
     """A clerk types a heading's wording over its label in the template and changes the table font;
-    the output follows (the usual way to reword is the labels file: tests/test_city_frame.py)."""
+    the output follows (the usual way to reword is the labels file: tests/deliverables/test_city_frame.py)."""
     from shutil import copytree
 
     templates = tmp_path / "templates"
-    copytree(Path(__file__).resolve().parent.parent / "templates", templates)
+    copytree(ROOT / "templates", templates)
     t = docx.Document(templates / "target_list.docx")
     for p in t.paragraphs:
         if p.text.startswith("{{ labels.continuing }}"):

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 import realclient as rc
@@ -21,7 +20,7 @@ from reportgen.archive import pdf
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "etajima"
+EXAMPLE = ROOT / "examples" / "etajima"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "kpi-evaluation-H27.yaml").read_text(encoding="utf-8"))
 
 def published_cells() -> list[str]:
