@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from support import ROOT
 from docx.oxml.ns import qn
+from support import ROOT
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
