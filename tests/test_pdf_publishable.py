@@ -181,6 +181,15 @@ def kinsoku_faults(pdf: Path) -> list[str]:
             if line.strip() and (line.strip()[0] in NO_START or line.strip()[-1] in NO_END)]
 
 
+# a figure's own year cut at a line's end: `4,713事業所 (H` / `28)` (issue 26)
+CUT_YEAR = re.compile(r"\((?:[A-Z]{1,2}\d{0,3}|\d{1,4})$")
+
+
+def cut_years(pdf: Path) -> list[str]:
+    return [f"p{n}: {line}" for n, page in enumerate(raw_text(pdf), 1) for line in page.split("\n")
+            if CUT_YEAR.search(line.strip())]
+
+
 def unnamed_pages(source: Path, pdf: Path) -> list[int]:
     """Pages that do not show the document's title and edition (the file name's last part)."""
     title = re.search(r"<dc:title>(.*?)</dc:title>", zipfile.ZipFile(source).read("docProps/core.xml").decode()).group(1)
@@ -223,6 +232,13 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(pairs):
 
 def test_lines_break_by_the_japanese_rules(pairs):
     assert {p.name: f[:3] for _, p in pairs if (f := kinsoku_faults(p))} == {}
+
+
+def test_a_year_in_brackets_stays_whole_on_its_line(pairs):
+    assert {p.name: f[:3] for _, p in pairs if (f := cut_years(p))} == {}
+    lists = [p for s, p in pairs if s.name.startswith("01_対象事業一覧_令和")]
+    # the figures whose year the R5 to R7 lists print after them (4,743事業所 (R3)) are there to be cut
+    assert len(lists) == 4 and all("(R3)" in "".join(raw_text(p)) for p in lists[1:])
 
 
 def test_every_page_names_its_document_and_edition(pairs):

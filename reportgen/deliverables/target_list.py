@@ -4,7 +4,7 @@ from __future__ import annotations
 from reportgen.deliverables.common import (column_year, goal_number, group_name, groups, kpi_label, kpis_in,
     numbered, strategy_title)
 from reportgen.deliverables.output import Deliverable, Output
-from reportgen.model.figures import figure_text, measure_diff_text, target_text
+from reportgen.model.figures import figure_text, measure_diff_text, split_dated, target_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
@@ -48,25 +48,39 @@ def current_value(meas: Measure, prev: FiscalYear):
 
 
 def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
-           words: dict, shows_current: bool) -> dict:
-    """One indicator or KPI table: rows, ※ notes in order, and the columns it prints (`columns`:
-    b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
-    `{none}`; no actual yet; no difference), and so is one whose header the labels file empties."""
+           words: dict, shows_current: bool, table: str) -> dict:
+    """One indicator or KPI table: rows, ※ notes in order, its baseline header and the columns it
+    prints (`columns`: b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left
+    out (every baseline `{none}`; no actual yet; no difference), and so is one whose header the
+    labels file empties. Each figure measured in another year than its column's carries that year
+    (` (H28)`, ` (R3)`), cut off as `…_note` so the template keeps it whole on one line."""
     rows, notes = [], []
     prev = fy - 1
     mark = words["note_mark"]
+    column_year, header = _baseline_column(rows_of, header_year, words, table)
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
         name = label + (mark if meas.footnote else "")
         diff = valuekinds.difference_quantity(meas, current)
+        baseline = figure_text(meas.baseline, as_of="differs" if column_year else "always", column_year=column_year,
+                               style=style)
+        baseline_dated = baseline != figure_text(meas.baseline, style=style)
+        # a fiscal-year actual measured in an earlier year (4,743事業所 (R03) in the R5 list) says so
+        column = prev if meas.period == "fiscal_year" else None  # other kinds print their own year (`when`)
+        current_text = figure_text(current, as_of="differs", column_year=column, style=style) + (
+            valuekinds.note_year(when, style) if when else "")
+        current_dated = current_text != figure_text(current, style=style)
         rows.append({
             "name": name,
-            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style),
-            "current": figure_text(current, style=style) + (valuekinds.note_year(when, style) if when else ""),
+            "baseline": baseline,
+            "current": current_text,
             "diff": measure_diff_text(meas, current),
             "target": target_text(meas.target, style),
             "computable": diff is not None,
+            "baseline_dated": baseline_dated,
         })
+        rows[-1]["baseline_figure"], rows[-1]["baseline_note"] = split_dated(baseline, meas.baseline, baseline_dated)
+        rows[-1]["current_figure"], rows[-1]["current_note"] = split_dated(current_text, current, current_dated)
         for fig in (meas.baseline, current):
             if fig is not None and fig.footnote:
                 notes.append(fig.footnote)
@@ -78,7 +92,23 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
     diff = baseline and current and bool(words["diff_header"]) and any(r["computable"] for r in rows)
     columns = "".join(c for c, shown in (("b", baseline), ("c", current), ("d", diff), ("t", True)) if shown)
     return {"rows": rows, "notes": notes, "has_rows": bool(rows), "has_notes": bool(notes),
-            "has_diff": diff, "columns": columns}
+            "has_diff": diff, "columns": columns, "baseline_header": header}
+
+
+def _baseline_column(rows_of: list[tuple[Measure, str]], header_year: FiscalYear, words: dict,
+                     table: str) -> tuple[FiscalYear | None, str]:
+    """The year a table's baseline header names, and the header: the strategy's baseline year where
+    some figure is of that year (the others carry their own, 50,018人 (H28) under 現状値（R1）); else
+    the one year every figure shares (0.293 under 現状値（R1） where the strategy says R2, as the
+    published strategy prints it); else no year, each figure with its own (a header naming a year
+    would say what the column does not hold: 4,713事業所 (H28) under 現状値（R1）)."""
+    years = {m.baseline.as_of or header_year for m, _ in rows_of if m.baseline.none is None}
+    if not years or header_year in years:
+        return header_year, words[f"{table}_baseline_header"]
+    if len(years) == 1 and isinstance(year := next(iter(years)), FiscalYear):
+        return year, fill(words["raw"]["baseline_header"], {
+            **words["names"], "label": words[f"{table}_baseline_label"], "baseline_year": era.notations(year)})
+    return None, words[f"{table}_baseline_header_undated"]
 
 
 def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
@@ -93,17 +123,21 @@ def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
     for table, year in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
         filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
             **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year)})
+        filled[f"{table}_baseline_header_undated"] = fill(words["baseline_header_undated"], {
+            **names, "label": s.baseline_label_of(table)})
+        filled[f"{table}_baseline_label"] = s.baseline_label_of(table)
         filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
     return {"raw": words, "names": names, **filled}
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
 WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "baseline_header",
+         "baseline_header_undated",
          "current_header", "diff_header", "target_header", "note_mark", "continuing", "new", "project_name_header",
          "project_work_header", "project_departments_header", "no_projects")
 PLAIN = ("indicator_table", "kpi_table", "diff_header", "continuing", "new", "project_name_header",
          "project_work_header", "project_departments_header", "no_projects")
-PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "target_header")
+PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "baseline_header_undated", "target_header")
 
 
 def _shows_current(sd: StrategyData) -> bool:
@@ -143,7 +177,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         gctx = {"no": no, "title": goal.title, "project": goal.project or "",
                 "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
                                                                "project": goal.project or ""}),
-                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current),
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current,
+                                     "indicators"),
                 "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
@@ -161,7 +196,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             gctx["groups"].append({
                 "name": name,
                 "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current, "kpis"),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),

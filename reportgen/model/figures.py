@@ -23,7 +23,7 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     """
     if fig is None:
         return empty
-    text = quantity_text(fig.value) + (fig.bound or "") if fig.value is not None else (fig.state or fig.none or "")
+    text = value_text(fig)
     if fig.as_of is not None:
         if as_of == "always":
             text += valuekinds.note_year(fig.as_of, style)
@@ -39,6 +39,20 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     if fig.footnote and footnote_mark:
         text += "※"
     return text
+
+
+def value_text(fig: Figure) -> str:
+    """A figure's value alone, as its cell begins: `4,713事業所`, `75%以上`, `調整中`, `新規`."""
+    return quantity_text(fig.value) + (fig.bound or "") if fig.value is not None else (fig.state or fig.none or "")
+
+
+def split_dated(text: str, fig: Figure | None, dated: bool) -> tuple[str, str]:
+    """A cell's text cut where the figure's own year note begins (`4,713事業所`, ` (H28)`), so a
+    renderer can keep the note whole on one line; (text, "") where no year note is printed."""
+    if fig is None or not dated:
+        return text, ""
+    head = value_text(fig)
+    return (head, text[len(head):]) if text.startswith(head) and len(text) > len(head) else (text, "")
 
 
 def target_text(target: Target, style: str = "short", year: bool = True) -> str:

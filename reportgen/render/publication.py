@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -123,13 +124,33 @@ def _shade(cell, fill) -> None:
         cell._tc.get_or_add_tcPr().append(shd)
 
 
+# A bracket of Latin letters and digits after a figure, its year (` (R03)`, ` (H28)`): LibreOffice
+# breaks Latin text it is told is Japanese between any two letters (`(H` / `28)`); declared English,
+# it breaks only at the blank before it, so the year stays whole.
+_LATIN_BRACKET = re.compile(r" ?\([A-Za-z0-9.,]+\)")
+
+
 def _write_text(paragraph, text: str, bold: bool = False) -> None:
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
+        at = 0
+        for m in _LATIN_BRACKET.finditer(line):
+            if m.start() > at:
+                paragraph.add_run(line[at:m.start()]).bold = bold or None
+            run = paragraph.add_run(m.group())
+            run.bold = bold or None
+            _latin_english(run)
+            at = m.end()
+        run = paragraph.add_run(line[at:])
         run.bold = bold or None
         if i < len(lines) - 1:
             run.add_break()
+
+
+def _latin_english(run) -> None:
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    run._r.get_or_add_rPr().append(lang)
 
 
 def _keep_with_next(paragraph) -> None:
