@@ -85,6 +85,25 @@ def structure_faults(pdf: Path) -> list[str]:
     return faults
 
 
+def marked_content(element) -> int:
+    """How many pieces of page content (MCIDs) an element holds, at any depth."""
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+    n = 0
+    for kid in kids:
+        if isinstance(kid, int):
+            n += 1
+        elif isinstance(kid, pikepdf.Dictionary):
+            n += 1 if "/MCID" in kid else marked_content(kid) if "/S" in kid else 0
+    return n
+
+
+def empty_header_cells(pdf: Path) -> int:
+    """Header cells with nothing in them: a listener hears a column without its name."""
+    with pikepdf.open(pdf) as doc:
+        return sum(1 for e in elements(doc.Root.StructTreeRoot) if role(doc, e) == "/TH" and not marked_content(e))
+
+
 def small_type(pdf: Path) -> list[tuple[int, float]]:
     with pikepdf.open(pdf) as doc:
         return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})
@@ -210,6 +229,11 @@ def test_every_character_is_tagged_content_or_an_artifact(pairs):
 
 def test_every_pdf_has_a_document_root_tables_with_header_cells_and_scope_headings_and_alt_text(pairs):
     assert {p.name: f for _, p in pairs if (f := structure_faults(p))} == {}
+
+
+def test_every_header_cell_names_its_column(pairs):
+    assert {p.name: n for _, p in pairs if (n := empty_header_cells(p))} == {}
+    assert any(s.name.startswith("04_") for s, _ in pairs)  # the pledge list, whose first header was empty
 
 
 def test_no_text_is_smaller_than_8_points(pairs):

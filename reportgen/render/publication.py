@@ -170,6 +170,27 @@ def _borders(table) -> None:
     tblpr.append(borders)
 
 
+def _without_empty_headers(merges: list[tuple[int, int, int, int]], sheet: "Sheet", rows: list[int],
+                           cols: list[int], headers: int) -> list[tuple[int, int, int, int]]:
+    """The merges, with each empty cell of a header row (the band right of the title where a year
+    has no review) joined to the cell on its left: a header cell with nothing in it is a column a
+    listener hears without a name (PDF/UA), and the band reads as one."""
+    spans = {(i, j): (i, j, end_i, end_j) for i, j, end_i, end_j in merges}
+    for i in range(headers):
+        left = None
+        for j, c in enumerate(cols):
+            if (rows[i], c) in sheet.covered:
+                continue
+            span = spans.get((i, j), (i, j, i, j))
+            if sheet.text(rows[i], c).strip() or left is None or span[2] != i or left[2] != i:
+                left = span
+                spans[(i, j)] = span
+                continue
+            spans.pop((i, j), None)
+            left = spans[(left[0], left[1])] = (left[0], left[1], i, span[3])
+    return list(spans.values())
+
+
 class Writer:
     def __init__(self, template: Path, title: str, header: str) -> None:
         self.doc = Document(str(template))
@@ -246,6 +267,7 @@ class Writer:
                 p = cell.paragraphs[0]
                 p.alignment = _ALIGN.get(xcell.alignment.horizontal)
                 _write_text(p, sheet.text(r, c), bool(xcell.font.bold) or i < len(header))
+        merges = _without_empty_headers(merges, sheet, rows, cols, len(header))
         for i, j, end_i, end_j in merges:  # the covered cells are empty: the text stays the first cell's
             if (end_i, end_j) != (i, j):
                 grid[i][j].merge(grid[end_i][end_j])
