@@ -67,11 +67,13 @@ def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) ->
 
 
 def header(ds: Dataset, sd: StrategyData, rnd: Round) -> dict:
+    n = era.Notation(ds.city.year_notation)
     return {
         "strategy": strategy_title(ds, sd),
-        "years": era.list_long(rnd.years),
-        "year": era.long(rnd.to),
-        "previous_year": era.long(rnd.to - 1),
+        "years": n.years(rnd.years),
+        "year": n.long(rnd.to),
+        "previous_year": n.long(rnd.to - 1),
+        "edition": n.long(rnd.id),  # the file names' year
         "round": era.short(rnd.id),
         "strategy_id": sd.strategy.id,
     }
@@ -99,10 +101,10 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
     head = header(ds, sd, rnd)
     ctx = {**head, "rows": rows(sd, rnd)}
     title = f"{head['strategy']} {DOCUMENT}"
-    jobs = [Output(f"02_{DOCUMENT}_{era.long(rnd.id)}.xlsx", "xlsx", KEY, title, ctx)]
+    jobs = [Output(f"02_{DOCUMENT}_{head['edition']}.xlsx", "xlsx", KEY, title, ctx)]
     for dept, projects in form_departments(ds, sd, rnd).items():
         fctx = form_context(ds, sd, rnd, dept, projects)
-        jobs.append(Output(f"forms/{DOCUMENT}_{era.long(rnd.id)}_{dept}.xlsx", "xlsx", "evaluation_form",
+        jobs.append(Output(f"forms/{DOCUMENT}_{head['edition']}_{dept}.xlsx", "xlsx", "evaluation_form",
                            f"{title}（{dept}）", fctx, publish=False))
     return jobs
 

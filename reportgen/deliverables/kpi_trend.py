@@ -76,11 +76,10 @@ def _number(fig: Figure | None) -> float | None:
 
 
 def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str,
-         alt: Callable[[dict], str] | None = None, n: int = 0) -> dict:
+         alt: Callable[[dict], str] | None = None, n: int = 0, style: str = "short") -> dict:
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
-    style = sd.strategy.year_notes
     notes = [meas.footnote] if meas.footnote else []  # the notes of the ※ the row prints, beside its name
     if meas.baseline is not None and meas.baseline.footnote:
         notes.append(meas.baseline.footnote)
@@ -205,7 +204,9 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     sd = ds.strategy_for(fy)
     s = sd.strategy
     review = review_for(sd, fy)
-    target_header = f"{s.target_label_of(KEY)}（{era.short(s.period.to)}）"
+    yn = era.Notation(ds.city.year_notation)
+    style = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
+    target_header = f"{s.target_label_of(KEY)}（{yn.short(s.period.to)}）"
     baseline_header = s.baseline_label_of(KEY)
     # the labels as the workbook fills them; a chart's alternative text is filled per measure
     raw_alt = raw_label(KEY, "chart_alt")
@@ -218,54 +219,55 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         rows = []
         shown = [ind for ind in sd.measures.indicators if ind.goal == goal.no and ind.exists_in(fy)]
         for n, ind in enumerate(shown, 1):
-            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n))
+            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n, style))
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
             kpis = kpis_in(sd, pids, fy)
             if kpis:
                 rows.append({"kind": "group", "name": group_name(sd, pids)})
-                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n) for n, k in enumerate(kpis, 1))
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n, style)
+                            for n, k in enumerate(kpis, 1))
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title, "rows": rows})
     return {
         "strategy": strategy_title(ds, sd, sep=" "),
         **rating_columns(s),
         "counts": counts(s, goals),
-        "year": era.long(fy),
-        "year_short": era.short(fy),
-        "years": column_headers(sd),
+        "year": yn.long(fy),
+        "year_short": yn.short(fy),
+        "years": column_headers(sd, yn),
         "target_header": target_header,
         "baseline_header": baseline_header,
         # the table's header row; a second one under each policy where the KPIs have their own
-        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year),
-        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year)
+        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year, yn),
+        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year, yn)
                        if s.table_labels.kpi_trend_kpis is not None else None),
         "goal_label": s.goal_label,
-        "review": era.span_long(review.from_, review.to) + " " + review.name if review else "",
+        "review": yn.span(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }
 
 
-def table_header(sd: StrategyData, tl, baseline_year: FiscalYear) -> dict:
+def table_header(sd: StrategyData, tl, baseline_year: FiscalYear, n: era.Notation = era.Notation()) -> dict:
     """The baseline, year and target headers of one table of the sheet: the strategy's table labels
     (`baseline_column`: 基準値 (H26), `actual_column`: 実績値 (H27)), else the shipped ones (現状値, R6末)."""
     s = sd.strategy
     label = tl.baseline or s.baseline_label_of(KEY)
-    baseline = tl.baseline_column.format(label=label, year=era.short(baseline_year)) if tl.baseline_column else label
-    years = ([tl.actual_column.format(year=era.short(y)) for y in s.period.years] if tl.actual_column
-             else column_headers(sd))
-    target = f"{tl.target or s.target_label_of(KEY)}（{era.short(s.period.to)}）"
+    baseline = tl.baseline_column.format(label=label, year=n.short(baseline_year)) if tl.baseline_column else label
+    years = ([tl.actual_column.format(year=n.short(y)) for y in s.period.years] if tl.actual_column
+             else column_headers(sd, n))
+    target = f"{tl.target or s.target_label_of(KEY)}（{n.short(s.period.to)}）"
     return {"baseline": baseline, "years": years, "target": target}
 
 
-def column_headers(sd: StrategyData) -> list[str]:
+def column_headers(sd: StrategyData, n: era.Notation = era.Notation()) -> list[str]:
     """The year columns' headers: R6末 where every measure's values are fiscal year-end ones; H27
     where some are a calendar year's statistics (婚姻率 of 平成27年 is no end-of-year value) or a
     day's: each row's baseline shows its kind of year (5.5‰(平成25年), 15.8%(平成25年度))."""
     measures = list(sd.measures.indicators) + list(sd.measures.kpis)
     if all(m.period == "fiscal_year" for m in measures):
-        return [era.year_end(y) for y in sd.strategy.period.years]
-    return [era.short(y) for y in sd.strategy.period.years]
+        return [n.end(y) for y in sd.strategy.period.years]
+    return [n.short(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
@@ -286,6 +288,7 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     """Rows a department updates: the year-end value, and each rating axis and text when a review is open."""
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
+    yn = era.Notation(ds.city.year_notation)
     axes, texts = sd.strategy.axes, sd.strategy.texts
     # one input column per declared axis and text, in order (reportgen.forms.layout.kpi_columns)
     columns = forms.kpi_columns(axes, texts)
@@ -326,8 +329,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     default = {"mark": ratings.is_default(axes), "text": texts == [ratings.DEFAULT_TEXT]}  # Iruma's: the labels file's wording
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
-        "year": era.long(fy), "year_end": era.year_end(fy),
-        "review": (era.span_long(review.from_, review.to) + " " + review.name) if review else "",
+        "year": yn.long(fy), "year_end": yn.end(fy),
+        "review": (yn.span(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows, "password": ds.city.form_password or "", "columns": columns,
         # per axis or text column: its header (None: the labels file's) and an axis's symbols in order
         "rated": {c.name: {"label": declared[c.role, c.ref].label, "default": default[c.role],

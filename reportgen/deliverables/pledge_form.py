@@ -70,9 +70,10 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
             "item": circled(i) + it.title, "content": it.content, "progress": "\n".join(it.progress),
             "pledge_status": it.status or "", "department": it.department or ds.city.planning_office,
         })
-    as_of = era.month_end(pl.as_of)
+    n = era.Notation(ds.city.year_notation)
+    as_of = n.month(pl.as_of)
     ctx = {
-        "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of, "year": era.long(pl.as_of.fiscal_year),
+        "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of, "year": n.long(pl.as_of.fiscal_year),
         "legend": status_legend(status_labels), "statuses": list(status_labels), "rows": rows,
         "password": ds.city.form_password or "",
     }
@@ -81,8 +82,8 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
     return ctx
 
 
-def form_name(pl: PledgeList, department: str) -> str:
-    return f"forms/{DOCUMENT}_{era.month_end(pl.as_of)}_{department}.xlsx"
+def form_name(pl: PledgeList, department: str, n: era.Notation = era.Notation()) -> str:
+    return f"forms/{DOCUMENT}_{n.month(pl.as_of)}_{department}.xlsx"
 
 
 def outputs(ds: Dataset, fy: FiscalYear) -> list:
@@ -95,6 +96,6 @@ def outputs(ds: Dataset, fy: FiscalYear) -> list:
         status_labels = raw_label("pledge_list", "status_labels")
         for dept, entries in form_departments(ds, pl).items():
             ctx = form_context(ds, pl, dept, entries, status_labels)
-            jobs.append(Output(form_name(pl, dept), "xlsx", "pledge_form",
+            jobs.append(Output(form_name(pl, dept, era.Notation(ds.city.year_notation)), "xlsx", "pledge_form",
                                f"市長公約進捗状況記入票【{ctx['as_of']}現在】（{dept}）", ctx, publish=False))
     return jobs

@@ -69,9 +69,10 @@ def registry_identity(ds: Dataset, sd: StrategyData, fy: FiscalYear, parts: dict
 def context(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict:
     s = sd.strategy
     parts = rows(sd, fy)
+    n = era.Notation(ds.city.year_notation)
     return {
-        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id, "year": era.long(fy), "year_short": era.short(fy),
-        "period": era.span_long(s.period.from_, s.period.to), "baseline_label": s.baseline_label,
+        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id, "year": n.long(fy), "year_short": era.short(fy),
+        "period": n.span(s.period.from_, s.period.to), "baseline_label": s.baseline_label,
         "target_label": s.target_label, "parts": parts,
         "policies": [{"id": p.id, "name": p.name, "goal": g.no} for g in s.goals for p in g.policies],
         "departments": list(ds.departments), "years": [era.short(y) for y in s.period.years],

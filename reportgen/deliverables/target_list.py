@@ -107,27 +107,27 @@ def _baseline_column(rows_of: list[tuple[Measure, str]], header_year: FiscalYear
         return header_year, words[f"{table}_baseline_header"]
     if len(years) == 1 and isinstance(year := next(iter(years)), FiscalYear):
         return year, fill(words["raw"]["baseline_header"], {
-            **words["names"], "label": words[f"{table}_baseline_label"], "baseline_year": era.notations(year)})
+            **words["names"], "label": words[f"{table}_baseline_label"], "baseline_year": era.notations(year, words["notation"])})
     return None, words[f"{table}_baseline_header_undated"]
 
 
-def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str) -> dict:
+def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, n: era.Notation = era.Notation()) -> dict:
     """Every fixed word of the document from target_list.labels.yaml, filled with the strategy's
     wording and the years in every notation (the labels choose theirs: `{{ year.western_fy }}`)."""
     levels = "、".join(w for w in (s.goal_label, s.policy_label) if w)
-    names = {"year": era.notations(fy), "previous": era.notations(prev), "target_year": era.notations(s.period.to),
+    names = {"year": era.notations(fy, n), "previous": era.notations(prev, n), "target_year": era.notations(s.period.to, n),
              "strategy": strategy, "has_projects": s.projects, "goal_label": s.goal_label,
              "policy_label": s.policy_label, "levels": levels}
     words = {k: raw_label(KEY, k) for k in WORDS}
     filled = {k: fill(v, names) for k, v in words.items() if k not in PER_ROW}
     for table, year in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
         filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
-            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year)})
+            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year, n)})
         filled[f"{table}_baseline_header_undated"] = fill(words["baseline_header_undated"], {
             **names, "label": s.baseline_label_of(table)})
         filled[f"{table}_baseline_label"] = s.baseline_label_of(table)
         filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
-    return {"raw": words, "names": names, **filled}
+    return {"raw": words, "names": names, "notation": n, **filled}
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
@@ -152,9 +152,11 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     s = sd.strategy
     fy = column_year(fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
-    target_year = era.short(s.period.to)
+    n = era.Notation(ds.city.year_notation)
+    notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
+    target_year = n.short(s.period.to)
     strategy = strategy_title(ds, sd)
-    words = _words(s, fy, prev, strategy)
+    words = _words(s, fy, prev, strategy, n)
     shows_current = _shows_current(sd)
     headers = {
         "indicator_baseline": words["indicators_baseline_header"],
@@ -177,7 +179,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         gctx = {"no": no, "title": goal.title, "project": goal.project or "",
                 "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
                                                                "project": goal.project or ""}),
-                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current,
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, notes, words, shows_current,
                                      "indicators"),
                 "groups": []}
         for goal_no, pids in groups(sd, KEY):
@@ -196,19 +198,19 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             gctx["groups"].append({
                 "name": name,
                 "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current, "kpis"),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, notes, words, shows_current, "kpis"),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),
             })
         goals.append(gctx)
     return {
-        "year": era.long(fy),
+        "year": n.long(fy),
         "strategy": strategy,
         "previous_year_short": era.era_year_only(prev),
         "year_short": era.era_year_only(fy),
         "headers": headers,
-        "labels": {k: v for k, v in words.items() if k not in ("raw", "names") and k not in PER_ROW},
+        "labels": {k: v for k, v in words.items() if k not in ("raw", "names", "notation") and k not in PER_ROW},
         # the labels whose run was a fixed word of the template (render.docx writes them as it did)
         "plain_labels": PLAIN,
         "goals": goals,

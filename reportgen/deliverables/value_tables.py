@@ -32,9 +32,9 @@ def years(ds: Dataset) -> set[FiscalYear]:
     return set()  # the kpi trend's years: the same actuals date both
 
 
-def _year_vars(when) -> dict:
+def _year_vars(when, n: era.Notation = era.Notation()) -> dict:
     if isinstance(when, FiscalYear):
-        return {"year": era.long(when), "year_long": era.long(when)}
+        return {"year": n.long(when), "year_long": n.long(when)}
     if isinstance(when, eradays.CalendarYear):
         return {"year": eradays.calendar_header(when), "year_long": eradays.calendar_long(when)}
     return {"year": eradays.day_long(when), "year_long": eradays.day_long(when)}
@@ -47,14 +47,15 @@ def _value(meas: Measure, fig) -> str:
     return figure_text(fig, as_of="never")
 
 
-def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tuple[str, object, str]]:
+def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label,
+             n: era.Notation = era.Notation()) -> list[tuple[str, object, str]]:
     """(header, when, value) of each column: baseline, each actual the document can show (the latest
     labelled as such), each forecast, the target."""
     s = sd.strategy
     words = {"baseline": s.baseline_label, "target": s.target_label}
     cols = []
     b = meas.baseline
-    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year)}), b.as_of,
+    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year, n)}), b.as_of,
                  _value(meas, b) if b.none is None else b.none))
     shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
     if meas.yearly_targets:
@@ -62,21 +63,21 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label) -> list[tup
         # yearly targets' row is _target_row's), the period's target in the target row's last column
         actual = dict(shown)
         for w in sorted({*actual, *meas.yearly_targets}, key=eradays.moment):
-            cols.append((label("actual_column", {**words, **_year_vars(w)}), w, _value(meas, actual.get(w)) if w in actual else ""))
-        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to)}), meas.target.year, ""))
+            cols.append((label("actual_column", {**words, **_year_vars(w, n)}), w, _value(meas, actual.get(w)) if w in actual else ""))
+        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to, n)}), meas.target.year, ""))
         return cols
     for i, (w, f) in enumerate(shown):
         key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
-        cols.append((label(key, {**words, **_year_vars(w)}), w, _value(meas, f)))
+        cols.append((label(key, {**words, **_year_vars(w, n)}), w, _value(meas, f)))
     for w, f in valuekinds.ordered(meas.forecasts):
         # a forecast of a year not yet reported (平成15年末見込 in a document of 平成15年度)
         if w not in meas.actuals and eradays.first_document_year(w) - 1 <= fy:
-            cols.append((label("forecast_column", {**words, **_year_vars(w)}), w, _value(meas, f)))
+            cols.append((label("forecast_column", {**words, **_year_vars(w, n)}), w, _value(meas, f)))
     t = meas.target
     t_text = target_text(t, year=False)
     if t.value is not None and not meas.table_unit:
         t_text = t_text.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
-    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to)}), t.year, t_text))
+    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to, n)}), t.year, t_text))
     return cols
 
 
@@ -118,10 +119,10 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
             row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
-                   "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes),
-                   "target": target_text(meas.target, s.year_notes)}
+                   "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes or ds.city.year_notation),
+                   "target": target_text(meas.target, s.year_notes or ds.city.year_notation)}
             lines.append(label("list_line", {**row, "year": "", "value": ""}))
-            cols = _columns(sd, meas, fy, label)
+            cols = _columns(sd, meas, fy, label, era.Notation(ds.city.year_notation))
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
@@ -130,7 +131,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                            "notes": _notes(meas, label)})
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title,
                       "lines": lines, "tables": tables})
-    return {"strategy": strategy_title(ds, sd), "year": era.long(fy), "layout": s.value_tables, "goals": goals}
+    return {"strategy": strategy_title(ds, sd), "year": era.Notation(ds.city.year_notation).long(fy), "layout": s.value_tables, "goals": goals}
 
 
 def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:

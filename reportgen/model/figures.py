@@ -28,7 +28,8 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
         if as_of == "always":
             text += valuekinds.note_year(fig.as_of, style)
         elif as_of == "note":
-            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) \
+            # the trend sheet's own form, (R03), in the short 和暦; a city's other notation as it prints it
+            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) and style == "short" \
                 else valuekinds.note_year(fig.as_of, style)
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
             text += valuekinds.note_year(fig.as_of, style)

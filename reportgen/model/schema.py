@@ -186,6 +186,10 @@ class City(Model):
                              "or --year used: 令和元年度 (the default, the national rule after the change of era) "
                              "or 平成31年度.")
     head: FileName = Field("市長", description="The head of the municipality as the documents name it: 市長, 町長, 村長, 区長.")
+    year_notation: Literal["short", "long", "western", "western_era"] = Field(
+        "short", description="How every document names a fiscal year in its file name, title and headers: short "
+                             "(令和7年度 in file names and titles, R7 and R6末 in headers: the default), long (令和7年度, "
+                             "令和6年度末 everywhere), western (2025年度, 2024年度末) or western_era (2025(令和7)年度, 2025(R7)).")
     pledge_title: Str | None = Field(
         None, description="The pledge document's title (default: the head's pledge list, e.g. 町長公約（政策宣言）進捗状況一覧表).")
 
@@ -608,8 +612,8 @@ class Strategy(Model):
     kpi_baseline_year: FY
     goals: list[Goal]
     groupings: dict[Str, list[list[Str]]]
-    year_notes: Literal["short", "long", "western", "western_era"] = Field(
-        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
+    year_notes: Literal["short", "long", "western", "western_era"] | None = Field(
+        None, description="(default: city.yaml's year_notation) How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
                              "western `3,324人(2014年度)`, western_era `3,324人(2019(H31)年度)`.")
     value_tables: Literal["none", "per_measure", "table"] = Field(
         "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "

@@ -188,12 +188,66 @@ def end_month(fy: FiscalYear) -> str:
     return f"{fy.era_name}{fy.era_year + 1}年3月"
 
 
-def notations(fy: FiscalYear) -> dict[str, str]:
+def notations(fy: FiscalYear, named: "Notation | None" = None) -> dict[str, str]:
     """A fiscal year in every notation a labels file may print (`{{ year.long }}`, `{{ year.western }}`):
-    the city chooses its notation by the attribute it writes."""
+    a key chooses its notation by the attribute it writes; the `named…` ones follow the city's
+    `year_notation` (`named` 令和7年度 / 2025年度, `named_short` R7 / 2025年度, `named_end` R6末 /
+    2024年度末, `named_brief` 7年度 / 2025年度, the lead sentence's)."""
+    n = named or Notation()
+    brief = era_year_only(fy) if n.style in ("short", "long") else n.long(fy)
     return {"short": short(fy), "long": long(fy), "era": long(fy)[:-2], "era_year": era_year_only(fy),
             "end": year_end(fy), "western": str(fy.year), "western_fy": western(fy),
-            "western_era": f"{fy.year}({short(fy)})", "end_month": end_month(fy)}
+            "western_era": f"{fy.year}({short(fy)})", "end_month": end_month(fy),
+            "named": n.long(fy), "named_short": n.short(fy), "named_end": n.end(fy), "named_brief": brief}
+
+
+NOTATIONS = ("short", "long", "western", "western_era")
+
+
+@dataclass(frozen=True)
+class Notation:
+    """How a city's documents name a fiscal year (city.yaml `year_notation`), one setting for file
+    names, titles and headers alike (FY2019 as `fy2019` names it). `long` names a year in titles and
+    file names (令和7年度), `short` in a header (目標値（R8）), `end` its end (R6末), `month` a month's end."""
+
+    style: str = "short"
+
+    def long(self, fy: FiscalYear) -> str:
+        if self.style == "western":
+            return western(fy)
+        if self.style == "western_era":
+            return f"{fy.year}({long(fy)[:-2]})年度"
+        return long(fy)
+
+    def short(self, fy: FiscalYear) -> str:
+        if self.style == "short":
+            return short(fy)
+        if self.style == "western_era":
+            return f"{fy.year}({short(fy)})"
+        return self.long(fy)
+
+    def end(self, fy: FiscalYear) -> str:
+        if self.style == "western_era":
+            return f"{fy.year}({short(fy)})年度末"
+        return f"{self.short(fy)}末"
+
+    def span(self, first: FiscalYear, last: FiscalYear) -> str:
+        """令和4～6年度 / 2022～2024年度."""
+        if self.style in ("short", "long"):
+            return span_long(first, last)
+        return self.long(first) if first == last else f"{self.long(first)[:-2]}～{self.long(last)}"
+
+    def years(self, years: list[FiscalYear]) -> str:
+        """平成28、29年度 / 2016、2017年度: each year of a round."""
+        if self.style in ("short", "long") or not years:
+            return list_long(years)
+        return "、".join(self.long(y)[:-2] for y in years) + "年度"
+
+    def month(self, ym: "YearMonth") -> str:
+        """令和5年9月末 / 2023年9月末."""
+        if self.style in ("short", "long"):
+            return month_end(ym)
+        return f"{ym.year}年{ym.month}月末"
 
 
 def as_of_note(fy: FiscalYear) -> str:
