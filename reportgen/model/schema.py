@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from reportgen.rules import era, eradays
+from reportgen.rules import era, eradays, yearranges
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.filenames import check_name
 from reportgen.rules.numbering import Numbering
@@ -88,6 +88,14 @@ def _parse_when(value: Any):
     return eradays.parse_when(_text_of(value, era.EXPECTED_FY))
 
 
+def _parse_as_of(value: Any):
+    if isinstance(value, yearranges.YearRange):
+        return value
+    if yearranges.is_range(value):
+        return yearranges.parse_range(value)
+    return _parse_when(value)
+
+
 def _parse_month(value: Any) -> YearMonth:
     if isinstance(value, YearMonth):
         return value
@@ -135,6 +143,8 @@ FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 # a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
 # which kinds a measure's values may have is its `period` (checked by the loader, valuekinds.KEY_KINDS)
 When = Annotated[Any, BeforeValidator(_parse_when), PlainSerializer(str)]
+# a figure's as_of may also be a range of years it was measured over (2009~14年, H21~26: rules/yearranges)
+AsOf = Annotated[Any, BeforeValidator(_parse_as_of), PlainSerializer(str)]
 Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
 Flag = Annotated[bool, BeforeValidator(_parse_flag)]
 Count = Annotated[int, BeforeValidator(_parse_count)]
@@ -229,7 +239,7 @@ class Figure(Model):
         None, description="A bounded figure as printed (75%以上): the number counts as it is, the bound is printed after it.")
     state: Str | None = None
     none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
-    as_of: When | None = None
+    as_of: AsOf | None = None
     published: FY | None = Field(None, description="The first fiscal year whose documents show this value, where "
                                                   "it is not the usual one (a calendar year's: the year after it).")
     reference: Reference | None = None
