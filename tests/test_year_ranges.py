@@ -69,3 +69,49 @@ def test_a_range_dates_a_figure_never_a_column(tmp_path):
         load(data)
     [msg] = [p.render("ja") for p in exc.value.problems]
     assert msg.startswith(f"{kpis}:25:") and "actuals.R3~4" in msg and msg.endswith("書かれていた値: 'R3~4'"), msg
+
+
+# ---------------------------------------------------------------- a 数値目標 stated as a sentence
+
+MATSUDO = DATA.parent / "examples" / "matsudo" / "data"
+SIXTH = '''    baseline: {value: 15.8%, as_of: 平成25年度}
+    target: {value: 28.0%, year: 平成31年度}'''
+
+
+def matsudo_with(tmp_path, lines: str):
+    data = tmp_path / "data"
+    shutil.copytree(MATSUDO, data)
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    text = kpis.read_text(encoding="utf-8")
+    assert text.count(SIXTH) == 1
+    kpis.write_text(text.replace(SIXTH, lines), encoding="utf-8")
+    return data, kpis
+
+
+def test_a_target_stated_as_a_sentence_prints_as_one_line_its_figures_numbers(tmp_path):
+    """5年間で100人の雇用の創出 (平成27年度 13人), as the plan prints it: the target and the baseline
+    stay figures (compared, rated), the sentence only says where they go."""
+    data, kpis = matsudo_with(tmp_path, """    baseline: {value: 13人, as_of: 平成27年度}
+    target: 100人
+    statement: "5年間で{target}の雇用の創出 ({baseline_year} {baseline})"
+""".rstrip("\n"))
+    text = kpis.read_text(encoding="utf-8").replace('    unit: "%"\n    direction: up                             # fiscal',
+                                                   '    unit: 人\n    direction: up                             # fiscal')
+    kpis.write_text(text, encoding="utf-8")
+    measure = next(m for m in load(data).strategies[0].measures.indicators if m.statement)
+    assert measure.target.value.unit == "人" and measure.baseline.value.unit == "人"
+    out = tmp_path / "out"
+    build(data, out)
+    shown = [str(c.value) for tables in out.glob("*/05_*.xlsx")
+             for ws in openpyxl.load_workbook(tables).worksheets for row in ws.iter_rows() for c in row]
+    assert "⑥5年間で100人の雇用の創出 (平成27年度 13人)" in shown, [s for s in shown if "雇用" in s]
+
+
+@pytest.mark.parametrize("statement", ["5年間で100人の雇用の創出", "{target}の{goal}", "{target:>5}人", "{target"])
+def test_a_statement_without_its_target_or_with_an_unknown_place_is_refused_at_its_line(tmp_path, statement):
+    data, kpis = matsudo_with(tmp_path, SIXTH + f'\n    statement: "{statement}"')
+    line = next(i for i, ln in enumerate(kpis.read_text(encoding="utf-8").splitlines(), 1) if "statement:" in ln)
+    with pytest.raises(DataError) as exc:
+        load(data)
+    [msg] = [p.render("ja") for p in exc.value.problems]
+    assert msg.startswith(f"{kpis}:{line}:") and "statement" in msg and statement in msg and "{target}" in msg, msg

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from reportgen.deliverables.common import circled, goal_number, strategy_title
 from reportgen.deliverables.output import Deliverable, Output
-from reportgen.model.figures import figure_text, quantity_text, target_text
+from reportgen.model.figures import figure_text, quantity_text, statement_text, target_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
@@ -17,10 +17,10 @@ DOCUMENT = "数値目標・重要業績評価指標の現状値"
 # `year_long`: 平成27年 / 平成27年度 / 平成15年9月30日) and the strategy's labels (`baseline`, `target`),
 # or row by row with a measure's `mark`, `name`, `baseline`, `target` (list_line, table_title).
 COLUMN_LABELS = ("baseline_column", "actual_column", "day_column", "latest_column", "forecast_column", "target_column")
-ROW_LABELS = ("list_line", "table_title", "reference_note")
+ROW_LABELS = ("list_line", "statement_line", "table_title", "reference_note")
 PER_ROW = COLUMN_LABELS + ROW_LABELS
 COLUMN_NAMES = ("year", "year_long", "baseline", "target")
-ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code")
+ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code", "statement")
 
 
 def applies(ds: Dataset, fy: FiscalYear) -> bool:
@@ -118,10 +118,15 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                    for m in list(sd.measures.indicators) + list(sd.measures.kpis)}
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
-            row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
+            row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])), "statement": "",
                    "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes or ds.city.year_notation),
                    "target": target_text(meas.target, s.year_notes or ds.city.year_notation)}
-            lines.append(label("list_line", {**row, "year": "", "value": ""}))
+            if meas.statement:  # the 数値目標 as the city states it, one line, its figures the measure's
+                row["statement"] = statement_text(meas, s.year_notes or ds.city.year_notation,
+                                                  era.Notation(ds.city.year_notation))
+                lines.append(label("statement_line", {**row, "year": "", "value": ""}))
+            else:
+                lines.append(label("list_line", {**row, "year": "", "value": ""}))
             cols = _columns(sd, meas, fy, label, era.Notation(ds.city.year_notation))
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
                            "revised": revised.get(id(meas), False),

@@ -69,6 +69,19 @@ def target_text(target: Target, style: str = "short", year: bool = True) -> str:
     return text
 
 
+def statement_text(meas, style: str = "short", notation: era.Notation = era.Notation()) -> str:
+    """A 数値目標 stated as a sentence, its places filled from the measure's figures: 5年間で100人の雇用の
+    創出 (平成27年度 13人) from `5年間で{target}の雇用の創出 ({baseline_year} {baseline})`."""
+    when = meas.baseline.as_of
+    if isinstance(when, FiscalYear):
+        year = notation.long(when)
+    else:
+        year = valuekinds.note_year(when, "long" if notation.style in ("short", "long") else notation.style
+                                    ).strip()[1:-1] if when is not None else ""
+    return meas.statement.format(target=target_text(meas.target, style), baseline=value_text(meas.baseline),
+                                 baseline_year=year)
+
+
 def measure_diff_text(meas, current: Figure | None) -> str:
     """基準値からの増減 of a measure's figure (valuekinds.difference_quantity), or `—`."""
     q = valuekinds.difference_quantity(meas, current)

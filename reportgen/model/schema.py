@@ -9,6 +9,7 @@ types below decide what the text means, so no YAML 1.1 coercion happens anywhere
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,6 +140,28 @@ Str = Annotated[str, BeforeValidator(_parse_str)]
 # A name that becomes part of a file name (a department's, the head's, a strategy's id): rules/filenames.py
 FileName = Annotated[str, BeforeValidator(lambda v: check_name(_parse_str(v)))]
 Text = Annotated[str, BeforeValidator(parse_text)]
+EXPECTED_STATEMENT = Msg(
+    ja="数値目標の文（例: \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\"）: 1行で、目標値の入る {target} を含み、"
+       "使える差し込みは {target}, {baseline}, {baseline_year} だけ（数字は target と baseline に書きます）",
+    en="a 数値目標 sentence such as \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\": one line, holding {target}, "
+       "with no other places than {target}, {baseline} and {baseline_year} (the figures are the target and baseline)")
+STATEMENT_FIELDS = ("target", "baseline", "baseline_year")
+
+
+def _parse_statement(value: Any) -> str:
+    """The sentence a city states a 数値目標 in, its figures left as places the measure fills."""
+    text = check_text(_text_of(value, EXPECTED_STATEMENT))
+    try:
+        places = [(name, spec, conv) for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:  # a lone { or }
+        raise Invalid(EXPECTED_STATEMENT, value) from None
+    names = [name for name, _spec, _conv in places]
+    if "\n" in text or "target" not in names or any(name not in STATEMENT_FIELDS or spec or conv for name, spec, conv in places):
+        raise Invalid(EXPECTED_STATEMENT, value)
+    return text
+
+
+Statement = Annotated[str, BeforeValidator(_parse_statement)]
 FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 # a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
 # which kinds a measure's values may have is its `period` (checked by the loader, valuekinds.KEY_KINDS)
@@ -440,6 +463,9 @@ class Measure(Model):
     forecasts: YearFigures = {}
     references: list[ReferenceValue] = []
     definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
+    statement: Statement | None = Field(
+        None, description="The 数値目標 as one sentence, as the city prints it: 5年間で{target}の雇用の創出 "
+                          "({baseline_year} {baseline}); the figures stay the measure's target and baseline.")
     table_unit: Flag = Field(True, description="false: the value tables print this measure's figures without the unit.")
     ratings: YearRatings = {}
     sub_items: list[SubItem] = []
