@@ -73,10 +73,11 @@ def main() -> int:
     names = [n for n in args.only.split(",") if n] or list(SHORTCUTS)
     rng = random.Random(args.seed)
 
-    from reportgen.archive.manifest import stamp_for
     from reportgen.deliverables import outputs_for, present_years
     from reportgen.model.loader import load
     from reportgen.render.dispatch import render
+    from reportgen.templating import templateset
+    from reportgen.templating.year import year_settings
 
     with tempfile.TemporaryDirectory(prefix="reportgen-shortcuts-") as tmp:
         tmp = Path(tmp)
@@ -88,18 +89,20 @@ def main() -> int:
               flush=True)
 
         ds = load(data)
-        work = [(job, stamp_for(fy)) for fy in present_years(ds) for job in outputs_for(ds, fy)]
-        reference = [render(job, stamp, ds.city.name) for job, stamp in work]  # also what warms every cache
+        tset = templateset.for_data(data)
+        years = [year_settings(fy, ds.city.fy2019, tset) for fy in present_years(ds)]
+        work = [(job, year) for year in years for job in outputs_for(ds, year)]
+        reference = [render(job, year, ds.city.name) for job, year in work]  # also what warms every cache
         print(f"{len(work)} documents", flush=True)
         results = {}
         for name in names:
             spent = {True: 0.0, False: 0.0}
             for _ in range(args.rounds):
-                for (job, stamp), expected in zip(work, reference):
+                for (job, year), expected in zip(work, reference):
                     for on in rng.sample([True, False], 2):
                         switched(frozenset() if on else frozenset({name}))
                         c = time.process_time()
-                        made = render(job, stamp, ds.city.name)
+                        made = render(job, year, ds.city.name)
                         spent[on] += time.process_time() - c
                         if made != expected:
                             raise SystemExit(f"shortcut {name} {'on' if on else 'off'} changed {job.filename}")

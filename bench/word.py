@@ -40,13 +40,13 @@ sys.path.insert(0, str(ROOT))
 
 from docxtpl import DocxTemplate  # noqa: E402
 
-from reportgen.archive.manifest import stamp_for  # noqa: E402
 from reportgen.deliverables import target_list  # noqa: E402
 from reportgen.model.loader import load  # noqa: E402
 from reportgen.ooxml.package import CoreProps, normalise  # noqa: E402
 from reportgen.render import docx as render  # noqa: E402
 from reportgen.rules.era import FiscalYear  # noqa: E402
 from reportgen.templating import templateset  # noqa: E402
+from reportgen.templating.year import year_settings  # noqa: E402
 
 H29 = FiscalYear(2017)
 
@@ -56,14 +56,16 @@ import sys
 sys.path.insert(0, {root!r})
 import reportgen.cli
 from pathlib import Path
-from reportgen.archive.manifest import stamp_for
 from reportgen.deliverables import target_list
 from reportgen.model.loader import load
 from reportgen.render.dispatch import render
 from reportgen.rules.era import FiscalYear
+from reportgen.templating import templateset
+from reportgen.templating.year import year_settings
 ds = load(Path({data!r}))
-job = target_list.DELIVERABLE.outputs(ds, FiscalYear({year}))[0]
-Path({out!r}).write_bytes(render(job, stamp_for(FiscalYear({year})), ds.city.name))
+year = year_settings(FiscalYear({year}), ds.city.fy2019, templateset.for_data(Path({data!r})))
+job = target_list.DELIVERABLE.outputs(ds, year)[0]
+Path({out!r}).write_bytes(render(job, year, ds.city.name))
 """
 
 # reportgen's Word renderer alone, given the context as plain docxtpl is.
@@ -102,9 +104,9 @@ doc.save({out!r})
 def the_list(data: Path, fy: FiscalYear):
     """The target list's render job of `fy`, its template and its core properties."""
     ds = load(data)
-    job = target_list.DELIVERABLE.outputs(ds, fy)[0]
-    template = templateset.for_data(data).path(job.layout)
-    return job, template, CoreProps(job.title, ds.city.name, stamp_for(fy))
+    year = year_settings(fy, ds.city.fy2019, templateset.for_data(data))
+    job = target_list.DELIVERABLE.outputs(ds, year)[0]
+    return job, year.templates.path(job.layout), CoreProps(job.title, ds.city.name, year.stamp)
 
 
 def plain_docxtpl(template: Path, ctx: dict) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import support
 
-from reportgen.archive.manifest import stamp_for
 from reportgen.deliverables import registry_form
 from reportgen.model.loader import load
 from reportgen.render.dispatch import render
@@ -16,9 +16,10 @@ def issue(data: Path, year: str, dest: Path, strategy: str = "2") -> Path:
     """The registry of `strategy` for `year`, rendered the way the archive renders forms."""
     ds = load(data)
     fy = era.parse_fy(year)
-    job = next(j for j in registry_form.outputs(ds, fy) if j.context["strategy_id"] == strategy)
+    settings = support.year(fy, ds)
+    job = next(j for j in registry_form.outputs(ds, settings) if j.context["strategy_id"] == strategy)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(render(job, stamp_for(fy), ds.city.name))
+    dest.write_bytes(render(job, settings, ds.city.name))
     return dest
 
 

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.archive.year import template_set
+from reportgen.rules.era import NATIONAL, parse_fy
+from reportgen.templating.year import YearSettings, year_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
@@ -50,3 +54,11 @@ def tree(folder: Path, pattern: str = "*", *, backups: bool = True) -> dict[str,
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob(pattern))
             if p.is_file() and p.name != ".lock" and (backups or ".backups" not in p.relative_to(folder).parts)}
+
+
+def year(fy, ds=None, templates=None) -> YearSettings:
+    """The settings a build makes for fiscal year `fy` (a FiscalYear or its spelling, e.g. "R6"):
+    FY2019 named as `ds`'s city.yaml says (令和元年度 without a data set), the shipped templates
+    unless `templates` (a TemplateSet or a folder)."""
+    fy = parse_fy(fy) if isinstance(fy, str) else fy
+    return year_settings(fy, ds.city.fy2019 if ds is not None else NATIONAL, template_set(templates))

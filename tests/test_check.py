@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import jinja2
 import pytest
-from support import DATA, ROOT
+from support import DATA, ROOT, year
 
 from reportgen import cli
 from reportgen.archive.build import build
@@ -36,7 +36,7 @@ SPELL = '<w:proofErr w:type="spellStart"/><w:r><w:t>{}</w:t></w:r><w:proofErr w:
 @pytest.fixture(scope="module")
 def outputs():
     ds = load(DATA)
-    return [o for fy in present_years(ds) for o in outputs_for(ds, fy)]
+    return [o for fy in present_years(ds) for o in outputs_for(ds, year(fy, ds))]
 
 
 @pytest.fixture()
@@ -108,14 +108,13 @@ def test_name_of_another_document_is_unknown(templates, outputs):
 
 def test_strict_undefined_when_rendering(templates, outputs):
     """Without the check, the renderer itself refuses a misspelt name instead of printing nothing."""
-    from reportgen.archive.manifest import stamp_for
     from reportgen.render.dispatch import render
 
     path = templates / "target_list.docx"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.baseilne }}"), count=4)  # in both branches of has_diff
     job = next(o for o in outputs if o.layout == "target_list.docx")
     with pytest.raises(jinja2.UndefinedError, match="baseilne"):
-        render(job, stamp_for(FiscalYear(2017)), "入間市", templates)
+        render(job, year(FiscalYear(2017), templates=templates), "入間市")
 
 
 def test_tag_split_into_runs_of_different_formatting(templates, outputs):
@@ -144,14 +143,13 @@ def test_tag_split_over_the_edge_of_a_link(templates, outputs):
 def test_tag_split_by_spell_check_is_mended(templates, outputs):
     """Word's spell-check marks split a tag into runs of the same formatting: docxtpl joins them,
     so nothing is reported and the values are printed; a misspelt name so split is still found."""
-    from reportgen.archive.manifest import stamp_for
     from reportgen.render.dispatch import render
 
     path = templates / "target_list.docx"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.") + SPELL.format("baseline_figure") + PLAIN.format(" }}"), count=4)
     assert messages(check_templates([path], outputs)) == []
     job = next(o for o in outputs if o.layout == "target_list.docx")
-    rendered = docx.Document(io.BytesIO(render(job, stamp_for(FiscalYear(2017)), "入間市", templates)))
+    rendered = docx.Document(io.BytesIO(render(job, year(FiscalYear(2017), templates=templates), "入間市")))
     cells = {cell.text for table in rendered.tables for row in table.rows for cell in row.cells}
     baselines = {r["baseline"] for g in job.context["goals"] for r in g["indicators"]["rows"]}
     assert baselines and baselines <= cells
@@ -223,7 +221,6 @@ def test_missing_template_is_named(templates, outputs):
 
 def test_label_variables_are_those_the_renderers_give(monkeypatch):
     """label_variables() says how render/xlsx*.py call labels(): recorded from real renders."""
-    from reportgen.archive.manifest import stamp_for
     from reportgen.deliverables import kpi_trend
     from reportgen.render import xlsx, xlsx_forms
     from reportgen.render.dispatch import render
@@ -256,11 +253,12 @@ def test_label_variables_are_those_the_renderers_give(monkeypatch):
     expected_rows: dict[str, list[set]] = {}
     seen = set()
     for fy in present_years(ds):
-        for o in outputs_for(ds, fy):
+        settings = year(fy, ds)
+        for o in outputs_for(ds, settings):
             if o.kind != "xlsx" or (o.layout, fy.year) in seen:
                 continue
             seen.add((o.layout, fy.year))
-            render(o, stamp_for(fy), ds.city.name)
+            render(o, settings, ds.city.name)
             whole, per_row = label_variables(o.layout, o.context)
             expected.setdefault(o.layout, []).extend(set(v) for v in whole)
             expected_rows.setdefault(o.layout, []).extend(set(v) for values in per_row.values() for v in values)

@@ -19,7 +19,7 @@ from reportgen.forms import evaluation_values
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import load
 from reportgen.rules import era
-from reportgen.rules.era import parse_fy
+from reportgen.rules.era import NATIONAL, parse_fy
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/returned_forms.yaml").read_text(encoding="utf-8"))
 FORMS = {"eval": "2017_H29/forms/実施事業評価等入力表_平成29年度_人権推進課.xlsx"}
@@ -55,17 +55,17 @@ def facts(data: Path) -> dict[str, str]:
         for p in sd.projects.projects:
             for fy, ev in p.evaluations.items():
                 for f, v in evaluation_values(ev).items():
-                    out[f"project {p.id} {era.short(fy)} {f}"] = v
+                    out[f"project {p.id} {era.short(fy, fy2019=NATIONAL)} {f}"] = v
         for kind, items in (("indicator", sd.measures.indicators), ("kpi", sd.measures.kpis)):
             for meas in items:
                 key = measure_key(kind, sd, meas)
                 for fy, fig in meas.actuals.items():
-                    out[f"actual {key} {era.short(fy)}"] = figure_text(fig, as_of="note")
+                    out[f"actual {key} {era.short(fy, fy2019=NATIONAL)}"] = figure_text(fig, as_of="note", fy2019=NATIONAL)
                 holders = [(key, meas)] + [(f"{key}:sub:{i + 1}", s) for i, s in enumerate(meas.sub_items)]
                 for k, holder in holders:
                     for fy, r in holder.ratings.items():
-                        out[f"rating {k} {era.short(fy)}"] = str(r.rating)
-                        out[f"reason {k} {era.short(fy)}"] = r.reason
+                        out[f"rating {k} {era.short(fy, fy2019=NATIONAL)}"] = str(r.rating)
+                        out[f"reason {k} {era.short(fy, fy2019=NATIONAL)}"] = r.reason
     return out
 
 

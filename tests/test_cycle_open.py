@@ -159,8 +159,8 @@ def test_the_pledge_month_is_handed_on_as_written(data_copy, tmp_path, monkeypat
 
 def test_the_forms_come_from_the_sources_whatever_they_are(data_copy, tmp_path):
     """Any source's forms are written and recorded with the kind and department their identity names."""
-    def office_workbook(ds, fy):
-        job = sources.department_forms(ds, fy)[0]
+    def office_workbook(ds, year):
+        job = sources.department_forms(ds, year)[0]
         ident = {**job.context["identity"], "kind": "registry", "department": "企画課"}
         return [replace(job, filename="forms/登録簿_令和7年度.xlsx", context={**job.context, "identity": ident})]
 

@@ -2,7 +2,7 @@
 import pytest
 
 from reportgen.rules import era
-from reportgen.rules.era import EraError, FiscalYear, YearMonth
+from reportgen.rules.era import NATIONAL, EraError, FiscalYear, YearMonth
 
 
 @pytest.mark.parametrize("text, year", [
@@ -22,23 +22,26 @@ SPELLINGS_2019 = ["H31", "R1", "令和元年度", "平成31年度", "2019", "FY2
 def test_fy2019_carries_one_name_whatever_its_spelling_reiwa_by_default(text):
     fy = era.parse_fy(text)
     assert fy == FiscalYear(2019) and hash(fy) == hash(FiscalYear(2019))
-    assert (era.long(fy), era.short(fy), era.year_end(fy), era.as_of_note(fy)) == ("令和元年度", "R1", "R1末", "(R01)")
-    assert era.span_long(era.parse_fy("H27"), fy) == "平成27年度～令和元年度"
+    n = {"fy2019": NATIONAL}
+    assert (era.long(fy, **n), era.short(fy, **n), era.year_end(fy, **n), era.as_of_note(fy, **n)) == ("令和元年度", "R1", "R1末", "(R01)")
+    assert era.span_long(era.parse_fy("H27"), fy, **n) == "平成27年度～令和元年度"
+    assert str(fy) == "R1"  # the neutral form messages use
 
 
 @pytest.mark.parametrize("text", SPELLINGS_2019)
 def test_fy2019_carries_the_heisei_name_where_the_city_asks_for_it(text):
     fy = era.parse_fy(text)
-    with era.fy2019_named("平成31年度"):
-        assert (era.long(fy), era.short(fy), era.year_end(fy)) == ("平成31年度", "H31", "H31末")
-        assert era.span_long(era.parse_fy("H27"), fy) == "平成27～31年度"
-        assert era.span_long(fy, era.parse_fy("R2")) == "平成31年度～令和2年度"
-        assert era.long(era.parse_fy("H32")) == "令和2年度" and era.long(era.parse_fy("H30")) == "平成30年度"
-    assert era.long(fy) == "令和元年度"  # the setting ends with its block
+    h = {"fy2019": "平成31年度"}
+    assert (era.long(fy, **h), era.short(fy, **h), era.year_end(fy, **h)) == ("平成31年度", "H31", "H31末")
+    assert era.span_long(era.parse_fy("H27"), fy, **h) == "平成27～31年度"
+    assert era.span_long(fy, era.parse_fy("R2"), **h) == "平成31年度～令和2年度"
+    assert era.long(era.parse_fy("H32"), **h) == "令和2年度" and era.long(era.parse_fy("H30"), **h) == "平成30年度"
+    assert era.long(fy, fy2019=NATIONAL) == "令和元年度"  # nothing remembers the choice
 
 
 def test_h32_is_read_as_fy2020_and_printed_as_reiwa():
-    assert era.long(era.parse_fy("H32")) == "令和2年度" and era.short(era.parse_fy("平成32年度")) == "R2"
+    n = {"fy2019": NATIONAL}
+    assert era.long(era.parse_fy("H32"), **n) == "令和2年度" and era.short(era.parse_fy("平成32年度"), **n) == "R2"
 
 
 @pytest.mark.parametrize("text", ["R0", "H33", "令和100", "H0", "平成33年度", "S64", "x", "", "R", "2024年", "1:20", "12"])
@@ -61,15 +64,16 @@ def test_non_text_is_refused():
 ])
 def test_formats_of_a_fiscal_year(year, long, short, end, note):
     fy = FiscalYear(year)
-    assert (era.long(fy), era.short(fy), era.year_end(fy), era.as_of_note(fy)) == (long, short, end, note)
+    n = {"fy2019": NATIONAL}
+    assert (era.long(fy, **n), era.short(fy, **n), era.year_end(fy, **n), era.as_of_note(fy, **n)) == (long, short, end, note)
 
 
 def test_current_column_and_spans_read_as_the_documents_print_them():
-    assert era.year_end_current(era.parse_fy("H28")) == "H28末現在"
-    assert era.span_long(era.parse_fy("R4"), era.parse_fy("R6")) == "令和4～6年度"
-    assert era.span_long(era.parse_fy("H30"), era.parse_fy("R2")) == "平成30年度～令和2年度"
-    assert era.list_long([era.parse_fy("H28"), era.parse_fy("H29")]) == "平成28、29年度"
-    assert era.era_year_only(era.parse_fy("H29")) == "29年度"
+    assert era.year_end_current(era.parse_fy("H28"), fy2019=NATIONAL) == "H28末現在"
+    assert era.span_long(era.parse_fy("R4"), era.parse_fy("R6"), fy2019=NATIONAL) == "令和4～6年度"
+    assert era.span_long(era.parse_fy("H30"), era.parse_fy("R2"), fy2019=NATIONAL) == "平成30年度～令和2年度"
+    assert era.list_long([era.parse_fy("H28"), era.parse_fy("H29")], fy2019=NATIONAL) == "平成28、29年度"
+    assert era.era_year_only(era.parse_fy("H29"), fy2019=NATIONAL) == "29年度"
 
 
 @pytest.mark.parametrize("text, out", [("2023-09", "令和5年9月末"), ("令和5年9月", "令和5年9月末"),

@@ -99,8 +99,8 @@ def test_a_document_name_escaping_its_year_folder_is_refused_before_out_is_touch
 
 
 def test_a_form_name_escaping_the_sent_folder_is_refused_before_anything_is_written(data_copy, tmp_path):
-    def escaping(ds, fy):
-        return [replace(job, filename="forms/..") for job in sources.department_forms(ds, fy)[:1]]
+    def escaping(ds, year):
+        return [replace(job, filename="forms/..") for job in sources.department_forms(ds, year)[:1]]
 
     before = tree(data_copy)
     with pytest.raises(DataError) as exc:

@@ -15,12 +15,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from formfill import fill, resave_with_libreoffice
-from support import DATA
+from support import DATA, year
 
 from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.model.loader import load
-from reportgen.rules.era import parse_fy
+from reportgen.rules.era import NATIONAL, parse_fy
 
 R6 = parse_fy("R6")
 FORM = "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
@@ -232,14 +232,14 @@ def _legacy_form(data: Path, dest: Path) -> Path:
 
     ds = load(data)
     sd = ds.strategy_for(R6)
-    ctx = kpi_trend.form_context(ds, R6, "青少年課", kpi_trend.form_departments(ds, sd, R6)["青少年課"])
+    ctx = kpi_trend.form_context(ds, year(R6, ds), "青少年課", kpi_trend.form_departments(ds, sd, R6)["青少年課"])
     rows = [{**{k: v for k, v in r.items() if k not in ("improvement", "achievement", "review")},
              "rating": r["improvement"], "reason": r["review"]} for r in ctx["rows"]]
     ctx = {**ctx, "rows": rows, "columns": forms.COLUMNS[forms.KPI],
            "rated": {"rating": ctx["rated"]["improvement"], "reason": ctx["rated"]["review"]}}
-    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, R6, "青少年課", rows, forms.KPI_FIELDS)
+    ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, R6, "青少年課", rows, forms.KPI_FIELDS, fy2019=NATIONAL)
     assert "columns" not in ctx["identity"]
-    kpi_form(ctx).save(dest)
+    kpi_form(ctx, templates=year(R6, ds).templates).save(dest)
     return dest
 
 

@@ -13,6 +13,7 @@ from reportgen.forms import layout
 from reportgen.forms.identity import digest
 from reportgen.model import schema as model
 from reportgen.model.schema import Figure, Kpi
+from reportgen.rules.era import NATIONAL
 from reportgen.rules.problems import Msg
 
 
@@ -103,7 +104,7 @@ def test_a_value_keeps_the_measures_way_of_writing(meas, typed, shown):
 
     got = cells.value(typed, meas)
     assert isinstance(got, Figure), got
-    assert figure_text(got, as_of="note") == shown
+    assert figure_text(got, as_of="note", fy2019=NATIONAL) == shown
 
 
 @pytest.mark.parametrize("typed", [cell("30件"), cell("1 234人"), cell("年間12人"), cell("abc"),

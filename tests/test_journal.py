@@ -11,7 +11,7 @@ from reportgen.cli import main
 from reportgen.cycle import opening
 from reportgen.model import cycle_state, datastore
 from reportgen.model.datastore import JOURNAL, temp_path, write_atomically
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import data_lock, quietly
 from reportgen.rules.era import parse_fy
 
 KPIS = "strategies/1/kpis.yaml"
@@ -58,7 +58,7 @@ def test_a_collect_killed_in_its_roll_forward_is_finished_by_a_run_started_in_an
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # build --data /abs/data, from another folder
-    with data_lock(data_copy.resolve()):
+    with data_lock(data_copy.resolve(), quietly):
         pass
     assert (data_copy / KPIS).read_text(encoding="utf-8") == texts[KPIS]
     assert (data_copy / cycle_state.FILE).read_text(encoding="utf-8") == texts[cycle_state.FILE]

@@ -7,6 +7,7 @@ import pytest
 
 from reportgen.model.figures import figure_text, measure_diff_text, target_text
 from reportgen.model.schema import Figure, Target
+from reportgen.rules.era import NATIONAL
 from reportgen.rules.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
 
 
@@ -61,17 +62,17 @@ def test_difference_from_a_state_that_means_zero_takes_the_current_unit_and_no_p
 def test_figure_annotations():
     from reportgen.model.schema import Reference
     from reportgen.rules.era import parse_fy
-    assert figure_text(Figure(value=parse_quantity("4,743事業所"), as_of=parse_fy("R03")), as_of="note") == "4,743事業所 (R03)"
+    assert figure_text(Figure(value=parse_quantity("4,743事業所"), as_of=parse_fy("R03")), as_of="note", fy2019=NATIONAL) == "4,743事業所 (R03)"
     ref = Reference(source="市政意向調査", value=parse_quantity("82.1%"))
-    assert figure_text(Figure(state="—", reference=ref)) == "— (参考:市政意向調査82.1%)"
-    assert figure_text(Figure(state="-", remark="新規")) == "- (新規)"
-    assert figure_text(Figure(value=parse_quantity("4,962事業所"), footnote="速報値")) == "4,962事業所※"
+    assert figure_text(Figure(state="—", reference=ref), fy2019=NATIONAL) == "— (参考:市政意向調査82.1%)"
+    assert figure_text(Figure(state="-", remark="新規"), fy2019=NATIONAL) == "- (新規)"
+    assert figure_text(Figure(value=parse_quantity("4,962事業所"), footnote="速報値"), fy2019=NATIONAL) == "4,962事業所※"
 
 
 def test_targets():
-    assert target_text(Target(value=parse_quantity("2.0%"), bound="以内")) == "2.0%以内"
-    assert target_text(Target(relation="現状値以上")) == "現状値以上"
-    assert target_text(Target(state="調整中")) == "調整中"
+    assert target_text(Target(value=parse_quantity("2.0%"), bound="以内"), fy2019=NATIONAL) == "2.0%以内"
+    assert target_text(Target(relation="現状値以上"), fy2019=NATIONAL) == "現状値以上"
+    assert target_text(Target(state="調整中"), fy2019=NATIONAL) == "調整中"
 
 
 @pytest.mark.parametrize("text, ok", [("1", True), ("12", True), ("0755", False), ("1:20", False), ("-1", False), ("1.0", False)])

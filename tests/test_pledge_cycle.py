@@ -10,7 +10,7 @@ import yaml
 
 from reportgen.cycle.pledges import open_pledge_list
 from reportgen.model.loader import load
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import data_lock, quietly
 from reportgen.rules.problems import DataError, UsageError
 
 
@@ -102,7 +102,7 @@ def test_it_waits_for_the_lock_build_and_collect_take(data_copy, tmp_path):
     open_pledge_list(spare, "2025-03")
     alone = time.monotonic() - start  # how long it takes when nobody holds the lock
     done = []
-    with data_lock(data_copy):
+    with data_lock(data_copy, quietly):
         t = threading.Thread(target=lambda: done.append(open_pledge_list(data_copy, "2025-03")))
         t.start()
         time.sleep(3 * alone + 0.5)

@@ -8,11 +8,10 @@ import openpyxl
 import pytest
 import realclient as rc
 from registry_helpers import issue, rows
-from support import DATA
+from support import DATA, year
 
 from reportgen.deliverables import registry_form
 from reportgen.model.loader import load
-from reportgen.rules import era
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +22,10 @@ def registry(tmp_path_factory) -> Path:
 def test_one_registry_per_strategy_whose_period_holds_the_year():
     ds = load(DATA)
     # 第1期 runs H27–H31, 第2期 R4–R8 (seeds 000/002): R7 is the 2nd strategy's only, H29 the 1st's
-    assert [j.context["strategy_id"] for j in registry_form.outputs(ds, era.parse_fy("R7"))] == ["2"]
-    assert [j.context["strategy_id"] for j in registry_form.outputs(ds, era.parse_fy("H29"))] == ["1"]
-    assert registry_form.outputs(ds, era.parse_fy("R10")) == []
-    job = registry_form.outputs(ds, era.parse_fy("R7"))[0]
+    assert [j.context["strategy_id"] for j in registry_form.outputs(ds, year("R7", ds))] == ["2"]
+    assert [j.context["strategy_id"] for j in registry_form.outputs(ds, year("H29", ds))] == ["1"]
+    assert registry_form.outputs(ds, year("R10", ds)) == []
+    job = registry_form.outputs(ds, year("R7", ds))[0]
     assert job.filename == "forms/事業・KPI登録簿_令和7年度_戦略2.xlsx" and not job.publish
 
 

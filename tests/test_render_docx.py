@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from support import DATA, ROOT
+from support import DATA, ROOT, year
 from docx.shared import Inches
 from docxtpl import DocxTemplate
 
@@ -164,7 +164,8 @@ def word_jobs(data: Path):
     """Every Word document the data folder's archive holds: (template, job), year by year."""
     ds = load(data)
     tset = templateset.for_data(data)
-    return [(tset.path(job.layout), job) for fy in present_years(ds) for job in outputs_for(ds, fy) if job.kind == "docx"]
+    return [(tset.path(job.layout), job) for fy in present_years(ds)
+            for job in outputs_for(ds, year(fy, ds, tset)) if job.kind == "docx"]
 
 
 SOURCES = [DATA] + sorted(p for p in (ROOT / "examples").glob("*/data") if p.is_dir())

@@ -2,13 +2,14 @@
 no baseline. Expected values are a person's reading of the figures (SYNTHETIC data, tests/valuedata.py)."""
 import pytest
 import valuedata
+from support import year
 
 from reportgen.archive.build import build
 from reportgen.deliverables import kpi_trend, target_list
 from reportgen.model.loader import load
 from reportgen.model.schema import Kpi
 from reportgen.rules import era, eradays, ratings, valuekinds
-from reportgen.rules.era import EraError, FiscalYear
+from reportgen.rules.era import NATIONAL, EraError, FiscalYear
 from reportgen.rules.problems import DataError
 
 
@@ -85,9 +86,9 @@ CALENDAR = """\
 def test_a_calendar_years_statistics_appear_from_the_fiscal_year_after_it(tmp_path):
     ds = load(valuedata.write(tmp_path, CALENDAR))
     # 令和5年 (January–December 2023) ends inside FY R5: its figure is first printed in R6's documents
-    assert [era.short(y) for y in sorted(kpi_trend.years(ds))] == ["R5", "R6"]
-    r5 = kpi_trend.context(ds, era.parse_fy("R5"))
-    r6 = kpi_trend.context(ds, era.parse_fy("R6"))
+    assert [era.short(y, fy2019=NATIONAL) for y in sorted(kpi_trend.years(ds))] == ["R5", "R6"]
+    r5 = kpi_trend.context(ds, year("R5", ds))
+    r6 = kpi_trend.context(ds, year("R6", ds))
     assert r5["years"][:3] == ["R4", "R5", "R6"]  # no 末: a calendar year's figure is not an end-of-year value
     assert r5["goals"][0]["rows"][1]["values"][:3] == ["990人", "-", "-"]
     assert r6["goals"][0]["rows"][1]["values"][:3] == ["990人", "1,010人", "-"]
@@ -95,7 +96,7 @@ def test_a_calendar_years_statistics_appear_from_the_fiscal_year_after_it(tmp_pa
 
 def test_calendar_years_print_as_years_and_keep_their_kind_beside_the_figure(tmp_path):
     ds = load(valuedata.write(tmp_path, CALENDAR))
-    row = target_list.context(ds, era.parse_fy("R6"))["goals"][0]["groups"][0]["kpis"]["rows"][0]
+    row = target_list.context(ds, year("R6", ds))["goals"][0]["groups"][0]["kpis"]["rows"][0]
     # the R6 list's "R5末現在" column shows the latest statistics by then, 令和5年's, with its year
     assert row["current"] == "1,010人 (R5)" and row["diff"] == "10人"
     assert row["baseline"] == "1,000人 (R2)" and row["target"] == "1,100人 (R8)"
@@ -162,9 +163,9 @@ def test_a_new_measure_says_so_in_its_baseline_cell_and_has_no_difference_colour
             target: 10件
             actuals: {R4: 3件, R5: 5件}
         """))
-    row = target_list.context(ds, era.parse_fy("R6"))["goals"][0]["groups"][0]["kpis"]["rows"][0]
+    row = target_list.context(ds, year("R6", ds))["goals"][0]["groups"][0]["kpis"]["rows"][0]
     assert (row["baseline"], row["current"], row["diff"]) == ("新規", "5件", "—")
-    trend = kpi_trend.context(ds, era.parse_fy("R5"))["goals"][0]["rows"][1]
+    trend = kpi_trend.context(ds, year("R5", ds))["goals"][0]["rows"][1]
     assert trend["baseline"] == "新規" and trend["changes"][:2] == [0, 0]
     assert ratings.iruma_1_4(ds.strategies[0].measures.kpis[0], era.parse_fy("R5")) is None
 
@@ -191,7 +192,7 @@ def test_references_are_notes_never_a_value_column(tmp_path):
                                                             "\n        references: [{year: 令和3年, value: 995人}]\n        actuals:"),
                            strategy=valuedata.STRATEGY + "value_tables: per_measure\n")
     ds = load(data)
-    ctx = __import__("reportgen.deliverables.value_tables", fromlist=["context"]).context(ds, era.parse_fy("R6"))
+    ctx = __import__("reportgen.deliverables.value_tables", fromlist=["context"]).context(ds, year("R6", ds))
     table = ctx["goals"][0]["tables"][0]
     assert table["headers"] == ["令和2 (基準値)", "令和4", "令和5 (現状値)", "令和8 (目標値)"]
     assert table["values"] == ["1,000人", "990人", "1,010人", "1,100人"]
@@ -202,5 +203,5 @@ def test_references_are_notes_never_a_value_column(tmp_path):
 def test_the_data_may_say_which_document_first_shows_a_value(tmp_path):
     # 令和5年's statistics published early, in R5's own documents (the data says so with `published`)
     ds = load(valuedata.write(tmp_path, CALENDAR.replace('令和5年: "1,010人"', '令和5年: {value: "1,010人", published: R5}')))
-    assert [era.short(y) for y in sorted(kpi_trend.years(ds))] == ["R5"]
-    assert kpi_trend.context(ds, era.parse_fy("R5"))["goals"][0]["rows"][1]["values"][:2] == ["990人", "1,010人"]
+    assert [era.short(y, fy2019=NATIONAL) for y in sorted(kpi_trend.years(ds))] == ["R5"]
+    assert kpi_trend.context(ds, year("R5", ds))["goals"][0]["rows"][1]["values"][:2] == ["990人", "1,010人"]

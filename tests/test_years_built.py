@@ -9,6 +9,7 @@ from reportgen.archive.build import build
 from reportgen.deliverables import present_years
 from reportgen.model.loader import load
 from reportgen.rules import era
+from reportgen.rules.era import NATIONAL
 
 KPIS = """\
     kpis:
@@ -24,7 +25,7 @@ KPIS = """\
 
 
 def _years(data) -> list[str]:
-    return [era.short(y) for y in present_years(load(data))]
+    return [era.short(y, fy2019=NATIONAL) for y in present_years(load(data))]
 
 
 def test_the_year_after_the_last_actual_is_built_and_shows_it(tmp_path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, folder_name, manifest_bytes, sha256, stamp_for
+from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, manifest_bytes, sha256
 from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates, year_dataset
@@ -19,12 +19,13 @@ from reportgen.lint.templatecheck import planned as planned_jobs
 from reportgen.lint.templatecheck import require_templates
 from reportgen.model import cycle_state
 from reportgen.model.loader import Dataset, load
-from reportgen.model.lock import confined, data_lock, inside
+from reportgen.model.lock import Waiting, confined, data_lock, inside, quietly
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg, UsageError
 from reportgen.templating import templateset
+from reportgen.templating.year import YearSettings, year_settings
 
 
 @dataclass
@@ -48,8 +49,9 @@ def resolve_years(ds: Dataset, requested: list[FiscalYear] | None, opened: list[
     out = []
     for fy in requested:
         if ds.strategy_for(fy) is None and not any(p.as_of.fiscal_year == fy for p in ds.pledge_lists):
-            raise UsageError(Msg(ja=f"{era.long(fy)}（{fy.year}）を含む総合戦略・公約一覧がデータにありません",
-                                 en=f"no strategy or pledge list in the data covers {era.long(fy)} ({fy.year})"))
+            named = era.long(fy, fy2019=ds.city.fy2019)  # as the year's folder names it
+            raise UsageError(Msg(ja=f"{named}（{fy.year}）を含む総合戦略・公約一覧がデータにありません",
+                                 en=f"no strategy or pledge list in the data covers {named} ({fy.year})"))
         if fy.year not in {y.year for y in out}:
             out.append(fy)
     return sorted(out)
@@ -88,7 +90,7 @@ def _batches(work: list, jobs: int) -> list[list[int]]:
     return [[i] for i in large] + [small[k:k + size] for k in range(0, len(small), size)]
 
 
-def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: templateset.TemplateSet,
+def _render_all(ds: Dataset, targets: list[YearSettings], staged, jobs: int, progress,
                 durable: Durable, meanwhile: Callable[[], None], used: dict[int, set[str]],
                 planned: list | None = None) -> None:
     """Render every document of every year, in `jobs` processes, writing each as it arrives.
@@ -100,9 +102,9 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
     files in job order whatever the completion order, so the bytes never depend on `jobs`.
     """
     work = []
-    for n, (fy, (staging, result)) in enumerate(zip(targets, staged)):
-        for job in (planned[n] if planned is not None else outputs_for(ds, fy)):  # contexts are pure, built once
-            work.append((staging, result, job, (job, stamp_for(fy), ds.city.name, templates)))
+    for n, (year, (staging, result)) in enumerate(zip(targets, staged)):
+        for job in (planned[n] if planned is not None else outputs_for(ds, year)):  # contexts are pure, built once
+            work.append((staging, result, job, (job, year, ds.city.name)))
             used.setdefault(id(result), set()).update(templateset.needed_files(job.kind, job.layout))
     order = {(id(result), job.filename): i for i, (_, result, job, _) in enumerate(work)}
 
@@ -142,7 +144,7 @@ def _render_all(ds: Dataset, targets, staged, jobs: int, progress, templates: te
 
 def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: bool = False,
           progress: Callable[[str], None] | None = None, templates: Path | None = None, jobs: int = 1,
-          correcting: FiscalYear | None = None, edition: dict | None = None) -> BuildResult:
+          correcting: FiscalYear | None = None, edition: dict | None = None, waiting: Waiting = quietly) -> BuildResult:
     """Build the requested years (default: every year the data dates) into `out`, atomically per year.
 
     Everything is rendered (and converted to PDF) before the first year folder is replaced, so a
@@ -153,49 +155,45 @@ def build(data: Path, out: Path, years: list[FiscalYear] | None = None, pdf: boo
     A year whose record (documents, data copy, templates) would come out the same is kept as it is,
     folder times included; a closed year (data/cycle.yaml) is never written, only compared, unless
     it is `correcting`, whose new edition (`edition`) moves the current folder aside first.
+    `waiting` is told of a lock (data/ or out/) held by another run, before the build waits for it.
     """
     # the lock collect takes: a build and a collect never interleave; taking it finishes a collect
     # interrupted after its commit point (datastore.recover_data)
-    with data_lock(Path(data)):
+    with data_lock(Path(data), waiting):
         ds = load(data)
         tset = templateset.for_data(data, base=templates)
         cycle = cycle_state.load(Path(data))
         opened = cycle.open_years() if not years else []
-        with era.fy2019_named(ds.city.fy2019):  # FY2019 carries one name, whatever the spelling asked for
-            return _build(ds, out, years, pdf, progress, tset, jobs, opened, cycle.closed_years(), correcting, edition)
+        return _build(ds, out, years, pdf, progress, tset, jobs, opened, cycle.closed_years(), correcting, edition, waiting)
 
 
 def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset.TemplateSet, jobs: int,
            opened: list[FiscalYear] = (), closed: list[FiscalYear] = (), correcting: FiscalYear | None = None,
-           edition: dict | None = None) -> BuildResult:
-    targets = resolve_years(ds, years, opened)
+           edition: dict | None = None, waiting: Waiting = quietly) -> BuildResult:
+    # each year's settings made once (FY2019 named as that year's documents name it, its stamp, its
+    # folder, the template set) and handed to every context and renderer of the year
+    targets = [year_settings(fy, ds.city.fy2019, tset) for fy in resolve_years(ds, years, opened)]
     # each year is built from the data files it reads (what its archive keeps, so verify rebuilds it)
-    datasets = [year_dataset(ds, fy) for fy in targets]
-    # contexts are pure: built once (some read a per-row label of the set in use), checked, then rendered
-    with templateset.using(tset):
-        def plan() -> list:
-            jobs = []
-            for fy, yds in zip(targets, datasets):
-                with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):  # as that year's documents name FY2019
-                    jobs.append(outputs_for(yds, fy))
-            return jobs
-        planned = planned_jobs([f.path for f in tset.files], plan)
-        # every template checked against these years' contexts before anything is written (out/ not even locked)
-        require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
+    datasets = [year_dataset(ds, year.fy) for year in targets]
+    # contexts are pure: built once (some read a per-row label of the year's set), checked, then rendered
+    planned = planned_jobs([f.path for f in tset.files],
+                           lambda: [outputs_for(yds, year) for year, yds in zip(targets, datasets)])
+    # every template checked against these years' contexts before anything is written (out/ not even locked)
+    require_templates([f.path for f in tset.files], [o for jobs_of_year in planned for o in jobs_of_year])
     # every file name inside its year folder, refused all at once before out/ is touched (the data's
     # names are checked at load; this is the writers' own guard)
-    for fy, jobs_of_year in zip(targets, planned):
-        confined(Path(out) / folder_name(fy), [o.filename for o in jobs_of_year])
+    for year, jobs_of_year in zip(targets, planned):
+        confined(Path(out) / year.folder, [o.filename for o in jobs_of_year])
     closed_years = {fy.year for fy in closed} - ({correcting.year} if correcting else set())
     # the data lives as long as the build: the collector need not scan it again and again
-    with locked(out):
-        for fy in targets:  # before anything is staged: all years are published or none
-            check_target(out / folder_name(fy))
+    with locked(out, waiting):
+        for year in targets:  # before anything is staged: all years are published or none
+            check_target(out / year.folder)
         staged: list[tuple[Path, YearBuild]] = []
         durable = Durable()
         try:
-            for fy in targets:
-                staged.append((new_staging(out, folder_name(fy)), YearBuild(fy, folder_name(fy))))
+            for year in targets:
+                staged.append((new_staging(out, year.folder), YearBuild(year.fy, year.folder)))
             yds_of = {id(r): yds for (_, r), yds in zip(staged, datasets)}
 
             def snapshots() -> None:  # written as rendering starts, their fsyncs overlap it
@@ -204,7 +202,7 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
                     write_templates(result, tset, used.get(id(result), set()), staging, durable.write)
 
             used: dict[int, set[str]] = {}  # the template and labels files each year's documents need
-            _render_all(ds, targets, staged, jobs, progress, tset, durable, snapshots, used, planned)
+            _render_all(ds, targets, staged, jobs, progress, durable, snapshots, used, planned)
             durable.wait()
             # which years change: a closed one never (unless corrected), an unchanged one is kept as it is
             convert: list[tuple[Path, dict, YearBuild]] = []

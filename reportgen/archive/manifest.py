@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from reportgen import __version__
 from reportgen.model.loader import Dataset
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
+from reportgen.templating.year import folder_name, source_date, stamp_for  # noqa: F401 - the archive's names for them
 
 MANIFEST = "manifest.json"
 
@@ -23,28 +22,6 @@ FORMAT = "reportgen-archive/2"  # 2: the templates, labels and library versions 
 
 
 TEMPLATES_DIR = "templates"  # a year folder's copies of the templates and labels it was built with
-
-
-def folder_name(fy: FiscalYear) -> str:
-    """2017_H29, 2024_R6, 2019_R1 (FY2019 as city.yaml names it, whatever spelling the data used)."""
-    plain = FiscalYear(fy.year)
-    return f"{plain.year}_{era.short(plain)}"
-
-
-def source_date() -> datetime | None:
-    """SOURCE_DATE_EPOCH as a time, where it is set to a whole number of seconds (else None)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return None
-
-
-def stamp_for(fy: FiscalYear) -> datetime:
-    """The date written into document properties: SOURCE_DATE_EPOCH, else the fiscal year's last day.
-
-    CI and packaging tools set SOURCE_DATE_EPOCH for their own reasons: the build summary says so
-    when it is set (cli/build.py), since every document then carries that date."""
-    return source_date() or datetime(fy.year + 1, 3, 31, tzinfo=timezone.utc)
 
 
 def sha256(data: bytes) -> str:
@@ -107,16 +84,13 @@ class YearBuild:
 
 
 def manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
-    with era.fy2019_named(ds.city.fy2019):
-        return _manifest_bytes(ds, build)
-
-
-def _manifest_bytes(ds: Dataset, build: YearBuild) -> bytes:
     fy = build.fy
+    named = {"fy2019": ds.city.fy2019}  # the year as its folder names it (city.yaml's choice for FY2019)
     doc = {
         "format": FORMAT,
         "tool": {"name": "reportgen", "version": __version__},
-        "fiscal_year": {"code": era.short(FiscalYear(fy.year)), "western": fy.year, "label": era.long(FiscalYear(fy.year))},
+        "fiscal_year": {"code": era.short(FiscalYear(fy.year), **named), "western": fy.year,
+                        "label": era.long(FiscalYear(fy.year), **named)},
         "city": ds.city.name,
         "stamp": stamp_for(fy).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "environment": environment(),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from reportgen.model.loader import display
-from reportgen.model.lock import fsync_path, lock, open_to_colleagues, symlink_refused, told, write_synced
+from reportgen.model.lock import Waiting, fsync_path, lock, open_to_colleagues, symlink_refused, told, write_synced
 from reportgen.rules.problems import Msg, UsageError
 
 STAGING, OLD = ".staging-", ".old-"
@@ -78,11 +78,11 @@ class Durable:
 
 
 @contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """One build at a time per output folder; a second one waits for the first."""
+def locked(out: Path, waiting: Waiting) -> Iterator[None]:
+    """One build at a time per output folder; a second one waits for the first (`waiting` told first)."""
     with told(out):
         out.mkdir(parents=True, exist_ok=True)
-    with lock(out):
+    with lock(out, waiting):
         recover(out)
         yield
 

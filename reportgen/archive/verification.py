@@ -7,7 +7,6 @@ files must rebuild is decided by their type, never by the manifest's own `reprod
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from reportgen import __version__
 from reportgen.archive.manifest import MANIFEST, TEMPLATES_DIR, environment, sha256
-from reportgen.archive.year import build_year
+from reportgen.archive.year import build_year, template_set
 from reportgen.model.loader import load
-from reportgen.render.dispatch import _template_set
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.filenames import path_problem
 from reportgen.rules.problems import DataError, Msg
@@ -237,21 +235,14 @@ def _verify_folder(folder: Path, templates: Path | None) -> list[Finding]:
     if "templates" in manifest:
         tset = templateset.folder_set(folder / TEMPLATES_DIR, templateset.ARCHIVE)
     else:  # an archive of format 1 kept no templates: today's must do
-        tset = _template_set(templates)
+        tset = template_set(templates)
     with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
         try:
             ds = load(folder / "data")
             fy = FiscalYear(manifest["fiscal_year"]["western"])
-            old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.strptime(manifest["stamp"], _STAMP)
-                                                      .replace(tzinfo=timezone.utc).timestamp()))
-            try:
-                rebuilt = build_year(ds, fy, Path(tmp), templates=tset)
-            finally:
-                if old_epoch is None:
-                    os.environ.pop("SOURCE_DATE_EPOCH", None)
-                else:
-                    os.environ["SOURCE_DATE_EPOCH"] = old_epoch
+            # the manifest's stamp, handed to the rebuild (whatever SOURCE_DATE_EPOCH says now)
+            stamp = datetime.strptime(manifest["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+            rebuilt = build_year(ds, fy, Path(tmp), templates=tset, stamp=stamp)
         except DataError as exc:  # the archived data or templates refused (a template the sandbox stops): each named
             for problem in exc.problems:
                 bad("", f"再構築できません: {problem.render('ja')}", f"cannot rebuild: {problem.render('en')}")

@@ -3,24 +3,25 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, folder_name, sha256, stamp_for
+from reportgen.archive.manifest import TEMPLATES_DIR, YearBuild, sha256
 from reportgen.archive.publish import write_file
 from reportgen.deliverables import outputs_for
 from reportgen.deliverables.output import Output
 from reportgen.lint.templatecheck import planned, require_templates
 from reportgen.model.loader import Dataset, SourceFile, load
 from reportgen.model.lock import inside
-from reportgen.render.dispatch import _template_set, render
-from reportgen.rules import era
+from reportgen.render.dispatch import render
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError
 from reportgen.templating import templateset
 from reportgen.templating.templateset import TemplateSet
+from reportgen.templating.year import year_settings
 
 
 def write_document(dest: Path, result: YearBuild, job: Output, data: bytes,
@@ -108,25 +109,31 @@ def write_templates(result: YearBuild, tset: TemplateSet, used: set[str], dest: 
         result.templates.append(entry)
 
 
+def template_set(templates: TemplateSet | Path | None) -> TemplateSet:
+    """A template set as given: a set, a folder's files, or (None) the shipped templates."""
+    if isinstance(templates, TemplateSet):
+        return templates
+    return templateset.folder_set(templates) if templates is not None else templateset.for_data(None)
+
+
 def build_year(ds: Dataset, fy: FiscalYear, dest: Path, progress: Callable[[str], None] | None = None,
-               templates: TemplateSet | Path | None = None) -> YearBuild:
-    """Render every document of `fy` into `dest` (an empty folder) with the data and templates."""
-    stamp = stamp_for(fy)
-    tset = _template_set(templates)
-    with era.fy2019_named(ds.city.fy2019):
-        result = YearBuild(fy, folder_name(fy))
-    # the contexts name FY2019 as that year's documents do, and read their per-row labels from `tset`
-    with era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)), templateset.using(tset):
-        jobs = planned([f.path for f in tset.files], lambda: outputs_for(ds, fy))
-        # the templates checked as a build checks them (an archive's may come from elsewhere): what
-        # the sandbox would refuse is named at its place before anything renders
-        needed = {templateset.needed(job.kind, job.layout) for job in jobs}
-        require_templates([f.path for f in tset.only(needed).files], jobs)
-    with era.fy2019_named(ds.city.fy2019):
-        for job in jobs:
-            if progress:
-                progress(f"{result.folder}/{job.filename}")
-            write_document(dest, result, job, render(job, stamp, ds.city.name, tset))
+               templates: TemplateSet | Path | None = None, stamp: datetime | None = None) -> YearBuild:
+    """Render every document of `fy` into `dest` (an empty folder) with the data and templates,
+    stamped `stamp` (verify gives the manifest's; else the year's own, stamp_for)."""
+    year = year_settings(fy, ds.city.fy2019, template_set(templates))
+    if stamp is not None:
+        year = dataclasses.replace(year, stamp=stamp)
+    tset = year.templates
+    result = YearBuild(year.fy, year.folder)
+    jobs = planned([f.path for f in tset.files], lambda: outputs_for(ds, year))
+    # the templates checked as a build checks them (an archive's may come from elsewhere): what
+    # the sandbox would refuse is named at its place before anything renders
+    needed = {templateset.needed(job.kind, job.layout) for job in jobs}
+    require_templates([f.path for f in tset.only(needed).files], jobs)
+    for job in jobs:
+        if progress:
+            progress(f"{result.folder}/{job.filename}")
+        write_document(dest, result, job, render(job, year, ds.city.name))
     write_snapshot(ds, dest)
     write_templates(result, tset, {f for job in jobs for f in templateset.needed_files(job.kind, job.layout)}, dest)
     return result

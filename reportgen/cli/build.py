@@ -10,7 +10,7 @@ from reportgen.archive.build import build
 from reportgen.cli import common
 from reportgen.cli.common import EXIT_OK, add_data, add_lang, add_out, fiscal_year, require_data, text
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, WRITTEN
-from reportgen.cli.common import announce_waits
+from reportgen.cli.common import waiting_notice
 from reportgen.rules import era
 from reportgen.archive.manifest import source_date
 from reportgen.rules.problems import Msg, UsageError
@@ -61,8 +61,8 @@ def run(args, lang: str) -> int:
     require_data(args.data)
     if args.jobs < 1:
         raise UsageError(Msg(ja="--jobs は1以上です", en="--jobs must be at least 1"))
-    announce_waits(lang)
-    result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs)
+    result = build(args.data, args.out, args.year, pdf=args.pdf, progress=progress, jobs=args.jobs,
+                   waiting=waiting_notice(lang))
     if tty:
         print("\r\033[K", end="", file=sys.stderr)
     for w in result.dataset.warnings:
@@ -81,7 +81,7 @@ def report(result, lang: str) -> None:
             print(Msg(ja=f"{where}: 変更なし（そのまま）", en=f"{where}: unchanged (kept as it is)")(lang))
             continue
         if yb.outcome == CLOSED_KEPT:
-            code = era.short(yb.fy)
+            code = era.short(yb.fy, fy2019=era.NATIONAL)
             print(Msg(ja=f"{where}: 締切済（そのまま）", en=f"{where}: closed (kept as it is)")(lang))
             if yb.changed:
                 shown = "、".join(yb.changed[:5]) + (f" ほか {len(yb.changed) - 5} 件" if len(yb.changed) > 5 else "")

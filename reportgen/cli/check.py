@@ -42,8 +42,7 @@ def run(args, lang: str) -> int:
     require_data(args.data)
     tset = templateset.for_data(args.data)  # the shipped templates, each replaced by the data folder's own
     paths = [f.path for f in tset.files]
-    with templateset.using(tset):
-        problems, warnings, years = check(args.data, paths)
+    problems, warnings, years = check(args.data, tset)
     for w in warnings:
         print(w.render(lang), file=sys.stderr)
     for p in problems:

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from reportgen.cli import common
-from reportgen.cli.common import add_data, add_lang, add_out, announce_waits, fiscal_year, require_data, text
+from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, text
 from reportgen.cycle.closing import close_year
 from reportgen.model import cycle_state as st
 from reportgen.rules.commands import command
@@ -16,7 +16,8 @@ from reportgen.rules.problems import Msg
 
 def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False,
               lang: str = "ja", dry_run: bool = False) -> int:
-    r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf, dry_run=dry_run)  # CloseFailed: reported by cli.main
+    r = close_year(data, out, fy, allow_missing=allow_missing, pdf=pdf, dry_run=dry_run,
+                   waiting=waiting_notice(lang))  # CloseFailed: reported by cli.main
     if r.kept:
         print(Msg(ja=f"{r.folder}: {r.files} ファイル（作成済みのまま）を検証しました（ハッシュ一致・再構築一致）",
                   en=f"{r.folder}: {r.files} files (as already built) verified (hashes match, rebuild identical)")(lang))
@@ -29,16 +30,16 @@ def run_close(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = Fa
             print(f"  {m}")
     when, where = st.shown(r.closed), st.display(st.path(data))
     if r.opened:
-        print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{when}、{where}）。"
-                     f"以後この年度の様式は collect で受け付けません（--reopen {era.short(fy)} を除く）",
-                  en=f"closed {era.short(fy)} ({when}, {where}); collect now refuses its forms "
-                     f"(unless --reopen {era.short(fy)})")(lang))
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）を締め切りました（{when}、{where}）。"
+                     f"以後この年度の様式は collect で受け付けません（--reopen {fy} を除く）",
+                  en=f"closed {fy} ({when}, {where}); collect now refuses its forms "
+                     f"(unless --reopen {fy})")(lang))
     else:
-        print(Msg(ja=f"{era.long(fy)}（{era.short(fy)}）を締め切りました（{when}、{where}）。サイクル以前の年度を記録として締め切りました",
-                  en=f"closed {era.short(fy)} ({when}, {where}), a year that predates the cycle, as a record")(lang))
-    fix = command("correct", era.short(fy), "--reason", "理由" if lang != "en" else "why")
-    print(Msg(ja=f"以後 {era.short(fy)} のアーカイブは変更されません（訂正は {fix}）",
-              en=f"{era.short(fy)}'s archive no longer changes (to correct it: {fix})")(lang))
+        print(Msg(ja=f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）を締め切りました（{when}、{where}）。サイクル以前の年度を記録として締め切りました",
+                  en=f"closed {fy} ({when}, {where}), a year that predates the cycle, as a record")(lang))
+    fix = command("correct", era.short(fy, fy2019=era.NATIONAL), "--reason", "理由" if lang != "en" else "why")
+    print(Msg(ja=f"以後 {fy} のアーカイブは変更されません（訂正は {fix}）",
+              en=f"{fy}'s archive no longer changes (to correct it: {fix})")(lang))
     if r.dry_run:
         print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
     return 0
@@ -82,6 +83,5 @@ way to change a closed year is generate.py correct YEAR --reason "…" (a new ed
 
 def run(args, lang: str) -> int:
     require_data(args.data)
-    announce_waits(lang)
     return run_close(args.data, args.out, args.year, allow_missing=args.allow_missing, pdf=args.pdf, lang=lang,
                      dry_run=args.dry_run)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reportgen.cli import common
 from reportgen.cli.common import add_data, add_lang, fiscal_year, require_data, text
-from reportgen.collect.batch import collect
-from reportgen.collect.names import FIELD_LABELS, KIND_LABELS
+from reportgen.collect.collecting import collect
 from reportgen.collect.report import CollectResult, FormReport
+from reportgen.formkinds import kinds
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -20,7 +20,7 @@ from reportgen.rules.problems import Msg, UsageError
 def collect_forms(data: Path, files: list[Path], *, years: list[FiscalYear] | None = None, force: bool = False,
         dry_run: bool = False, reopen: list[FiscalYear] = (), lang: str = "ja") -> int:
     """Collect the forms, print every form's report; 0 when every form was taken without conflicts, else 1."""
-    result = collect(data, files, years=years, force=force, dry_run=dry_run, reopen=reopen)
+    result = collect(data, files, kinds(), years=years, force=force, dry_run=dry_run, reopen=reopen)
     print_report(result, lang, data)
     return 0 if result.ok else 1
 
@@ -41,7 +41,7 @@ def _lines_changed(old: str, new: str, lang: str) -> str:
 
 
 def _field(name: str, lang: str) -> str:
-    return FIELD_LABELS.get(name, name) if lang == "ja" else name
+    return kinds().field(name) if lang == "ja" else name
 
 
 def _change_field(c, lang: str) -> str:
@@ -50,7 +50,7 @@ def _change_field(c, lang: str) -> str:
 
 def form_lines(r: FormReport, lang: str) -> list[str]:
     """One form's report; every line names the file and the fiscal year the form changes."""
-    where = f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "")
+    where = f"{r.path}: " + (f"{era.long(r.year, fy2019=era.NATIONAL)}: " if r.year else "")
     empty = Msg(ja="（空）", en="(empty)")(lang)
     if r.refused is not None:
         return [where + Msg(ja="受け付けません: ", en="refused: ")(lang) + r.refused(lang)]
@@ -62,7 +62,7 @@ def form_lines(r: FormReport, lang: str) -> list[str]:
         lines.append(where + Msg(ja=f"問題 {len(r.problems)} 件のため、この様式は取り込みません（この様式の値は何も書き込んでいません）",
                                  en=f"{len(r.problems)} problem(s): this form is not collected (none of its values was written)")(lang))
         return lines
-    kind = KIND_LABELS[r.kind](lang)
+    kind = kinds().named(r.kind)(lang)
     head = where + " ".join(filter(None, (kind, r.department))) + (f" (build {r.build})" if r.build else "") + ": " + Msg(
         ja=f"変更 {len(r.applied)} 件、変更なし {r.unchanged} 件、競合 {len(r.conflicts)} 件",
         en=f"{len(r.applied)} change(s), {r.unchanged} unchanged, {len(r.conflicts)} conflict(s)")(lang)
@@ -86,7 +86,7 @@ def print_report(result: CollectResult, lang: str, data: Path = Path("data")) ->
         for line in form_lines(r, lang):
             print(line, file=stream)
         for note in r.notes:  # a contradiction with another form or the data: for a person to look at
-            print(f"{r.path}: " + (f"{era.long(r.year)}: " if r.year else "") + note(lang), file=sys.stderr)
+            print(f"{r.path}: " + (f"{era.long(r.year, fy2019=era.NATIONAL)}: " if r.year else "") + note(lang), file=sys.stderr)
     n, bad = len(result.reports), len(result.refused)
     waiting = sum(len(r.conflicts) for r in result.reports)
     summary = Msg(ja=f"様式 {n} 件: 取り込み {n - bad} 件、受け付けず {bad} 件、競合 {waiting} 件",

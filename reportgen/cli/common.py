@@ -9,7 +9,7 @@ import unicodedata
 from contextvars import ContextVar
 from pathlib import Path
 
-from reportgen.model import lock as lock_module
+from reportgen.model.lock import Waiting
 from reportgen.rules import era
 from reportgen.rules.problems import Invalid, Msg, UsageError, expected_got
 
@@ -194,11 +194,12 @@ def require_data(data: Path) -> None:
                "other data files with --data (e.g. --data abira/data)"))
 
 
-def announce_waits(lang: str) -> None:
-    """A run that waits for another's lock on data/ or out/ says what it waits for, then goes on."""
+def waiting_notice(lang: str) -> Waiting:
+    """What a run that waits for another's lock on data/ or out/ passes to the lock (model.lock.Waiting):
+    it says on screen what it waits for, then goes on waiting."""
     def notice(folder: Path) -> None:
         print(Msg(ja=f"別の処理が実行中です（{folder}/.lock）。終わるのを待っています…",
                   en=f"another run is in progress ({folder}/.lock); waiting for it to finish…")(lang),
               file=sys.stderr, flush=True)
 
-    lock_module.WAITING[:] = [notice]
+    return notice

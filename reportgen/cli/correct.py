@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from reportgen.cli import common
-from reportgen.cli.common import add_data, add_lang, add_out, announce_waits, fiscal_year, require_data, text
+from reportgen.cli.common import add_data, add_lang, add_out, waiting_notice, fiscal_year, require_data, text
 from reportgen.cycle.correcting import correct_year
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
@@ -42,11 +42,10 @@ data/cycle.yaml records every edition with its manifest's SHA-256 (verify compar
 
 def run(args, lang: str) -> int:
     require_data(args.data)
-    announce_waits(lang)
-    r = correct_year(args.data, args.out, args.year, args.reason, pdf=args.pdf)  # CloseFailed: reported by cli.main
-    code = era.short(args.year)
+    r = correct_year(args.data, args.out, args.year, args.reason, pdf=args.pdf, waiting=waiting_notice(lang))  # CloseFailed: reported by cli.main
+    code = era.short(args.year, fy2019=era.NATIONAL)
     shown = "、".join(r.changed[:5]) + (f" ほか {len(r.changed) - 5} 件" if len(r.changed) > 5 else "")
-    print(Msg(ja=f"{r.folder}: {era.long(args.year)}（{code}）の第{r.edition}版を作成し、検証しました。変更: {shown}",
+    print(Msg(ja=f"{r.folder}: {era.long(args.year, fy2019=era.NATIONAL)}（{code}）の第{r.edition}版を作成し、検証しました。変更: {shown}",
               en=f"{r.folder}: edition {r.edition} of {code} written and verified; changed: {', '.join(r.changed)}")(lang))
     print(Msg(ja=f"{code} の版（{st.display(st.path(args.data))}）:", en=f"{code}'s editions ({st.display(st.path(args.data))}):")(lang))
     for e in r.editions:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from reportgen.cli import common
 from reportgen.cli.common import add_data, add_lang, add_out, fiscal_year, require_data, text
-from reportgen.collect.names import KIND_LABELS  # one name per kind of form, as collect prints it
 from reportgen.cycle import links
 from reportgen.cycle.opening import open_year
+from reportgen.formkinds import kinds
 from reportgen.model import cycle_state as st
 from reportgen.rules import era
 from reportgen.rules.commands import command
@@ -17,24 +17,24 @@ from reportgen.rules.problems import Msg
 
 
 def _kind(kind: str, lang: str) -> str:
-    return KIND_LABELS[kind](lang) if kind in KIND_LABELS else kind
+    return kinds().named(kind)(lang)  # one name per kind of form, as collect prints it
 
 
 def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,
              lang: str = "ja") -> int:
     r = open_year(data, out, fy, pledges=pledges, dry_run=dry_run)
     where = st.display(st.path(data))
-    label = f"{era.long(fy)}（{era.short(fy)}）"
+    label = f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）"
     kinds = "、".join(f"{_kind(k, lang)} {n}" for k, n in r.kinds.items())
     if dry_run:
         print(Msg(ja=f"--dry-run: {label}を開くと、様式 {len(r.forms)} 件（{kinds}）を {r.folder}/ に書き込み、"
                      f"{where} に記録します（build {r.build}）:",
-                  en=f"--dry-run: opening {era.short(fy)} would write {len(r.forms)} form(s) ({kinds}) to {r.folder}/ "
+                  en=f"--dry-run: opening {fy} would write {len(r.forms)} form(s) ({kinds}) to {r.folder}/ "
                      f"and record them in {where} (build {r.build}):")(lang))
     else:
         print(Msg(ja=f"{label}を開きました: 様式 {len(r.forms)} 件（{kinds}）を {r.folder}/ に書き込み、{where} に記録しました"
                      f"（build {r.build}）:",
-                  en=f"opened {era.short(fy)}: wrote {len(r.forms)} form(s) ({kinds}) to {r.folder}/ and recorded them in "
+                  en=f"opened {fy}: wrote {len(r.forms)} form(s) ({kinds}) to {r.folder}/ and recorded them in "
                      f"{where} (build {r.build}):")(lang))
     year = None if dry_run else st.load(data).year(fy)
     urls = links.urls(data, year) if year is not None else {}
@@ -50,9 +50,9 @@ def run_open(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = Non
         print(Msg(ja="--dry-run: 何も書き込んでいません", en="--dry-run: nothing was written")(lang))
     else:
         print(Msg(ja=f"次: {r.folder}/ の様式を各課へ送り、返ってきた様式を {command('collect', '返送/*.xlsx')} で取り込みます。"
-                     f"提出状況は {command('status', era.short(fy))}",
+                     f"提出状況は {command('status', era.short(fy, fy2019=era.NATIONAL))}",
                   en=f"next: send the forms in {r.folder}/ to the departments, take the returned ones with "
-                     f"{command('collect', 'returned/*.xlsx')}; see who answered with {command('status', era.short(fy))}")(lang))
+                     f"{command('collect', 'returned/*.xlsx')}; see who answered with {command('status', era.short(fy, fy2019=era.NATIONAL))}")(lang))
     return 0
 
 

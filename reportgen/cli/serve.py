@@ -13,7 +13,7 @@ from reportgen.cycle import links
 from reportgen.inbox.app import make_app
 from reportgen.model import cycle_state as st
 from reportgen.model.datastore import recover_data
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import data_lock, quietly
 from reportgen.rules import era
 from reportgen.rules.problems import Msg, UsageError
 
@@ -23,7 +23,7 @@ OFFICE_NAMES = ("office", "企画課の一覧")
 def prepare(data: Path, reissue: str | None = None, base: str | None = None) -> tuple[bytes, str, dict[str, str]]:
     """Under the data lock: finish what a killed run left, make the key and any missing link, reissue one if asked.
     The inbox key, the office's link and the reissued department links (department → link)."""
-    with data_lock(data):
+    with data_lock(data, quietly):  # the inbox waits without a word, as it always has
         recover_data(data)  # a hand-in killed mid-write: data/ back to before it, as collect would
         cycle = st.load(data)
         secret = links.key(data)
@@ -38,9 +38,9 @@ def prepare(data: Path, reissue: str | None = None, base: str | None = None) -> 
                 links.issue_year(secret, y, only=department)
             if reissue in links.departments(y):
                 links.issue_year(secret, y, only=reissue)
-                issued[f"{era.short(fy)} {reissue}"] = links.department_url(links.department_token(secret, y, reissue), base)
+                issued[f"{fy} {reissue}"] = links.department_url(links.department_token(secret, y, reissue), base)
         if reissue is not None and reissue not in OFFICE_NAMES and not issued:
-            open_ = "、".join(era.short(f) for f in cycle.open_years()) or "（なし）"
+            open_ = "、".join(era.short(f, fy2019=era.NATIONAL) for f in cycle.open_years()) or "（なし）"
             raise UsageError(Msg(
                 ja=f"serve --reissue {reissue}: 受付中の年度（{open_}）にこの課の様式はありません。何も変更していません",
                 en=f"serve --reissue {reissue}: no open year ({open_}) sent this department a form. Nothing was changed"))

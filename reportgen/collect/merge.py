@@ -26,7 +26,7 @@ def decide(sent: str, returned: str, now: str, force: bool = False) -> str:
 
 def target_key(target: tuple) -> str:
     """Where a value goes, as text (data/cycle.yaml records each applied value under it)."""
-    return "/".join(era.short(x) if isinstance(x, FiscalYear) else str(x) for x in target)
+    return "/".join(era.short(x, fy2019=era.NATIONAL) if isinstance(x, FiscalYear) else str(x) for x in target)
 
 
 @dataclass

@@ -46,7 +46,7 @@ def progress_text(cell: Cell, now: list[str]) -> str | Msg:
 
 def examine_pledge(ds: Dataset, form: ReturnedForm, report: FormReport, current: Overlay,
                    years: list[FiscalYear] | None) -> FormReport:
-    """The rest of `batch.examine` for a pledge form: the list it is for, the year, the department, its rows."""
+    """The rest of `collecting.examine` for a pledge form (reportgen.formkinds.pledge): the list it is for, the year, the department, its rows."""
     ident = form.identity
     try:
         month = era.parse_year_month(str(ident.get("month")))
@@ -58,15 +58,15 @@ def examine_pledge(ds: Dataset, form: ReturnedForm, report: FormReport, current:
         return _refuse(report, f"{shown}現在の公約一覧はデータにありません（別の一覧の様式です）",
                        f"the data has no pledge list as of {month} (a form of another list)")
     if years is not None and month.fiscal_year not in years:
-        named = "、".join(era.long(y) for y in years)
-        return _refuse(report, f"{shown}現在の公約一覧（{era.long(month.fiscal_year)}）の様式です。指定された年度（{named}）の様式ではありません",
-                       f"a form of the pledge list as of {month} ({era.short(month.fiscal_year)}), not of the year(s) named")
+        named = "、".join(era.long(y, fy2019=era.NATIONAL) for y in years)
+        return _refuse(report, f"{shown}現在の公約一覧（{era.long(month.fiscal_year, fy2019=era.NATIONAL)}）の様式です。指定された年度（{named}）の様式ではありません",
+                       f"a form of the pledge list as of {month} ({era.short(month.fiscal_year, fy2019=era.NATIONAL)}), not of the year(s) named")
     latest = newest(ds)
     if years is None and latest is not None and latest.as_of != month:
         return _refuse(report, f"{shown}現在の公約一覧の様式です。いま取り込む一覧は {era.month_end(latest.as_of)}現在です"
-                               f"（古い一覧の様式です。この一覧に取り込むには --year {era.short(month.fiscal_year)} を指定してください）",
+                               f"（古い一覧の様式です。この一覧に取り込むには --year {era.short(month.fiscal_year, fy2019=era.NATIONAL)} を指定してください）",
                        f"a form of the pledge list as of {month}, but the list being collected is as of {latest.as_of} "
-                       f"(name its year with --year {era.short(month.fiscal_year)} to collect it)")
+                       f"(name its year with --year {era.short(month.fiscal_year, fy2019=era.NATIONAL)} to collect it)")
     if report.department not in {d.form_department for d in ds.departments.values()} | {ds.city.planning_office}:
         return _refuse(report, f"様式の部署「{report.department}」はデータにありません",
                        f"the form's department {report.department!r} is not in the data")

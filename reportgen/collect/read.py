@@ -6,6 +6,7 @@ import io
 import json
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -14,16 +15,16 @@ from defusedxml import DefusedXmlException
 
 from reportgen.collect import excel
 from reportgen.collect.package import Extent, check_extent, check_package, read_regular, sheet_extents, sheet_parts
-from reportgen.collect.registry_read import recognise
 from reportgen.collect.sheet import FormRefused, ReturnedForm, _cell_meta, _rows, _sheet_part, check_defused
 from reportgen.forms import layout
-from reportgen.forms import registry_layout as rl
+from reportgen.forms.column import Column
 from reportgen.forms.identity import FORMAT, IDENTITY_SHEET
+from reportgen.forms.kind import Kinds
 from reportgen.rules.problems import Msg
 
 
-def read_form(path: Path) -> ReturnedForm:
-    """Check the package, recognise the form and read its rows; never writes the file.
+def read_form(path: Path, kinds: Kinds) -> ReturnedForm:
+    """Check the package, recognise the form and read its rows (with its kind's reader); never writes the file.
 
     Whatever the file holds, the answer is a form or FormRefused: a parser's failure, and memory or
     recursion running out on one form, refuse that form and leave the batch to go on."""
@@ -36,12 +37,12 @@ def read_form(path: Path) -> ReturnedForm:
             extents = sheet_extents(z, parts)
             # the form's own extent, from its identity read by streaming: a sheet far beyond it is
             # refused before openpyxl builds it (an identity unreadable here is refused by _recognise)
-            for sheet, rows, columns in _own_extent(_streamed_identity(z, parts)):
+            for sheet, rows, columns in _own_extent(_streamed_identity(z, parts), kinds):
                 check_extent(sheet, extents.get(sheet, Extent()), rows, columns)
         with warnings.catch_warnings():  # e.g. a Gnumeric file's missing default style: nothing for the clerk
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
-        form = _recognise(path, data, wb)
+        form = _recognise(path, data, wb, kinds)
     except FormRefused:
         raise
     except (MemoryError, RecursionError):
@@ -78,21 +79,26 @@ def _streamed_identity(z: zipfile.ZipFile, parts: dict[str, str]) -> dict | None
     return ident if isinstance(ident, dict) else None
 
 
-def _own_extent(ident: dict | None) -> list[tuple[str, int, int]]:
+def _own_extent(ident: dict | None, kinds: Kinds) -> list[tuple[str, int, int]]:
     """(sheet, rows, columns) the form's identity gives each of its input sheets; none where it says nothing usable."""
     try:
         if ident is None:
             return []
-        if ident.get("kind") == rl.REGISTRY:
-            return [(str(p["sheet"]), len(p["rows"]) + len(p["fixed"]), len(rl.COLUMNS[kind]))
-                    for kind, p in ((k, ident["parts"][k]) for k in rl.PARTS)]
-        columns = len(ident["columns"]) if "columns" in ident else len(layout.COLUMNS[ident["kind"]])
-        return [(str(ident["sheet"]), len(ident["rows"]) + len(ident["fixed"]), columns)]
+        kind = kinds.get(ident.get("kind"))
+        return kind.extent(ident) if kind is not None else []
     except (KeyError, TypeError, AttributeError):
         return []
 
 
-def _recognise(path: Path, data: bytes, wb) -> ReturnedForm:
+def sheet_extent(columns: tuple[Column, ...]) -> Callable[[dict], list[tuple[str, int, int]]]:
+    """A department form's one input sheet, as its identity gives it (FormKind.extent); `columns`: its kind's,
+    where the identity records none."""
+    def extent(ident: dict) -> list[tuple[str, int, int]]:
+        return [(str(ident["sheet"]), len(ident["rows"]) + len(ident["fixed"]), len(ident["columns"]) if "columns" in ident else len(columns))]
+    return extent
+
+
+def _recognise(path: Path, data: bytes, wb, kinds: Kinds) -> ReturnedForm:
     try:
         if IDENTITY_SHEET not in wb.sheetnames:
             raise FormRefused(Msg(ja="reportgen が作成した様式ではありません（識別情報がありません）",
@@ -108,25 +114,37 @@ def _recognise(path: Path, data: bytes, wb) -> ReturnedForm:
             r += 1
         try:
             ident = json.loads("".join(chunks))
-            if isinstance(ident, dict) and ident.get("kind") == "registry":  # the office's registry: two sheets
+            kind = kinds.get(ident.get("kind")) if isinstance(ident, dict) else None
+            if kind is None:  # a kind no module declares (reportgen.formkinds)
+                raise KeyError("kind")
+        except (ValueError, KeyError, TypeError):
+            raise FormRefused(DAMAGED) from None
+        return kind.read(path, data, wb, ident)
+    finally:
+        wb.close()
 
-                return recognise(path, io.BytesIO(data), wb, ident)
+
+DAMAGED = Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")
+
+
+def sheet_form(columns: tuple[Column, ...]) -> Callable[..., ReturnedForm]:
+    """A department form's reader (FormKind.read): its one input sheet read row by row, by the columns its
+    identity records, else its kind's `columns` (a form sent before the columns followed the declaration)."""
+    def read(path: Path, data: bytes, wb, ident: dict) -> ReturnedForm:
+        try:
             sheet, kind = ident["sheet"], ident["kind"]
             keys = [row["key"] for row in ident["rows"]]
             fixed = set(ident["fixed"])
-            if kind not in layout.COLUMNS:
-                raise KeyError(kind)
             # a KPI form's columns follow its strategy's rating axes (layout.kpi_columns); a form sent with the
             # fixed columns (Iruma's, or before they followed the declaration) records none
-            columns = layout.columns_of(ident["columns"]) if "columns" in ident else layout.COLUMNS[kind]
+            cols = layout.columns_of(ident["columns"]) if "columns" in ident else columns
         except (ValueError, KeyError, TypeError):
-            raise FormRefused(Msg(ja="様式の識別情報が壊れています", en="the form identity is damaged")) from None
+            raise FormRefused(DAMAGED) from None
         if sheet not in wb.sheetnames:
             raise FormRefused(Msg(ja=f"入力シート「{sheet}」がありません", en=f"the input sheet {sheet!r} is missing"))
         ws = wb[sheet]
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             part = _sheet_part(z, sheet)
             meta = _cell_meta(z, part) if part and part in z.namelist() else {}
-        return _rows(ReturnedForm(path, ident, sheet, kind, columns=columns), ws, set(keys), fixed, meta)
-    finally:
-        wb.close()
+        return _rows(ReturnedForm(path, ident, sheet, kind, columns=cols), ws, set(keys), fixed, meta)
+    return read

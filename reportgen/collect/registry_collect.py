@@ -38,7 +38,7 @@ class _Sheet:
     year: FiscalYear
     kind: str
     form: object      # ReturnedForm of the sheet
-    report: object    # batch.FormReport
+    report: object    # collecting.FormReport
     current: Overlay
 
     def problem(self, ref: str, name: str, message: Msg) -> None:
@@ -163,7 +163,7 @@ def _decide(s: _Sheet, change: Change, sent: str, now: str) -> None:
 
 def _project(s: _Sheet, key: str, base: dict, judged: dict, names: dict) -> None:
     p = _item(s, key)
-    now = project_values(p, s.year)
+    now = project_values(p, s.year, fy2019=era.NATIONAL)
     rel = PROJECTS_FILE.format(s.sd.strategy.id)
     after = {}
     for name, (txt, value) in judged.items():
@@ -180,7 +180,7 @@ def _project(s: _Sheet, key: str, base: dict, judged: dict, names: dict) -> None
 
 def _kpi(s: _Sheet, key: str, base: dict, judged: dict) -> None:
     k = _item(s, key)
-    now = kpi_values(k, s.year)
+    now = kpi_values(k, s.year, fy2019=era.NATIONAL)
     rel = KPIS_FILE.format(s.sd.strategy.id)
     for name, (txt, value) in judged.items():
         if value is None and name in ("baseline", "target") and digest(txt) == base.get(name):
@@ -208,7 +208,7 @@ def _new_project(s: _Sheet, key: str, judged: dict, names: dict) -> None:
         return
     new_id = ids.next_project_id(s.sd, s.current)
     fields = {"id": new_id, "name": name, "description": v["description"] or "", "policy": policy,
-              "departments": v["departments"], "first_year": v["first_year"] or era.short(s.year),
+              "departments": v["departments"], "first_year": v["first_year"] or era.short(s.year, fy2019=era.NATIONAL),
               "work": v["work"] or v["description"] or "", "ended": judged["ended"][0] or None}
     change = Change(PROJECTS_FILE.format(s.sd.strategy.id), ("registry", "new-project", new_id, "new", s.year),
                     f"{new_id} {name}", "new", "", new_id, fields)
@@ -225,7 +225,7 @@ def _new_kpi(s: _Sheet, key: str, judged: dict, names: dict) -> None:
     new_id = ids.next_kpi_id(s.sd, goal, s.current)
     fields = {"id": new_id, "policies": v["policies"], "name": v["name"], "unit": v["unit"], "prefix": v["prefix"],
               "direction": v["direction"], "baseline": v["baseline"], "target": v["target"],
-              "departments": v["departments"], "since": era.short(s.year), "ended": judged["ended"][0] or None}
+              "departments": v["departments"], "since": era.short(s.year, fy2019=era.NATIONAL), "ended": judged["ended"][0] or None}
     change = Change(KPIS_FILE.format(s.sd.strategy.id), ("registry", "new-kpi", new_id, "new", s.year),
                     f"{new_id} {v['name']}", "new", "", new_id, fields)
     s.report.applied.append(change)

@@ -1,10 +1,12 @@
 """Read a returned registry workbook: each of its sheets read as the department forms are (reportgen.collect.read)."""
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.collect.read import DAMAGED
 from reportgen.collect.sheet import FormRefused, ReturnedForm, _cell_meta, _rows, _sheet_part
 from reportgen.forms import registry_layout as rl
 from reportgen.rules.problems import Msg
@@ -42,3 +44,17 @@ def recognise(path: Path, package, wb, ident: dict) -> RegistryForm:
             sub = ReturnedForm(path, {**parts[kind], "kind": kind}, sheet, kind)
             form.parts[kind] = _rows(sub, wb[sheet], set(keys[kind]), fixed[kind], meta)
     return form
+
+
+def read(path: Path, data: bytes, wb, ident: dict) -> RegistryForm:
+    """The registry's reader (FormKind.read): what its identity does not hold up is a damaged identity."""
+    try:
+        return recognise(path, io.BytesIO(data), wb, ident)
+    except (ValueError, KeyError, TypeError):
+        raise FormRefused(DAMAGED) from None
+
+
+def extent(ident: dict) -> list[tuple[str, int, int]]:
+    """(sheet, rows, columns) of each of the registry's sheets, as its identity gives them (FormKind.extent)."""
+    return [(str(p["sheet"]), len(p["rows"]) + len(p["fixed"]), len(rl.COLUMNS[kind]))
+            for kind, p in ((k, ident["parts"][k]) for k in rl.PARTS)]

@@ -77,7 +77,7 @@ def _year_cell(t: str, parse, written) -> Judged | Msg:
 
 def year(cell: Cell) -> Judged | Msg:
     """A fiscal year (R7, 令和7年度, 2025 …) or nothing; written in the data's short form."""
-    return _year_cell(cell, era.parse_fy, lambda fy: (era.short(fy), fy))
+    return _year_cell(cell, era.parse_fy, lambda fy: (era.short(fy, fy2019=era.NATIONAL), fy))
 
 
 def first_year(cell: Cell) -> Judged | Msg:
@@ -115,7 +115,7 @@ def baseline(cell: Cell, meas) -> Judged | Msg:
         fig = cells.value(cell, meas, BASELINE_STATES)
         if isinstance(fig, Msg):
             return fig
-    return (figure_text(fig, as_of="note"), fig)
+    return (figure_text(fig, as_of="note", fy2019=era.NATIONAL), fig)
 
 
 @_optional
@@ -132,7 +132,7 @@ def target(t: str, meas, states: tuple[str, ...]) -> Judged | Msg:
             bad = model.quantity_problems(tgt.value, meas)
             if bad:
                 return expected_got(*bad[0])
-    return (target_text(tgt), {"state": t} if tgt.state else t)
+    return (target_text(tgt, fy2019=era.NATIONAL), {"state": t} if tgt.state else t)
 
 
 def ended(cell: Cell, start, period) -> Judged | Msg:

@@ -123,8 +123,8 @@ def _revise(kpi, fy: FiscalYear, field: str, value) -> None:
                 _append(rev["set"], value, field)
             return
     rev = CommentedMap()
-    rev["since"] = era.short(fy)
-    rev["source"] = SOURCE.format(era.long(fy))
+    rev["since"] = era.short(fy, fy2019=era.NATIONAL)
+    rev["source"] = SOURCE.format(era.long(fy, fy2019=era.NATIONAL))
     rev["set"] = CommentedMap({field: value})
     if revisions is None:
         _append(kpi, CommentedSeq([rev]), "revisions")
@@ -140,7 +140,7 @@ def _new(fields: dict, order: tuple[str, ...], fy: FiscalYear):
         v = fields.get(k)
         if k == "years":
             listing = CommentedMap(work=_yaml_text(fields["work"]))
-            m["years"] = CommentedMap({era.short(fy): listing})
+            m["years"] = CommentedMap({era.short(fy, fy2019=era.NATIONAL): listing})
         elif v not in (None, "", []) or k in ("id", "name", "description", "policy", "policies", "direction"):
             m[k] = _value(k, v) if k not in ("id", "first_year", "since", "ended") else v
     return m
@@ -166,7 +166,7 @@ def apply(doc, c: Change) -> None:
     items = doc["projects"] if what == "project" else doc["kpis"]
     item = next(i for i in items if str(i["id"]) == ident)
     if field == "ended":
-        _ended(item, c.written and era.short(c.written))
+        _ended(item, c.written and era.short(c.written, fy2019=era.NATIONAL))
     elif what == "kpi":
         _revise(item, fy, field, _value(field, c.written))
     elif field in ("name", "work"):

@@ -90,11 +90,11 @@ def _refuse(report: FormReport, ja: str, en: str) -> FormReport:
 def _closed(report: FormReport, shut) -> FormReport:
     """A form of a closed year (data/cycle.yaml): refused, with the flag that takes it."""
     year = shut.fy
-    return _refuse(report, f"{era.long(year)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
-                           f"取り込みません。取り込むには --reopen {era.short(year)} を指定してください（取り込んだ後は "
-                           f"{era.short(year)} の訂正版を generate.py correct {era.short(year)} --reason \"理由\" で作成してください）",
-                   f"{era.short(year)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
-                   f"with --reopen {era.short(year)} to take it (then write a corrected edition with generate.py correct {era.short(year)} --reason \"why\")")
+    return _refuse(report, f"{era.long(year, fy2019=era.NATIONAL)} は {cycle_state.shown(shut.closed)} に締め切られています（data/cycle.yaml）。締切後に届いた様式は"
+                           f"取り込みません。取り込むには --reopen {era.short(year, fy2019=era.NATIONAL)} を指定してください（取り込んだ後は "
+                           f"{era.short(year, fy2019=era.NATIONAL)} の訂正版を generate.py correct {era.short(year, fy2019=era.NATIONAL)} --reason \"理由\" で作成してください）",
+                   f"{era.short(year, fy2019=era.NATIONAL)} was closed on {cycle_state.shown(shut.closed)} (data/cycle.yaml): a late form is not taken; name the year "
+                   f"with --reopen {era.short(year, fy2019=era.NATIONAL)} to take it (then write a corrected edition with generate.py correct {era.short(year, fy2019=era.NATIONAL)} --reason \"why\")")
 
 
 def _structure(form: ReturnedForm, report: FormReport) -> None:

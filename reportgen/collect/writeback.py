@@ -6,29 +6,29 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reportgen.collect import pledge_form_rows, registry_writeback
 from reportgen.collect.merge import Change
 from reportgen.collect.yamltext import _figure_yaml, _key_for, _yaml, _yaml_text
+from reportgen.forms.kind import Kinds
 from reportgen.forms.layout import parse_measure_key
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError
 
 
-def _apply(doc, c: Change) -> None:
+def write_project(doc, c: Change) -> None:
+    """A project's evaluation field of a year (the evaluation form's write-back)."""
     from ruamel.yaml.comments import CommentedMap
 
-    if c.target[0] == "registry":  # the office's registry (reportgen.collect.registry_writeback)
-        registry_writeback.apply(doc, c)
-        return
-    if c.target[0] == "pledge":
-        return pledge_form_rows.apply(doc, c)
-    if c.target[0] == "project":
-        _, pid, fy, fld = c.target
-        project = next(p for p in doc["projects"] if str(p["id"]) == pid)
-        evs = project.setdefault("evaluations", CommentedMap())
-        ev = evs.setdefault(_key_for(evs, fy), CommentedMap())
-        ev[fld] = _yaml_text(c.written)
-        return
+    _, pid, fy, fld = c.target
+    project = next(p for p in doc["projects"] if str(p["id"]) == pid)
+    evs = project.setdefault("evaluations", CommentedMap())
+    ev = evs.setdefault(_key_for(evs, fy), CommentedMap())
+    ev[fld] = _yaml_text(c.written)
+
+
+def write_measure(doc, c: Change) -> None:
+    """A measure's actual or rating of a year (the KPI form's write-back)."""
+    from ruamel.yaml.comments import CommentedMap
+
     _, key, what, fy, sub = c.target
     k = parse_measure_key(key)
     if k.kind == "kpi":
@@ -49,8 +49,9 @@ def _apply(doc, c: Change) -> None:
         r[name] = _yaml_text(c.written)  # a symbol (○, A, -) or a text
 
 
-def texts_with(data: Path, changes: list[Change], base: dict[str, str] | None = None) -> dict[str, str]:
-    """The new text of every file the changes touch (on top of `base`, texts already changed this run)."""
+def texts_with(data: Path, changes: list[Change], kinds: Kinds, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The new text of every file the changes touch (on top of `base`, texts already changed this run),
+    each change written by the kind that owns its target (FormKind.write)."""
     y = _yaml()
     by_file: dict[str, list[Change]] = {}
     for c in changes:
@@ -60,7 +61,7 @@ def texts_with(data: Path, changes: list[Change], base: dict[str, str] | None = 
         text = out[rel] if rel in out else (data / rel).read_text(encoding="utf-8")
         doc = y.load(text)
         for c in items:
-            _apply(doc, c)
+            kinds.writing(c.target[0]).write(doc, c)
         buf = io.StringIO()
         y.dump(doc, buf)
         out[rel] = buf.getvalue()

@@ -26,7 +26,7 @@ def _key_for(mapping, fy: FiscalYear):
                 return k
         except Invalid:
             pass
-    return era.short(fy)
+    return era.short(fy, fy2019=era.NATIONAL)
 
 
 def _yaml_text(text: str):
@@ -45,8 +45,8 @@ def _figure_yaml(fig: Figure):
         if fig.state is not None:
             m["state"] = _yaml_text(fig.state)
         else:
-            m["value"] = _yaml_text(figure_text(fig, as_of="never"))
-            m["as_of"] = era.short(fig.as_of, pad=2)
+            m["value"] = _yaml_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))
+            m["as_of"] = era.short(fig.as_of, pad=2, fy2019=era.NATIONAL)
         m.fa.set_flow_style()
         return m
-    return _yaml_text(figure_text(fig, as_of="never"))
+    return _yaml_text(figure_text(fig, as_of="never", fy2019=era.NATIONAL))

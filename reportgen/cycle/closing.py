@@ -13,7 +13,7 @@ from reportgen.cycle.status import DONE, LABELS, form_status
 from reportgen.deliverables import present_years
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import Waiting, data_lock, quietly
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear
@@ -52,16 +52,16 @@ def _open_year(data: Path, fy: FiscalYear) -> st.CycleYear | None:
         first = min((y.fy.year for y in cycle.years.values() if y.opened), default=None)
         if fy.year in {p.year for p in present_years(load(data))} and (first is None or fy.year < first):
             return None
-        raise UsageError(Msg(ja=f"close {era.short(fy)}: {era.long(fy)} は開かれていません（{where} に記録がありません）。何も変更していません",
-                             en=f"close {era.short(fy)}: {era.short(fy)} was never opened (not in {where}). Nothing was changed"))
+        raise UsageError(Msg(ja=f"close {fy}: {era.long(fy, fy2019=era.NATIONAL)} は開かれていません（{where} に記録がありません）。何も変更していません",
+                             en=f"close {fy}: {fy} was never opened (not in {where}). Nothing was changed"))
     if y.state == st.CLOSED:
-        raise UsageError(Msg(ja=f"close {era.short(fy)}: {era.long(fy)} は {y.closed} に締め切られています（{where}）。何も変更していません",
-                             en=f"close {era.short(fy)}: {era.short(fy)} was closed on {y.closed} ({where}). Nothing was changed"))
+        raise UsageError(Msg(ja=f"close {fy}: {era.long(fy, fy2019=era.NATIONAL)} は {y.closed} に締め切られています（{where}）。何も変更していません",
+                             en=f"close {fy}: {fy} was closed on {y.closed} ({where}). Nothing was changed"))
     return y
 
 
 def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = False, pdf: bool = False,
-               dry_run: bool = False) -> CloseResult:
+               dry_run: bool = False, waiting: Waiting = quietly) -> CloseResult:
     """Close `fy`: every form in (or `allow_missing`), its archive built into `out` and verified, then
     marked closed in data/cycle.yaml with its manifest's SHA-256 as the anchor verify compares with.
     A failure anywhere leaves the year open and unmarked. A year never opened (one that predates the
@@ -69,33 +69,33 @@ def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = F
     and says what the run would say, writing nothing."""
 
     data, out = Path(data), Path(out)
-    with data_lock(data):
+    with data_lock(data, waiting):
         y = _open_year(data, fy)
         missing = [f for f in y.forms if form_status(f) != DONE] if y else []
         if missing and not allow_missing:
             names = "\n".join(f"  {f.department}: {f.file}: {LABELS[form_status(f)].ja}" for f in missing)
             names_en = "\n".join(f"  {f.department}: {f.file}: {LABELS[form_status(f)].en}" for f in missing)
             raise UsageError(Msg(
-                ja=f"close {era.short(fy)}: 提出・反映されていない様式が {len(missing)} 件あります（{command('status', era.short(fy))}）:\n"
+                ja=f"close {fy}: 提出・反映されていない様式が {len(missing)} 件あります（{command('status', era.short(fy, fy2019=era.NATIONAL))}）:\n"
                    f"{names}\n未提出のまま締め切るには --allow-missing を指定してください。何も変更していません",
-                en=f"close {era.short(fy)}: {len(missing)} form(s) not returned and applied ({command('status', era.short(fy))}):\n"
+                en=f"close {fy}: {len(missing)} form(s) not returned and applied ({command('status', era.short(fy, fy2019=era.NATIONAL))}):\n"
                    f"{names_en}\nTo close anyway, add --allow-missing. Nothing was changed"))
     if dry_run:
-        return _close_dry(data, out, fy, y, pdf, missing)
-    result = build(data, out, [fy], pdf=pdf)  # takes data/.lock itself; a failure leaves out/ as it was
+        return _close_dry(data, out, fy, y, pdf, missing, waiting)
+    result = build(data, out, [fy], pdf=pdf, waiting=waiting)  # takes data/.lock itself; a failure leaves out/ as it was
     yb = result.years[0]
     folders, findings = verify(out / yb.folder)
     failed = [f for f in findings if f.failed]
     if failed:
-        raise CloseFailed([Msg(ja=f"close {era.short(fy)}: {out / yb.folder} の検証に失敗しました。年度は受付中のままです:",
-                               en=f"close {era.short(fy)}: verifying {out / yb.folder} failed; the year stays open:")]
+        raise CloseFailed([Msg(ja=f"close {fy}: {out / yb.folder} の検証に失敗しました。年度は受付中のままです:",
+                               en=f"close {fy}: verifying {out / yb.folder} failed; the year stays open:")]
                           + finding_lines(failed))
-    with data_lock(data):
+    with data_lock(data, waiting):
         y = _open_year(data, fy)
         if load(data).sha256 != result.dataset.sha256:
             raise CloseFailed([Msg(
-                ja=f"close {era.short(fy)}: アーカイブの作成中にデータが変更されました（collect など）。もう一度 close {era.short(fy)} を実行してください。年度は受付中のままです",
-                en=f"close {era.short(fy)}: the data changed while the archive was built (a collect?); run close again. The year stays open")])
+                ja=f"close {fy}: アーカイブの作成中にデータが変更されました（collect など）。もう一度 close {fy} を実行してください。年度は受付中のままです",
+                en=f"close {fy}: the data changed while the archive was built (a collect?); run close again. The year stays open")])
         cycle = st.load(data)
         y = cycle.year(fy)
         if y is None:  # a year that predates the cycle: closed as a record of what was published
@@ -109,15 +109,16 @@ def close_year(data: Path, out: Path, fy: FiscalYear, *, allow_missing: bool = F
                        kept=yb.outcome == KEPT, opened=bool(y.opened))
 
 
-def _close_dry(data: Path, out: Path, fy: FiscalYear, y: st.CycleYear | None, pdf: bool, missing) -> CloseResult:
+def _close_dry(data: Path, out: Path, fy: FiscalYear, y: st.CycleYear | None, pdf: bool, missing,
+               waiting: Waiting) -> CloseResult:
     """What close would do: the year built and verified in a temporary folder; `out` and data/ untouched."""
     with tempfile.TemporaryDirectory(prefix="reportgen-close-") as tmp:
-        result = build(data, Path(tmp), [fy])
+        result = build(data, Path(tmp), [fy], waiting=waiting)
         yb = result.years[0]
         failed = [f for f in verify(Path(tmp) / yb.folder)[1] if f.failed]
         if failed:
-            raise CloseFailed([Msg(ja=f"close {era.short(fy)}: {out / yb.folder} の検証に失敗します。年度は受付中のままです:",
-                                   en=f"close {era.short(fy)}: verifying {out / yb.folder} would fail; the year stays open:")]
+            raise CloseFailed([Msg(ja=f"close {fy}: {out / yb.folder} の検証に失敗します。年度は受付中のままです:",
+                                   en=f"close {fy}: verifying {out / yb.folder} would fail; the year stays open:")]
                               + [Msg(ja=f"  {f.path}: {f.message.ja}", en=f"  {f.path}: {f.message.en}") for f in failed])
         new = read_manifest(Path(tmp) / yb.folder)
     earlier = read_manifest(out / yb.folder)

@@ -10,7 +10,7 @@ from reportgen.archive.manifest import KEPT, MANIFEST, folder_name, sha256
 from reportgen.archive.verification import verify
 from reportgen.cycle.closing import CloseFailed, finding_lines
 from reportgen.model import cycle_state as st
-from reportgen.model.lock import data_lock
+from reportgen.model.lock import Waiting, data_lock, quietly
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg, UsageError
@@ -32,25 +32,26 @@ def edition_folder(folder: str, number: int) -> str:
 
 def _closed_year(data: Path, out: Path, fy: FiscalYear) -> st.CycleYear:
     y = st.load(data).year(fy)
-    code, where = era.short(fy), st.display(st.path(data))
+    code, where = era.short(fy, fy2019=era.NATIONAL), st.display(st.path(data))
     if y is None or y.state != st.CLOSED:
         raise UsageError(Msg(
-            ja=f"correct {code}: {era.long(fy)} は締め切られていません（{where}）。締め切る前の年度は build で作り直されます。何も変更していません",
+            ja=f"correct {code}: {era.long(fy, fy2019=era.NATIONAL)} は締め切られていません（{where}）。締め切る前の年度は build で作り直されます。何も変更していません",
             en=f"correct {code}: {code} is not closed ({where}); a year not closed is rebuilt by build. Nothing was changed"))
     return y
 
 
-def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: bool = False) -> CorrectResult:
+def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: bool = False,
+                 waiting: Waiting = quietly) -> CorrectResult:
     """Rebuild closed `fy` from today's data as edition n+1: the current folder is renamed to
     `<folder>_第n版` (its bytes untouched), the new manifest names the edition it supersedes and why,
     both are verified, and data/cycle.yaml records the edition with its manifest's SHA-256."""
     data, out = Path(data), Path(out)
-    code = era.short(fy)
+    code = era.short(fy, fy2019=era.NATIONAL)
     if not reason.strip():
         raise UsageError(Msg(ja=f"correct {code}: --reason に訂正の理由を書いてください。何も変更していません",
                              en=f"correct {code}: say why with --reason. Nothing was changed"))
-    folder = folder_name(fy)
-    with data_lock(data):
+    folder = folder_name(fy, fy2019=era.NATIONAL)
+    with data_lock(data, waiting):
         y = _closed_year(data, out, fy)
         editions = [dict(e) for e in y.editions]
         restore_interrupted(out, fy, editions or [{"edition": 1}])
@@ -70,7 +71,7 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
     edition = {"number": number + 1, "date": when, "reason": reason.strip(),
                "supersedes": {"edition": number, "folder": earlier, "manifest_sha256": manifest_sha},
                "earlier_folder": earlier}
-    result = build(data, out, [fy], pdf=pdf, correcting=fy, edition=edition)
+    result = build(data, out, [fy], pdf=pdf, correcting=fy, edition=edition, waiting=waiting)
     yb = result.years[0]
     if yb.outcome == KEPT:
         raise UsageError(Msg(
@@ -78,10 +79,10 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
             en=f"correct {code}: the data and templates are as they were at closing; nothing to correct. Nothing was changed"))
     failed = [f for folder_ in (out / folder, out / earlier) for f in verify(folder_)[1] if f.failed]
     if failed:
-        raise CloseFailed([Msg(ja=f"correct {code}: 版の検証に失敗しました（{era.short(fy)} の記録は更新していません）:",
+        raise CloseFailed([Msg(ja=f"correct {code}: 版の検証に失敗しました（{fy} の記録は更新していません）:",
                                en=f"correct {code}: verifying the editions failed ({code}'s record was not updated):")]
                           + finding_lines(failed))
-    with data_lock(data):
+    with data_lock(data, waiting):
         cycle = st.load(data)
         y = cycle.year(fy)
         editions[-1]["folder"] = earlier
@@ -95,7 +96,7 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
 
 def restore_interrupted(out: Path, fy: FiscalYear, editions: list[dict]) -> None:
     """A correction killed between moving the earlier edition aside and publishing the new one: put it back."""
-    folder = folder_name(fy)
+    folder = folder_name(fy, fy2019=era.NATIONAL)
     if editions and not (out / folder).exists():
         earlier = out / edition_folder(folder, editions[-1]["edition"])
         if earlier.is_dir():

@@ -8,21 +8,23 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.archive.manifest import folder_name, sha256, stamp_for
+from reportgen.archive.manifest import folder_name, sha256
 from reportgen.cycle import links
 from reportgen.cycle import sources as form_sources
 from reportgen.cycle.pledges import open_pledge_list
+from reportgen.formkinds import catalogue
 from reportgen.forms.identity import build_id
 from reportgen.model import cycle_state as st
 from reportgen.model.loader import load
-from reportgen.model.lock import (confined, data_lock, fsync_path, inside, lock, open_to_colleagues, symlink_refused,
-    write_synced)
+from reportgen.model.lock import (Waiting, confined, data_lock, fsync_path, inside, lock, open_to_colleagues, quietly,
+    symlink_refused, write_synced)
 from reportgen.render.dispatch import render
 from reportgen.rules import era
 from reportgen.rules.commands import command
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.problems import Msg, UsageError
 from reportgen.templating import templateset
+from reportgen.templating.year import year_settings
 
 SENT = "sent"  # out/sent/<2025_R7>/: the forms a year sent, as written by open
 
@@ -52,7 +54,7 @@ class OpenResult:
 
 
 def sent_folder(out: Path, fy: FiscalYear) -> Path:
-    return Path(out) / SENT / folder_name(fy)
+    return Path(out) / SENT / folder_name(fy, fy2019=era.NATIONAL)  # as it always was: not city.yaml's choice
 
 
 def _where(data: Path) -> str:
@@ -61,26 +63,26 @@ def _where(data: Path) -> str:
 
 def check_openable(ds, cycle: st.Cycle, fy: FiscalYear, data: Path) -> None:
     """Refuse a year outside every strategy period, a closed year, a year already open."""
-    label = f"{era.long(fy)}（{era.short(fy)}）"
+    label = f"{era.long(fy, fy2019=era.NATIONAL)}（{fy}）"
     if ds.strategy_for(fy) is None:
-        periods = "、".join(f"{sd.strategy.edition}{sd.strategy.name}: {era.span_long(sd.strategy.period.from_, sd.strategy.period.to)}"
+        periods = "、".join(f"{sd.strategy.edition}{sd.strategy.name}: {era.span_long(sd.strategy.period.from_, sd.strategy.period.to, fy2019=era.NATIONAL)}"
                            for sd in ds.strategies) or "（なし）"
         raise UsageError(Msg(
-            ja=f"open {era.short(fy)}: {label}はどの総合戦略の期間にも入っていません（data/strategies/*/strategy.yaml の period: {periods}）。何も変更していません",
-            en=f"open {era.short(fy)}: {era.short(fy)} lies outside every strategy period (period in data/strategies/*/strategy.yaml). Nothing was changed"))
+            ja=f"open {fy}: {label}はどの総合戦略の期間にも入っていません（data/strategies/*/strategy.yaml の period: {periods}）。何も変更していません",
+            en=f"open {fy}: {fy} lies outside every strategy period (period in data/strategies/*/strategy.yaml). Nothing was changed"))
     y = cycle.year(fy)
     if y is not None and y.state == st.CLOSED:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy)}: {label}は {y.closed} に締め切られています（{_where(data)}: {era.short(fy)}: state: closed）。"
+            ja=f"open {fy}: {label}は {y.closed} に締め切られています（{_where(data)}: {fy}: state: closed）。"
                "締め切った年度は開けません。遅れて届いた様式は collect --reopen で取り込めます。何も変更していません",
-            en=f"open {era.short(fy)}: {era.short(fy)} was closed on {y.closed} ({_where(data)}). A closed year cannot be opened "
+            en=f"open {fy}: {fy} was closed on {y.closed} ({_where(data)}). A closed year cannot be opened "
                "again; take a late form with collect --reopen. Nothing was changed"))
     if y is not None and y.state == st.OPEN:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy)}: {label}は {y.opened} から受付中です（{_where(data)}: {era.short(fy)}: state: open）。"
-               f"送付した様式は {y.folder} にあります。提出状況は {command('status', era.short(fy))} で確認できます。何も変更していません",
-            en=f"open {era.short(fy)}: {era.short(fy)} is already open since {y.opened} ({_where(data)}); its forms are in "
-               f"{y.folder}; see {command('status', era.short(fy))}. Nothing was changed"))
+            ja=f"open {fy}: {label}は {y.opened} から受付中です（{_where(data)}: {fy}: state: open）。"
+               f"送付した様式は {y.folder} にあります。提出状況は {command('status', era.short(fy, fy2019=era.NATIONAL))} で確認できます。何も変更していません",
+            en=f"open {fy}: {fy} is already open since {y.opened} ({_where(data)}); its forms are in "
+               f"{y.folder}; see {command('status', era.short(fy, fy2019=era.NATIONAL))}. Nothing was changed"))
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -119,23 +121,22 @@ def _pledge_opener():
 def _render(ds, fy: FiscalYear, data: Path, sources, pledges: YearMonth | None = None) -> list[tuple]:
     """Every form of `fy` from the sources, rendered as a build renders them: (job, bytes)."""
 
-    tset = templateset.for_data(data)
-    with templateset.using(tset), era.fy2019_named(era.fy2019_name_for(fy, ds.city.fy2019)):
-        jobs = form_sources.forms_for(ds, fy, sources, pledges)
-    with era.fy2019_named(ds.city.fy2019):
-        rendered = [(job, render(job, stamp_for(fy), ds.city.name, tset)) for job in jobs]
+    year = year_settings(fy, ds.city.fy2019, templateset.for_data(data))
+    jobs = form_sources.forms_for(ds, year, sources, pledges)
+    sheets = {kind.layout: kind.sheet for kind in catalogue()}  # a kind's own sheet, where render has none
+    rendered = [(job, render(job, year, ds.city.name, sheets)) for job in jobs]
     return [(job, content, sha256(content)) for job, content in rendered]
 
 
 def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = None, dry_run: bool = False,
-              sources=None) -> OpenResult:
+              sources=None, waiting: Waiting = quietly) -> OpenResult:
     """Open `fy`: write its forms to out/sent/<year>/ (all or nothing) and record them in data/cycle.yaml.
 
     With `pledges` (YYYY-MM), first start the pledge list of that month (carried over from the last).
     Every check comes before anything is written; a refusal changes nothing."""
 
     data, out = Path(data), Path(out)
-    with data_lock(data):
+    with data_lock(data, waiting):
         ds, cycle = load(data), st.load(data)
         check_openable(ds, cycle, fy, data)
         month = check_pledge_month(ds, pledges) if pledges is not None else None
@@ -145,34 +146,34 @@ def open_year(data: Path, out: Path, fy: FiscalYear, *, pledges: str | None = No
                 raise symlink_refused(owned)
         if target.exists():
             raise UsageError(Msg(
-                ja=f"open {era.short(fy)}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
+                ja=f"open {fy}: {target} が既にあります（{_where(data)} に記録のないフォルダです）。"
                    "別の場所へ移してから開いてください。何も変更していません",
-                en=f"open {era.short(fy)}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
+                en=f"open {fy}: {target} already exists and is not recorded in {_where(data)}; move it away first. "
                    "Nothing was changed"))
         opener = _pledge_opener() if month is not None else None
         if month is None:
-            return _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, None, build_id)
+            return _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, None, build_id, waiting)
         if dry_run:  # the list the run would start, in a scratch copy of data/: the same forms and build id
             with tempfile.TemporaryDirectory(prefix="reportgen-open-") as tmp:
                 copy = Path(tmp) / "data"
                 shutil.copytree(data, copy, ignore=shutil.ignore_patterns(".*"))
                 created = Path(opener(copy, str(month)))
-                result = _open_locked(load(copy), cycle, data, out, fy, target, month, True, sources, created, build_id)
+                result = _open_locked(load(copy), cycle, data, out, fy, target, month, True, sources, created, build_id, waiting)
             result.pledge_file = data / created.relative_to(copy)
             return result
     # the pledge list is started outside the lock: its writer takes data/.lock itself
     created = opener(data, str(month))
     try:
-        with data_lock(data):
+        with data_lock(data, waiting):
             ds, cycle = load(data), st.load(data)
             check_openable(ds, cycle, fy, data)
-            return _open_locked(ds, cycle, data, out, fy, target, month, False, sources, Path(created), build_id)
+            return _open_locked(ds, cycle, data, out, fy, target, month, False, sources, Path(created), build_id, waiting)
     except BaseException:
         Path(created).unlink(missing_ok=True)  # nothing half-done: the new list goes with the failed open
         raise
 
 
-def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id) -> OpenResult:
+def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, created, build_id, waiting: Waiting) -> OpenResult:
     rendered = _render(ds, fy, data, sources, month if created is not None else None)
     result = OpenResult(fy, target, build_id(ds), pledges=str(month) if month else "", pledge_file=created, dry_run=dry_run)
     names = set()
@@ -181,21 +182,21 @@ def _open_locked(ds, cycle, data, out, fy, target, month, dry_run, sources, crea
         department = department or ds.city.planning_office  # the office's own registry workbook
         name = form_sources.sent_name(job)
         if name in names:
-            raise UsageError(Msg(ja=f"open {era.short(fy)}: 様式のファイル名が重複しています: {name}",
-                                 en=f"open {era.short(fy)}: two forms share the file name {name}"))
+            raise UsageError(Msg(ja=f"open {fy}: 様式のファイル名が重複しています: {name}",
+                                 en=f"open {fy}: two forms share the file name {name}"))
         names.add(name)
         result.forms.append(PlannedForm(name, department, kind, strategy, digest, len(content)))
         result.kinds[kind] = result.kinds.get(kind, 0) + 1
     if not rendered:
         raise UsageError(Msg(
-            ja=f"open {era.short(fy)}: {era.long(fy)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
-            en=f"open {era.short(fy)}: there is no form to send for {era.short(fy)} (no measure or project names a department). "
+            ja=f"open {fy}: {era.long(fy, fy2019=era.NATIONAL)} に送付する様式がありません（担当課の書かれた指標・事業がありません）。何も変更していません",
+            en=f"open {fy}: there is no form to send for {fy} (no measure or project names a department). "
                "Nothing was changed"))
     confined(target, [f.file for f in result.forms])  # each form's name inside the year's folder, before anything is written
     if dry_run:
         return result
     Path(out).mkdir(parents=True, exist_ok=True)
-    with lock(Path(out)):  # the lock a build takes on out/
+    with lock(Path(out), waiting):  # the lock a build takes on out/
         target.parent.mkdir(parents=True, exist_ok=True)
         for stale in target.parent.glob(".staging-*"):  # what a killed open left (a link: removed, not followed)
             if stale.is_symlink() or not stale.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 from reportgen.collect.writeback import validate
 from reportgen.model.datastore import temp_path
 from reportgen.model.loader import load
-from reportgen.model.lock import data_lock, fsync_path, write_synced
+from reportgen.model.lock import Waiting, data_lock, fsync_path, quietly, write_synced
 from reportgen.rules import era
 from reportgen.rules.era import YearMonth
 from reportgen.rules.problems import Invalid, Msg, UsageError
@@ -47,7 +47,7 @@ def carried_over(text: str, last: YearMonth, month: YearMonth) -> str:
     return "".join(out)
 
 
-def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
+def open_pledge_list(data: Path, month: str, *, dry_run: bool = False, waiting: Waiting = quietly) -> Path:
     """Create data/pledges/<month>.yaml as of `month`, carried over from the last list (with
     `dry_run`, every check made and the path returned, nothing written).
 
@@ -57,7 +57,7 @@ def open_pledge_list(data: Path, month: str, *, dry_run: bool = False) -> Path:
 
     data = Path(data)
     wanted = _month(month)
-    with data_lock(data):  # which finishes what a killed writer left (datastore.recover_data)
+    with data_lock(data, waiting):  # which finishes what a killed writer left (datastore.recover_data)
         target = data / PLEDGES / f"{wanted}.yaml"
         rel = f"{PLEDGES}/{wanted}.yaml"
         if target.exists():

@@ -64,19 +64,19 @@ def statuses(data: Path, fy: FiscalYear | None = None) -> list[YearStatus]:
         if y is None:
             if not _in_a_strategy(data, fy):  # open would refuse it: no hint to open it
                 raise UsageError(Msg(
-                    ja=f"status {era.short(fy)}: {era.long(fy)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
+                    ja=f"status {fy}: {era.long(fy, fy2019=era.NATIONAL)} はどの総合戦略の期間にも入っていないため、開いて様式を送る年度"
                        "ではありません（data/strategies/*/strategy.yaml の period）",
-                    en=f"status {era.short(fy)}: {era.short(fy)} lies outside every strategy period, so it is never opened "
+                    en=f"status {fy}: {fy} lies outside every strategy period, so it is never opened "
                        "(period in data/strategies/*/strategy.yaml)"))
             raise UsageError(Msg(
-                ja=f"status {era.short(fy)}: {era.long(fy)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
-                   f"{command('open', era.short(fy))} で開きます",
-                en=f"status {era.short(fy)}: {era.short(fy)} was never opened (not in {st.display(st.path(data))}); "
-                   f"open it with {command('open', era.short(fy))}"))
+                ja=f"status {fy}: {era.long(fy, fy2019=era.NATIONAL)} は開かれていません（{st.display(st.path(data))} に記録がありません）。"
+                   f"{command('open', era.short(fy, fy2019=era.NATIONAL))} で開きます",
+                en=f"status {fy}: {fy} was never opened (not in {st.display(st.path(data))}); "
+                   f"open it with {command('open', era.short(fy, fy2019=era.NATIONAL))}"))
         return [YearStatus(y, links.urls(data, y))]
     opened = [YearStatus(cycle.year(f), links.urls(data, cycle.year(f))) for f in cycle.open_years()]
     if not opened:
-        closed = "、".join(era.short(f) for f in cycle.closed_years())
+        closed = "、".join(era.short(f, fy2019=era.NATIONAL) for f in cycle.closed_years())
         raise UsageError(Msg(
             ja="status: 受付中の年度がありません" + (f"（締切済: {closed}。status {cycle.closed_years()[-1]} で締切済の年度を表示）"
                                                    if closed else "") + f"。{command('open', 'YEAR')} で年度を開きます",
@@ -89,7 +89,7 @@ def lines(ys: YearStatus, lang: str = "ja") -> list[str]:
     y = ys.year
     closed = st.shown(y.closed)
     state = Msg(ja="受付中", en="open")(lang) if y.state == st.OPEN else Msg(ja=f"締切済（{closed}）", en=f"closed ({closed})")(lang)
-    out = [f"{era.long(y.fy)}（{era.short(y.fy)}）: {state}: " + (Msg(
+    out = [f"{era.long(y.fy, fy2019=era.NATIONAL)}（{era.short(y.fy, fy2019=era.NATIONAL)}）: {state}: " + (Msg(
         ja=f"{st.shown(y.opened)} に送付、build {y.build}、様式 {len(y.forms)} 件（{y.folder}）",
         en=f"sent {st.shown(y.opened)}, build {y.build}, {len(y.forms)} form(s) ({y.folder})") if y.opened else Msg(
         ja="サイクル以前の年度（様式の送付なし）を記録として締め切りました", en="a year before the cycle (no forms sent), closed as a record"))(lang)]

@@ -6,6 +6,7 @@ from dataclasses import replace
 from reportgen.deliverables import evaluation_table, kpi_trend, pledge_list, target_list, value_tables
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.rules.era import FiscalYear
+from reportgen.templating.year import YearSettings
 
 
 def catalogue() -> tuple[Deliverable, ...]:
@@ -15,12 +16,12 @@ def catalogue() -> tuple[Deliverable, ...]:
             value_tables.DELIVERABLE)
 
 
-def outputs_for(ds, fy: FiscalYear) -> list[Output]:
-    """All render jobs of one fiscal year, in archive order."""
+def outputs_for(ds, year: YearSettings) -> list[Output]:
+    """All render jobs of the year being built, in archive order."""
     jobs: list[Output] = []
     for d in catalogue():
-        if d.applies(ds, fy):
-            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, fy))
+        if d.applies(ds, year.fy):
+            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, year))
     return jobs
 
 

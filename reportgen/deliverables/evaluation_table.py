@@ -8,6 +8,7 @@ from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Project, Round
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
+from reportgen.templating.year import YearSettings
 
 KEY = "evaluation_table"
 DOCUMENT = "実施事業評価等入力表"
@@ -66,15 +67,15 @@ def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) ->
     return out
 
 
-def header(ds: Dataset, sd: StrategyData, rnd: Round) -> dict:
-    n = era.Notation(ds.city.year_notation)
+def header(ds: Dataset, sd: StrategyData, rnd: Round, *, fy2019: str) -> dict:
+    n = {"fy2019": fy2019}
+    named = era.Notation(ds.city.year_notation, fy2019)  # the city's notation (city.yaml year_notation)
     return {
         "strategy": strategy_title(ds, sd),
-        "years": n.years(rnd.years),
-        "year": n.long(rnd.to),
-        "previous_year": n.long(rnd.to - 1),
-        "edition": n.long(rnd.id),  # the file names' year
-        "round": era.short(rnd.id),
+        "years": named.years(rnd.years),
+        "year": named.long(rnd.to),
+        "previous_year": named.long(rnd.to - 1),
+        "round": era.short(rnd.id, **n),
         "strategy_id": sd.strategy.id,
     }
 
@@ -88,23 +89,27 @@ def form_departments(ds: Dataset, sd: StrategyData, rnd: Round) -> dict[str, lis
     return forms_of
 
 
-def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str, projects: list[Project]) -> dict:
+def form_context(ds: Dataset, sd: StrategyData, rnd: Round, department: str, projects: list[Project],
+                 year: YearSettings) -> dict:
     body = rows(sd, rnd, projects)
-    ctx = {**header(ds, sd, rnd), "department": department, "rows": body, "password": ds.city.form_password or ""}
+    ctx = {**header(ds, sd, rnd, fy2019=year.fy2019), "department": department, "rows": body,
+           "password": ds.city.form_password or ""}
     ctx["identity"] = forms.identity(forms.EVALUATION, ds, sd.strategy.id, rnd.id, department,
-                                     [r for r in body if r["kind"] == "project"], forms.EVALUATION_FIELDS)
+                                     [r for r in body if r["kind"] == "project"], forms.EVALUATION_FIELDS,
+                                     fy2019=year.fy2019)
     return ctx
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
-    sd, rnd = round_in(ds, fy)
-    head = header(ds, sd, rnd)
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    sd, rnd = round_in(ds, year.fy)
+    head = header(ds, sd, rnd, fy2019=year.fy2019)
     ctx = {**head, "rows": rows(sd, rnd)}
     title = f"{head['strategy']} {DOCUMENT}"
-    jobs = [Output(f"02_{DOCUMENT}_{head['edition']}.xlsx", "xlsx", KEY, title, ctx)]
+    name = era.Notation(ds.city.year_notation, year.fy2019).long(rnd.id)
+    jobs = [Output(f"02_{DOCUMENT}_{name}.xlsx", "xlsx", KEY, title, ctx)]
     for dept, projects in form_departments(ds, sd, rnd).items():
-        fctx = form_context(ds, sd, rnd, dept, projects)
-        jobs.append(Output(f"forms/{DOCUMENT}_{head['edition']}_{dept}.xlsx", "xlsx", "evaluation_form",
+        fctx = form_context(ds, sd, rnd, dept, projects, year)
+        jobs.append(Output(f"forms/{DOCUMENT}_{name}_{dept}.xlsx", "xlsx", "evaluation_form",
                            f"{title}（{dept}）", fctx, publish=False))
     return jobs
 

@@ -13,6 +13,7 @@ from reportgen.rules import era, eradays, ratings, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.rates import share_text
 from reportgen.templating.labels import fill, raw_label
+from reportgen.templating.year import YearSettings
 
 KEY = "kpi_trend"
 DOCUMENT = "KPI目標値達成状況推移"
@@ -76,7 +77,7 @@ def _number(fig: Figure | None) -> float | None:
 
 
 def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str,
-         alt: Callable[[dict], str] | None = None, n: int = 0, style: str = "short") -> dict:
+         alt: Callable[[dict], str] | None = None, n: int = 0, *, fy2019: str, style: str = "short") -> dict:
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
@@ -87,7 +88,8 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
         fig = valuekinds.column_value(meas, year, fy)
         if fig is not None and fig.footnote and fig.footnote not in notes:
             notes.append(fig.footnote)
-        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED, style=style) if fig is not None else NOT_REPORTED)
+        values.append(figure_text(fig, as_of="note", empty=NOT_REPORTED, style=style, fy2019=fy2019)
+                      if fig is not None else NOT_REPORTED)
         changes.append(valuekinds.change(meas, fig) if fig is not None else 0)
         series.append(float(fig.value.number) if fig is not None and fig.value is not None else None)
         if series[-1] is not None:
@@ -122,16 +124,17 @@ def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Rev
     chart_title = (f"{label} " if label else "") + meas.name
     # the chart's alternative text (read aloud in the PDF): which measure, baseline, target, latest value
     chart_alt = alt(dict(zip(CHART_ALT_NAMES, (
-        chart_title, figure_text(meas.baseline, as_of="always", style=style), target_text(meas.target, style),
-        latest[1] if latest else NOT_REPORTED, era.year_end(latest[0]) if latest else "")))) if alt else ""
+        chart_title, figure_text(meas.baseline, as_of="always", style=style, fy2019=fy2019),
+        target_text(meas.target, style, fy2019=fy2019),
+        latest[1] if latest else NOT_REPORTED, era.year_end(latest[0], fy2019=fy2019) if latest else "")))) if alt else ""
     return {
         "kind": kind, "key": key,
         "id": label,
         "name": meas.name + "".join(f" ※{note}" for note in notes),
         "chart_title": chart_title, "chart_alt": chart_alt,
-        "baseline": figure_text(meas.baseline, as_of="always", style=style),
+        "baseline": figure_text(meas.baseline, as_of="always", style=style, fy2019=fy2019),
         "values": values, "changes": changes,
-        "target": target_text(meas.target, style),
+        "target": target_text(meas.target, style, fy2019=fy2019),
         **first, "departments": departments,
         "suggested": "\n".join(suggested),
         "rate": ratings.rate_text_of(meas, fy, s.achievement_rate),
@@ -200,16 +203,17 @@ def measure_key(kind: str, sd: StrategyData, meas: Measure) -> str:
     return forms.measure_key("indicator", goal=meas.goal, number=sd.indicator_numbers[id(meas)])
 
 
-def context(ds: Dataset, fy: FiscalYear) -> dict:
+def context(ds: Dataset, year: YearSettings) -> dict:
+    fy, n2019 = year.fy, {"fy2019": year.fy2019}
     sd = ds.strategy_for(fy)
     s = sd.strategy
     review = review_for(sd, fy)
-    yn = era.Notation(ds.city.year_notation)
+    yn = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     style = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
     target_header = f"{s.target_label_of(KEY)}（{yn.short(s.period.to)}）"
     baseline_header = s.baseline_label_of(KEY)
     # the labels as the workbook fills them; a chart's alternative text is filled per measure
-    raw_alt = raw_label(KEY, "chart_alt")
+    raw_alt = raw_label(KEY, "chart_alt", templates=year.templates)
 
     def alt(values: dict) -> str:
         return fill(raw_alt, {**dict(zip(CHART_ALT_HEADERS, (baseline_header, target_header))), **values})
@@ -219,14 +223,15 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         rows = []
         shown = [ind for ind in sd.measures.indicators if ind.goal == goal.no and ind.exists_in(fy)]
         for n, ind in enumerate(shown, 1):
-            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n, style))
+            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n, **n2019,
+                             style=style))
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
             kpis = kpis_in(sd, pids, fy)
             if kpis:
                 rows.append({"kind": "group", "name": group_name(sd, pids)})
-                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n, style)
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n, **n2019, style=style)
                             for n, k in enumerate(kpis, 1))
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title, "rows": rows})
     return {
@@ -235,12 +240,12 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
         "counts": counts(s, goals),
         "year": yn.long(fy),
         "year_short": yn.short(fy),
-        "years": column_headers(sd, yn),
+        "years": column_headers(sd, **n2019, notation=yn.style),
         "target_header": target_header,
         "baseline_header": baseline_header,
         # the table's header row; a second one under each policy where the KPIs have their own
-        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year, yn),
-        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year, yn)
+        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year, **n2019, notation=yn.style),
+        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year, **n2019, notation=yn.style)
                        if s.table_labels.kpi_trend_kpis is not None else None),
         "goal_label": s.goal_label,
         "review": yn.span(review.from_, review.to) + " " + review.name if review else "",
@@ -248,26 +253,27 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     }
 
 
-def table_header(sd: StrategyData, tl, baseline_year: FiscalYear, n: era.Notation = era.Notation()) -> dict:
+def table_header(sd: StrategyData, tl, baseline_year: FiscalYear, *, fy2019: str, notation: str = "short") -> dict:
     """The baseline, year and target headers of one table of the sheet: the strategy's table labels
     (`baseline_column`: 基準値 (H26), `actual_column`: 実績値 (H27)), else the shipped ones (現状値, R6末)."""
     s = sd.strategy
     label = tl.baseline or s.baseline_label_of(KEY)
-    baseline = tl.baseline_column.format(label=label, year=n.short(baseline_year)) if tl.baseline_column else label
-    years = ([tl.actual_column.format(year=n.short(y)) for y in s.period.years] if tl.actual_column
-             else column_headers(sd, n))
-    target = f"{tl.target or s.target_label_of(KEY)}（{n.short(s.period.to)}）"
+    yn = era.Notation(notation, fy2019)
+    baseline = tl.baseline_column.format(label=label, year=yn.short(baseline_year)) if tl.baseline_column else label
+    years = ([tl.actual_column.format(year=yn.short(y)) for y in s.period.years] if tl.actual_column
+             else column_headers(sd, fy2019=fy2019, notation=notation))
+    target = f"{tl.target or s.target_label_of(KEY)}（{yn.short(s.period.to)}）"
     return {"baseline": baseline, "years": years, "target": target}
 
 
-def column_headers(sd: StrategyData, n: era.Notation = era.Notation()) -> list[str]:
+def column_headers(sd: StrategyData, *, fy2019: str, notation: str = "short") -> list[str]:
     """The year columns' headers: R6末 where every measure's values are fiscal year-end ones; H27
     where some are a calendar year's statistics (婚姻率 of 平成27年 is no end-of-year value) or a
     day's: each row's baseline shows its kind of year (5.5‰(平成25年), 15.8%(平成25年度))."""
     measures = list(sd.measures.indicators) + list(sd.measures.kpis)
     if all(m.period == "fiscal_year" for m in measures):
-        return [n.end(y) for y in sd.strategy.period.years]
-    return [n.short(y) for y in sd.strategy.period.years]
+        return [era.Notation(notation, fy2019).end(y) for y in sd.strategy.period.years]
+    return [era.Notation(notation, fy2019).short(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
@@ -284,11 +290,12 @@ def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str,
     return forms_of
 
 
-def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tuple[str, Measure]]) -> dict:
+def form_context(ds: Dataset, year: YearSettings, department: str, measures: list[tuple[str, Measure]]) -> dict:
     """Rows a department updates: the year-end value, and each rating axis and text when a review is open."""
+    fy, n = year.fy, {"fy2019": year.fy2019}
+    named = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
-    yn = era.Notation(ds.city.year_notation)
     axes, texts = sd.strategy.axes, sd.strategy.texts
     # one input column per declared axis and text, in order (reportgen.forms.layout.kpi_columns)
     columns = forms.kpi_columns(axes, texts)
@@ -301,15 +308,15 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     for kind, raw in measures:
         meas = raw.as_of(fy)
         key = measure_key(kind, sd, raw)
-        history = [f"{eradays.when_header(y)}: {figure_text(f, as_of='note')}"
+        history = [f"{eradays.when_header(y, **n)}: {figure_text(f, as_of='note', **n)}"
                    for y, f in valuekinds.ordered(meas.actuals) if eradays.moment(y) < eradays.moment(fy)]
         label = (f"{meas.id} " if kind == "kpi" and sd.strategy.print_kpi_ids else "") + meas.name
         own = not meas.sub_items or bool(meas.departments)
         rows.append({
             "id": key, "label": label, "kind": kind,
-            "baseline": figure_text(meas.baseline, as_of="always"), "target": target_text(meas.target),
+            "baseline": figure_text(meas.baseline, as_of="always", **n), "target": target_text(meas.target, **n),
             "history": "\n".join(history), "unit": meas.unit, "prefix": meas.prefix,
-            "value": figure_text(meas.actuals[fy], as_of="note") if fy in meas.actuals else "",
+            "value": figure_text(meas.actuals[fy], as_of="note", **n) if fy in meas.actuals else "",
             **entered(meas.ratings.get(review.id) if review else None),
             # a calendar-year or point-in-time value is not a year-end one: no value cell (data/ takes it)
             "departments": "\n".join(meas.departments), "has_value": meas.period == "fiscal_year",
@@ -329,8 +336,8 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     default = {"mark": ratings.is_default(axes), "text": texts == [ratings.DEFAULT_TEXT]}  # Iruma's: the labels file's wording
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
-        "year": yn.long(fy), "year_end": yn.end(fy),
-        "review": (yn.span(review.from_, review.to) + " " + review.name) if review else "",
+        "year": named.long(fy), "year_end": named.end(fy),
+        "review": (named.span(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows, "password": ds.city.form_password or "", "columns": columns,
         # per axis or text column: its header (None: the labels file's) and an axis's symbols in order
         "rated": {c.name: {"label": declared[c.role, c.ref].label, "default": default[c.role],
@@ -339,17 +346,18 @@ def form_context(ds: Dataset, fy: FiscalYear, department: str, measures: list[tu
     # a layout other than the fixed one is recorded, so that collect reads back exactly what was sent
     extra = {"columns": forms.columns_record(columns)} if columns != forms.COLUMNS[forms.KPI] else None
     ctx["identity"] = forms.identity(forms.KPI, ds, sd.strategy.id, fy, department, rows,
-                                     tuple(c.name for c in columns if c.input), extra)
+                                     tuple(c.name for c in columns if c.input), extra, **n)
     return ctx
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
-    ctx = context(ds, fy)
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    fy = year.fy
+    ctx = context(ds, year)
     title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
     jobs = [Output(f"03_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
     sd = ds.strategy_for(fy)
     for dept, measures in form_departments(ds, sd, fy).items():
-        fctx = form_context(ds, fy, dept, measures)
+        fctx = form_context(ds, year, dept, measures)
         if fctx["rows"]:
             jobs.append(Output(f"forms/KPI更新_{ctx['year']}_{dept}.xlsx", "xlsx", "kpi_form",
                                f"{title}（{dept}）", fctx, publish=False))

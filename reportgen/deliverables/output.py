@@ -28,5 +28,5 @@ class Deliverable:
 
     key: str
     applies: Callable  # (dataset, fy) -> bool
-    outputs: Callable  # (dataset, fy) -> list[Output]
+    outputs: Callable  # (dataset, year: YearSettings) -> list[Output]
     years: Callable = field(default=lambda ds: set())  # (dataset) -> years its own data dates

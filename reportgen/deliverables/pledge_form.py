@@ -10,6 +10,7 @@ from reportgen.model.schema import PledgeItem, PledgeList
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.templating.labels import raw_label
+from reportgen.templating.year import YearSettings
 
 DOCUMENT = "市長公約進捗状況記入票"
 FIELDS = layout.FIELDS[layout.PLEDGE]  # ("progress", "pledge_status")
@@ -62,7 +63,8 @@ def status_legend(status_labels: dict) -> str:
     return "　".join(f"{code} {text}" for code, text in status_labels.items())
 
 
-def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tuple], status_labels: dict) -> dict:
+def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tuple], status_labels: dict,
+                 year: YearSettings) -> dict:
     rows = []
     for ci, ch, p, i, it in entries:
         rows.append({
@@ -70,32 +72,33 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
             "item": circled(i) + it.title, "content": it.content, "progress": "\n".join(it.progress),
             "pledge_status": it.status or "", "department": it.department or ds.city.planning_office,
         })
-    n = era.Notation(ds.city.year_notation)
-    as_of = n.month(pl.as_of)
+    named = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
+    as_of = named.month(pl.as_of)
     ctx = {
-        "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of, "year": n.long(pl.as_of.fiscal_year),
+        "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of,
+        "year": named.long(pl.as_of.fiscal_year),
         "legend": status_legend(status_labels), "statuses": list(status_labels), "rows": rows,
         "password": ds.city.form_password or "",
     }
     ctx["identity"] = identity(layout.PLEDGE, ds, "", pl.as_of.fiscal_year, department, rows, FIELDS,
-                               extra={"month": str(pl.as_of)})
+                               extra={"month": str(pl.as_of)}, fy2019=year.fy2019)
     return ctx
 
 
-def form_name(pl: PledgeList, department: str, n: era.Notation = era.Notation()) -> str:
-    return f"forms/{DOCUMENT}_{n.month(pl.as_of)}_{department}.xlsx"
+def form_name(pl: PledgeList, department: str, style: str = "short") -> str:
+    return f"forms/{DOCUMENT}_{era.Notation(style, era.NATIONAL).month(pl.as_of)}_{department}.xlsx"
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list:
+def outputs(ds: Dataset, year: YearSettings) -> list:
     """One form per answering department for each pledge list dated in `fy` (as the other forms: every
     year's archive keeps the forms it sent; `collect` takes those of the newest list)."""
 
     jobs = []
-    for pl in lists_in(ds, fy):
-        # the statuses as the list prints them (its labels file), read with the template set in use
-        status_labels = raw_label("pledge_list", "status_labels")
+    for pl in lists_in(ds, year.fy):
+        # the statuses as the list prints them (its labels file), read from the year's template set
+        status_labels = raw_label("pledge_list", "status_labels", templates=year.templates)
         for dept, entries in form_departments(ds, pl).items():
-            ctx = form_context(ds, pl, dept, entries, status_labels)
-            jobs.append(Output(form_name(pl, dept, era.Notation(ds.city.year_notation)), "xlsx", "pledge_form",
+            ctx = form_context(ds, pl, dept, entries, status_labels, year)
+            jobs.append(Output(form_name(pl, dept, ds.city.year_notation), "xlsx", "pledge_form",
                                f"市長公約進捗状況記入票【{ctx['as_of']}現在】（{dept}）", ctx, publish=False))
     return jobs

@@ -9,6 +9,7 @@ from reportgen.model.schema import STATUSES, PledgeList
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.labels import fill, raw_label
+from reportgen.templating.year import YearSettings
 
 KEY = "pledge_list"
 DOCUMENT = "{head}公約進捗状況一覧表"  # the file name: 市長公約…, 町長公約…
@@ -31,7 +32,7 @@ def previous_of(ds: Dataset, pl: PledgeList) -> PledgeList | None:
     return earlier[-1] if earlier else None
 
 
-def context(ds: Dataset, pl: PledgeList) -> dict:
+def context(ds: Dataset, pl: PledgeList, year: YearSettings) -> dict:
     prev = previous_of(ds, pl)
     before = {(p.no, i): it.status for p, i, it in prev.items()} if prev else {}
     counts = {s: 0 for s in STATUSES}
@@ -51,7 +52,7 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
                               "change": f" ★（{was or '—'}）" if is_changed else ""})
             pledges.append({"no": str(p.no), "category": p.category, "title": p.title, "rows": items})
         chapters.append({"no": str(ci + 1), "title": ch.title, "pledges": pledges})
-    n = era.Notation(ds.city.year_notation)
+    n = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     ctx = {
         "head": ds.city.head,
         "as_of": n.month(pl.as_of),
@@ -61,21 +62,21 @@ def context(ds: Dataset, pl: PledgeList) -> dict:
         "summary": [{"code": s, "count": counts[s]} for s in STATUSES],
     }
     # the document's title: the city's own, else the format's (labels key `document`, filled with the head)
-    ctx["document"] = ds.city.pledge_title or fill(raw_label(KEY, "document"), ctx)
+    ctx["document"] = ds.city.pledge_title or fill(raw_label(KEY, "document", templates=year.templates), ctx)
     return ctx
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
     jobs = []
-    for pl in lists_in(ds, fy):
-        ctx = context(ds, pl)
+    for pl in lists_in(ds, year.fy):
+        ctx = context(ds, pl, year)
         base = f"04_{DOCUMENT.format(head=ctx['head'])}_{ctx['as_of']}"
         title = f"{ctx['document']}【{ctx['as_of']}現在】"
         jobs.append(Output(f"{base}.docx", "docx", "pledge_list.docx", title, ctx))
         # the workbook is the staff's copy to sort and filter; the Word document is what is published
         jobs.append(Output(f"{base}.xlsx", "xlsx", "pledge_list", title, ctx, publish=False))
 
-    jobs.extend(pledge_form.outputs(ds, fy))
+    jobs.extend(pledge_form.outputs(ds, year))
     return jobs
 
 

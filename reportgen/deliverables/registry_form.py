@@ -13,6 +13,7 @@ from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Kpi, Project
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
+from reportgen.templating.year import YearSettings
 
 DOCUMENT = "事業・KPI登録簿"
 
@@ -27,38 +28,38 @@ def work_in(p: Project, fy: FiscalYear) -> str:
     return listing.work if listing is not None else ""
 
 
-def project_values(p: Project, fy: FiscalYear) -> dict:
+def project_values(p: Project, fy: FiscalYear, *, fy2019: str) -> dict:
     """A project's registry cells as data holds them for the documents of `fy` (its name as that year prints it)."""
     return {"name": p.name_in(fy), "description": p.description, "policy": p.policy,
-            "departments": joined(p.departments), "first_year": str(p.first_year), "work": work_in(p, fy),
-            "ended": era.short(p.ended) if p.ended else ""}
+            "departments": joined(p.departments), "first_year": p.first_year.text(fy2019=fy2019), "work": work_in(p, fy),
+            "ended": era.short(p.ended, fy2019=fy2019) if p.ended else ""}
 
 
-def kpi_values(k: Kpi, fy: FiscalYear) -> dict:
+def kpi_values(k: Kpi, fy: FiscalYear, *, fy2019: str) -> dict:
     """A KPI's registry cells as documents of `fy` print it (revisions up to `fy` applied)."""
     d = k.as_of(fy)
     return {"policies": joined(d.policies), "name": d.name, "unit": d.unit, "prefix": d.prefix,
-            "direction": rl.DIRECTIONS[d.direction], "baseline": figure_text(d.baseline, as_of="note"),
-            "target": target_text(d.target), "departments": joined(d.departments),
-            "ended": era.short(k.ended) if k.ended else ""}
+            "direction": rl.DIRECTIONS[d.direction], "baseline": figure_text(d.baseline, as_of="note", fy2019=fy2019),
+            "target": target_text(d.target, fy2019=fy2019), "departments": joined(d.departments),
+            "ended": era.short(k.ended, fy2019=fy2019) if k.ended else ""}
 
 
 def _empty(kind: str) -> dict:
     return {f: "" for f in rl.FIELDS[kind]}
 
 
-def rows(sd: StrategyData, fy: FiscalYear) -> dict[str, list[dict]]:
+def rows(sd: StrategyData, fy: FiscalYear, *, fy2019: str) -> dict[str, list[dict]]:
     """Every project and KPI of the strategy (ended ones too, with their year), then the spare rows."""
-    out = {rl.PROJECTS: [{"key": p.id, "id": p.id, **project_values(p, fy)} for p in sd.projects.projects],
-           rl.KPIS: [{"key": k.id, "id": k.id, **kpi_values(k, fy)} for k in sd.measures.kpis]}
+    out = {rl.PROJECTS: [{"key": p.id, "id": p.id, **project_values(p, fy, fy2019=fy2019)} for p in sd.projects.projects],
+           rl.KPIS: [{"key": k.id, "id": k.id, **kpi_values(k, fy, fy2019=fy2019)} for k in sd.measures.kpis]}
     for kind in rl.PARTS:
         out[kind] += [{"key": rl.spare_key(n), "id": "", **_empty(kind)} for n in range(1, rl.SPARE_ROWS + 1)]
     return out
 
 
-def registry_identity(ds: Dataset, sd: StrategyData, fy: FiscalYear, parts: dict[str, list[dict]]) -> dict:
+def registry_identity(ds: Dataset, sd: StrategyData, fy: FiscalYear, parts: dict[str, list[dict]], *, fy2019: str) -> dict:
     """The department forms' identity (reportgen.forms.identity), with one table of rows per sheet."""
-    ident = identity(rl.REGISTRY, ds, sd.strategy.id, fy, "", [], ())
+    ident = identity(rl.REGISTRY, ds, sd.strategy.id, fy, "", [], (), fy2019=fy2019)
     del ident["rows"], ident["sent"]
     ident["parts"] = {kind: [{"key": r["key"], "base": {f: digest(r[f]) for f in rl.FIELDS[kind]}} for r in part]
                       for kind, part in parts.items()}
@@ -66,17 +67,18 @@ def registry_identity(ds: Dataset, sd: StrategyData, fy: FiscalYear, parts: dict
     return ident
 
 
-def context(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict:
-    s = sd.strategy
-    parts = rows(sd, fy)
-    n = era.Notation(ds.city.year_notation)
+def context(ds: Dataset, sd: StrategyData, year: YearSettings) -> dict:
+    s, fy, n = sd.strategy, year.fy, {"fy2019": year.fy2019}
+    parts = rows(sd, fy, **n)
     return {
-        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id, "year": n.long(fy), "year_short": era.short(fy),
-        "period": n.span(s.period.from_, s.period.to), "baseline_label": s.baseline_label,
+        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id,
+        "year": era.Notation(ds.city.year_notation, year.fy2019).long(fy),
+        "year_short": era.short(fy, **n),
+        "period": era.Notation(ds.city.year_notation, year.fy2019).span(s.period.from_, s.period.to), "baseline_label": s.baseline_label,
         "target_label": s.target_label, "parts": parts,
         "policies": [{"id": p.id, "name": p.name, "goal": g.no} for g in s.goals for p in g.policies],
-        "departments": list(ds.departments), "years": [era.short(y) for y in s.period.years],
-        "password": ds.city.form_password or "", "identity": registry_identity(ds, sd, fy, parts),
+        "departments": list(ds.departments), "years": [era.short(y, **n) for y in s.period.years],
+        "password": ds.city.form_password or "", "identity": registry_identity(ds, sd, fy, parts, **n),
     }
 
 
@@ -91,13 +93,13 @@ def registry_year(ds):
     return nxt if ds.strategy_for(nxt) is not None else max(years)
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list:
-    """One registry workbook per strategy whose period holds `fy` (rendered by reportgen/archive.py like the forms)."""
+def outputs(ds: Dataset, year: YearSettings) -> list:
+    """One registry workbook per strategy whose period holds the year (rendered by the archive like the forms)."""
 
     jobs = []
     for sd in ds.strategies:
-        if sd.strategy.covers(fy):
-            ctx = context(ds, sd, fy)
+        if sd.strategy.covers(year.fy):
+            ctx = context(ds, sd, year)
             jobs.append(Output(f"forms/{DOCUMENT}_{ctx['year']}_戦略{sd.strategy.id}.xlsx", "xlsx", "registry",
                                f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）", ctx, publish=False,
                                deliverable="registry"))

@@ -10,6 +10,7 @@ from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.labels import fill, raw_label
+from reportgen.templating.year import YearSettings
 
 KEY = "target_list"
 DOCUMENT = "対象事業一覧"
@@ -48,7 +49,7 @@ def current_value(meas: Measure, prev: FiscalYear):
 
 
 def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
-           words: dict, shows_current: bool, table: str) -> dict:
+           words: dict, shows_current: bool, table: str, *, fy2019: str) -> dict:
     """One indicator or KPI table: rows, ※ notes in order, its baseline header and the columns it
     prints (`columns`: b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left
     out (every baseline `{none}`; no actual yet; no difference), and so is one whose header the
@@ -57,25 +58,26 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
     rows, notes = [], []
     prev = fy - 1
     mark = words["note_mark"]
-    column_year, header = _baseline_column(rows_of, header_year, words, table)
+    n = {"fy2019": fy2019}
+    column_year, header = _baseline_column(rows_of, header_year, words, table, fy2019=fy2019)
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
         name = label + (mark if meas.footnote else "")
         diff = valuekinds.difference_quantity(meas, current)
         baseline = figure_text(meas.baseline, as_of="differs" if column_year else "always", column_year=column_year,
-                               style=style)
-        baseline_dated = baseline != figure_text(meas.baseline, style=style)
+                               style=style, **n)
+        baseline_dated = baseline != figure_text(meas.baseline, style=style, **n)
         # a fiscal-year actual measured in an earlier year (4,743事業所 (R03) in the R5 list) says so
         column = prev if meas.period == "fiscal_year" else None  # other kinds print their own year (`when`)
-        current_text = figure_text(current, as_of="differs", column_year=column, style=style) + (
-            valuekinds.note_year(when, style) if when else "")
-        current_dated = current_text != figure_text(current, style=style)
+        current_text = figure_text(current, as_of="differs", column_year=column, style=style, **n) + (
+            valuekinds.note_year(when, style, **n) if when else "")
+        current_dated = current_text != figure_text(current, style=style, **n)
         rows.append({
             "name": name,
             "baseline": baseline,
             "current": current_text,
             "diff": measure_diff_text(meas, current),
-            "target": target_text(meas.target, style),
+            "target": target_text(meas.target, style, **n),
             "computable": diff is not None,
             "baseline_dated": baseline_dated,
         })
@@ -96,7 +98,7 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
 
 
 def _baseline_column(rows_of: list[tuple[Measure, str]], header_year: FiscalYear, words: dict,
-                     table: str) -> tuple[FiscalYear | None, str]:
+                     table: str, *, fy2019: str) -> tuple[FiscalYear | None, str]:
     """The year a table's baseline header names, and the header: the strategy's baseline year where
     some figure is of that year (the others carry their own, 50,018人 (H28) under 現状値（R1）); else
     the one year every figure shares (0.293 under 現状値（R1） where the strategy says R2, as the
@@ -107,27 +109,30 @@ def _baseline_column(rows_of: list[tuple[Measure, str]], header_year: FiscalYear
         return header_year, words[f"{table}_baseline_header"]
     if len(years) == 1 and isinstance(year := next(iter(years)), FiscalYear):
         return year, fill(words["raw"]["baseline_header"], {
-            **words["names"], "label": words[f"{table}_baseline_label"], "baseline_year": era.notations(year, words["notation"])})
+            **words["names"], "label": words[f"{table}_baseline_label"],
+            "baseline_year": era.notations(year, fy2019=fy2019, named=words["notation"])})
     return None, words[f"{table}_baseline_header_undated"]
 
 
-def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, n: era.Notation = era.Notation()) -> dict:
+def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSettings, notation: str = "short") -> dict:
     """Every fixed word of the document from target_list.labels.yaml, filled with the strategy's
     wording and the years in every notation (the labels choose theirs: `{{ year.western_fy }}`)."""
     levels = "、".join(w for w in (s.goal_label, s.policy_label) if w)
-    names = {"year": era.notations(fy, n), "previous": era.notations(prev, n), "target_year": era.notations(s.period.to, n),
+    named = era.Notation(notation, year.fy2019)  # the city's notation (city.yaml year_notation): `named…`
+    n = {"fy2019": year.fy2019, "named": named}
+    names = {"year": era.notations(fy, **n), "previous": era.notations(prev, **n), "target_year": era.notations(s.period.to, **n),
              "strategy": strategy, "has_projects": s.projects, "goal_label": s.goal_label,
              "policy_label": s.policy_label, "levels": levels}
-    words = {k: raw_label(KEY, k) for k in WORDS}
+    words = {k: raw_label(KEY, k, templates=year.templates) for k in WORDS}
     filled = {k: fill(v, names) for k, v in words.items() if k not in PER_ROW}
-    for table, year in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
+    for table, baseline in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
         filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
-            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(year, n)})
+            **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(baseline, **n)})
         filled[f"{table}_baseline_header_undated"] = fill(words["baseline_header_undated"], {
             **names, "label": s.baseline_label_of(table)})
         filled[f"{table}_baseline_label"] = s.baseline_label_of(table)
         filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
-    return {"raw": words, "names": names, "notation": n, **filled}
+    return {"raw": words, "names": names, "notation": named, **filled}
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
@@ -147,16 +152,17 @@ def _shows_current(sd: StrategyData) -> bool:
     return any(meas.actuals for meas in [*sd.measures.indicators, *sd.measures.kpis])
 
 
-def context(ds: Dataset, fy: FiscalYear) -> dict:
-    sd: StrategyData = ds.strategy_for(fy)
+def context(ds: Dataset, year: YearSettings) -> dict:
+    sd: StrategyData = ds.strategy_for(year.fy)
     s = sd.strategy
-    fy = column_year(fy, s.period.from_)
+    n = {"fy2019": year.fy2019}
+    fy = column_year(year.fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
-    n = era.Notation(ds.city.year_notation)
+    yn = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
-    target_year = n.short(s.period.to)
+    target_year = yn.short(s.period.to)
     strategy = strategy_title(ds, sd)
-    words = _words(s, fy, prev, strategy, n)
+    words = _words(s, fy, prev, strategy, year, ds.city.year_notation)
     shows_current = _shows_current(sd)
     headers = {
         "indicator_baseline": words["indicators_baseline_header"],
@@ -180,7 +186,7 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                 "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
                                                                "project": goal.project or ""}),
                 "indicators": _table(indicators, fy, s.indicator_baseline_year, notes, words, shows_current,
-                                     "indicators"),
+                                     "indicators", **n),
                 "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
@@ -198,17 +204,17 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
             gctx["groups"].append({
                 "name": name,
                 "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name}),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, notes, words, shows_current, "kpis"),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, notes, words, shows_current, "kpis", **n),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),
             })
         goals.append(gctx)
     return {
-        "year": n.long(fy),
+        "year": yn.long(fy),
         "strategy": strategy,
-        "previous_year_short": era.era_year_only(prev),
-        "year_short": era.era_year_only(fy),
+        "previous_year_short": era.era_year_only(prev, **n),
+        "year_short": era.era_year_only(fy, **n),
         "headers": headers,
         "labels": {k: v for k, v in words.items() if k not in ("raw", "names", "notation") and k not in PER_ROW},
         # the labels whose run was a fixed word of the template (render.docx writes them as it did)
@@ -220,8 +226,8 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
     }
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
-    ctx = context(ds, fy)
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    ctx = context(ds, year)
     # a city without project lists gets the same document without its projects, named for what it holds
     document = DOCUMENT if ctx["has_projects"] else DOCUMENT_WITHOUT_PROJECTS
     title = f"{ctx['year']}{ctx['strategy']}{document.replace('一覧', '')}"

@@ -9,6 +9,7 @@ from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.labels import fill, raw_label
+from reportgen.templating.year import YearSettings
 
 KEY = "value_tables"
 DOCUMENT = "数値目標・重要業績評価指標の現状値"
@@ -32,78 +33,83 @@ def years(ds: Dataset) -> set[FiscalYear]:
     return set()  # the kpi trend's years: the same actuals date both
 
 
-def _year_vars(when, n: era.Notation = era.Notation()) -> dict:
+def _year_vars(when, fy2019: str, notation: str = "short") -> dict:
     if isinstance(when, FiscalYear):
-        return {"year": n.long(when), "year_long": n.long(when)}
+        named = era.Notation(notation, fy2019).long(when)  # the city's notation (city.yaml year_notation)
+        return {"year": named, "year_long": named}
     if isinstance(when, eradays.CalendarYear):
-        return {"year": eradays.calendar_header(when), "year_long": eradays.calendar_long(when)}
+        return {"year": eradays.calendar_header(when, fy2019=fy2019), "year_long": eradays.calendar_long(when, fy2019=fy2019)}
     return {"year": eradays.day_long(when), "year_long": eradays.day_long(when)}
 
 
-def _value(meas: Measure, fig) -> str:
+def _value(meas: Measure, fig, fy2019: str) -> str:
     """A value as the handout's table prints it: the figure, without its unit where the measure says so."""
     if fig is not None and fig.value is not None and not meas.table_unit:
         return quantity_text(fig.value).removesuffix(fig.value.unit)
-    return figure_text(fig, as_of="never")
+    return figure_text(fig, as_of="never", fy2019=fy2019)
 
 
-def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label,
-             n: era.Notation = era.Notation()) -> list[tuple[str, object, str]]:
+def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label, fy2019: str,
+             notation: str = "short") -> list[tuple[str, object, str]]:
     """(header, when, value) of each column: baseline, each actual the document can show (the latest
     labelled as such), each forecast, the target."""
     s = sd.strategy
     words = {"baseline": s.baseline_label, "target": s.target_label}
     cols = []
     b = meas.baseline
-    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year, n)}), b.as_of,
-                 _value(meas, b) if b.none is None else b.none))
+    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year, fy2019, notation)}), b.as_of,
+                 _value(meas, b, fy2019) if b.none is None else b.none))
     shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
     if meas.yearly_targets:
         # a 施策マネジメントシート: every year with a target or an actual, the actuals in their row (the
         # yearly targets' row is _target_row's), the period's target in the target row's last column
         actual = dict(shown)
         for w in sorted({*actual, *meas.yearly_targets}, key=eradays.moment):
-            cols.append((label("actual_column", {**words, **_year_vars(w, n)}), w, _value(meas, actual.get(w)) if w in actual else ""))
-        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to, n)}), meas.target.year, ""))
+            cols.append((label("actual_column", {**words, **_year_vars(w, fy2019, notation)}), w,
+                         _value(meas, actual.get(w), fy2019) if w in actual else ""))
+        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to, fy2019, notation)}),
+                     meas.target.year, ""))
         return cols
     for i, (w, f) in enumerate(shown):
         key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
-        cols.append((label(key, {**words, **_year_vars(w, n)}), w, _value(meas, f)))
+        cols.append((label(key, {**words, **_year_vars(w, fy2019, notation)}), w, _value(meas, f, fy2019)))
     for w, f in valuekinds.ordered(meas.forecasts):
         # a forecast of a year not yet reported (平成15年末見込 in a document of 平成15年度)
         if w not in meas.actuals and eradays.first_document_year(w) - 1 <= fy:
-            cols.append((label("forecast_column", {**words, **_year_vars(w, n)}), w, _value(meas, f)))
+            cols.append((label("forecast_column", {**words, **_year_vars(w, fy2019, notation)}), w, _value(meas, f, fy2019)))
     t = meas.target
-    t_text = target_text(t, year=False)
+    t_text = target_text(t, year=False, fy2019=fy2019)
     if t.value is not None and not meas.table_unit:
         t_text = t_text.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
-    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to, n)}), t.year, t_text))
+    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to, fy2019, notation)}), t.year, t_text))
     return cols
 
 
-def _target_row(meas: Measure, cols: list[tuple[str, object, str]]) -> list[str]:
+def _target_row(meas: Measure, cols: list[tuple[str, object, str]], fy2019: str) -> list[str]:
     """The 目標値 row under the year columns: each year's target, the period's target last."""
     t = meas.target
-    final = target_text(t, year=False)
+    final = target_text(t, year=False, fy2019=fy2019)
     if t.value is not None and not meas.table_unit:
         final = final.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
-    return ["", *(_value(meas, meas.yearly_targets[w]) if w in meas.yearly_targets else "" for _h, w, _v in cols[1:-1]),
+    return ["", *(_value(meas, meas.yearly_targets[w], fy2019) if w in meas.yearly_targets else "" for _h, w, _v in cols[1:-1]),
             final]
 
 
-def _notes(meas: Measure, label) -> list[str]:
+def _notes(meas: Measure, label, fy2019: str) -> list[str]:
     """参考) notes: the definition, then each reference value (years without a column)."""
     notes = [meas.definition] if meas.definition else []
     for ref in meas.references:
         notes.append(ref.text or label("reference_note", {
-            "year": eradays.when_short(ref.year), "value": figure_text(ref.value, as_of="never")}))
+            "year": eradays.when_short(ref.year, fy2019=fy2019), "value": figure_text(ref.value, as_of="never", fy2019=fy2019)}))
     return notes
 
 
-def context(ds: Dataset, fy: FiscalYear) -> dict:
+def context(ds: Dataset, year: YearSettings) -> dict:
+    fy, fy2019 = year.fy, year.fy2019
     sd = ds.strategy_for(fy)
     s = sd.strategy
-    raw = {k: raw_label(KEY, k) for k in PER_ROW}
+    notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's
+    raw = {k: raw_label(KEY, k, templates=year.templates) for k in PER_ROW}
 
     def label(key: str, values: dict) -> str:
         return fill(raw[key], values)
@@ -118,29 +124,28 @@ def context(ds: Dataset, fy: FiscalYear) -> dict:
                    for m in list(sd.measures.indicators) + list(sd.measures.kpis)}
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
-            row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])), "statement": "",
-                   "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes or ds.city.year_notation),
-                   "target": target_text(meas.target, s.year_notes or ds.city.year_notation)}
+            row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
+                   "baseline": figure_text(meas.baseline, as_of="always", style=notes, fy2019=fy2019),
+                   "target": target_text(meas.target, notes, fy2019=fy2019), "statement": ""}
             if meas.statement:  # the 数値目標 as the city states it, one line, its figures the measure's
-                row["statement"] = statement_text(meas, s.year_notes or ds.city.year_notation,
-                                                  era.Notation(ds.city.year_notation))
+                row["statement"] = statement_text(meas, notes, era.Notation(ds.city.year_notation, fy2019))
                 lines.append(label("statement_line", {**row, "year": "", "value": ""}))
             else:
                 lines.append(label("list_line", {**row, "year": "", "value": ""}))
-            cols = _columns(sd, meas, fy, label, era.Notation(ds.city.year_notation))
+            cols = _columns(sd, meas, fy, label, fy2019, ds.city.year_notation)
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
                            # a 目標値 row under the years, where the measure has yearly targets (labels: actual_row, target_row)
-                           "target_values": _target_row(meas, cols) if meas.yearly_targets else [],
-                           "notes": _notes(meas, label)})
+                           "target_values": _target_row(meas, cols, fy2019) if meas.yearly_targets else [],
+                           "notes": _notes(meas, label, fy2019)})
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title,
                       "lines": lines, "tables": tables})
-    return {"strategy": strategy_title(ds, sd), "year": era.Notation(ds.city.year_notation).long(fy), "layout": s.value_tables, "goals": goals}
+    return {"strategy": strategy_title(ds, sd), "year": era.Notation(ds.city.year_notation, fy2019).long(fy), "layout": s.value_tables, "goals": goals}
 
 
-def outputs(ds: Dataset, fy: FiscalYear) -> list[Output]:
-    ctx = context(ds, fy)
+def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
+    ctx = context(ds, year)
     title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
     return [Output(f"05_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
 

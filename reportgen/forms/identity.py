@@ -51,7 +51,8 @@ def evaluation_values(ev) -> dict:
 
 
 def identity(kind: str, ds, strategy_id: str, year: FiscalYear, department: str, rows: list[dict],
-             fields: tuple[str, ...], extra: dict | None = None) -> dict:
+             fields: tuple[str, ...], extra: dict | None = None, *, fy2019: str) -> dict:
+    """A form's identity sheet: what it was sent for, its year named as the form's document names FY2019 (`fy2019`)."""
     body = {
         **(extra or {}),  # what else a kind of form is for (a pledge form: the month of its list)
         "format": FORMAT,
@@ -60,7 +61,7 @@ def identity(kind: str, ds, strategy_id: str, year: FiscalYear, department: str,
         "dataset": dataset_id(ds),
         "build": build_id(ds),
         "strategy": strategy_id,
-        "year": era.short(year),
+        "year": era.short(year, fy2019=fy2019),
         "department": department,
         "rows": [{"key": r["id"], "base": {f: digest(r.get(f, "")) for f in fields if f in r}} for r in rows],
     }

@@ -77,7 +77,7 @@ class Inbox:
     def department_page(self, token: str, department: str, year: st.CycleYear, verdict=None, status: int = 200):
         base = f"/d/{token}"
         return self.page("department.html", status, title=self.words.title_department, department=department,
-                         year=f"{era.long(year.fy)}（{era.short(year.fy)}）", base=base, csrf=self.gate.csrf(token),
+                         year=f"{era.long(year.fy, fy2019=era.NATIONAL)}（{era.short(year.fy, fy2019=era.NATIONAL)}）", base=base, csrf=self.gate.csrf(token),
                          verdict=verdict, forms=views.department_forms(self.out, year, department, base, self.words, self.lang))
 
     async def department(self, request: Request) -> Response:

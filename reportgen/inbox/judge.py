@@ -1,6 +1,6 @@
 """A sent-in form judged (collect --dry-run) or handed in (collect) by a child process held to the inbox's time and memory caps.
 
-The child runs collect's own transaction (reportgen.collect.batch.collect: the same lock, record and
+The child runs collect's own transaction (reportgen.collect.collecting.collect: the same lock, record and
 backups), so the inbox and the command line can never disagree. A form too slow or too large to
 read is stopped with the child; the server goes on. The child answers with one JSON document.
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from reportgen.collect import record
-from reportgen.collect.batch import collect
-from reportgen.collect.names import FIELD_LABELS, KIND_LABELS
+from reportgen.collect.collecting import collect
 from reportgen.collect.read import read_form
 from reportgen.collect.sheet import FormRefused
+from reportgen.formkinds import kinds
 from reportgen.model import cycle_state as st
 from reportgen.model.lock import fsync_path
 from reportgen.rules import era
@@ -40,7 +40,7 @@ def _sent_value(year: st.CycleYear, sent: list[st.SentForm], change) -> str | No
     if not sent or len(change.target) < 2 or change.target[0] not in ("measure", "project"):
         return None
     try:
-        form = read_form(Path(year.folder) / sent[0].file)
+        form = read_form(Path(year.folder) / sent[0].file, kinds())
         return form.rows[change.target[1]][form.column(change.field).letter].text
     except (FormRefused, KeyError, AttributeError, OSError, ValueError):
         return None
@@ -52,19 +52,19 @@ def report_doc(r, year: st.CycleYear | None, department: str) -> dict:
     ours = not r.recognised or any(f.department == department for f in sent)
     return {
         "recognised": r.recognised, "ours": ours, "accepted": r.accepted,
-        "kind": _msg(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else {"ja": r.kind, "en": r.kind},
-        "department": r.department, "year": era.long(r.year) if r.year else "", "build": r.build,
+        "kind": _msg(kinds().named(r.kind)),
+        "department": r.department, "year": era.long(r.year, fy2019=era.NATIONAL) if r.year else "", "build": r.build,
         "sent_file": next((f.file for f in sent if f.department == department), ""),
         "refused": _msg(r.refused) if r.refused is not None else None,
-        "problems": [{"at": f"{p.sheet}!{p.ref}" if p.ref else p.sheet, "field": {"ja": FIELD_LABELS.get(p.field, p.field),
+        "problems": [{"at": f"{p.sheet}!{p.ref}" if p.ref else p.sheet, "field": {"ja": kinds().field(p.field),
                       "en": p.field}, "message": _msg(p.message)} for p in r.problems],
-        "applied": [{"label": c.label, "field": {"ja": c.shown or FIELD_LABELS.get(c.field, c.field), "en": c.field},
+        "applied": [{"label": c.label, "field": {"ja": c.shown or kinds().field(c.field), "en": c.field},
                      "old": c.old, "new": c.new} for c in r.applied],
         "unchanged": r.unchanged,
-        "conflicts": [{"label": c.label, "field": {"ja": c.shown or FIELD_LABELS.get(c.field, c.field), "en": c.field},
+        "conflicts": [{"label": c.label, "field": {"ja": c.shown or kinds().field(c.field), "en": c.field},
                        "sent": _sent_value(year, sent, c) if year is not None else None, "returned": c.new, "now": now}
                       for c, now in r.conflicts],
-        "why": record.why(r),  # the lines collect records for a refused form or a conflict
+        "why": record.why(r, kinds().fields),  # the lines collect records for a refused form or a conflict
     }
 
 
@@ -72,7 +72,7 @@ def _own_form(path: Path, year: st.CycleYear, department: str) -> str | None:
     """The sent form's name when the file's identity is one of the department's forms ("" for a file collect
     will refuse unrecognised, which records nothing); None for another department's form."""
     try:
-        ident = read_form(path).identity
+        ident = read_form(path, kinds()).identity
     except FormRefused:
         return ""
     ask = SimpleNamespace(kind=ident.get("kind"), department=str(ident.get("department", "")),
@@ -108,10 +108,10 @@ def child(argv: list[str]) -> dict:
     try:
         sent_file = _own_form(a.file, year, a.department) if a.keep is not None else None
         if sent_file is None:  # a check, or a hand-in of another department's form: what collect --dry-run says
-            dry = collect(a.data, [a.file], dry_run=True)
+            dry = collect(a.data, [a.file], kinds(), dry_run=True)
             return {"handed_in": False, **report_doc(dry.reports[0], year, a.department)}
         kept = _keep(a.file, a.keep, sent_file or FALLBACK_NAME)
-        done = collect(a.data, [kept], force=a.force)
+        done = collect(a.data, [kept], kinds(), force=a.force)
         year = st.load(a.data).year(era.FiscalYear(a.year))
         return {"handed_in": True, "written": done.written, "recorded": done.recorded,
                 **report_doc(done.reports[0], year, a.department)}

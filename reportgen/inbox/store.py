@@ -11,7 +11,7 @@ from reportgen.archive.manifest import folder_name
 from reportgen.collect.package import MAX_COMPRESSED
 from reportgen.rules.problems import ReportgenError
 from reportgen.model.lock import fsync_path
-from reportgen.rules.era import FiscalYear
+from reportgen.rules.era import NATIONAL, FiscalYear
 
 RECEIVED = "received"
 UPLOADS = ".uploads"
@@ -24,7 +24,7 @@ class TooLarge(ReportgenError):
 
 
 def year_folder(out: Path, fy: FiscalYear) -> Path:
-    return Path(out) / RECEIVED / folder_name(fy)
+    return Path(out) / RECEIVED / folder_name(fy, fy2019=NATIONAL)
 
 
 def valid(sha: str) -> bool:

@@ -120,7 +120,7 @@ def find_return(year: st.CycleYear, department: str | None, sha: str) -> st.Retu
 def office_year(out: Path, ys: YearStatus, base: str, w: Words, lang: str) -> dict:
     """One open year as `status` prints it: every form by department, the counts, the chase list, the conflicts."""
     y = ys.year
-    code = era.short(y.fy)
+    code = era.short(y.fy, fy2019=era.NATIONAL)
     counts = {k: 0 for k in LABELS}
     rows, conflicts = [], []
     for f in y.forms:
@@ -136,7 +136,7 @@ def office_year(out: Path, ys: YearStatus, base: str, w: Words, lang: str) -> di
             conflicts.append({"department": f.department, "file": r.file, "sha": r.sha256 if kept else "",
                               "path": kept, "values": [], "why": r.why,
                               "settle": w.fill("settle_button", file=r.file)})
-    return {"code": code, "heading": w.fill("office_year", year=f"{era.long(y.fy)}（{code}）", state=w.state_open),
+    return {"code": code, "heading": w.fill("office_year", year=f"{era.long(y.fy, fy2019=era.NATIONAL)}（{code}）", state=w.state_open),
             "counts": "、".join(f"{LABELS[k](lang)} {n}" for k, n in counts.items()), "forms": rows,
             "chase_heading": w.fill("chase_heading", n=len(ys.to_chase())), "chase": reminder_block(ys),
             "conflicts": conflicts}

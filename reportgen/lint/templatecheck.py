@@ -25,6 +25,8 @@ from reportgen.model.loader import load
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating.labels import PER_ROW
 from reportgen.templating.sandbox import Refused
+from reportgen.templating.templateset import TemplateSet
+from reportgen.templating.year import year_settings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -381,11 +383,12 @@ def planned(templates: list[Path], make):
         raise DataError(check_templates(templates, None) or exc.problems) from None
 
 
-def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Problem], int]:
-    """What `generate.py check` reports: every problem of the data, then of the templates (names
-    checked against the contexts of every year the data holds); the data's warnings; the number of
-    fiscal years checked. Nothing is written."""
+def check(data: Path, tset: TemplateSet) -> tuple[list[Problem], list[Problem], int]:
+    """What `generate.py check` reports: every problem of the data, then of the templates of `tset`
+    (names checked against the contexts of every year the data holds, each built as a build builds
+    it); the data's warnings; the number of fiscal years checked. Nothing is written."""
 
+    templates = [f.path for f in tset.files]
     problems: list[Problem] = []
     warnings: list[Problem] = []
     outputs = None
@@ -399,7 +402,8 @@ def check(data: Path, templates: list[Path]) -> tuple[list[Problem], list[Proble
         present = present_years(ds)
         years = len(present)
         try:
-            outputs = planned(templates, lambda: [o for fy in present for o in outputs_for(ds, fy)])
+            outputs = planned(templates, lambda: [o for fy in present
+                                                  for o in outputs_for(ds, year_settings(fy, ds.city.fy2019, tset))])
         except DataError as exc:  # a labels string the sandbox stopped: the names cannot be checked
             outputs = None
             if not check_templates(templates, None):  # what check itself cannot place

@@ -266,7 +266,7 @@ def dump(cycle: Cycle) -> str:
                                         "changes": r.changes, **({"why": list(r.why)} if r.why else {}),
                                         **({"values": dict(r.values)} if r.values else {})}
                                        for r in f.returns]} for f in y.forms]
-        years[era.short(FiscalYear(y.fy.year))] = entry
+        years[era.short(FiscalYear(y.fy.year), fy2019=era.NATIONAL)] = entry
     doc = {"format": FORMAT, **({"office": dict(cycle.office)} if cycle.office else {}), "years": years}
     body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
     return HEADER + body

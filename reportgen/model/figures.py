@@ -15,24 +15,25 @@ def quantity_text(q: Quantity, prefix: bool = True) -> str:
 
 
 def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: FiscalYear | None = None,
-                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short") -> str:
+                footnote_mark: bool = True, empty: str = NOT_COMPUTABLE, style: str = "short", fy2019: str) -> str:
     """`4,743事業所 (R03)`, `— (参考:市政意向調査82.1%)`, `- (新規)`, `4,962事業所※`.
 
     as_of: "always" prints the measured year as `(R2)`; "note" prints it as `(R03)` (the trend
     sheet's notes on actuals); "differs" prints `(R1)` only when it is not the column's year.
+    `fy2019`: how the document names FY2019 (era.fy2019_name_for).
     """
     if fig is None:
         return empty
     text = value_text(fig)
     if fig.as_of is not None:
         if as_of == "always":
-            text += valuekinds.note_year(fig.as_of, style)
+            text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "note":
             # the trend sheet's own form, (R03), in the short 和暦; a city's other notation as it prints it
-            text += f" {era.as_of_note(fig.as_of)}" if isinstance(fig.as_of, FiscalYear) and style == "short" \
-                else valuekinds.note_year(fig.as_of, style)
+            text += f" {era.as_of_note(fig.as_of, fy2019=fy2019)}" if isinstance(fig.as_of, FiscalYear) \
+                and style == "short" else valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
-            text += valuekinds.note_year(fig.as_of, style)
+            text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
     if fig.reference is not None:
         text += f" (参考:{fig.reference.source}{quantity_text(fig.reference.value)})"
     if fig.remark:
@@ -56,30 +57,32 @@ def split_dated(text: str, fig: Figure | None, dated: bool) -> tuple[str, str]:
     return (head, text[len(head):]) if text.startswith(head) and len(text) > len(head) else (text, "")
 
 
-def target_text(target: Target, style: str = "short", year: bool = True) -> str:
+def target_text(target: Target, style: str = "short", year: bool = True, *, fy2019: str) -> str:
     """270件, 年4件, 2.0%以内, 基準値以上, 調整中; with its own year 5.9‰(平成31年)."""
     if target.value is not None:
         text = quantity_text(target.value) + (target.bound or "")
     else:
         text = target.relation or target.state or ""
     if target.year is not None and year:
-        text += valuekinds.note_year(target.year, style)
+        text += valuekinds.note_year(target.year, style, fy2019=fy2019)
     if target.remark:
         text += f"({target.remark})"  # 610人(期間平均), as the tables print a target's note
     return text
 
 
-def statement_text(meas, style: str = "short", notation: era.Notation = era.Notation()) -> str:
+def statement_text(meas, style: str, notation: era.Notation) -> str:
     """A 数値目標 stated as a sentence, its places filled from the measure's figures: 5年間で100人の雇用の
     創出 (平成27年度 13人) from `5年間で{target}の雇用の創出 ({baseline_year} {baseline})`."""
     when = meas.baseline.as_of
     if isinstance(when, FiscalYear):
         year = notation.long(when)
+    elif when is not None:
+        shown = "long" if notation.style in ("short", "long") else notation.style
+        year = valuekinds.note_year(when, shown, fy2019=notation.fy2019).strip()[1:-1]
     else:
-        year = valuekinds.note_year(when, "long" if notation.style in ("short", "long") else notation.style
-                                    ).strip()[1:-1] if when is not None else ""
-    return meas.statement.format(target=target_text(meas.target, style), baseline=value_text(meas.baseline),
-                                 baseline_year=year)
+        year = ""
+    return meas.statement.format(target=target_text(meas.target, style, fy2019=notation.fy2019),
+                                 baseline=value_text(meas.baseline), baseline_year=year)
 
 
 def measure_diff_text(meas, current: Figure | None) -> str:

@@ -78,13 +78,19 @@ def write_synced(path: Path, data: bytes) -> None:
 # (a full disk and the like are left to the command line's catch-all).
 REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ELOOP)
 
-# Told which folder's lock a run waits for before it waits (the command line says so on screen).
-WAITING: list[Callable[[Path], None]] = []
+# Told which folder's lock a run waits for, before it waits: each caller passes its own (the command
+# line's says so on screen, cli.common.waiting_notice; a run no one watches passes `quietly`).
+Waiting = Callable[[Path], None]
+
+
+def quietly(folder: Path) -> None:
+    """Wait for another run's lock without a word."""
 
 
 @contextmanager
-def lock(folder: Path) -> Iterator[None]:
-    """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first.
+def lock(folder: Path, waiting: Waiting) -> Iterator[None]:
+    """reportgen's one lock: `folder/.lock`, held exclusively; a second holder waits for the first,
+    after calling `waiting(folder)`.
 
     The name is reportgen's: opened without following a link (a `.lock` made a link would otherwise
     create or truncate whatever it points at), refused with one line naming it. A path the run
@@ -98,8 +104,7 @@ def lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # another run holds it: say so, then wait as before
-            for notice in WAITING:
-                notice(Path(folder))
+            waiting(Path(folder))
             fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             with told(folder):
@@ -165,17 +170,17 @@ def open_to_colleagues(folder: Path) -> None:
 
 
 @contextmanager
-def data_lock(data: Path) -> Iterator[None]:
+def data_lock(data: Path, waiting: Waiting) -> Iterator[None]:
     """The lock every run takes on data/ (build, collect, open, close, the pledge list): a build never
     reads data/ while a collect writes it. Whoever takes it first finishes what a killed writer left
     (datastore.recover_data), so every writer starts from the old or the new complete state.
 
     A missing folder is left to the loader to report; a read-only one cannot be written by anyone
-    (a writer is told so in one line), so a build reads it unlocked."""
+    (a writer is told so in one line), so a build reads it unlocked. `waiting` is told before it waits."""
     if not Path(data).is_dir() or not os.access(data, os.W_OK):
         with told(data):
             yield
         return
-    with lock(Path(data)):
+    with lock(Path(data), waiting):
         recover_data(Path(data))
         yield

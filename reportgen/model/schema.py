@@ -701,8 +701,12 @@ class FirstYear:
     year: FiscalYear
     or_before: bool = False
 
-    def __str__(self) -> str:
-        return era.short(self.year) + ("以前" if self.or_before else "")
+    def __str__(self) -> str:  # the neutral form messages and data files use (FY2019 by the national rule)
+        return self.text(fy2019=era.NATIONAL)
+
+    def text(self, *, fy2019: str) -> str:
+        """H27, H27以前: as a document naming FY2019 `fy2019` prints it."""
+        return era.short(self.year, fy2019=fy2019) + ("以前" if self.or_before else "")
 
 
 def _parse_first_year(value: Any) -> FirstYear:
@@ -781,9 +785,9 @@ def ended_problem(ended: FiscalYear, start: FiscalYear | None, period) -> tuple[
     before the item's first year; (what was expected, what was found) or None."""
     if not (period.from_ <= ended <= period.to) or (start is not None and ended < start):
         low = max(period.from_, start) if start is not None else period.from_
-        return (Msg(ja=f"廃止年度は {era.short(low)}～{era.short(period.to)} のいずれか（戦略の期間内で、開始年度より前でない年度）",
-                    en=f"a year {era.short(low)}–{era.short(period.to)} (in the strategy's period, not before the first year)"),
-                era.short(ended))
+        return (Msg(ja=f"廃止年度は {era.short(low, fy2019=era.NATIONAL)}～{era.short(period.to, fy2019=era.NATIONAL)} のいずれか（戦略の期間内で、開始年度より前でない年度）",
+                    en=f"a year {era.short(low, fy2019=era.NATIONAL)}–{era.short(period.to, fy2019=era.NATIONAL)} (in the strategy's period, not before the first year)"),
+                era.short(ended, fy2019=era.NATIONAL))
     return None
 
 

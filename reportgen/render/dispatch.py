@@ -1,9 +1,7 @@
 """One render job to bytes: the Word or Excel renderer, given only the template or labels file the job needs."""
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 from openpyxl import Workbook
 
@@ -18,29 +16,25 @@ from reportgen.render.xlsx_registry import registry
 from reportgen.render.xlsx_values import value_tables
 from reportgen.templating import templateset
 from reportgen.templating.templateset import TemplateSet
+from reportgen.templating.year import YearSettings
 
 
-def _template_set(templates: TemplateSet | Path | None) -> TemplateSet:
-    if isinstance(templates, TemplateSet):
-        return templates
-    return templateset.folder_set(templates) if templates is not None else templateset.for_data(None)
-
-
-def render(job: Output, stamp: datetime, creator: str, templates: TemplateSet | Path | None = None) -> bytes:
-    """Render one job to bytes (the renderers are imported here, never by the pure layers).
+def render(job: Output, year: YearSettings, creator: str,
+           sheets: Mapping[str, Callable[..., Workbook]] | None = None) -> bytes:
+    """Render one job of `year` to bytes (the renderers are imported here, never by the pure layers):
+    stamped with the year's stamp, from the year's template set.
 
     The renderers see only the one template or labels file the job needs (templateset.needed), so
-    the files a year's manifest records are exactly those its documents were made from."""
-    core = CoreProps(job.title, creator, stamp)
-    tset = _template_set(templates).only([templateset.needed(job.kind, job.layout)])
-    with templateset.using(tset):
-        if job.kind == "docx":
-            return render_docx(tset.path(job.layout), job.context, core)
+    the files a year's manifest records are exactly those its documents were made from. `sheets`:
+    workbook layouts beyond LAYOUTS (the form kinds' own, reportgen.formkinds, which `open` sends)."""
+    core = CoreProps(job.title, creator, year.stamp)
+    tset = year.templates.only([templateset.needed(job.kind, job.layout)])
+    if job.kind == "docx":
+        return render_docx(tset.path(job.layout), job.context, core)
+    return render_xlsx(job.layout, job.context, core, templates=tset, sheets=sheets)
 
-        return render_xlsx(job.layout, job.context, core)
 
-
-LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
+LAYOUTS: dict[str, Callable[..., Workbook]] = {
     "pledge_list": pledge_list,
     "evaluation_table": evaluation_table,
     "evaluation_form": evaluation_form,
@@ -52,6 +46,7 @@ LAYOUTS: dict[str, Callable[[dict], Workbook]] = {
 }
 
 
-def render_xlsx(layout: str, ctx: dict, core: CoreProps) -> bytes:
-    """The workbook of `layout` for `ctx`, as reproducible .xlsx bytes."""
-    return workbook_bytes(LAYOUTS[layout](ctx), core)
+def render_xlsx(layout: str, ctx: dict, core: CoreProps, *, templates: TemplateSet,
+                sheets: Mapping[str, Callable[..., Workbook]] | None = None) -> bytes:
+    """The workbook of `layout` for `ctx`, its labels read from `templates`, as reproducible .xlsx bytes."""
+    return workbook_bytes({**LAYOUTS, **(sheets or {})}[layout](ctx, templates=templates), core)

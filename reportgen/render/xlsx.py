@@ -16,6 +16,7 @@ from reportgen.fast.openpyxl import ChartAnchor, line_chart
 from reportgen.render.workbook import (FONT_NAME, GOAL_FILL, HEADER_FILL, IMPROVED_FILL, INPUT_FILL, POLICY_FILL,
     WORSENED_FILL, TableColumn, fit_row, header_row, merge, new_sheet, page_setup, put, safe, set_widths, solid_fill,
     table_row, text_width, widths_of)
+from reportgen.templating.templateset import TemplateSet
 from reportgen.templating.labels import fill, labels
 
 # ---------------------------------------------------------------------------- pledge list
@@ -45,8 +46,8 @@ def _pledge_rows(ctx: dict):
                        "previous": it["previous"] if ctx["has_previous"] else ""}
 
 
-def pledge_list(ctx: dict) -> Workbook:
-    lab = labels("pledge_list", ctx)
+def pledge_list(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    lab = labels("pledge_list", ctx, templates=templates)
     widths = widths_of(PLEDGE_COLUMNS)
     wb, ws = new_sheet(lab, widths)
     put(ws, 2, 1, lab["legend"], wrap=False, border=False)
@@ -97,8 +98,8 @@ def _status_cell(row: dict, lab: dict) -> str:
     return f"{row['name']} {row['status']}・{kind}" if row["status"] else f"{row['name']} {kind}"
 
 
-def evaluation_table(ctx: dict) -> Workbook:
-    lab = labels("evaluation_table", ctx)
+def evaluation_table(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    lab = labels("evaluation_table", ctx, templates=templates)
     widths = widths_of(EVALUATION_COLUMNS)
     last_col = len(EVALUATION_COLUMNS)
     wb, ws = new_sheet(lab, widths)
@@ -161,7 +162,7 @@ def trend_columns(n_years: int, ctx: dict | None = None) -> list[TableColumn]:
     ]
 
 
-def kpi_trend(ctx: dict) -> Workbook:
+def kpi_trend(ctx: dict, *, templates: TemplateSet) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     years = ctx["years"]
@@ -178,7 +179,7 @@ def kpi_trend(ctx: dict) -> Workbook:
     legend_col = col[text_keys[0]] if text_keys else rate_col or col["departments"]
     chart_rows: list[tuple[str, dict, dict]] = []  # (title, row, goal)
     for goal, goal_counts in zip(ctx["goals"], ctx["counts"]):
-        lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]})
+        lab = labels("kpi_trend", {**ctx, **goal, "baseline": ctx["baseline_header"]}, templates=templates)
         ws = wb.create_sheet(safe(lab["sheet"]))
         set_widths(ws, widths)
         put(ws, 1, 1, lab["title"], bold=True, size=13, wrap=False, border=False)
@@ -274,7 +275,7 @@ def kpi_trend(ctx: dict) -> Workbook:
         page_setup(ws, f"{band}:{head}")
         ws.page_setup.fitToHeight = 1  # one goal per page, as the published sheet prints it
     if chart_rows:
-        _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}))
+        _charts(wb, ctx, chart_rows, labels("kpi_trend", {**ctx, "no": "", "baseline": ctx["baseline_header"]}, templates=templates))
     return wb
 
 

@@ -7,8 +7,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reportgen import forms
 from reportgen.forms import layout
+from reportgen.forms.column import Column
 from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, new_sheet, page_setup, protect, put, safe
 from reportgen.templating.labels import fill, labels
+from reportgen.templating.templateset import TemplateSet
 
 
 def fixed_rows(ws, head: int) -> list[str]:
@@ -32,6 +34,19 @@ def identity_sheet(wb: Workbook, ident: dict) -> None:
     for i, chunk in enumerate(forms.identity_chunks(ident)):
         put(ws, i + 2, 1, chunk, wrap=False, border=False)
     ws.protection.sheet = True
+
+
+def by_column(words, columns: tuple[Column, ...]) -> dict:
+    """A labels file's column headers, keyed by column (`columns: {label: 指標・KPI, …}`). A year archived
+    before they were keyed keeps them as a list in the order of its kind's columns from B (`columns`),
+    and rebuilds from that copy: such a list is read by those columns."""
+    return dict(zip((c.name for c in columns[1:]), words)) if isinstance(words, list) else words
+
+
+def headers(words, columns: tuple[Column, ...]) -> list[str]:
+    """The header of each column from B, by its name."""
+    keyed = by_column(words, columns)
+    return [keyed[c.name] for c in columns[1:]]
 
 
 def form_sheet(flab: dict, widths: dict[int, float]):
@@ -62,11 +77,11 @@ def finish_form(wb: Workbook, ws, ctx: dict, head: int, first: int, dropdown: Da
     return wb
 
 
-def evaluation_form(ctx: dict) -> Workbook:
-    flab = labels("evaluation_form", ctx)
+def evaluation_form(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    flab = labels("evaluation_form", ctx, templates=templates)
     widths = layout.widths(layout.EVALUATION)
     col = {c.name: c.index for c in layout.COLUMNS[layout.EVALUATION]}
-    wb, ws, head = form_sheet(flab, widths)
+    wb, ws, head = form_sheet({**flab, "columns": headers(flab["columns"], layout.COLUMNS[layout.EVALUATION])}, widths)
     row = head + 1
     first = row
     group = group_policy = ""
@@ -99,25 +114,25 @@ def evaluation_form(ctx: dict) -> Workbook:
     return finish_form(wb, ws, ctx, head, first, dv, locked_cells, "evaluation", frozen_columns=3)
 
 
-# the KPI form's fixed columns: their headers' places in the labels file's `columns`
-_KPI_HEADERS = {"label": 0, "baseline": 1, "history": 2, "target": 3, "value": 4, "departments": 7}
-_MARK_HEADER, _TEXT_HEADER = 5, 6
+# the headers of Iruma's rating and text columns stand for any axis of 1–4 and any text without a label
+_MARK_HEADER, _TEXT_HEADER = "rating", "reason"
 
 
 def kpi_headers(flab: dict, ctx: dict) -> list[str]:
-    """The header of each column from B: the labels file's, an axis's or text's own label where declared."""
+    """The header of each column from B: the labels file's (by column), an axis's or text's own label where declared."""
+    words = by_column(flab["columns"], layout.COLUMNS[layout.KPI])
     out = []
     for c in ctx["columns"][1:]:
         if not c.role:
-            out.append(flab["columns"][_KPI_HEADERS[c.name]])
+            out.append(words[c.name])
             continue
         rated = ctx["rated"][c.name]
         if rated["label"]:
             out.append(rated["label"])
         elif c.role == "text":
-            out.append(flab["columns"][_TEXT_HEADER])
+            out.append(words[_TEXT_HEADER])
         else:  # Iruma's 1–4 (評価(1～4)), else a declared axis without a label
-            out.append(flab["columns"][_MARK_HEADER] if rated["default"] else flab["rating_column"])
+            out.append(words[_MARK_HEADER] if rated["default"] else flab["rating_column"])
     return out
 
 
@@ -135,8 +150,8 @@ def _instructions(flab: dict, ctx: dict, headers: list[str]) -> list[str]:
     return [line if str(i) == str(flab["rating_instruction_line"]) else t for i, t in enumerate(flab["instructions"], 1)]
 
 
-def kpi_form(ctx: dict) -> Workbook:
-    flab = labels("kpi_form", ctx, per_row=("axes_instruction", "axis_prompt", "axis_error"))
+def kpi_form(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    flab = labels("kpi_form", ctx, per_row=("axes_instruction", "axis_prompt", "axis_error"), templates=templates)
     columns = ctx["columns"]
     headers = kpi_headers(flab, ctx)
     widths = {c.index: c.width for c in columns}

@@ -8,16 +8,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from reportgen import forms
 from reportgen.forms import layout
 from reportgen.render.workbook import INPUT_FILL, fit_row, put, safe
-from reportgen.render.xlsx_forms import finish_form, form_sheet
+from reportgen.render.xlsx_forms import finish_form, form_sheet, headers
 from reportgen.templating.labels import labels
+from reportgen.templating.templateset import TemplateSet
 
 
-def pledge_form(ctx: dict) -> Workbook:
-    flab = labels("pledge_form", ctx)
+def pledge_form(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    flab = labels("pledge_form", ctx, templates=templates)
     columns = layout.COLUMNS[layout.PLEDGE]
     widths = layout.widths(layout.PLEDGE)
     status_col = layout.column(layout.PLEDGE, "pledge_status").letter
-    wb, ws, head = form_sheet(flab, widths)
+    wb, ws, head = form_sheet({**flab, "columns": headers(flab["columns"], columns)}, widths)
     row = first = head + 1
     locked_cells: dict[str, dict[str, str]] = {}
     for r in ctx["rows"]:

@@ -9,8 +9,9 @@ from reportgen import forms
 from reportgen.forms import layout
 from reportgen.forms import registry_layout as rl
 from reportgen.render.workbook import HEADER_FILL, INPUT_FILL, fit_row, page_setup, protect, put, safe, set_widths
-from reportgen.render.xlsx_forms import fixed_rows, identity_sheet
+from reportgen.render.xlsx_forms import by_column, fixed_rows, headers, identity_sheet
 from reportgen.templating.labels import labels
+from reportgen.templating.templateset import TemplateSet
 
 
 def _lists(wb: Workbook, lab: dict, ctx: dict) -> dict[str, str]:
@@ -54,9 +55,10 @@ def _sheet(wb: Workbook, kind: str, lab: dict, ctx: dict, ranges: dict, first_sh
     for i, line in enumerate(lab[f"{part}_instructions"], 2):
         put(ws, i, 2, line, wrap=False, border=False)
     head = 2 + len(lab[f"{part}_instructions"]) + 1
-    for c, text in enumerate(lab[f"{part}_columns"], 2):
+    shown = headers(lab[f"{part}_columns"], cols)
+    for c, text in enumerate(shown, 2):
         put(ws, head, c, text, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center")
-    fit_row(ws, head, dict(enumerate(lab[f"{part}_columns"], 2)), widths)
+    fit_row(ws, head, dict(enumerate(shown, 2)), widths)
     first = row = head + 1
     locked: dict[str, dict[str, str]] = {}
     for r in ctx["parts"][kind]:
@@ -75,7 +77,7 @@ def _sheet(wb: Workbook, kind: str, lab: dict, ctx: dict, ranges: dict, first_sh
         letter = layout.column(kind, name).letter
         return f"{letter}{first}:{letter}{last}"
 
-    dvs = [(_validation(ranges["year"], lab["ended_prompt"], lab["year_error"], lab[f"{part}_columns"][-1]), "ended"),
+    dvs = [(_validation(ranges["year"], lab["ended_prompt"], lab["year_error"], by_column(lab[f"{part}_columns"], cols)["ended"]), "ended"),
            (_validation(ranges["department"], lab["department_prompt"], None, lab["departments_heading"]), "departments")]
     if kind == rl.PROJECTS:
         dvs += [(_validation(ranges["policy"], lab["policy_prompt"], None, lab["policies_heading"]), "policy"),
@@ -94,8 +96,8 @@ def _sheet(wb: Workbook, kind: str, lab: dict, ctx: dict, ranges: dict, first_sh
             "rows": [{**r, "locked": locked[r["key"]]} for r in ctx["identity"]["parts"][kind]]}
 
 
-def registry(ctx: dict) -> Workbook:
-    lab = labels("registry", ctx)
+def registry(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    lab = labels("registry", ctx, templates=templates)
     wb = Workbook()
     sheets: dict[str, dict] = {}
     ranges = _lists(wb, lab, ctx)

@@ -6,12 +6,13 @@ from openpyxl import Workbook
 from reportgen.deliverables.value_tables import PER_ROW
 from reportgen.render.workbook import GOAL_FILL, HEADER_FILL, fit_row, header_row, page_setup, put, safe, set_widths
 from reportgen.templating.labels import fill, labels
+from reportgen.templating.templateset import TemplateSet
 
 NAME_WIDTH, VALUE_WIDTH = 34, 16
 
 
-def value_tables(ctx: dict) -> Workbook:
-    lab = labels("value_tables", ctx, per_row=PER_ROW + ("goal_heading",))
+def value_tables(ctx: dict, *, templates: TemplateSet) -> Workbook:
+    lab = labels("value_tables", ctx, per_row=PER_ROW + ("goal_heading",), templates=templates)
     wb = Workbook()
     ws = wb.active
     ws.title = safe(lab["sheet"])

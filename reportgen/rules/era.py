@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from reportgen.rules.problems import Invalid, Msg
 
@@ -13,7 +11,8 @@ from reportgen.rules.problems import Invalid, Msg
 # but fiscal years are named by the era in force on 1 April), FY2019 is 令和元年度.
 # Heisei names are read up to H32: documents written before May 2019 name FY2019 "平成31年度"
 # (the 1st strategy's target year is H31 = R1 = FY2019), and plans printed before 2019 name
-# FY2020 "平成32年度". Output names each year one way only (see `fy2019_named`).
+# FY2020 "平成32年度". Output names each year one way only: every formatter takes `fy2019`, how the
+# document being written names FY2019 (`fy2019_name_for`); nothing here remembers a choice.
 _ERAS = (
     # code, name, first western year, last era year read on input
     ("R", "令和", 2019, 99),
@@ -24,20 +23,13 @@ _BY_CODE = {code: (code, name, start, last) for code, name, start, last in _ERAS
 _BY_NAME = {name: (code, name, start, last) for code, name, start, last in _ERAS}
 
 # How FY2019 is named in files and headings, whatever the spelling it was read from: 令和元年度
-# (the national rule after the change of era) unless city.yaml's `fy2019` says 平成31年度. One
-# setting per process, set by the build from the data (worker processes inherit it when forked).
+# (the national rule after the change of era) unless city.yaml's `fy2019` says 平成31年度. Every
+# formatter takes the name as `fy2019=` (keyword-only, no default): the year being built carries it
+# (templating.year.YearSettings), so a document cannot be formatted without saying which.
 FY2019_NAMES = {"令和元年度": "R", "平成31年度": "H"}
-_FY2019 = ["R"]
+# The national rule: how messages and data files (no city's document) name FY2019, and `str(fy)`.
+NATIONAL = "令和元年度"
 
-
-@contextmanager
-def fy2019_named(name: str) -> Iterator[None]:
-    """Name FY2019 `name` (令和元年度 or 平成31年度) in everything formatted inside the block."""
-    _FY2019.append(FY2019_NAMES[name])
-    try:
-        yield
-    finally:
-        _FY2019.pop()
 
 def fy2019_name_for(document: "FiscalYear", choice: str) -> str:
     """How the documents of fiscal year `document` name FY2019: 平成31年度 in those of FY2018 and
@@ -68,8 +60,9 @@ EXPECTED_MONTH = Msg(ja="年月（例: 2023-09, 令和5年9月）", en="a month 
 class FiscalYear:
     """A Japanese fiscal year (April–March), named by the western year it starts in.
 
-    `era` remembers how the input wrote it (H31, R1) for messages only; it takes no part in
-    equality (H31 == R1) nor in formatting: every FY2019 is formatted alike (`fy2019_named`).
+    `era` remembers how the input wrote it (H31, R1); it takes no part in equality (H31 == R1)
+    nor in formatting: every formatter is told how to name FY2019 (`fy2019=`). `str(fy)` is the
+    neutral form messages use: FY2019 by the national rule (R1).
     """
 
     year: int
@@ -80,7 +73,7 @@ class FiscalYear:
             raise EraError(Msg(ja=f"{MIN_YEAR}～{MAX_YEAR}年度", en=f"a year from {MIN_YEAR} to {MAX_YEAR}"), self.year)
 
     def __str__(self) -> str:
-        return short(self)
+        return short(self, fy2019=NATIONAL)
 
     def __add__(self, n: int) -> "FiscalYear":
         return FiscalYear(self.year + n)
@@ -88,22 +81,26 @@ class FiscalYear:
     def __sub__(self, n: int) -> "FiscalYear":
         return FiscalYear(self.year - n)
 
-    @property
-    def era_code(self) -> str:
-        if self.year == 2019:
-            return _FY2019[-1]
-        for code, _name, start, _last in _ERAS:
-            if self.year >= start:
-                return code
-        raise EraError(EXPECTED_FY, self.year)
 
-    @property
-    def era_year(self) -> int:
-        return self.year - _BY_CODE[self.era_code][2] + 1
 
-    @property
-    def era_name(self) -> str:
-        return _BY_CODE[self.era_code][1]
+def era_code(fy: FiscalYear, *, fy2019: str) -> str:
+    """R, H or S: the era `fy` is named in, FY2019 as `fy2019` (令和元年度 or 平成31年度) says."""
+    if fy.year == 2019:
+        return FY2019_NAMES[fy2019]
+    for code, _name, start, _last in _ERAS:
+        if fy.year >= start:
+            return code
+    raise EraError(EXPECTED_FY, fy.year)
+
+
+def era_year(fy: FiscalYear, *, fy2019: str) -> int:
+    """6 for 令和6年度: the year within its era."""
+    return fy.year - _BY_CODE[era_code(fy, fy2019=fy2019)][2] + 1
+
+
+def era_name(fy: FiscalYear, *, fy2019: str) -> str:
+    """令和, 平成 or 昭和."""
+    return _BY_CODE[era_code(fy, fy2019=fy2019)][1]
 
 
 _WESTERN = re.compile(r"(?:FY)?(\d{4})(?:年度)?", re.I)
@@ -147,29 +144,29 @@ def parse_fy(text: str) -> FiscalYear:
     return FiscalYear(start + n - 1, code)
 
 
-def long(fy: FiscalYear) -> str:
+def long(fy: FiscalYear, *, fy2019: str) -> str:
     """令和6年度, 平成29年度, 令和元年度."""
-    return f"{fy.era_name}{_num(fy.era_year)}年度"
+    return f"{era_name(fy, fy2019=fy2019)}{_num(era_year(fy, fy2019=fy2019))}年度"
 
 
-def short(fy: FiscalYear, pad: int = 0) -> str:
+def short(fy: FiscalYear, pad: int = 0, *, fy2019: str) -> str:
     """R6, H29; with pad=2: R06 (the form of as-of notes such as `(R03)`)."""
-    return f"{fy.era_code}{fy.era_year:0{pad}d}"
+    return f"{era_code(fy, fy2019=fy2019)}{era_year(fy, fy2019=fy2019):0{pad}d}"
 
 
-def era_year_only(fy: FiscalYear) -> str:
+def era_year_only(fy: FiscalYear, *, fy2019: str) -> str:
     """29年度 (the year within its era, as the lead sentence writes it)."""
-    return f"{_num(fy.era_year)}年度"
+    return f"{_num(era_year(fy, fy2019=fy2019))}年度"
 
 
-def year_end(fy: FiscalYear) -> str:
+def year_end(fy: FiscalYear, *, fy2019: str) -> str:
     """R6末: the end of the fiscal year."""
-    return f"{short(fy)}末"
+    return f"{short(fy, fy2019=fy2019)}末"
 
 
-def year_end_current(fy: FiscalYear) -> str:
+def year_end_current(fy: FiscalYear, *, fy2019: str) -> str:
     """H28末現在."""
-    return f"{short(fy)}末現在"
+    return f"{short(fy, fy2019=fy2019)}末現在"
 
 
 def western(fy: FiscalYear) -> str:
@@ -177,28 +174,29 @@ def western(fy: FiscalYear) -> str:
     return f"{fy.year}年度"
 
 
-def western_era(fy: FiscalYear) -> str:
+def western_era(fy: FiscalYear, *, fy2019: str) -> str:
     """2019(R1)年度: the Western year with the short 和暦 in brackets."""
-    return f"{fy.year}({short(fy)})年度"
+    return f"{fy.year}({short(fy, fy2019=fy2019)})年度"
 
 
-def end_month(fy: FiscalYear) -> str:
+def end_month(fy: FiscalYear, *, fy2019: str) -> str:
     """平成28年3月: the month a fiscal year ends, in the era the year is named in (a plan printed
     before 2019 that names FY2019 平成31年度 ends it 平成32年3月, as such plans print it)."""
-    return f"{fy.era_name}{fy.era_year + 1}年3月"
+    return f"{era_name(fy, fy2019=fy2019)}{era_year(fy, fy2019=fy2019) + 1}年3月"
 
 
-def notations(fy: FiscalYear, named: "Notation | None" = None) -> dict[str, str]:
+def notations(fy: FiscalYear, *, fy2019: str, named: "Notation | None" = None) -> dict[str, str]:
     """A fiscal year in every notation a labels file may print (`{{ year.long }}`, `{{ year.western }}`):
     a key chooses its notation by the attribute it writes; the `named…` ones follow the city's
     `year_notation` (`named` 令和7年度 / 2025年度, `named_short` R7 / 2025年度, `named_end` R6末 /
     2024年度末, `named_brief` 7年度 / 2025年度, the lead sentence's)."""
-    n = named or Notation()
-    brief = era_year_only(fy) if n.style in ("short", "long") else n.long(fy)
-    return {"short": short(fy), "long": long(fy), "era": long(fy)[:-2], "era_year": era_year_only(fy),
-            "end": year_end(fy), "western": str(fy.year), "western_fy": western(fy),
-            "western_era": f"{fy.year}({short(fy)})", "end_month": end_month(fy),
-            "named": n.long(fy), "named_short": n.short(fy), "named_end": n.end(fy), "named_brief": brief}
+    n = {"fy2019": fy2019}
+    named = named or Notation("short", fy2019)
+    brief = era_year_only(fy, **n) if named.style in ("short", "long") else named.long(fy)
+    return {"short": short(fy, **n), "long": long(fy, **n), "era": long(fy, **n)[:-2], "era_year": era_year_only(fy, **n),
+            "end": year_end(fy, **n), "western": str(fy.year), "western_fy": western(fy),
+            "western_era": f"{fy.year}({short(fy, **n)})", "end_month": end_month(fy, **n),
+            "named": named.long(fy), "named_short": named.short(fy), "named_end": named.end(fy), "named_brief": brief}
 
 
 NOTATIONS = ("short", "long", "western", "western_era")
@@ -207,40 +205,41 @@ NOTATIONS = ("short", "long", "western", "western_era")
 @dataclass(frozen=True)
 class Notation:
     """How a city's documents name a fiscal year (city.yaml `year_notation`), one setting for file
-    names, titles and headers alike (FY2019 as `fy2019` names it). `long` names a year in titles and
+    names, titles and headers alike, FY2019 as `fy2019` names it. `long` names a year in titles and
     file names (令和7年度), `short` in a header (目標値（R8）), `end` its end (R6末), `month` a month's end."""
 
-    style: str = "short"
+    style: str
+    fy2019: str
 
     def long(self, fy: FiscalYear) -> str:
         if self.style == "western":
             return western(fy)
         if self.style == "western_era":
-            return f"{fy.year}({long(fy)[:-2]})年度"
-        return long(fy)
+            return f"{fy.year}({long(fy, fy2019=self.fy2019)[:-2]})年度"
+        return long(fy, fy2019=self.fy2019)
 
     def short(self, fy: FiscalYear) -> str:
         if self.style == "short":
-            return short(fy)
+            return short(fy, fy2019=self.fy2019)
         if self.style == "western_era":
-            return f"{fy.year}({short(fy)})"
+            return f"{fy.year}({short(fy, fy2019=self.fy2019)})"
         return self.long(fy)
 
     def end(self, fy: FiscalYear) -> str:
         if self.style == "western_era":
-            return f"{fy.year}({short(fy)})年度末"
+            return f"{fy.year}({short(fy, fy2019=self.fy2019)})年度末"
         return f"{self.short(fy)}末"
 
     def span(self, first: FiscalYear, last: FiscalYear) -> str:
         """令和4～6年度 / 2022～2024年度."""
         if self.style in ("short", "long"):
-            return span_long(first, last)
+            return span_long(first, last, fy2019=self.fy2019)
         return self.long(first) if first == last else f"{self.long(first)[:-2]}～{self.long(last)}"
 
     def years(self, years: list[FiscalYear]) -> str:
         """平成28、29年度 / 2016、2017年度: each year of a round."""
         if self.style in ("short", "long") or not years:
-            return list_long(years)
+            return list_long(years, fy2019=self.fy2019)
         return "、".join(self.long(y)[:-2] for y in years) + "年度"
 
     def month(self, ym: "YearMonth") -> str:
@@ -250,29 +249,32 @@ class Notation:
         return f"{ym.year}年{ym.month}月末"
 
 
-def as_of_note(fy: FiscalYear) -> str:
+def as_of_note(fy: FiscalYear, *, fy2019: str) -> str:
     """(R03): the year a figure was measured, as the trend sheet writes it."""
-    return f"({short(fy, pad=2)})"
+    return f"({short(fy, pad=2, fy2019=fy2019)})"
 
 
-def span_long(first: FiscalYear, last: FiscalYear) -> str:
+def span_long(first: FiscalYear, last: FiscalYear, *, fy2019: str) -> str:
     """令和4～6年度; across eras 平成30年度～令和2年度."""
+    n = {"fy2019": fy2019}
     if first == last:
-        return long(first)
-    if first.era_code == last.era_code:
-        return f"{first.era_name}{_num(first.era_year)}～{_num(last.era_year)}年度"
-    return f"{long(first)}～{long(last)}"
+        return long(first, **n)
+    if era_code(first, **n) == era_code(last, **n):
+        return f"{era_name(first, **n)}{_num(era_year(first, **n))}～{_num(era_year(last, **n))}年度"
+    return f"{long(first, **n)}～{long(last, **n)}"
 
 
-def list_long(years: list[FiscalYear]) -> str:
+def list_long(years: list[FiscalYear], *, fy2019: str) -> str:
     """平成28、29年度: each year of a round, within one era where possible."""
     if not years:
         return ""
     parts: list[str] = []
     era = None
     for fy in years:
-        parts.append(f"{fy.era_name}{_num(fy.era_year)}" if fy.era_code != era else _num(fy.era_year))
-        era = fy.era_code
+        code = era_code(fy, fy2019=fy2019)
+        parts.append(f"{era_name(fy, fy2019=fy2019)}{_num(era_year(fy, fy2019=fy2019))}" if code != era else
+                     _num(era_year(fy, fy2019=fy2019)))
+        era = code
     return "、".join(parts) + "年度"
 
 

@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from reportgen.rules import era
-from reportgen.rules.era import (_BY_CODE, _BY_NAME, _ERAS, _FY2019, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, MAX_YEAR,
-    MIN_YEAR, EraError, FiscalYear, _num, long, parse_fy, short, year_end)
+from reportgen.rules.era import (_BY_CODE, _BY_NAME, _ERAS, _MONTH_ERAS, _NAMED_YEAR, EXPECTED_FY, FY2019_NAMES, MAX_YEAR,
+    MIN_YEAR, NATIONAL, EraError, FiscalYear, _num, long, parse_fy, short, year_end)
 from reportgen.rules.problems import Msg
 
 # calendar years, days
@@ -22,11 +22,11 @@ EXPECTED_CY = Msg(
 EXPECTED_DAY = Msg(ja="日付（例: 2003-09-30, 平成15年9月30日）", en="a date such as 2003-09-30 or 平成15年9月30日")
 
 
-def _calendar_era(year: int) -> tuple[str, str, int]:
+def _calendar_era(year: int, fy2019: str) -> tuple[str, str, int]:
     """The era a calendar year is named in: the one in force at its end, except 2019, named as the
-    documents name FY2019 (平成31年 in those written before 令和, else the city's choice: era.fy2019_named)."""
+    documents name FY2019 (`fy2019`: 平成31年 in those written before 令和, else the city's choice)."""
     if year == 2019:
-        code = _FY2019[-1]
+        code = FY2019_NAMES[fy2019]
         return code, _BY_CODE[code][1], _BY_CODE[code][2]
     for code, name, start, _last in _ERAS:
         if year >= start:
@@ -51,8 +51,8 @@ class CalendarYear:
     def __lt__(self, other) -> bool:
         return self.moment < moment(other)
 
-    def __str__(self) -> str:
-        return calendar_long(self)
+    def __str__(self) -> str:  # the neutral form messages use (2019 by the national rule)
+        return calendar_long(self, fy2019=NATIONAL)
 
 
 @dataclass(frozen=True)
@@ -147,20 +147,20 @@ def parse_when(text: str) -> "FiscalYear | CalendarYear | Day":
     return parse_fy(text)
 
 
-def calendar_long(cy: CalendarYear) -> str:
+def calendar_long(cy: CalendarYear, *, fy2019: str) -> str:
     """平成27年, 令和元年."""
-    _code, name, start = _calendar_era(cy.year)
+    _code, name, start = _calendar_era(cy.year, fy2019)
     return f"{name}{_num(cy.year - start + 1)}年"
 
 
-def calendar_header(cy: CalendarYear) -> str:
+def calendar_header(cy: CalendarYear, *, fy2019: str) -> str:
     """平成27 (a calendar year as a column header: no 年, no 末)."""
-    return calendar_long(cy)[:-1]
+    return calendar_long(cy, fy2019=fy2019)[:-1]
 
 
-def calendar_short(cy: CalendarYear) -> str:
+def calendar_short(cy: CalendarYear, *, fy2019: str) -> str:
     """H27."""
-    code, _name, start = _calendar_era(cy.year)
+    code, _name, start = _calendar_era(cy.year, fy2019)
     return f"{code}{cy.year - start + 1}"
 
 
@@ -183,21 +183,21 @@ def day_short(d: Day) -> str:
     return f"{code}{d.year - start + 1}.{d.month}.{d.day}"
 
 
-def when_long(when) -> str:
+def when_long(when, *, fy2019: str) -> str:
     """平成25年度 / 平成25年 / 平成15年9月30日 (as a figure's year in brackets: 5.5‰(平成25年))."""
     if isinstance(when, FiscalYear):
-        return long(when)
+        return long(when, fy2019=fy2019)
     if isinstance(when, CalendarYear):
-        return calendar_long(when)
+        return calendar_long(when, fy2019=fy2019)
     return day_long(when)
 
 
-def when_short(when) -> str:
+def when_short(when, *, fy2019: str) -> str:
     """H25 / H25 / H15.9.30."""
     if isinstance(when, FiscalYear):
-        return short(when)
+        return short(when, fy2019=fy2019)
     if isinstance(when, CalendarYear):
-        return calendar_short(when)
+        return calendar_short(when, fy2019=fy2019)
     return day_short(when)
 
 
@@ -210,21 +210,21 @@ def when_western(when) -> str:
     return f"{when.year}年{when.month}月{when.day}日"
 
 
-def when_western_era(when) -> str:
+def when_western_era(when, *, fy2019: str) -> str:
     """2019(H31)年度 / 2019(H31)年: the Western year with the short 和暦 in brackets."""
     if isinstance(when, FiscalYear):
-        return era.western_era(when)
+        return era.western_era(when, fy2019=fy2019)
     if isinstance(when, CalendarYear):
-        return f"{when.year}({calendar_short(when)})年"
+        return f"{when.year}({calendar_short(when, fy2019=fy2019)})年"
     return f"{when.year}({day_short(when)})"
 
 
-def when_header(when) -> str:
+def when_header(when, *, fy2019: str) -> str:
     """A value column's header: R6末 (end of a fiscal year), 平成27 (a calendar year), 平成15年9月30日現在."""
     if isinstance(when, FiscalYear):
-        return year_end(when)
+        return year_end(when, fy2019=fy2019)
     if isinstance(when, CalendarYear):
-        return calendar_header(when)
+        return calendar_header(when, fy2019=fy2019)
     return day_long(when) + "現在"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reportgen.rules import eradays, yearranges
-from reportgen.rules.era import FiscalYear
+from reportgen.rules.era import NATIONAL, FiscalYear
 from reportgen.rules.eradays import CalendarYear, Day
 from reportgen.rules.numbers import Quantity, difference
 from reportgen.rules.problems import Msg
@@ -34,10 +34,11 @@ _KIND_EXPECTED = {
 
 
 def spelled(when) -> str:
-    """How a year or day reads in a message: 平成25年度, 平成25年, 平成15年9月30日, 平成21~26年."""
+    """How a year or day reads in a message: 平成25年度, 平成25年, 平成15年9月30日 (2019 by the national
+    rule); a range of years as written (2009~14年)."""
     if isinstance(when, yearranges.YearRange):
-        return when.written or yearranges.long(when)
-    return eradays.when_long(when)
+        return when.written or yearranges.long(when, fy2019=NATIONAL)
+    return eradays.when_long(when, fy2019=NATIONAL)
 
 
 def year_problem(period: str, when, range_ok: bool = False) -> Msg | None:
@@ -184,15 +185,15 @@ def change(meas, current) -> int:
     return 1 if up == (meas.direction == "up") else -1
 
 
-def note_year(when, style: str) -> str:
+def note_year(when, style: str, *, fy2019: str) -> str:
     """A figure's own year as printed after it: short ` (R2)`, long `(平成25年)`, Western `(2014年)`
     or Western with 和暦 `(2019(H31)年度)` (strategy.yaml `year_notes`)."""
     if isinstance(when, yearranges.YearRange):
-        return yearranges.note(when, style)
+        return yearranges.note(when, style, fy2019=fy2019)
     if style == "long":
-        return f"({eradays.when_long(when)})"
+        return f"({eradays.when_long(when, fy2019=fy2019)})"
     if style == "western":
         return f"({eradays.when_western(when)})"
     if style == "western_era":
-        return f"({eradays.when_western_era(when)})"
-    return f" ({eradays.when_short(when)})"
+        return f"({eradays.when_western_era(when, fy2019=fy2019)})"
+    return f" ({eradays.when_short(when, fy2019=fy2019)})"

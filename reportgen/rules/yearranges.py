@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from reportgen.rules import eradays
-from reportgen.rules.era import EraError, FiscalYear
+from reportgen.rules.era import NATIONAL, EraError, FiscalYear, era_code, era_name, era_year
 from reportgen.rules.eradays import CalendarYear
 from reportgen.rules.problems import Msg
 
@@ -48,7 +48,7 @@ class YearRange:
         return self.moment < eradays.moment(other)
 
     def __str__(self) -> str:
-        return long(self)
+        return self.written or long(self, fy2019=NATIONAL)
 
 
 def is_range(text) -> bool:
@@ -88,11 +88,11 @@ def _one(part: str, kind: str, text: str):
     return eradays.parse_when(part + kind) if kind else eradays.parse_when(part)
 
 
-def _era_parts(when) -> tuple[str, str, int]:
-    """(code, name, era year) of a fiscal or calendar year."""
+def _era_parts(when, fy2019: str) -> tuple[str, str, int]:
+    """(code, name, era year) of a fiscal or calendar year, 2019 as `fy2019` names it."""
     if isinstance(when, FiscalYear):
-        return when.era_code, when.era_name, when.era_year
-    code, name, start = eradays._calendar_era(when.year)
+        return era_code(when, fy2019=fy2019), era_name(when, fy2019=fy2019), era_year(when, fy2019=fy2019)
+    code, name, start = eradays._calendar_era(when.year, fy2019)
     return code, name, when.year - start + 1
 
 
@@ -100,15 +100,15 @@ def _num(n: int) -> str:
     return "元" if n == 1 else str(n)
 
 
-def shortened(r: YearRange) -> str:
+def shortened(r: YearRange, *, fy2019: str) -> str:
     """H21~26 (one era), H30~R2 (across eras): the short 和暦."""
-    a, b = _era_parts(r.first), _era_parts(r.last)
+    a, b = _era_parts(r.first, fy2019), _era_parts(r.last, fy2019)
     return f"{a[0]}{a[2]}~{b[2]}" if a[0] == b[0] else f"{a[0]}{a[2]}~{b[0]}{b[2]}"
 
 
-def long(r: YearRange) -> str:
+def long(r: YearRange, *, fy2019: str) -> str:
     """平成21~26年 / 平成21~26年度; across eras 平成30~令和2年度."""
-    a, b = _era_parts(r.first), _era_parts(r.last)
+    a, b = _era_parts(r.first, fy2019), _era_parts(r.last, fy2019)
     unit = "年" if r.calendar else "年度"
     last = _num(b[2]) if a[0] == b[0] else f"{b[1]}{_num(b[2])}"
     return f"{a[1]}{_num(a[2])}~{last}{unit}"
@@ -121,19 +121,19 @@ def western(r: YearRange) -> str:
     return f"{r.first.year}~{last}{unit}"
 
 
-def western_era(r: YearRange) -> str:
+def western_era(r: YearRange, *, fy2019: str) -> str:
     """2009~14(H21~26)年."""
     unit = "年" if r.calendar else "年度"
-    return f"{western(r)[:-len(unit)]}({shortened(r)}){unit}"
+    return f"{western(r)[:-len(unit)]}({shortened(r, fy2019=fy2019)}){unit}"
 
 
-def note(r: YearRange, style: str) -> str:
+def note(r: YearRange, style: str, *, fy2019: str) -> str:
     """The range after a figure in the city's notation (strategy `year_notes` / city `year_notation`)."""
     if style == "long":
-        return f"({long(r)})"
+        return f"({long(r, fy2019=fy2019)})"
     if style == "western":
         return f"({western(r)})"
     if style == "western_era":
-        return f"({western_era(r)})"
-    return f" ({shortened(r)})"
+        return f"({western_era(r, fy2019=fy2019)})"
+    return f" ({shortened(r, fy2019=fy2019)})"
 

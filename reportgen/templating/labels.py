@@ -6,36 +6,45 @@ code, so their labels live in these small Jinja-templated YAML files a clerk can
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
 from reportgen.rules.problems import DataError, Msg, Problem
-from reportgen.templating import templateset
 from reportgen.templating.sandbox import SecurityError, environment, refused
+from reportgen.templating.templateset import TemplateSet
 
 # a labels file is untrusted (a data folder's, an archive's): its strings run in the immutable sandbox
 _ENV = environment(autoescape=False, keep_trailing_newline=False)
 
-# Where each per-row label handed out by raw_label was read (file, key), for naming it if the sandbox stops it.
-_ORIGIN: dict[str, tuple[str, str]] = {}
 
 
-def _shown(file: str, folder: Path | None) -> str:
-    if folder is not None:
-        return str(Path(folder) / file)
+class Label(str):
+    """A per-row label as written, carrying where it was read (file, key): `fill` names that place
+    if the sandbox stops it. The label carries it, not a table in this module: two template sets
+    used in one process cannot mix up which file a label came from."""
+
+    def __new__(cls, text: str, file: str, key: str) -> "Label":
+        self = super().__new__(cls, text)
+        self.file, self.key = file, key
+        return self
+
+    def __reduce__(self):  # pickled with its place (a render job sent to a worker process)
+        return (Label, (str(self), self.file, self.key))
+
+
+def _shown(file: str, templates: TemplateSet) -> str:
     try:
-        return str(templateset.active().get(file).path)
+        return str(templates.get(file).path)
     except KeyError:
         return file
 
 
-def _raw(file: str, folder: Path | None) -> Any:
+def _raw(file: str, templates: TemplateSet) -> Any:
     # keyed by the content, not the path: a file restyled in place is read anew; a data folder's
     # labels file is read merged key by key over the shipped one (TemplateFile.read)
-    content = (Path(folder) / file).read_bytes() if folder is not None else templateset.active().get(file).read()
+    content = templates.get(file).read()
     try:
         return _parsed(content)
     except (YamlProblem, UnicodeDecodeError) as exc:  # check and build lint every labels file first: rarely reached
@@ -71,15 +80,15 @@ def _compiled(text: str) -> jinja2.Template:
 PER_ROW = ("goal_row", "charts_heading", "chart_alt")
 
 
-def labels(name: str, variables: dict, folder: Path | None = None, per_row: tuple[str, ...] = PER_ROW) -> Any:
+def labels(name: str, variables: dict, *, templates: TemplateSet, per_row: tuple[str, ...] = PER_ROW) -> Any:
     """The labels of format `name` with `{{ … }}` filled from `variables` (lists and mappings kept).
 
-    The file is `<name>.labels.yaml` of the template set in use (templateset.using), or of `folder`.
+    The file is `<name>.labels.yaml` of `templates`, the set of the year being built (YearSettings).
     Keys in `per_row` stay raw: they take a row's own variables, through `fill`.
     """
 
     file = f"{name}.labels.yaml"
-    shown = _shown(file, folder)
+    shown = _shown(file, templates)
 
     def fill(value: Any, key: str) -> Any:
         if isinstance(value, str):
@@ -90,23 +99,19 @@ def labels(name: str, variables: dict, folder: Path | None = None, per_row: tupl
             return {k: fill(v, f"{key}.{k}") for k, v in value.items()}
         return value
 
-    raw = _raw(file, folder)
-    for k in per_row:
-        if isinstance(raw.get(k), str):
-            _ORIGIN[raw[k]] = (shown, k)
-    return {k: (v if k in per_row else fill(v, str(k))) for k, v in raw.items()}
+    raw = _raw(file, templates)
+    return {k: ((Label(v, shown, k) if isinstance(v, str) else v) if k in per_row else fill(v, str(k)))
+            for k, v in raw.items()}
 
 
-def raw_label(name: str, key: str, folder: Path | None = None) -> str:
-    """One per-row label of format `name` as written (of the template set in use, or of `folder`), to be filled with `fill`."""
+def raw_label(name: str, key: str, *, templates: TemplateSet) -> str:
+    """One per-row label of format `name` as written in `templates`, to be filled with `fill`."""
     file = f"{name}.labels.yaml"
-    value = _raw(file, folder)[key]
-    if isinstance(value, str):
-        _ORIGIN[value] = (_shown(file, folder), key)
-    return value
+    value = _raw(file, templates)[key]
+    return Label(value, _shown(file, templates), key) if isinstance(value, str) else value
 
 
 def fill(text: str, variables: dict) -> str:
     """Render one raw label with a row's variables."""
-    file, key = _ORIGIN.get(text, ("labels", ""))
+    file, key = (text.file, text.key) if isinstance(text, Label) else ("labels", "")
     return _render(text, variables, file, key)

@@ -19,18 +19,21 @@ from jinja2.sandbox import (
     UNSAFE_METHOD_ATTRIBUTES,
     ImmutableSandboxedEnvironment,
     SecurityError,
-    _mutable_spec,
+    modifies_known_mutable,
 )
 
 from reportgen.rules.problems import Msg, Problem
 
-__all__ = ["SecurityError", "environment", "refused", "refused_attribute", "ATTRIBUTE_FILTERS"]
+__all__ = ["ATTRIBUTE_FILTERS", "SecurityError", "environment", "refused", "refused_attribute"]
 
 # Names refused whatever they are looked up on (the sandbox refuses them on the objects that have them).
 _INTERNAL = (UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES | UNSAFE_GENERATOR_ATTRIBUTES
              | UNSAFE_COROUTINE_ATTRIBUTES | UNSAFE_ASYNC_GENERATOR_ATTRIBUTES | {"mro"})
-# The methods that change a list, dict, set or deque: the immutable sandbox refuses them.
-_MUTATING = frozenset().union(*(names for _, names in _mutable_spec))
+# The methods that change a list, dict, set or deque: the immutable sandbox refuses them. Asked of
+# Jinja's public `modifies_known_mutable` on one sample of each, so the list follows Jinja's own.
+# A deque is matched as a MutableSequence first, so Jinja's answer misses its own four; named here.
+_MUTATING = frozenset(name for sample in ([], {}, set()) for name in dir(sample)
+                      if modifies_known_mutable(sample, name)) | {"appendleft", "extendleft", "popleft", "rotate"}
 
 # Filters that look an attribute up by a name given as text (`attr('x')`, `map(attribute='x')`).
 ATTRIBUTE_FILTERS = {"attr", "map", "selectattr", "rejectattr", "groupby", "sort", "sum", "unique", "min", "max"}

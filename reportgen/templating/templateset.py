@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating.labelmerge import merged, override_problems
@@ -123,25 +122,6 @@ def needed_files(kind: str, layout: str) -> tuple[str, ...]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# The set the renderers read from (labels.labels looks its files up here). Set around each
-# render by `using`; forked worker processes inherit it with the arguments of their jobs.
-_ACTIVE: list[TemplateSet] = []
-
-
-@contextmanager
-def using(tset: TemplateSet) -> Iterator[None]:
-    _ACTIVE.append(tset)
-    try:
-        yield
-    finally:
-        _ACTIVE.pop()
-
-
-def active() -> TemplateSet:
-    """The set of the render in progress; the shipped templates outside any build."""
-    return _ACTIVE[-1] if _ACTIVE else _shipped_set()
 
 
 @lru_cache(maxsize=1)
