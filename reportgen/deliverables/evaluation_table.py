@@ -69,11 +69,12 @@ def rows(sd: StrategyData, rnd: Round, projects: list[Project] | None = None) ->
 
 def header(ds: Dataset, sd: StrategyData, rnd: Round, *, fy2019: str) -> dict:
     n = {"fy2019": fy2019}
+    named = era.Notation(ds.city.year_notation, fy2019)  # the city's notation (city.yaml year_notation)
     return {
         "strategy": strategy_title(ds, sd),
-        "years": era.list_long(rnd.years, **n),
-        "year": era.long(rnd.to, **n),
-        "previous_year": era.long(rnd.to - 1, **n),
+        "years": named.years(rnd.years),
+        "year": named.long(rnd.to),
+        "previous_year": named.long(rnd.to - 1),
         "round": era.short(rnd.id, **n),
         "strategy_id": sd.strategy.id,
     }
@@ -104,7 +105,7 @@ def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
     head = header(ds, sd, rnd, fy2019=year.fy2019)
     ctx = {**head, "rows": rows(sd, rnd)}
     title = f"{head['strategy']} {DOCUMENT}"
-    name = era.long(rnd.id, fy2019=year.fy2019)
+    name = era.Notation(ds.city.year_notation, year.fy2019).long(rnd.id)
     jobs = [Output(f"02_{DOCUMENT}_{name}.xlsx", "xlsx", KEY, title, ctx)]
     for dept, projects in form_departments(ds, sd, rnd).items():
         fctx = form_context(ds, sd, rnd, dept, projects, year)

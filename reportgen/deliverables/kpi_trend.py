@@ -77,11 +77,10 @@ def _number(fig: Figure | None) -> float | None:
 
 
 def _row(sd: StrategyData, kind: str, meas: Measure, fy: FiscalYear, review: Review | None, key: str,
-         alt: Callable[[dict], str] | None = None, n: int = 0, *, fy2019: str) -> dict:
+         alt: Callable[[dict], str] | None = None, n: int = 0, *, fy2019: str, style: str = "short") -> dict:
     period = sd.strategy.period.years
     values, changes, series = [], [], []
     latest = None  # (year, text) of the last value the chart plots
-    style = sd.strategy.year_notes
     notes = [meas.footnote] if meas.footnote else []  # the notes of the ※ the row prints, beside its name
     if meas.baseline is not None and meas.baseline.footnote:
         notes.append(meas.baseline.footnote)
@@ -209,7 +208,9 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     sd = ds.strategy_for(fy)
     s = sd.strategy
     review = review_for(sd, fy)
-    target_header = f"{s.target_label_of(KEY)}（{era.short(s.period.to, **n2019)}）"
+    yn = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
+    style = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
+    target_header = f"{s.target_label_of(KEY)}（{yn.short(s.period.to)}）"
     baseline_header = s.baseline_label_of(KEY)
     # the labels as the workbook fills them; a chart's alternative text is filled per measure
     raw_alt = raw_label(KEY, "chart_alt", templates=year.templates)
@@ -222,56 +223,57 @@ def context(ds: Dataset, year: YearSettings) -> dict:
         rows = []
         shown = [ind for ind in sd.measures.indicators if ind.goal == goal.no and ind.exists_in(fy)]
         for n, ind in enumerate(shown, 1):
-            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n, **n2019))
+            rows.append(_row(sd, "indicator", ind.as_of(fy), fy, review, measure_key("indicator", sd, ind), alt, n, **n2019,
+                             style=style))
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
                 continue
             kpis = kpis_in(sd, pids, fy)
             if kpis:
                 rows.append({"kind": "group", "name": group_name(sd, pids)})
-                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n, **n2019)
+                rows.extend(_row(sd, "kpi", k, fy, review, measure_key("kpi", sd, k), alt, n, **n2019, style=style)
                             for n, k in enumerate(kpis, 1))
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title, "rows": rows})
     return {
         "strategy": strategy_title(ds, sd, sep=" "),
         **rating_columns(s),
         "counts": counts(s, goals),
-        "year": era.long(fy, **n2019),
-        "year_short": era.short(fy, **n2019),
-        "years": column_headers(sd, **n2019),
+        "year": yn.long(fy),
+        "year_short": yn.short(fy),
+        "years": column_headers(sd, **n2019, notation=yn.style),
         "target_header": target_header,
         "baseline_header": baseline_header,
         # the table's header row; a second one under each policy where the KPIs have their own
-        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year, **n2019),
-        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year, **n2019)
+        "header": table_header(sd, s.table_labels.kpi_trend, s.indicator_baseline_year, **n2019, notation=yn.style),
+        "kpi_header": (table_header(sd, s.table_labels.kpi_trend_kpis, s.kpi_baseline_year, **n2019, notation=yn.style)
                        if s.table_labels.kpi_trend_kpis is not None else None),
         "goal_label": s.goal_label,
-        "review": era.span_long(review.from_, review.to, **n2019) + " " + review.name if review else "",
+        "review": yn.span(review.from_, review.to) + " " + review.name if review else "",
         "goals": goals,
     }
 
 
-def table_header(sd: StrategyData, tl, baseline_year: FiscalYear, *, fy2019: str) -> dict:
+def table_header(sd: StrategyData, tl, baseline_year: FiscalYear, *, fy2019: str, notation: str = "short") -> dict:
     """The baseline, year and target headers of one table of the sheet: the strategy's table labels
     (`baseline_column`: 基準値 (H26), `actual_column`: 実績値 (H27)), else the shipped ones (現状値, R6末)."""
     s = sd.strategy
     label = tl.baseline or s.baseline_label_of(KEY)
-    n = {"fy2019": fy2019}
-    baseline = tl.baseline_column.format(label=label, year=era.short(baseline_year, **n)) if tl.baseline_column else label
-    years = ([tl.actual_column.format(year=era.short(y, **n)) for y in s.period.years] if tl.actual_column
-             else column_headers(sd, **n))
-    target = f"{tl.target or s.target_label_of(KEY)}（{era.short(s.period.to, **n)}）"
+    yn = era.Notation(notation, fy2019)
+    baseline = tl.baseline_column.format(label=label, year=yn.short(baseline_year)) if tl.baseline_column else label
+    years = ([tl.actual_column.format(year=yn.short(y)) for y in s.period.years] if tl.actual_column
+             else column_headers(sd, fy2019=fy2019, notation=notation))
+    target = f"{tl.target or s.target_label_of(KEY)}（{yn.short(s.period.to)}）"
     return {"baseline": baseline, "years": years, "target": target}
 
 
-def column_headers(sd: StrategyData, *, fy2019: str) -> list[str]:
+def column_headers(sd: StrategyData, *, fy2019: str, notation: str = "short") -> list[str]:
     """The year columns' headers: R6末 where every measure's values are fiscal year-end ones; H27
     where some are a calendar year's statistics (婚姻率 of 平成27年 is no end-of-year value) or a
     day's: each row's baseline shows its kind of year (5.5‰(平成25年), 15.8%(平成25年度))."""
     measures = list(sd.measures.indicators) + list(sd.measures.kpis)
     if all(m.period == "fiscal_year" for m in measures):
-        return [era.year_end(y, fy2019=fy2019) for y in sd.strategy.period.years]
-    return [era.short(y, fy2019=fy2019) for y in sd.strategy.period.years]
+        return [era.Notation(notation, fy2019).end(y) for y in sd.strategy.period.years]
+    return [era.Notation(notation, fy2019).short(y) for y in sd.strategy.period.years]
 
 
 def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str, list[tuple[str, Measure]]]:
@@ -291,6 +293,7 @@ def form_departments(ds: Dataset, sd: StrategyData, fy: FiscalYear) -> dict[str,
 def form_context(ds: Dataset, year: YearSettings, department: str, measures: list[tuple[str, Measure]]) -> dict:
     """Rows a department updates: the year-end value, and each rating axis and text when a review is open."""
     fy, n = year.fy, {"fy2019": year.fy2019}
+    named = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     sd = ds.strategy_for(fy)
     review = next((r for r in sd.strategy.reviews if r.from_ <= fy <= r.to), None)
     axes, texts = sd.strategy.axes, sd.strategy.texts
@@ -334,8 +337,8 @@ def form_context(ds: Dataset, year: YearSettings, department: str, measures: lis
     default = {"mark": ratings.is_default(axes), "text": texts == [ratings.DEFAULT_TEXT]}  # Iruma's: the labels file's wording
     ctx = {
         "strategy": strategy_title(ds, sd, sep=" "), "department": department,
-        "year": era.long(fy, **n), "year_end": era.year_end(fy, **n),
-        "review": (era.span_long(review.from_, review.to, **n) + " " + review.name) if review else "",
+        "year": named.long(fy), "year_end": named.end(fy),
+        "review": (named.span(review.from_, review.to) + " " + review.name) if review else "",
         "rows": rows, "password": ds.city.form_password or "", "columns": columns,
         # per axis or text column: its header (None: the labels file's) and an axis's symbols in order
         "rated": {c.name: {"label": declared[c.role, c.ref].label, "default": default[c.role],

@@ -72,10 +72,11 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
             "item": circled(i) + it.title, "content": it.content, "progress": "\n".join(it.progress),
             "pledge_status": it.status or "", "department": it.department or ds.city.planning_office,
         })
-    as_of = era.month_end(pl.as_of)
+    named = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
+    as_of = named.month(pl.as_of)
     ctx = {
         "city": ds.city.name, "department": department, "planning_office": ds.city.planning_office, "as_of": as_of,
-        "year": era.long(pl.as_of.fiscal_year, fy2019=year.fy2019),
+        "year": named.long(pl.as_of.fiscal_year),
         "legend": status_legend(status_labels), "statuses": list(status_labels), "rows": rows,
         "password": ds.city.form_password or "",
     }
@@ -84,8 +85,8 @@ def form_context(ds: Dataset, pl: PledgeList, department: str, entries: list[tup
     return ctx
 
 
-def form_name(pl: PledgeList, department: str) -> str:
-    return f"forms/{DOCUMENT}_{era.month_end(pl.as_of)}_{department}.xlsx"
+def form_name(pl: PledgeList, department: str, style: str = "short") -> str:
+    return f"forms/{DOCUMENT}_{era.Notation(style, era.NATIONAL).month(pl.as_of)}_{department}.xlsx"
 
 
 def outputs(ds: Dataset, year: YearSettings) -> list:
@@ -98,6 +99,6 @@ def outputs(ds: Dataset, year: YearSettings) -> list:
         status_labels = raw_label("pledge_list", "status_labels", templates=year.templates)
         for dept, entries in form_departments(ds, pl).items():
             ctx = form_context(ds, pl, dept, entries, status_labels, year)
-            jobs.append(Output(form_name(pl, dept), "xlsx", "pledge_form",
+            jobs.append(Output(form_name(pl, dept, ds.city.year_notation), "xlsx", "pledge_form",
                                f"市長公約進捗状況記入票【{ctx['as_of']}現在】（{dept}）", ctx, publish=False))
     return jobs

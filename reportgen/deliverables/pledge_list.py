@@ -52,11 +52,12 @@ def context(ds: Dataset, pl: PledgeList, year: YearSettings) -> dict:
                               "change": f" ★（{was or '—'}）" if is_changed else ""})
             pledges.append({"no": str(p.no), "category": p.category, "title": p.title, "rows": items})
         chapters.append({"no": str(ci + 1), "title": ch.title, "pledges": pledges})
+    n = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
     ctx = {
         "head": ds.city.head,
-        "as_of": era.month_end(pl.as_of),
+        "as_of": n.month(pl.as_of),
         "has_previous": prev is not None,
-        "previous_as_of": era.month_end(prev.as_of) if prev else "",
+        "previous_as_of": n.month(prev.as_of) if prev else "",
         "chapters": chapters,
         "summary": [{"code": s, "count": counts[s]} for s in STATUSES],
     }

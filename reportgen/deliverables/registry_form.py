@@ -71,9 +71,10 @@ def context(ds: Dataset, sd: StrategyData, year: YearSettings) -> dict:
     s, fy, n = sd.strategy, year.fy, {"fy2019": year.fy2019}
     parts = rows(sd, fy, **n)
     return {
-        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id, "year": era.long(fy, **n),
+        "strategy": strategy_title(ds, sd, sep=" "), "strategy_id": s.id,
+        "year": era.Notation(ds.city.year_notation, year.fy2019).long(fy),
         "year_short": era.short(fy, **n),
-        "period": era.span_long(s.period.from_, s.period.to, **n), "baseline_label": s.baseline_label,
+        "period": era.Notation(ds.city.year_notation, year.fy2019).span(s.period.from_, s.period.to), "baseline_label": s.baseline_label,
         "target_label": s.target_label, "parts": parts,
         "policies": [{"id": p.id, "name": p.name, "goal": g.no} for g in s.goals for p in g.policies],
         "departments": list(ds.departments), "years": [era.short(y, **n) for y in s.period.years],

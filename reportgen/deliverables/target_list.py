@@ -4,7 +4,7 @@ from __future__ import annotations
 from reportgen.deliverables.common import (column_year, goal_number, group_name, groups, kpi_label, kpis_in,
     numbered, strategy_title)
 from reportgen.deliverables.output import Deliverable, Output
-from reportgen.model.figures import figure_text, measure_diff_text, target_text
+from reportgen.model.figures import figure_text, measure_diff_text, split_dated, target_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
@@ -54,32 +54,45 @@ def current_value(meas: Measure, prev: FiscalYear):
 
 
 def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: FiscalYear, style: str,
-           words: dict, shows_current: bool, *, fy2019: str) -> dict:
-    """One indicator or KPI table: rows, ※ notes in order, and the columns it prints (`columns`:
-    u 単位, b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is left out (every baseline
-    `{none}`; no actual yet; no difference), and so is one whose header the labels file empties."""
+           words: dict, shows_current: bool, table: str, *, fy2019: str) -> dict:
+    """One indicator or KPI table: rows, ※ notes in order, its baseline header and the columns it
+    prints (`columns`: u 単位, b 基準値, c …末現在, d 増減, t 目標値): a column with nothing to show is
+    left out (every baseline `{none}`; no actual yet; no difference), and so is one whose header the
+    labels file empties. Each figure measured in another year than its column's carries that year
+    (` (H28)`, ` (R3)`), cut off as `…_note` so the template keeps it whole on one line."""
     rows, notes = [], []
     prev = fy - 1
     mark = words["note_mark"]
+    n = {"fy2019": fy2019}
     # a 単位 column (the labels' unit_header): each measure's unit printed once, its figures without it
     units = bool(words["unit_header"])
+    column_year, header = _baseline_column(rows_of, header_year, words, table, fy2019=fy2019)
     for meas, label in rows_of:
         current, when = current_value(meas, prev)
         name = label + (mark if meas.footnote else "")
         compared = None if current is meas.baseline else current  # the baseline itself: no 増減 to print
         diff = valuekinds.difference_quantity(meas, compared)
         unit = meas.unit if units else None
+        baseline = figure_text(meas.baseline, as_of="differs" if column_year else "always", column_year=column_year,
+                               style=style, column_unit=unit, **n)
+        baseline_dated = baseline != figure_text(meas.baseline, style=style, column_unit=unit, **n)
+        # a fiscal-year actual measured in an earlier year (4,743事業所 (R03) in the R5 list) says so
+        column = prev if meas.period == "fiscal_year" else None  # other kinds print their own year (`when`)
+        current_text = figure_text(current, as_of="differs", column_year=column, style=style, column_unit=unit, **n) + (
+            valuekinds.note_year(when, style, **n) if when else "")
+        current_dated = current_text != figure_text(current, style=style, column_unit=unit, **n)
         rows.append({
             "name": name,
             "unit": meas.unit,
-            "baseline": figure_text(meas.baseline, as_of="differs", column_year=header_year, style=style,
-                                    column_unit=unit, fy2019=fy2019),
-            "current": figure_text(current, style=style, column_unit=unit, fy2019=fy2019)
-            + (valuekinds.note_year(when, style, fy2019=fy2019) if when else ""),
+            "baseline": baseline,
+            "current": current_text,
             "diff": measure_diff_text(meas, compared, column_unit=unit),
-            "target": target_text(meas.target, style, column_unit=unit, fy2019=fy2019),
+            "target": target_text(meas.target, style, column_unit=unit, **n),
             "computable": diff is not None,
+            "baseline_dated": baseline_dated,
         })
+        rows[-1]["baseline_figure"], rows[-1]["baseline_note"] = split_dated(baseline, meas.baseline, baseline_dated, unit)
+        rows[-1]["current_figure"], rows[-1]["current_note"] = split_dated(current_text, current, current_dated, unit)
         for fig in (meas.baseline, current):
             if fig is not None and fig.footnote:
                 notes.append(fig.footnote)
@@ -94,14 +107,32 @@ def _table(rows_of: list[tuple[Measure, str]], fy: FiscalYear, header_year: Fisc
     diff = baseline and current and bool(words["diff_header"]) and any(r["computable"] for r in rows)
     columns = "".join(c for c, shown in (("u", units), ("b", baseline), ("c", current), ("d", diff), ("t", True)) if shown)
     return {"rows": rows, "notes": notes, "has_rows": bool(rows), "has_notes": bool(notes),
-            "has_diff": diff, "columns": columns}
+            "has_diff": diff, "columns": columns, "baseline_header": header}
 
 
-def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSettings) -> dict:
+def _baseline_column(rows_of: list[tuple[Measure, str]], header_year: FiscalYear, words: dict,
+                     table: str, *, fy2019: str) -> tuple[FiscalYear | None, str]:
+    """The year a table's baseline header names, and the header: the strategy's baseline year where
+    some figure is of that year (the others carry their own, 50,018人 (H28) under 現状値（R1）); else
+    the one year every figure shares (0.293 under 現状値（R1） where the strategy says R2, as the
+    published strategy prints it); else no year, each figure with its own (a header naming a year
+    would say what the column does not hold: 4,713事業所 (H28) under 現状値（R1）)."""
+    years = {m.baseline.as_of or header_year for m, _ in rows_of if m.baseline.none is None}
+    if not years or header_year in years:
+        return header_year, words[f"{table}_baseline_header"]
+    if len(years) == 1 and isinstance(year := next(iter(years)), FiscalYear):
+        return year, fill(words["raw"]["baseline_header"], {
+            **words["names"], "label": words[f"{table}_baseline_label"],
+            "baseline_year": era.notations(year, fy2019=fy2019, named=words["notation"])})
+    return None, words[f"{table}_baseline_header_undated"]
+
+
+def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSettings, notation: str = "short") -> dict:
     """Every fixed word of the document from target_list.labels.yaml, filled with the strategy's
     wording and the years in every notation (the labels choose theirs: `{{ year.western_fy }}`)."""
     levels = "、".join(w for w in (s.goal_label, s.policy_label) if w)
-    n = {"fy2019": year.fy2019}
+    named = era.Notation(notation, year.fy2019)  # the city's notation (city.yaml year_notation): `named…`
+    n = {"fy2019": year.fy2019, "named": named}
     names = {"year": era.notations(fy, **n), "previous": era.notations(prev, **n), "target_year": era.notations(s.period.to, **n),
              "strategy": strategy, "has_projects": s.projects, "goal_label": s.goal_label,
              "policy_label": s.policy_label, "levels": levels}
@@ -110,17 +141,21 @@ def _words(s, fy: FiscalYear, prev: FiscalYear, strategy: str, year: YearSetting
     for table, baseline in (("indicators", s.indicator_baseline_year), ("kpis", s.kpi_baseline_year)):
         filled[f"{table}_baseline_header"] = fill(words["baseline_header"], {
             **names, "label": s.baseline_label_of(table), "baseline_year": era.notations(baseline, **n)})
+        filled[f"{table}_baseline_header_undated"] = fill(words["baseline_header_undated"], {
+            **names, "label": s.baseline_label_of(table)})
+        filled[f"{table}_baseline_label"] = s.baseline_label_of(table)
         filled[f"{table}_target_header"] = fill(words["target_header"], {**names, "label": s.target_label_of(table)})
-    return {"raw": words, "names": names, **filled}
+    return {"raw": words, "names": names, "notation": named, **filled}
 
 
 # The keys of templates/target_list.labels.yaml; PER_ROW ones are filled for each goal, policy or table.
 WORDS = ("title", "lead", "goal_heading", "policy_heading", "indicator_table", "kpi_table", "unit_header",
-         "baseline_column_when_none", "baseline_header", "current_header", "diff_header", "target_header", "note_mark",
-         "continuing", "new", "project_name_header", "project_work_header", "project_departments_header", "no_projects")
+         "baseline_column_when_none", "baseline_header", "baseline_header_undated", "current_header", "diff_header",
+         "target_header", "note_mark", "continuing", "new", "project_name_header", "project_work_header",
+         "project_departments_header", "no_projects")
 PLAIN = ("indicator_table", "kpi_table", "unit_header", "diff_header", "continuing", "new", "project_name_header",
          "project_work_header", "project_departments_header", "no_projects")
-PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "target_header")
+PER_ROW = ("goal_heading", "policy_heading", "baseline_header", "baseline_header_undated", "target_header")
 
 
 def _shows_current(sd: StrategyData) -> bool:
@@ -146,9 +181,11 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     n = {"fy2019": year.fy2019}
     fy = column_year(year.fy, s.period.from_)
     prev = fy - 1  # the "current" column: the end of the previous fiscal year
-    target_year = era.short(s.period.to, **n)
+    yn = era.Notation(ds.city.year_notation, year.fy2019)  # the city's notation (city.yaml year_notation)
+    notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's notation
+    target_year = yn.short(s.period.to)
     strategy = strategy_title(ds, sd)
-    words = _words(s, fy, prev, strategy, year)
+    words = _words(s, fy, prev, strategy, year, ds.city.year_notation)
     shows_current = _shows_current(sd)
     headers = {
         "indicator_baseline": words["indicators_baseline_header"],
@@ -171,7 +208,8 @@ def context(ds: Dataset, year: YearSettings) -> dict:
         gctx = {"no": no, "title": goal.title, "project": goal.project or "",
                 "heading": fill(words["raw"]["goal_heading"], {**words["names"], "no": no, "title": goal.title,
                                                                "project": goal.project or ""}),
-                "indicators": _table(indicators, fy, s.indicator_baseline_year, s.year_notes, words, shows_current, **n),
+                "indicators": _table(indicators, fy, s.indicator_baseline_year, notes, words, shows_current,
+                                     "indicators", **n),
                 "groups": []}
         for goal_no, pids in groups(sd, KEY):
             if goal_no != goal.no:
@@ -190,19 +228,19 @@ def context(ds: Dataset, year: YearSettings) -> dict:
                 "name": name,
                 "heading": fill(words["raw"]["policy_heading"], {**words["names"], "name": name,
                                                                  **_departments(sd, pids)}),
-                "kpis": _table(kpis, fy, s.kpi_baseline_year, s.year_notes, words, shows_current, **n),
+                "kpis": _table(kpis, fy, s.kpi_baseline_year, notes, words, shows_current, "kpis", **n),
                 "continuing": rows[False], "new": rows[True],
                 "has_continuing": bool(rows[False]), "has_new": bool(rows[True]),
                 "has_projects": bool(projects),
             })
         goals.append(gctx)
     return {
-        "year": era.long(fy, **n),
+        "year": yn.long(fy),
         "strategy": strategy,
         "previous_year_short": era.era_year_only(prev, **n),
         "year_short": era.era_year_only(fy, **n),
         "headers": headers,
-        "labels": {k: v for k, v in words.items() if k not in ("raw", "names") and k not in PER_ROW},
+        "labels": {k: v for k, v in words.items() if k not in ("raw", "names", "notation") and k not in PER_ROW},
         # the labels whose run was a fixed word of the template (render.docx writes them as it did)
         "plain_labels": PLAIN,
         "goals": goals,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from reportgen.deliverables.common import circled, goal_number, strategy_title
 from reportgen.deliverables.output import Deliverable, Output
-from reportgen.model.figures import figure_text, quantity_text, target_text
+from reportgen.model.figures import figure_text, quantity_text, statement_text, target_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.model.schema import Measure
 from reportgen.rules import era, eradays, valuekinds
@@ -18,10 +18,10 @@ DOCUMENT = "数値目標・重要業績評価指標の現状値"
 # `year_long`: 平成27年 / 平成27年度 / 平成15年9月30日) and the strategy's labels (`baseline`, `target`),
 # or row by row with a measure's `mark`, `name`, `baseline`, `target` (list_line, table_title).
 COLUMN_LABELS = ("baseline_column", "actual_column", "day_column", "latest_column", "forecast_column", "target_column")
-ROW_LABELS = ("list_line", "table_title", "reference_note")
+ROW_LABELS = ("list_line", "statement_line", "table_title", "reference_note")
 PER_ROW = COLUMN_LABELS + ROW_LABELS
 COLUMN_NAMES = ("year", "year_long", "baseline", "target")
-ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code")
+ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code", "statement")
 
 
 def applies(ds: Dataset, fy: FiscalYear) -> bool:
@@ -33,9 +33,10 @@ def years(ds: Dataset) -> set[FiscalYear]:
     return set()  # the kpi trend's years: the same actuals date both
 
 
-def _year_vars(when, fy2019: str) -> dict:
+def _year_vars(when, fy2019: str, notation: str = "short") -> dict:
     if isinstance(when, FiscalYear):
-        return {"year": era.long(when, fy2019=fy2019), "year_long": era.long(when, fy2019=fy2019)}
+        named = era.Notation(notation, fy2019).long(when)  # the city's notation (city.yaml year_notation)
+        return {"year": named, "year_long": named}
     if isinstance(when, eradays.CalendarYear):
         return {"year": eradays.calendar_header(when, fy2019=fy2019), "year_long": eradays.calendar_long(when, fy2019=fy2019)}
     return {"year": eradays.day_long(when), "year_long": eradays.day_long(when)}
@@ -48,14 +49,15 @@ def _value(meas: Measure, fig, fy2019: str) -> str:
     return figure_text(fig, as_of="never", fy2019=fy2019)
 
 
-def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label, fy2019: str) -> list[tuple[str, object, str]]:
+def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label, fy2019: str,
+             notation: str = "short") -> list[tuple[str, object, str]]:
     """(header, when, value) of each column: baseline, each actual the document can show (the latest
     labelled as such), each forecast, the target."""
     s = sd.strategy
     words = {"baseline": s.baseline_label, "target": s.target_label}
     cols = []
     b = meas.baseline
-    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year, fy2019)}), b.as_of,
+    cols.append((label("baseline_column", {**words, **_year_vars(b.as_of or s.kpi_baseline_year, fy2019, notation)}), b.as_of,
                  _value(meas, b, fy2019) if b.none is None else b.none))
     shown = [(w, f) for w, f in valuekinds.ordered(meas.actuals) if valuekinds.shown_in(w, fy, f)]
     if meas.yearly_targets:
@@ -63,23 +65,23 @@ def _columns(sd: StrategyData, meas: Measure, fy: FiscalYear, label, fy2019: str
         # yearly targets' row is _target_row's), the period's target in the target row's last column
         actual = dict(shown)
         for w in sorted({*actual, *meas.yearly_targets}, key=eradays.moment):
-            cols.append((label("actual_column", {**words, **_year_vars(w, fy2019)}), w,
+            cols.append((label("actual_column", {**words, **_year_vars(w, fy2019, notation)}), w,
                          _value(meas, actual.get(w), fy2019) if w in actual else ""))
-        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to, fy2019)}),
+        cols.append((label("target_column", {**words, **_year_vars(meas.target.year or s.period.to, fy2019, notation)}),
                      meas.target.year, ""))
         return cols
     for i, (w, f) in enumerate(shown):
         key = "day_column" if isinstance(w, eradays.Day) else ("latest_column" if i == len(shown) - 1 else "actual_column")
-        cols.append((label(key, {**words, **_year_vars(w, fy2019)}), w, _value(meas, f, fy2019)))
+        cols.append((label(key, {**words, **_year_vars(w, fy2019, notation)}), w, _value(meas, f, fy2019)))
     for w, f in valuekinds.ordered(meas.forecasts):
         # a forecast of a year not yet reported (平成15年末見込 in a document of 平成15年度)
         if w not in meas.actuals and eradays.first_document_year(w) - 1 <= fy:
-            cols.append((label("forecast_column", {**words, **_year_vars(w, fy2019)}), w, _value(meas, f, fy2019)))
+            cols.append((label("forecast_column", {**words, **_year_vars(w, fy2019, notation)}), w, _value(meas, f, fy2019)))
     t = meas.target
     t_text = target_text(t, year=False, fy2019=fy2019)
     if t.value is not None and not meas.table_unit:
         t_text = t_text.replace(t.value.unit + (t.bound or ""), t.bound or "", 1)
-    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to, fy2019)}), t.year, t_text))
+    cols.append((label("target_column", {**words, **_year_vars(t.year or s.period.to, fy2019, notation)}), t.year, t_text))
     return cols
 
 
@@ -106,6 +108,7 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     fy, fy2019 = year.fy, year.fy2019
     sd = ds.strategy_for(fy)
     s = sd.strategy
+    notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's
     raw = {k: raw_label(KEY, k, templates=year.templates) for k in PER_ROW}
 
     def label(key: str, values: dict) -> str:
@@ -122,10 +125,14 @@ def context(ds: Dataset, year: YearSettings) -> dict:
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
             row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
-                   "baseline": figure_text(meas.baseline, as_of="always", style=s.year_notes, fy2019=fy2019),
-                   "target": target_text(meas.target, s.year_notes, fy2019=fy2019)}
-            lines.append(label("list_line", {**row, "year": "", "value": ""}))
-            cols = _columns(sd, meas, fy, label, fy2019)
+                   "baseline": figure_text(meas.baseline, as_of="always", style=notes, fy2019=fy2019),
+                   "target": target_text(meas.target, notes, fy2019=fy2019), "statement": ""}
+            if meas.statement:  # the 数値目標 as the city states it, one line, its figures the measure's
+                row["statement"] = statement_text(meas, notes, era.Notation(ds.city.year_notation, fy2019))
+                lines.append(label("statement_line", {**row, "year": "", "value": ""}))
+            else:
+                lines.append(label("list_line", {**row, "year": "", "value": ""}))
+            cols = _columns(sd, meas, fy, label, fy2019, ds.city.year_notation)
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
@@ -134,7 +141,7 @@ def context(ds: Dataset, year: YearSettings) -> dict:
                            "notes": _notes(meas, label, fy2019)})
         goals.append({"no": goal_number(sd, goal.no), "goal_label": s.goal_label, "title": goal.title,
                       "lines": lines, "tables": tables})
-    return {"strategy": strategy_title(ds, sd), "year": era.long(fy, fy2019=fy2019), "layout": s.value_tables, "goals": goals}
+    return {"strategy": strategy_title(ds, sd), "year": era.Notation(ds.city.year_notation, fy2019).long(fy), "layout": s.value_tables, "goals": goals}
 
 
 def outputs(ds: Dataset, year: YearSettings) -> list[Output]:

@@ -30,14 +30,14 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     """
     if fig is None:
         return empty
-    text = quantity_text(fig.value, column_unit=column_unit) + (fig.bound or "") if fig.value is not None \
-        else (fig.state or fig.none or "")
+    text = value_text(fig, column_unit=column_unit)
     if fig.as_of is not None:
         if as_of == "always":
             text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "note":
+            # the trend sheet's own form, (R03), in the short 和暦; a city's other notation as it prints it
             text += f" {era.as_of_note(fig.as_of, fy2019=fy2019)}" if isinstance(fig.as_of, FiscalYear) \
-                else valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
+                and style == "short" else valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
         elif as_of == "differs" and column_year is not None and fig.as_of != column_year:
             text += valuekinds.note_year(fig.as_of, style, fy2019=fy2019)
     if fig.reference is not None:
@@ -47,6 +47,23 @@ def figure_text(fig: Figure | None, *, as_of: str = "differs", column_year: Fisc
     if fig.footnote and footnote_mark:
         text += "※"
     return text
+
+
+def value_text(fig: Figure, column_unit: str | None = None) -> str:
+    """A figure's value alone, as its cell begins: `4,713事業所`, `75%以上`, `調整中`, `新規` (without
+    `column_unit` where a 単位 column prints it)."""
+    if fig.value is None:
+        return fig.state or fig.none or ""
+    return quantity_text(fig.value, column_unit=column_unit) + (fig.bound or "")
+
+
+def split_dated(text: str, fig: Figure | None, dated: bool, column_unit: str | None = None) -> tuple[str, str]:
+    """A cell's text cut where the figure's own year note begins (`4,713事業所`, ` (H28)`), so a
+    renderer can keep the note whole on one line; (text, "") where no year note is printed."""
+    if fig is None or not dated:
+        return text, ""
+    head = value_text(fig, column_unit)
+    return (head, text[len(head):]) if text.startswith(head) and len(text) > len(head) else (text, "")
 
 
 def target_text(target: Target, style: str = "short", year: bool = True, column_unit: str | None = None, *,
@@ -61,6 +78,21 @@ def target_text(target: Target, style: str = "short", year: bool = True, column_
     if target.remark:
         text += f"({target.remark})"  # 610人(期間平均), as the tables print a target's note
     return text
+
+
+def statement_text(meas, style: str, notation: era.Notation) -> str:
+    """A 数値目標 stated as a sentence, its places filled from the measure's figures: 5年間で100人の雇用の
+    創出 (平成27年度 13人) from `5年間で{target}の雇用の創出 ({baseline_year} {baseline})`."""
+    when = meas.baseline.as_of
+    if isinstance(when, FiscalYear):
+        year = notation.long(when)
+    elif when is not None:
+        shown = "long" if notation.style in ("short", "long") else notation.style
+        year = valuekinds.note_year(when, shown, fy2019=notation.fy2019).strip()[1:-1]
+    else:
+        year = ""
+    return meas.statement.format(target=target_text(meas.target, style, fy2019=notation.fy2019),
+                                 baseline=value_text(meas.baseline), baseline_year=year)
 
 
 def measure_diff_text(meas, current: Figure | None, column_unit: str | None = None) -> str:

@@ -585,8 +585,8 @@ def _check_ended(out, f: _File, where: tuple, ended, start, s: m.Strategy) -> No
 
 def _check_value_kinds(out, kf, where, meas) -> None:
     """Every year a measure's values are dated by is of the kind its `period` says (valuekinds)."""
-    def check(path: tuple, when, key: bool = False) -> None:
-        expected = valuekinds.year_problem(meas.period, when)
+    def check(path: tuple, when, key: bool = False, range_ok: bool = False) -> None:
+        expected = valuekinds.year_problem(meas.period, when, range_ok)
         if expected is not None:
             out.add(kf, path, expected_got(expected, valuekinds.spelled(when)), key=key)
 
@@ -595,9 +595,9 @@ def _check_value_kinds(out, kf, where, meas) -> None:
             kpath = where + (name, _key(kf, where + (name,), w))
             check(kpath, w, key=True)
             if fig.as_of is not None:
-                check(kpath + ("as_of",), fig.as_of)
+                check(kpath + ("as_of",), fig.as_of, range_ok=True)
     if meas.baseline.as_of is not None:
-        check(where + ("baseline", "as_of"), meas.baseline.as_of)
+        check(where + ("baseline", "as_of"), meas.baseline.as_of, range_ok=True)
     if meas.target.year is not None:
         check(where + ("target", "year"), meas.target.year)
     for j, ref in enumerate(meas.references):

@@ -9,6 +9,7 @@ types below decide what the text means, so no YAML 1.1 coercion happens anywhere
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -16,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from reportgen.rules import era, eradays
+from reportgen.rules import era, eradays, yearranges
 from reportgen.rules.era import FiscalYear, YearMonth
 from reportgen.rules.filenames import check_name
 from reportgen.rules.numbering import Numbering
@@ -88,6 +89,14 @@ def _parse_when(value: Any):
     return eradays.parse_when(_text_of(value, era.EXPECTED_FY))
 
 
+def _parse_as_of(value: Any):
+    if isinstance(value, yearranges.YearRange):
+        return value
+    if yearranges.is_range(value):
+        return yearranges.parse_range(value)
+    return _parse_when(value)
+
+
 def _parse_month(value: Any) -> YearMonth:
     if isinstance(value, YearMonth):
         return value
@@ -131,10 +140,34 @@ Str = Annotated[str, BeforeValidator(_parse_str)]
 # A name that becomes part of a file name (a department's, the head's, a strategy's id): rules/filenames.py
 FileName = Annotated[str, BeforeValidator(lambda v: check_name(_parse_str(v)))]
 Text = Annotated[str, BeforeValidator(parse_text)]
+EXPECTED_STATEMENT = Msg(
+    ja="数値目標の文（例: \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\"）: 1行で、目標値の入る {target} を含み、"
+       "使える差し込みは {target}, {baseline}, {baseline_year} だけ（数字は target と baseline に書きます）",
+    en="a 数値目標 sentence such as \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\": one line, holding {target}, "
+       "with no other places than {target}, {baseline} and {baseline_year} (the figures are the target and baseline)")
+STATEMENT_FIELDS = ("target", "baseline", "baseline_year")
+
+
+def _parse_statement(value: Any) -> str:
+    """The sentence a city states a 数値目標 in, its figures left as places the measure fills."""
+    text = check_text(_text_of(value, EXPECTED_STATEMENT))
+    try:
+        places = [(name, spec, conv) for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:  # a lone { or }
+        raise Invalid(EXPECTED_STATEMENT, value) from None
+    names = [name for name, _spec, _conv in places]
+    if "\n" in text or "target" not in names or any(name not in STATEMENT_FIELDS or spec or conv for name, spec, conv in places):
+        raise Invalid(EXPECTED_STATEMENT, value)
+    return text
+
+
+Statement = Annotated[str, BeforeValidator(_parse_statement)]
 FY = Annotated[FiscalYear, BeforeValidator(_parse_fy), PlainSerializer(str)]
 # a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
 # which kinds a measure's values may have is its `period` (checked by the loader, valuekinds.KEY_KINDS)
 When = Annotated[Any, BeforeValidator(_parse_when), PlainSerializer(str)]
+# a figure's as_of may also be a range of years it was measured over (2009~14年, H21~26: rules/yearranges)
+AsOf = Annotated[Any, BeforeValidator(_parse_as_of), PlainSerializer(str)]
 Month = Annotated[YearMonth, BeforeValidator(_parse_month), PlainSerializer(str)]
 Flag = Annotated[bool, BeforeValidator(_parse_flag)]
 Count = Annotated[int, BeforeValidator(_parse_count)]
@@ -186,6 +219,10 @@ class City(Model):
                              "or --year used: 令和元年度 (the default, the national rule after the change of era) "
                              "or 平成31年度.")
     head: FileName = Field("市長", description="The head of the municipality as the documents name it: 市長, 町長, 村長, 区長.")
+    year_notation: Literal["short", "long", "western", "western_era"] = Field(
+        "short", description="How every document names a fiscal year in its file name, title and headers: short "
+                             "(令和7年度 in file names and titles, R7 and R6末 in headers: the default), long (令和7年度, "
+                             "令和6年度末 everywhere), western (2025年度, 2024年度末) or western_era (2025(令和7)年度, 2025(R7)).")
     pledge_title: Str | None = Field(
         None, description="The pledge document's title (default: the head's pledge list, e.g. 町長公約（政策宣言）進捗状況一覧表).")
 
@@ -225,7 +262,7 @@ class Figure(Model):
         None, description="A bounded figure as printed (75%以上): the number counts as it is, the bound is printed after it.")
     state: Str | None = None
     none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
-    as_of: When | None = None
+    as_of: AsOf | None = None
     published: FY | None = Field(None, description="The first fiscal year whose documents show this value, where "
                                                   "it is not the usual one (a calendar year's: the year after it).")
     reference: Reference | None = None
@@ -428,6 +465,9 @@ class Measure(Model):
     forecasts: YearFigures = {}
     references: list[ReferenceValue] = []
     definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
+    statement: Statement | None = Field(
+        None, description="The 数値目標 as one sentence, as the city prints it: 5年間で{target}の雇用の創出 "
+                          "({baseline_year} {baseline}); the figures stay the measure's target and baseline.")
     table_unit: Flag = Field(True, description="false: the value tables print this measure's figures without the unit.")
     ratings: YearRatings = {}
     sub_items: list[SubItem] = []
@@ -638,8 +678,8 @@ class Strategy(Model):
     kpi_baseline_year: FY
     goals: list[Goal]
     groupings: dict[Str, list[list[Str]]]
-    year_notes: Literal["short", "long", "western", "western_era"] = Field(
-        "short", description="How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
+    year_notes: Literal["short", "long", "western", "western_era"] | None = Field(
+        None, description="(default: city.yaml's year_notation) How a figure's own year is printed: short `264件 (R2)`, long `5.5‰(平成25年)`, "
                              "western `3,324人(2014年度)`, western_era `3,324人(2019(H31)年度)`.")
     value_tables: Literal["none", "per_measure", "table"] = Field(
         "none", description="Also build the 数値目標・重要業績評価指標の現状値 workbook: one small table per measure "

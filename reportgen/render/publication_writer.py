@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from docx import Document
@@ -29,17 +30,33 @@ def _shade(cell, fill) -> None:
         cell._tc.get_or_add_tcPr().append(shd)
 
 
+# A bracket of Latin letters and digits after a figure, its year (` (R03)`, ` (H28)`): LibreOffice
+# breaks Latin text it is told is Japanese between any two letters (`(H` / `28)`); declared English,
+# it breaks only at the blank before it, so the year stays whole.
+_LATIN_BRACKET = re.compile(r" ?\([A-Za-z0-9.,]+\)")
+
+
 def _write_text(paragraph, text: str, bold: bool = False) -> None:
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
+        at = 0
+        for m in _LATIN_BRACKET.finditer(line):
+            if m.start() > at:
+                paragraph.add_run(line[at:m.start()]).bold = bold or None
+            run = paragraph.add_run(m.group())
+            run.bold = bold or None
+            _latin_english(run)
+            at = m.end()
+        run = paragraph.add_run(line[at:])
         run.bold = bold or None
         if i < len(lines) - 1:
             run.add_break()
 
 
-def _keep_with_next(paragraph) -> None:
-    paragraph.paragraph_format.keep_with_next = True
+def _latin_english(run) -> None:
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    run._r.get_or_add_rPr().append(lang)
 
 
 def _borders(table) -> None:
@@ -53,6 +70,27 @@ def _borders(table) -> None:
         el.set(qn("w:color"), "000000")
         borders.append(el)
     tblpr.append(borders)
+
+
+def _without_empty_headers(merges: list[tuple[int, int, int, int]], sheet: Sheet, rows: list[int],
+                           cols: list[int], headers: int) -> list[tuple[int, int, int, int]]:
+    """The merges, with each empty cell of a header row (the band right of the title where a year
+    has no review) joined to the cell on its left: a header cell with nothing in it is a column a
+    listener hears without a name (PDF/UA), and the band reads as one."""
+    spans = {(i, j): (i, j, end_i, end_j) for i, j, end_i, end_j in merges}
+    for i in range(headers):
+        left = None
+        for j, c in enumerate(cols):
+            if (rows[i], c) in sheet.covered:
+                continue
+            span = spans.get((i, j), (i, j, i, j))
+            if sheet.text(rows[i], c).strip() or left is None or span[2] != i or left[2] != i:
+                left = span
+                spans[(i, j)] = span
+                continue
+            spans.pop((i, j), None)
+            left = spans[(left[0], left[1])] = (left[0], left[1], i, span[3])
+    return list(spans.values())
 
 
 class Writer:
@@ -131,6 +169,7 @@ class Writer:
                 p = cell.paragraphs[0]
                 p.alignment = _ALIGN.get(xcell.alignment.horizontal)
                 _write_text(p, sheet.text(r, c), bool(xcell.font.bold) or i < len(header))
+        merges = _without_empty_headers(merges, sheet, rows, cols, len(header))
         for i, j, end_i, end_j in merges:  # the covered cells are empty: the text stays the first cell's
             if (end_i, end_j) != (i, j):
                 grid[i][j].merge(grid[end_i][end_j])

@@ -185,13 +185,68 @@ def end_month(fy: FiscalYear, *, fy2019: str) -> str:
     return f"{era_name(fy, fy2019=fy2019)}{era_year(fy, fy2019=fy2019) + 1}年3月"
 
 
-def notations(fy: FiscalYear, *, fy2019: str) -> dict[str, str]:
+def notations(fy: FiscalYear, *, fy2019: str, named: "Notation | None" = None) -> dict[str, str]:
     """A fiscal year in every notation a labels file may print (`{{ year.long }}`, `{{ year.western }}`):
-    the city chooses its notation by the attribute it writes."""
+    a key chooses its notation by the attribute it writes; the `named…` ones follow the city's
+    `year_notation` (`named` 令和7年度 / 2025年度, `named_short` R7 / 2025年度, `named_end` R6末 /
+    2024年度末, `named_brief` 7年度 / 2025年度, the lead sentence's)."""
     n = {"fy2019": fy2019}
+    named = named or Notation("short", fy2019)
+    brief = era_year_only(fy, **n) if named.style in ("short", "long") else named.long(fy)
     return {"short": short(fy, **n), "long": long(fy, **n), "era": long(fy, **n)[:-2], "era_year": era_year_only(fy, **n),
             "end": year_end(fy, **n), "western": str(fy.year), "western_fy": western(fy),
-            "western_era": f"{fy.year}({short(fy, **n)})", "end_month": end_month(fy, **n)}
+            "western_era": f"{fy.year}({short(fy, **n)})", "end_month": end_month(fy, **n),
+            "named": named.long(fy), "named_short": named.short(fy), "named_end": named.end(fy), "named_brief": brief}
+
+
+NOTATIONS = ("short", "long", "western", "western_era")
+
+
+@dataclass(frozen=True)
+class Notation:
+    """How a city's documents name a fiscal year (city.yaml `year_notation`), one setting for file
+    names, titles and headers alike, FY2019 as `fy2019` names it. `long` names a year in titles and
+    file names (令和7年度), `short` in a header (目標値（R8）), `end` its end (R6末), `month` a month's end."""
+
+    style: str
+    fy2019: str
+
+    def long(self, fy: FiscalYear) -> str:
+        if self.style == "western":
+            return western(fy)
+        if self.style == "western_era":
+            return f"{fy.year}({long(fy, fy2019=self.fy2019)[:-2]})年度"
+        return long(fy, fy2019=self.fy2019)
+
+    def short(self, fy: FiscalYear) -> str:
+        if self.style == "short":
+            return short(fy, fy2019=self.fy2019)
+        if self.style == "western_era":
+            return f"{fy.year}({short(fy, fy2019=self.fy2019)})"
+        return self.long(fy)
+
+    def end(self, fy: FiscalYear) -> str:
+        if self.style == "western_era":
+            return f"{fy.year}({short(fy, fy2019=self.fy2019)})年度末"
+        return f"{self.short(fy)}末"
+
+    def span(self, first: FiscalYear, last: FiscalYear) -> str:
+        """令和4～6年度 / 2022～2024年度."""
+        if self.style in ("short", "long"):
+            return span_long(first, last, fy2019=self.fy2019)
+        return self.long(first) if first == last else f"{self.long(first)[:-2]}～{self.long(last)}"
+
+    def years(self, years: list[FiscalYear]) -> str:
+        """平成28、29年度 / 2016、2017年度: each year of a round."""
+        if self.style in ("short", "long") or not years:
+            return list_long(years, fy2019=self.fy2019)
+        return "、".join(self.long(y)[:-2] for y in years) + "年度"
+
+    def month(self, ym: "YearMonth") -> str:
+        """令和5年9月末 / 2023年9月末."""
+        if self.style in ("short", "long"):
+            return month_end(ym)
+        return f"{ym.year}年{ym.month}月末"
 
 
 def as_of_note(fy: FiscalYear, *, fy2019: str) -> str:

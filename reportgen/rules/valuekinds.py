@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.rules import eradays
+from reportgen.rules import eradays, yearranges
 from reportgen.rules.era import NATIONAL, FiscalYear
 from reportgen.rules.eradays import CalendarYear, Day
 from reportgen.rules.numbers import Quantity, difference
@@ -34,12 +34,21 @@ _KIND_EXPECTED = {
 
 
 def spelled(when) -> str:
-    """How a year or day reads in a message: 平成25年度, 平成25年, 平成15年9月30日 (2019 by the national rule)."""
+    """How a year or day reads in a message: 平成25年度, 平成25年, 平成15年9月30日 (2019 by the national
+    rule); a range of years as written (2009~14年)."""
+    if isinstance(when, yearranges.YearRange):
+        return when.written or yearranges.long(when, fy2019=NATIONAL)
     return eradays.when_long(when, fy2019=NATIONAL)
 
 
-def year_problem(period: str, when) -> Msg | None:
-    """What the measure's `period` expects, where `when` is of another kind (else None)."""
+def year_problem(period: str, when, range_ok: bool = False) -> Msg | None:
+    """What the measure's `period` expects, where `when` is of another kind (else None). A range of
+    years (`2009~14年`) dates a figure (`as_of`), never a column: its years are of the period's kind."""
+    if isinstance(when, yearranges.YearRange):
+        if not range_ok:
+            return Msg(ja=f"1つの{_KIND_EXPECTED[period].ja}（年の範囲は値の as_of にだけ書けます）",
+                       en=f"one year, {_KIND_EXPECTED[period].en} (a range of years only as a figure's as_of)")
+        when = when.last
     if isinstance(when, KEY_KINDS[period]):
         return None
     return _KIND_EXPECTED[period]
@@ -179,6 +188,8 @@ def change(meas, current) -> int:
 def note_year(when, style: str, *, fy2019: str) -> str:
     """A figure's own year as printed after it: short ` (R2)`, long `(平成25年)`, Western `(2014年)`
     or Western with 和暦 `(2019(H31)年度)` (strategy.yaml `year_notes`)."""
+    if isinstance(when, yearranges.YearRange):
+        return yearranges.note(when, style, fy2019=fy2019)
     if style == "long":
         return f"({eradays.when_long(when, fy2019=fy2019)})"
     if style == "western":

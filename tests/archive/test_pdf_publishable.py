@@ -85,6 +85,25 @@ def structure_faults(pdf: Path) -> list[str]:
     return faults
 
 
+def marked_content(element) -> int:
+    """How many pieces of page content (MCIDs) an element holds, at any depth."""
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+    n = 0
+    for kid in kids:
+        if isinstance(kid, int):
+            n += 1
+        elif isinstance(kid, pikepdf.Dictionary):
+            n += 1 if "/MCID" in kid else marked_content(kid) if "/S" in kid else 0
+    return n
+
+
+def empty_header_cells(pdf: Path) -> int:
+    """Header cells with nothing in them: a listener hears a column without its name."""
+    with pikepdf.open(pdf) as doc:
+        return sum(1 for e in elements(doc.Root.StructTreeRoot) if role(doc, e) == "/TH" and not marked_content(e))
+
+
 def small_type(pdf: Path) -> list[tuple[int, float]]:
     with pikepdf.open(pdf) as doc:
         return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})
@@ -181,6 +200,15 @@ def kinsoku_faults(pdf: Path) -> list[str]:
             if line.strip() and (line.strip()[0] in NO_START or line.strip()[-1] in NO_END)]
 
 
+# a figure's own year cut at a line's end: `4,713事業所 (H` / `28)` (issue 26)
+CUT_YEAR = re.compile(r"\((?:[A-Z]{1,2}\d{0,3}|\d{1,4})$")
+
+
+def cut_years(pdf: Path) -> list[str]:
+    return [f"p{n}: {line}" for n, page in enumerate(raw_text(pdf), 1) for line in page.split("\n")
+            if CUT_YEAR.search(line.strip())]
+
+
 def unnamed_pages(source: Path, pdf: Path) -> list[int]:
     """Pages that do not show the document's title and edition (the file name's last part)."""
     title = re.search(r"<dc:title>(.*?)</dc:title>", zipfile.ZipFile(source).read("docProps/core.xml").decode()).group(1)
@@ -203,6 +231,11 @@ def test_every_pdf_has_a_document_root_tables_with_header_cells_and_scope_headin
     assert {p.name: f for _, p in pairs if (f := structure_faults(p))} == {}
 
 
+def test_every_header_cell_names_its_column(pairs):
+    assert {p.name: n for _, p in pairs if (n := empty_header_cells(p))} == {}
+    assert any(s.name.startswith("04_") for s, _ in pairs)  # the pledge list, whose first header was empty
+
+
 def test_no_text_is_smaller_than_8_points(pairs):
     assert {p.name: s[:3] for _, p in pairs if (s := small_type(p))} == {}
 
@@ -223,6 +256,13 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(pairs):
 
 def test_lines_break_by_the_japanese_rules(pairs):
     assert {p.name: f[:3] for _, p in pairs if (f := kinsoku_faults(p))} == {}
+
+
+def test_a_year_in_brackets_stays_whole_on_its_line(pairs):
+    assert {p.name: f[:3] for _, p in pairs if (f := cut_years(p))} == {}
+    lists = [p for s, p in pairs if s.name.startswith("01_対象事業一覧_令和")]
+    # the figures whose year the R5 to R7 lists print after them (4,743事業所 (R3)) are there to be cut
+    assert len(lists) == 4 and all("(R3)" in "".join(raw_text(p)) for p in lists[1:])
 
 
 def test_every_page_names_its_document_and_edition(pairs):

@@ -98,17 +98,18 @@ def test_the_lead_sentence_names_only_the_levels_the_city_has(data_copy, tmp_pat
                     "28年度以前からの継続事業、29年度からの新規事業に分けてまとめたものです。")
 
 
-@pytest.mark.parametrize("notes, printed", [("western", "50,909人(2013年度)"), ("western_era", "50,909人(2013(H25)年度)"),
-                                            ("long", "50,909人(平成25年度)"), ("short", "50,909人 (H25)")])
+@pytest.mark.parametrize("notes, printed", [("western", "4,986事業所(2013年度)"), ("western_era", "4,986事業所(2013(H25)年度)"),
+                                            ("long", "4,986事業所(平成25年度)"), ("short", "4,986事業所 (H25)")])
 def test_a_figures_own_year_in_the_citys_notation(data_copy, tmp_path, notes, printed):
-    """A baseline measured in another year than the column's prints its year as `year_notes` says."""
-    edit(data_copy / "strategies" / "1" / "kpis.yaml", 'baseline: {value: "50,909人", as_of: H26}',
-         'baseline: {value: "50,909人", as_of: H25}')
+    """A baseline measured in another year than its column's (the table's other row, 支援による創業者数
+    `—`, is of H26) prints its year as `year_notes` says."""
+    edit(data_copy / "strategies" / "1" / "kpis.yaml", 'baseline: {value: "4,986事業所", as_of: H26}',
+         'baseline: {value: "4,986事業所", as_of: H25}')
     edit(data_copy / "strategies" / "1" / "strategy.yaml", "kpi_baseline_year: H26",
          f"kpi_baseline_year: H26\nyear_notes: {notes}")
     build(data_copy, tmp_path / "out", [parse_fy("H29")])
     rows = [r for t in tables(tmp_path / "out" / H29) for r in t]
-    assert next(r for r in rows if r[0] == "市内従業者数")[1] == printed
+    assert next(r for r in rows if r[0] == "市内事業所数" and "事業所" in r[1])[1] == printed
 
 
 # ---------------------------------------------------------------- a plan with no actuals yet

@@ -28,6 +28,10 @@ def test_every_table_row_of_seed_004_appears_as_libreoffice_shows_it(built):
     for row in seed_rows():
         if row in shown:
             continue
+        # the header row, whose first cell the seed leaves empty, names its column 項目 (issue 26: a
+        # header cell with nothing in it is a column a listener hears without a name)
+        if row == rc.norm_row(("内容", "取組状況", "評価")) and rc.norm_row(("項目", *row)) in shown:
+            continue
         # chapter and pledge rows are headings in the document, not table rows
         if len(row) == 1 and row[0].replace(":", "") in headings.replace(":", ""):
             continue

@@ -73,11 +73,27 @@ def test_a_second_strategy_year_builds_from_the_second_strategy(tmp_path):
     out = tmp_path / "out"
     build(DATA, out, years=[parse_fy("R6")])
     rows = [rc.norm_row(r) for r in rc.word_rows(out / "2024_R6" / "01_対象事業一覧_令和6年度.docx")]
-    assert rc.norm_row(("指標", "現状値（R1）", "R5末現在", "基準値からの増減", "目標値（R8）")) in rows
-    assert rc.norm_row(("市内事業所数", "4,713事業所（H28）", "4,743事業所", "30事業所", "現状値以上")) in rows
+    # both baselines of goal 1 were measured in H28 (revised in R6): the header names H28, not the
+    # strategy's R1; an actual measured in R3 says so (issue 26)
+    assert rc.norm_row(("指標", "現状値（H28）", "R5末現在", "基準値からの増減", "目標値（R8）")) in rows
+    assert rc.norm_row(("市内事業所数", "4,713事業所", "4,743事業所 (R3)", "30事業所", "現状値以上")) in rows
+    assert rc.norm_row(("指標", "現状値（R1）", "R5末現在", "目標値（R8）")) in rows  # 定住意向 78.1% (R1)
     assert rc.norm_row(("2-③ 市と金融機関の提携住宅ローンの融資件数", "31件", "20件", "△11件", "現状値以上")) in rows
     text = rc.norm(rc.word_text(out / "2024_R6" / "01_対象事業一覧_令和6年度.docx"))
     assert "令和6年度第2期入間市まち・ひと・しごと創生総合戦略対象事業" in text and "該当事業なし" in text
+
+
+def test_a_baseline_header_names_the_year_its_figures_share_as_the_strategy_prints_it(tmp_path):
+    """Seed 002 (the 2nd strategy) prints 現状値（R1） over 0.293, a KPI measured in R1 where the
+    strategy's KPI baselines are R2; and 現状値（R1） over 5,757事業所 with 50,018人(H28) beside it."""
+    out = tmp_path / "out"
+    build(DATA, out, years=[parse_fy("R4")])
+    rows = [rc.norm_row(r) for r in rc.word_rows(out / "2022_R4" / "01_対象事業一覧_令和4年度.docx")]
+    at = rows.index(rc.norm_row(("4-① 日常生活の便利さの市民満足度※", "0.293", "—", "0.35")))
+    assert rows[at - 1] == rc.norm_row(("重要業績評価指標（KPI）", "現状値（R1）", "R3末現在", "目標値（R8）"))
+    assert rows[:3] == [rc.norm_row(r) for r in (("指標", "現状値（R1）", "R3末現在", "目標値（R8）"),
+                                                 ("市内事業所数", "5,757事業所", "—", "現状値以上"),
+                                                 ("市内事業所における従業員数", "50,018人 (H28)", "—", "現状値以上"))]
 
 
 def test_text_with_markup_characters_and_line_breaks_renders_exactly(tmp_path, data_copy):

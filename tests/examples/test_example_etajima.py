@@ -138,7 +138,9 @@ def test_no_empty_project_brackets_and_no_project_wording(page):
     text = squeeze(page["list"])
     for absent in ("〈", "〉", "事業", "プロジェクト"):
         assert absent not in text, absent
-    assert squeeze("①：「地域で暮らすためのしごとをつくる」") in text and squeeze("■施策① 農林業の振興") in text
+    assert squeeze("①地域で暮らすためのしごとをつくる") in text and squeeze("■施策① 農林業の振興") in text
+    # the policy by the page's own mark only: no second marker before it (issue 26: ◇基本施策：■施策①)
+    assert "◇" not in text and "：「" not in text
     s = load(EXAMPLE / "data").strategies[0].strategy
     assert not s.projects and all(g.project is None for g in s.goals)
 

@@ -26,7 +26,7 @@ from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError
 
 TEMPLATES = ROOT / "templates"
-BASELINE = "<w:r><w:t>{{ r.baseline }}</w:t></w:r>"
+BASELINE = "<w:r><w:t>{{ r.baseline_figure }}</w:t></w:r>"
 PLAIN = "<w:r><w:t>{}</w:t></w:r>"
 BOLD = "<w:r><w:rPr><w:b/></w:rPr><w:t>{}</w:t></w:r>"
 SPELL = '<w:proofErr w:type="spellStart"/><w:r><w:t>{}</w:t></w:r><w:proofErr w:type="spellEnd"/>'
@@ -104,20 +104,21 @@ def test_strict_undefined_when_rendering(templates, outputs):
 def test_tag_split_into_runs_of_different_formatting(templates, outputs):
     path = templates / "target_list.docx"
     # as Word leaves it when part of the tag is made bold
-    edit_docx(path, BASELINE, PLAIN.format("{{ r.") + BOLD.format("baseline") + PLAIN.format(" }}"))
-    t, r, c = place_of(path, "{{ r.baseline }}")
+    edit_docx(path, BASELINE, PLAIN.format("{{ r.") + BOLD.format("baseline_figure") + PLAIN.format(" }}"))
+    t, r, c = place_of(path, "{{ r.baseline_figure }}")
     found = messages(check_templates([path], outputs))
     assert len(found) == 1, found
-    assert f"表{t}・{r}行目・{c}列目" in found[0] and "書式" in found[0] and "{{ r.baseline }}" in found[0]
+    assert f"表{t}・{r}行目・{c}列目" in found[0] and "書式" in found[0] and "{{ r.baseline_figure }}" in found[0]
 
 
 def test_tag_split_over_the_edge_of_a_link(templates, outputs):
     """docxtpl would join the parts by cutting through the link's XML: the document breaks."""
     path = templates / "target_list.docx"
-    link = '<w:hyperlink w:anchor="x">' + PLAIN.format("baseline") + "</w:hyperlink>"
+    link = '<w:hyperlink w:anchor="x">' + PLAIN.format("baseline_figure") + "</w:hyperlink>"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.") + link + PLAIN.format(" }}"))
     text = docx.Document(str(path)).tables[0].rows[2].cells[1].text  # python-docx may leave the link's text out
-    assert text in ("{{ r.baseline }}", "{{ r. }}")
+    text = text.removesuffix("{{ r.baseline_note }}")  # the figure's year note, a run of its own
+    assert text in ("{{ r.baseline_figure }}", "{{ r. }}")
     t, r, c = place_of(path, text)
     found = messages(check_templates([path], outputs))
     assert len(found) == 1 and f"表{t}・{r}行目・{c}列目" in found[0] and "リンク" in found[0], found
@@ -129,7 +130,7 @@ def test_tag_split_by_spell_check_is_mended(templates, outputs):
     from reportgen.render.dispatch import render
 
     path = templates / "target_list.docx"
-    edit_docx(path, BASELINE, PLAIN.format("{{ r.") + SPELL.format("baseline") + PLAIN.format(" }}"), count=4)
+    edit_docx(path, BASELINE, PLAIN.format("{{ r.") + SPELL.format("baseline_figure") + PLAIN.format(" }}"), count=4)
     assert messages(check_templates([path], outputs)) == []
     job = next(o for o in outputs if o.layout == "target_list.docx")
     rendered = docx.Document(io.BytesIO(render(job, year(FiscalYear(2017), templates=templates), "入間市")))
@@ -137,14 +138,14 @@ def test_tag_split_by_spell_check_is_mended(templates, outputs):
     baselines = {r["baseline"] for g in job.context["goals"] for r in g["indicators"]["rows"]}
     assert baselines and baselines <= cells
 
-    edit_docx(path, SPELL.format("baseline"), SPELL.format("baseilne"))
+    edit_docx(path, SPELL.format("baseline_figure"), SPELL.format("baseilne"))
     found = messages(check_templates([path], outputs))
     assert len(found) == 1 and "r.baseilne" in found[0], found
 
 
 def test_every_problem_at_once(templates, outputs):
     tl, pl = templates / "target_list.docx", templates / "pledge_list.docx"
-    edit_docx(tl, "<w:t>{{ r.current }}</w:t>", "<w:t>{{ r.curent }}</w:t>")
+    edit_docx(tl, "<w:t>{{ r.current_figure }}</w:t>", "<w:t>{{ r.curent }}</w:t>")
     edit_docx(tl, "<w:t>{{ p.work }}</w:t>", "<w:t>{{ p.wrok }}</w:t>")
     edit_docx(tl, "<w:t>{{ r.name }}</w:t>", "<w:t>{{ r.name </w:t>")  # not closed
     edit_docx(pl, "<w:t>{%p endif %}</w:t>", "<w:t>{%p endfor %}</w:t>")  # unbalanced
