@@ -160,8 +160,8 @@ def test_project_data_in_a_city_without_project_lists_is_refused_at_its_place(da
     strategy.write_text(text + "rounds:\n  - {id: H29, from: H28, to: H29}\n", encoding="utf-8")
     found = errors(data_copy)
     assert any("strategies/1/projects.yaml:1:1:" in e and "projects: false" in e for e in found), found
-    assert any("strategies/1/strategy.yaml:13:" in e and "goals[0].project" in e and "しごと応援プロジェクト" in e for e in found), found
-    assert any("strategies/1/strategy.yaml:" in e and "rounds[0]" in e and "projects: false" in e for e in found), found
+    assert any("strategies/1/strategy.yaml:13:" in e and "goals[1件目].project" in e and "しごと応援プロジェクト" in e for e in found), found
+    assert any("strategies/1/strategy.yaml:" in e and "rounds[1件目]" in e and "projects: false" in e for e in found), found
     assert len(found) == 3, found  # all at once
 
 

@@ -8,7 +8,7 @@ import shutil
 import docx
 import openpyxl
 import pytest
-from support import DATA
+from support import DATA, ROOT
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
@@ -73,7 +73,7 @@ def test_a_range_dates_a_figure_never_a_column(tmp_path):
 
 # ---------------------------------------------------------------- a 数値目標 stated as a sentence
 
-MATSUDO = DATA.parent / "examples" / "matsudo" / "data"
+MATSUDO = ROOT / "examples" / "matsudo" / "data"
 SIXTH = '''    baseline: {value: 15.8%, as_of: 平成25年度}
     target: {value: 28.0%, year: 平成31年度}'''
 
