@@ -68,7 +68,7 @@ def main_(argv=None) -> int:
         assert main(["open", "R7", "--data", str(data), "--out", str(out)]) == 0
         sent = out / "sent" / "2025_R7"
         names = [f"課{i:02d}" for i in range(1, a.departments + 1)]
-        forms = {d: fill(sent / f"KPI更新_令和7年度_{d}.xlsx", Path(tmp) / f"KPI更新_令和7年度_{d}.xlsx",
+        forms = {d: fill(sent / f"KPI実績値等入力表_令和7年度_{d}.xlsx", Path(tmp) / f"KPI実績値等入力表_令和7年度_{d}.xlsx",
                          {f"kpi:K{i:02d}": {6: f"年間{100 + i}件"}}) for i, d in enumerate(names, 1)}
         port = free_port()
         server = serve(data, out, port)

@@ -172,10 +172,10 @@ def target_list(path: Path) -> None:
     doc.add_paragraph("{{ labels.lead }}")
     tag(doc, "{%p for g in goals %}")
     doc.add_paragraph("{{ g.heading }}", style="Heading 1")
-    measure_tables(doc, "g.indicators", "{{ labels.indicator_table }}", "headers.indicator_baseline", "headers.indicator_target")
+    measure_tables(doc, "g.indicators", "{{ labels.indicator_table }}", "g.indicators.baseline_header", "headers.indicator_target")
     tag(doc, "{%p for grp in g.groups %}")
     doc.add_paragraph("{{ grp.heading }}", style="Heading 2")
-    measure_tables(doc, "grp.kpis", "{{ labels.kpi_table }}", "headers.kpi_baseline", "headers.kpi_target")
+    measure_tables(doc, "grp.kpis", "{{ labels.kpi_table }}", "grp.kpis.baseline_header", "headers.kpi_target")
     tag(doc, "{%p if has_projects %}")
     tag(doc, "{%p if grp.has_projects %}")
     for flag, label, rows in (("grp.has_continuing", "{{ labels.continuing }}", "grp.continuing"),
@@ -192,6 +192,22 @@ def target_list(path: Path) -> None:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     doc.save(path)
+    year_note_runs(path)
+
+
+def year_note_runs(path: Path) -> None:
+    """A figure's year note in a run of its own declared English (issue 26): LibreOffice breaks Latin
+    text marked Japanese between any two letters (`(H` / `28)`); as English it stays whole."""
+    parts = {i.filename: zipfile.ZipFile(path).read(i) for i in zipfile.ZipFile(path).infolist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    for key in ("baseline", "current"):
+        xml = xml.replace(f"<w:r><w:t>{{{{ r.{key} }}}}</w:t></w:r>",
+                          f"<w:r><w:t>{{{{ r.{key}_figure }}}}</w:t></w:r>{{% if r.{key}_note %}}<w:r><w:rPr>"
+                          f'<w:lang w:val="en-US"/></w:rPr><w:t xml:space="preserve">{{{{ r.{key}_note }}}}</w:t></w:r>{{% endif %}}')
+    parts["word/document.xml"] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
 
 
 def measure_tables(doc, var: str, first_header: str, baseline_header: str, target_header: str) -> None:

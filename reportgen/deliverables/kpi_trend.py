@@ -351,16 +351,26 @@ def form_context(ds: Dataset, year: YearSettings, department: str, measures: lis
     return ctx
 
 
+def form_file_name(year: YearSettings) -> str:
+    """How the KPI form's files are named: the labels' `file` (the form's own name, as its title says);
+    a year archived before the key existed rebuilds with the name its forms were sent under."""
+    try:
+        return raw_label("kpi_form", "file", templates=year.templates)
+    except KeyError:
+        return "KPI更新"  # the name of the forms archived before `file` (verify rebuilds them byte for byte)
+
+
 def outputs(ds: Dataset, year: YearSettings) -> list[Output]:
     fy = year.fy
     ctx = context(ds, year)
     title = f"{ctx['strategy']} {DOCUMENT}（{ctx['year']}）"
     jobs = [Output(f"03_{DOCUMENT}_{ctx['year']}.xlsx", "xlsx", KEY, title, ctx)]
     sd = ds.strategy_for(fy)
+    form_file = form_file_name(year)
     for dept, measures in form_departments(ds, sd, fy).items():
         fctx = form_context(ds, year, dept, measures)
         if fctx["rows"]:
-            jobs.append(Output(f"forms/KPI更新_{ctx['year']}_{dept}.xlsx", "xlsx", "kpi_form",
+            jobs.append(Output(f"forms/{form_file}_{ctx['year']}_{dept}.xlsx", "xlsx", "kpi_form",
                                f"{title}（{dept}）", fctx, publish=False))
     return jobs
 

@@ -228,7 +228,7 @@ class City(Model):
 
 
 class Department(Model):
-    # a department's name is part of its forms' file names (KPI更新_令和6年度_商工観光課.xlsx)
+    # a department's name is part of its forms' file names (KPI実績値等入力表_令和6年度_商工観光課.xlsx)
     name: FileName = Field(description="The department (担当課) or sub-unit, exactly as printed.")
     parent: FileName | None = Field(None, description="The department whose forms include this sub-unit's work.")
 

@@ -1,7 +1,7 @@
 """What a name may hold when it becomes part of a file name, and what a relative path inside a folder may be (pure).
 
 Department names, city.yaml's head and planning office and a strategy's id end up in the names of
-the forms and documents (KPI更新_令和6年度_商工観光課.xlsx, 04_市長公約進捗状況一覧表_….docx,
+the forms and documents (KPI実績値等入力表_令和6年度_商工観光課.xlsx, 04_市長公約進捗状況一覧表_….docx,
 事業・KPI登録簿_令和6年度_戦略1.xlsx). The archive is copied to the city's Windows file server and
 SharePoint, so a name must be one Windows accepts, must not climb out of the folder, and must not
 disguise the file's type (U+202E RIGHT-TO-LEFT OVERRIDE turns 課\u202exslx.exe into 課exe.xlsx on screen).

@@ -22,7 +22,7 @@ from reportgen.cli import main
 from reportgen.rules.era import parse_fy
 
 EVAL = "2017_H29/forms/実施事業評価等入力表_平成29年度_{}.xlsx"
-KPI = "2024_R6/forms/KPI更新_令和6年度_{}.xlsx"
+KPI = "2024_R6/forms/KPI実績値等入力表_令和6年度_{}.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +116,8 @@ def test_a_form_from_another_citys_or_data_sets_build_is_refused(sent, tmp_path,
 
 def test_a_form_of_a_year_other_than_the_one_being_collected_needs_the_year_named(sent, tmp_path, data_copy, capsys):
     # last year's KPI form renamed to this year's file name
-    renamed = tmp_path / "KPI更新_令和6年度_商工観光課.xlsx"
-    xw.excel_save(sent / "2023_R5/forms/KPI更新_令和5年度_商工観光課.xlsx", renamed, {"kpi:1-②": {"F": "13"}})
+    renamed = tmp_path / "KPI実績値等入力表_令和6年度_商工観光課.xlsx"
+    xw.excel_save(sent / "2023_R5/forms/KPI実績値等入力表_令和5年度_商工観光課.xlsx", renamed, {"kpi:1-②": {"F": "13"}})
     before = files(data_copy)
     code, out, err = collect(capsys, renamed, "--data", data_copy)
     assert code == 1 and f"{renamed}: 令和5年度: 受け付けません: 令和5年度 の様式です。いま取り込む年度は 令和6年度 です" in err

@@ -10,7 +10,7 @@ from formfill import fill
 from registry_helpers import fill as fill_registry
 
 R7_REGISTRY = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
-SHOKO = "KPI更新_令和7年度_商工観光課.xlsx"
+SHOKO = "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
 H29_REGISTRY = "事業・KPI登録簿_平成29年度_戦略1.xlsx"
 JINKEN = "実施事業評価等入力表_平成29年度_人権推進課.xlsx"
 

@@ -28,7 +28,7 @@ FORMS = {"eval": "2017_H29/forms/実施事業評価等入力表_平成29年度_�
 def form_path(out: Path, name: str) -> Path:
     if name in FORMS:
         return out / FORMS[name]
-    return out / f"2024_R6/forms/KPI更新_令和6年度_{name.split('/', 1)[1]}.xlsx"
+    return out / f"2024_R6/forms/KPI実績値等入力表_令和6年度_{name.split('/', 1)[1]}.xlsx"
 
 
 def value(spec):

@@ -28,13 +28,13 @@ def ods(path) -> None:
 @pytest.mark.parametrize(("name", "make", "advice"), [
     ("様式.msg", lambda p: p.write_bytes(ole(["__substg1.0_0037001F", "__attach_version1.0_#00000000"])),
      "Outlook のメール（.msg）です。メールを開き、添付の様式（.xlsx）を「名前を付けて保存」してから、そのファイルを取り込んでください"),
-    ("KPI更新_令和7年度_企画課.ods", ods,
+    ("KPI実績値等入力表_令和7年度_企画課.ods", ods,
      "LibreOffice Calc の形式（.ods）で保存されています。「名前を付けて保存」で「Excel 2007-365 (.xlsx)」を選び、保存し直してから返送してください"),
-    ("KPI更新_令和7年度_企画課.xlsx", lambda p: p.write_bytes(b""),
+    ("KPI実績値等入力表_令和7年度_企画課.xlsx", lambda p: p.write_bytes(b""),
      "ファイルが空です（0 バイト）。メールの添付の保存やクラウドの同期が終わっていないかもしれません。終わってから、もう一度取り込んでください"),
-    ("KPI更新_令和7年度_企画課.xls", lambda p: p.write_bytes(ole(["Workbook", "SummaryInformation"])),
+    ("KPI実績値等入力表_令和7年度_企画課.xls", lambda p: p.write_bytes(ole(["Workbook", "SummaryInformation"])),
      "旧形式の Excel ブック（.xls）です。Excel で開き、「Excel ブック (*.xlsx)」で保存し直してください"),
-    ("KPI更新_令和7年度_企画課.xlsx", lambda p: p.write_bytes(ole(["EncryptionInfo", "EncryptedPackage"])),
+    ("KPI実績値等入力表_令和7年度_企画課.xlsx", lambda p: p.write_bytes(ole(["EncryptionInfo", "EncryptedPackage"])),
      "パスワード付き（暗号化）のブックです。Excel でパスワードを外して .xlsx で保存し直してください"),
 ])
 def test_each_slip_gets_its_own_advice(capsys, monkeypatch, data_copy, tmp_path, name, make, advice):

@@ -36,7 +36,7 @@ def _return_all(sent, tmp_path, capsys, data, values=None):
 
 def test_close_builds_verifies_and_marks_the_year_closed(opened, tmp_path, capsys):
     data, out, sent = opened
-    _return_all(sent, tmp_path, capsys, data, {("KPI更新_令和7年度_商工観光課.xlsx", "kpi:1-①"): {6: "265件"}})
+    _return_all(sent, tmp_path, capsys, data, {("KPI実績値等入力表_令和7年度_商工観光課.xlsx", "kpi:1-①"): {6: "265件"}})
     code, stdout, _ = run(capsys, "close", "R7", "--data", data, "--out", out)
     assert code == 0 and "検証しました" in stdout and "締め切りました" in stdout
     year = state(data)["years"]["R7"]
@@ -52,13 +52,13 @@ def test_close_with_forms_missing_is_refused_unless_allowed(opened, tmp_path, ca
     assert code == 2 and "提出・反映されていない様式が 16 件" in stderr and "--allow-missing" in stderr
     # the hint is the whole command, with the data set as given (issue 25 item 8)
     assert f"未提出のまま締め切るには python3 generate.py close R7 --allow-missing --data {data} --out {out}。" in stderr
-    assert "商工観光課: KPI更新_令和7年度_商工観光課.xlsx: 未提出" in stderr and "何も変更していません" in stderr
+    assert "商工観光課: KPI実績値等入力表_令和7年度_商工観光課.xlsx: 未提出" in stderr and "何も変更していません" in stderr
     assert tree(data) == data_before and tree(out) == out_before
     code, stdout, _ = run(capsys, "close", "R7", "--allow-missing", "--data", data, "--out", out)
     assert code == 0 and "未提出等のまま締め切った様式" in stdout
     year = state(data)["years"]["R7"]
     assert year["state"] == "closed" and len(year["closed_missing"]) == 16
-    assert "商工観光課: KPI更新_令和7年度_商工観光課.xlsx（未提出）" in year["closed_missing"]
+    assert "商工観光課: KPI実績値等入力表_令和7年度_商工観光課.xlsx（未提出）" in year["closed_missing"]
 
 
 @pytest.mark.parametrize("wrong, words", [
@@ -108,7 +108,7 @@ def test_a_failed_build_leaves_the_year_open_and_out_as_it_was(opened, tmp_path,
 def test_collect_refuses_a_closed_years_form_saying_why_unless_reopen_names_it(opened, tmp_path, capsys):
     data, out, sent = opened
     assert run(capsys, "close", "R7", "--allow-missing", "--data", data, "--out", out)[0] == 0
-    late = fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", tmp_path / "KPI更新_令和7年度_商工観光課.xlsx",
+    late = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "KPI実績値等入力表_令和7年度_商工観光課.xlsx",
                 {"kpi:1-①": {6: "265件"}})
     before = tree(data)
     code, stdout, stderr = run(capsys, "collect", late, "--data", data)

@@ -23,7 +23,7 @@ def test_open_r7_writes_a_kpi_form_per_department_and_records_each(data_copy, tm
     sent = out / R7_FOLDER
     # one form per department that answers for a measure of the 2nd strategy (its kpis.yaml read as a person would)
     # ... and the planning office's registry of the one strategy whose period (R4–R8) holds R7
-    kpi = {f"KPI更新_令和7年度_{d}.xlsx" for d in kpi_departments(data_copy)}
+    kpi = {f"KPI実績値等入力表_令和7年度_{d}.xlsx" for d in kpi_departments(data_copy)}
     registry = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
     expected = kpi | {registry}
     assert {p.name for p in sent.iterdir()} == expected
@@ -51,7 +51,7 @@ def test_open_r7_writes_a_kpi_form_per_department_and_records_each(data_copy, tm
 def test_an_opened_year_asks_for_its_year_end_values_although_the_data_has_none_yet(data_copy, tmp_path, capsys):
     out = tmp_path / "out"
     assert run(capsys, "open", "R7", "--data", data_copy, "--out", out)[0] == 0
-    ws = openpyxl.load_workbook(out / R7_FOLDER / "KPI更新_令和7年度_商工観光課.xlsx").worksheets[0]
+    ws = openpyxl.load_workbook(out / R7_FOLDER / "KPI実績値等入力表_令和7年度_商工観光課.xlsx").worksheets[0]
     rows = {r[0].value: r for r in ws.iter_rows() if r[0].value}
     header = next(r for r in ws.iter_rows() if r[1].value == "指標・KPI")
     assert header[5].value == "R7末の実績値"
@@ -74,7 +74,7 @@ def test_dry_run_lists_the_forms_and_the_record_and_writes_nothing(data_copy, tm
     assert code == 0
     assert tree(data_copy) == before and not out.exists()
     for d in kpi_departments(data_copy):
-        assert f"KPI更新_令和7年度_{d}.xlsx" in stdout
+        assert f"KPI実績値等入力表_令和7年度_{d}.xlsx" in stdout
     assert "data/cycle.yaml" in stdout and "何も書き込んでいません" in stdout
 
 
@@ -209,7 +209,7 @@ def test_a_year_with_an_evaluation_round_sends_the_evaluation_forms_too(data_cop
     projects = yaml.safe_load((data_copy / "strategies/1/projects.yaml").read_text(encoding="utf-8"))["projects"]
     assert {p["first_year"] for p in projects} <= {"H28以前", "H29"}  # all run in the round H28–H29
     evaluation = {f"実施事業評価等入力表_平成29年度_{parents[d]}.xlsx" for p in projects for d in p["departments"]}
-    kpi = {f"KPI更新_平成29年度_{d}.xlsx" for d in kpi_departments(data_copy, "1")}
+    kpi = {f"KPI実績値等入力表_平成29年度_{d}.xlsx" for d in kpi_departments(data_copy, "1")}
     sent = out / "sent" / "2017_H29"
     assert {p.name for p in sent.iterdir()} == evaluation | kpi | {"事業・KPI登録簿_平成29年度_戦略1.xlsx"}
     kinds = {f["file"]: f["kind"] for f in state(data_copy)["years"]["H29"]["forms"]}

@@ -38,8 +38,8 @@ def test_a_collect_of_r7_values_leaves_every_earlier_year_untouched_and_says_so(
     r7 = tree(out / "2025_R7")
     assert run(capsys, "open", "R7", "--data", data, "--out", out)[0] == 0
     sent = out / R7_FOLDER
-    forms = [fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", ret / "商工観光課.xlsx", {"kpi:1-①": {6: "265件"}}),
-             fill(sent / "KPI更新_令和7年度_保育幼稚園課.xlsx", ret / "保育幼稚園課.xlsx", {"kpi:3-②": {6: 98.5}})]
+    forms = [fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", ret / "商工観光課.xlsx", {"kpi:1-①": {6: "265件"}}),
+             fill(sent / "KPI実績値等入力表_令和7年度_保育幼稚園課.xlsx", ret / "保育幼稚園課.xlsx", {"kpi:3-②": {6: 98.5}})]
     code, _, stderr = run(capsys, "collect", *forms, "--data", data)
     assert code == 0, stderr
     assert "R7: 265件" in (data / "strategies" / "2" / "kpis.yaml").read_text(encoding="utf-8")

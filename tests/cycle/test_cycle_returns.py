@@ -14,7 +14,7 @@ from reportgen.model.cycle_state import shown
 from registry_helpers import fill as fill_registry
 
 REGISTRY = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
-SHOKO = "KPI更新_令和7年度_商工観光課.xlsx"
+SHOKO = "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
 
 
 @pytest.fixture()

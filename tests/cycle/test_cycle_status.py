@@ -19,16 +19,16 @@ def opened(data_copy, tmp_path, capsys):
 
 
 def _form(sent: Path, department: str) -> Path:
-    return sent / f"KPI更新_令和7年度_{department}.xlsx"
+    return sent / f"KPI実績値等入力表_令和7年度_{department}.xlsx"
 
 
 def test_each_form_by_department_and_the_departments_to_chase(opened, tmp_path, capsys):
     data, out, sent = opened
     ret = tmp_path / "returned"
     ret.mkdir()
-    applied = fill(_form(sent, "商工観光課"), ret / "KPI更新_令和7年度_商工観光課.xlsx", {"kpi:1-①": {6: "265件"}})
-    unchanged = shutil.copy(_form(sent, "企画課"), ret / "KPI更新_令和7年度_企画課.xlsx")  # returned as sent
-    refused = fill(_form(sent, "青少年課"), ret / "KPI更新_令和7年度_青少年課.xlsx", {"kpi:3-③": {6: "たくさん"}})
+    applied = fill(_form(sent, "商工観光課"), ret / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", {"kpi:1-①": {6: "265件"}})
+    unchanged = shutil.copy(_form(sent, "企画課"), ret / "KPI実績値等入力表_令和7年度_企画課.xlsx")  # returned as sent
+    refused = fill(_form(sent, "青少年課"), ret / "KPI実績値等入力表_令和7年度_青少年課.xlsx", {"kpi:3-③": {6: "たくさん"}})
     # a conflict: the office typed 1-② of R7 into the data after sending; 商工観光課 returns another value
     kpis = data / "strategies/2/kpis.yaml"
     text = kpis.read_text(encoding="utf-8")
@@ -41,14 +41,14 @@ def test_each_form_by_department_and_the_departments_to_chase(opened, tmp_path, 
     lines = stdout.splitlines()
     # by department: the department's line, its forms indented under it
     at = lines.index("企画課")
-    assert lines[at + 1].startswith("  KPI更新_令和7年度_企画課.xlsx: 提出済・反映済")  # returned unchanged counts
+    assert lines[at + 1].startswith("  KPI実績値等入力表_令和7年度_企画課.xlsx: 提出済・反映済")  # returned unchanged counts
     at = lines.index("商工観光課")
-    assert lines[at + 1].startswith("  KPI更新_令和7年度_商工観光課.xlsx: 提出済・反映済") and "変更 1 件" in lines[at + 1]
+    assert lines[at + 1].startswith("  KPI実績値等入力表_令和7年度_商工観光課.xlsx: 提出済・反映済") and "変更 1 件" in lines[at + 1]
     at = lines.index("青少年課")
-    assert lines[at + 1].startswith("  KPI更新_令和7年度_青少年課.xlsx: 差し戻し")
+    assert lines[at + 1].startswith("  KPI実績値等入力表_令和7年度_青少年課.xlsx: 差し戻し")
     assert "KPI更新!F" in lines[at + 2] and "実績値" in lines[at + 2] and "たくさん" in lines[at + 2]  # why, at its cell
     at = lines.index("こども支援課")
-    assert lines[at + 1] == "  KPI更新_令和7年度_こども支援課.xlsx: 未提出"
+    assert lines[at + 1] == "  KPI実績値等入力表_令和7年度_こども支援課.xlsx: 未提出"
     # the block to paste: every department not returned or refused, one a line, with its forms and its link to the
     # forms inbox (generate.py serve); nothing else
     start = next(i for i, l in enumerate(lines) if l.startswith("督促先"))
@@ -56,7 +56,7 @@ def test_each_form_by_department_and_the_departments_to_chase(opened, tmp_path, 
     assert all(re.search(r" http://127\.0\.0\.1:8765/d/[A-Za-z0-9_-]{43}$", line) for line in lines[start + 1:])
     chase = kpi_departments(data) - {"商工観光課", "企画課"}
     # ... and the planning office itself, whose registry of the 2nd strategy is not in yet
-    assert sorted(block) == sorted([f"{d}: KPI更新_令和7年度_{d}.xlsx" + ("（再提出）" if d == "青少年課" else "")
+    assert sorted(block) == sorted([f"{d}: KPI実績値等入力表_令和7年度_{d}.xlsx" + ("（再提出）" if d == "青少年課" else "")
                                     for d in chase] + ["企画課: 事業・KPI登録簿_令和7年度_戦略2.xlsx"])
     assert f"督促先（{len(chase) + 1} 課" in lines[start]
     # the conflict waits: listed as 競合あり with the value waiting, not a department to chase
@@ -64,7 +64,7 @@ def test_each_form_by_department_and_the_departments_to_chase(opened, tmp_path, 
     code, stdout, _ = run(capsys, "status", "R7", "--data", data)
     lines = stdout.splitlines()
     at = lines.index("商工観光課")
-    assert lines[at + 1].startswith("  KPI更新_令和7年度_商工観光課.xlsx: 競合あり") and "年間13名" in lines[at + 2]
+    assert lines[at + 1].startswith("  KPI実績値等入力表_令和7年度_商工観光課.xlsx: 競合あり") and "年間13名" in lines[at + 2]
     assert "商工観光課: " not in "\n".join(lines[next(i for i, l in enumerate(lines) if l.startswith("督促先")):])
 
 
@@ -85,7 +85,7 @@ def test_exit_status_0_only_when_every_form_is_in_and_applied(opened, tmp_path, 
 def test_dry_run_collect_records_nothing(opened, tmp_path, capsys):
     data, out, sent = opened
     before = tree(data)
-    form = shutil.copy(_form(sent, "企画課"), tmp_path / "KPI更新_令和7年度_企画課.xlsx")
+    form = shutil.copy(_form(sent, "企画課"), tmp_path / "KPI実績値等入力表_令和7年度_企画課.xlsx")
     code, stdout, _ = run(capsys, "collect", "--dry-run", form, "--data", data)
     assert code == 0 and "記録しました" not in stdout
     assert tree(data) == before
@@ -112,7 +112,7 @@ def test_a_hand_edited_state_is_reported_at_its_line(opened, capsys):
 
 def test_the_record_says_what_came_back(opened, tmp_path, capsys):
     data, out, sent = opened
-    form = fill(_form(sent, "商工観光課"), tmp_path / "KPI更新_令和7年度_商工観光課.xlsx", {"kpi:1-①": {6: "265件"}})
+    form = fill(_form(sent, "商工観光課"), tmp_path / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", {"kpi:1-①": {6: "265件"}})
     code, stdout, _ = run(capsys, "collect", form, "--data", data)
     assert code == 0 and f"提出状況を {data}/cycle.yaml に記録しました" in stdout  # the data set's own record (issue 25)
     f = next(f for f in state(data)["years"]["R7"]["forms"] if f["department"] == "商工観光課")
@@ -128,8 +128,8 @@ def test_a_form_a_later_build_issued_for_the_open_year_counts_for_its_department
     department's form of the year, recorded against the form open sent."""
     data, out, sent = opened
     assert run(capsys, "--year", "R7", "--data", data, "--out", out)[0] == 0
-    again = out / "2025_R7" / "forms" / "KPI更新_令和7年度_企画課.xlsx"
+    again = out / "2025_R7" / "forms" / "KPI実績値等入力表_令和7年度_企画課.xlsx"
     assert run(capsys, "collect", shutil.copy(again, tmp_path / again.name), "--data", data)[0] == 0
     code, stdout, _ = run(capsys, "status", "--data", data)
     lines = stdout.splitlines()
-    assert lines[lines.index("企画課") + 1].startswith("  KPI更新_令和7年度_企画課.xlsx: 提出済・反映済")
+    assert lines[lines.index("企画課") + 1].startswith("  KPI実績値等入力表_令和7年度_企画課.xlsx: 提出済・反映済")

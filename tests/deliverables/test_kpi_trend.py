@@ -1,14 +1,17 @@
 """KPI目標値達成状況推移: every row of seed 003 in the R6 workbook, colours by direction, charts, KPI forms."""
 import re
+import shutil
 
 import openpyxl
 import pytest
 import realclient as rc
+import yaml
 from formfill import fill, resave_with_libreoffice
-from support import DATA, seed
+from support import DATA, ROOT, seed, year
 
 from reportgen.archive.build import build
 from reportgen.cli import main
+from reportgen.deliverables import kpi_trend
 from reportgen.model.loader import load
 from reportgen.model.schema import Measure
 from reportgen.rules.era import parse_fy
@@ -214,7 +217,7 @@ def test_print_setup(built):
 def test_a_kpi_form_filled_resaved_and_collected_reaches_data_and_the_rebuilt_workbook(tmp_path, data_copy, capsys):
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
+    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
     wb = openpyxl.load_workbook(form)
     ws = wb.worksheets[0]
     (dv,) = ws.data_validations.dataValidation
@@ -234,7 +237,7 @@ def test_a_kpi_form_filled_resaved_and_collected_reaches_data_and_the_rebuilt_wo
 def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_copy, capsys):
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
+    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
     filled = fill(form, tmp_path / "k.xlsx", {"kpi:3-③": {6: "30件", 7: "5"}})
     before = (data_copy / "strategies/2/kpis.yaml").read_bytes()
     assert main(["collect", str(filled), "--data", str(data_copy), "--lang", "en"]) == 1
@@ -246,7 +249,7 @@ def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_
 def test_a_kpi_form_for_a_measure_moved_to_another_department_is_refused(tmp_path, data_copy, capsys):
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
+    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
     k = data_copy / "strategies/2/kpis.yaml"
     text = k.read_text(encoding="utf-8")
     i = text.index("name: 学童保育室待機児童数")
@@ -271,3 +274,19 @@ def test_a_goal_without_indicators_starts_with_its_first_policy_row_and_keeps_it
     assert policy_row.min_col == 1 and policy_row.max_col > 4  # the policy's name over the whole row
     assert ws.cell(row=head + 1, column=1).value and ws.cell(row=head + 2, column=1).value == "重要業績評価指標（KPI）"
     assert ws.freeze_panes == f"D{head + 1}"
+
+
+def test_a_kpi_forms_file_is_named_as_its_title_names_it_and_an_older_archive_keeps_its_names(tmp_path):
+    """The file a department receives says what its title says (KPI実績値等入力表_令和6年度_商工観光課.xlsx),
+    the name the shipped labels give (`file`); a year archived with labels from before that key rebuilds
+    under the name its forms were sent with (KPI更新_…), so `verify` still finds them byte for byte."""
+    ds = load(DATA)
+    forms = [o for o in kpi_trend.outputs(ds, year("R6", ds)) if o.filename.startswith("forms/")]
+    assert forms and all(o.filename.startswith("forms/KPI実績値等入力表_令和6年度_") for o in forms)
+    old = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", old)
+    words = yaml.safe_load((old / "kpi_form.labels.yaml").read_text(encoding="utf-8"))
+    del words["file"]
+    (old / "kpi_form.labels.yaml").write_text(yaml.safe_dump(words, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    archived = [o for o in kpi_trend.outputs(ds, year("R6", ds, old)) if o.filename.startswith("forms/")]
+    assert [o.filename.replace("KPI更新_", "KPI実績値等入力表_") for o in archived] == [o.filename for o in forms]

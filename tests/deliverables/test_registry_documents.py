@@ -46,7 +46,7 @@ def test_an_ended_kpi_leaves_the_documents_of_its_year_and_earlier_years_are_byt
     assert any("創業支援による創業者数" in c for c in trend)  # its neighbour 1-② stays
     # 人権推進課 had the KPI's form only for 1-③; 商工観光課's form keeps its other KPIs
     forms = {p.name for p in (r7 / "forms").iterdir()}
-    assert "KPI更新_令和7年度_人権推進課.xlsx" not in forms and "KPI更新_令和7年度_商工観光課.xlsx" in forms
+    assert "KPI実績値等入力表_令和7年度_人権推進課.xlsx" not in forms and "KPI実績値等入力表_令和7年度_商工観光課.xlsx" in forms
 
 
 def test_an_ended_project_leaves_the_lists_and_evaluation_forms_of_its_year(built, data_copy, tmp_path):

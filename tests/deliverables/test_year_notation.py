@@ -47,7 +47,7 @@ def test_file_names_name_the_year_in_the_citys_notation(western):
         assert name in names, sorted(names)
     assert not [n for n in names if "令和" in n or "平成" in n]
     forms = {p.name for p in western.glob("2024_R6/forms/*.xlsx")}
-    assert forms and all("2024年度" in n for n in forms if n.startswith("KPI更新_"))
+    assert forms and all("2024年度" in n for n in forms if n.startswith("KPI実績値等入力表_"))
 
 
 def test_headers_and_titles_name_the_year_in_the_citys_notation(western):

@@ -17,8 +17,8 @@ def texts(path) -> list[str]:
 
 
 def test_a_kpi_form_asks_for_a_rating_only_where_a_review_covers_the_year(built):
-    r7 = sorted((built / "2025_R7" / "forms").glob("KPI更新_*.xlsx"))
-    r6 = sorted((built / "2024_R6" / "forms").glob("KPI更新_*.xlsx"))
+    r7 = sorted((built / "2025_R7" / "forms").glob("KPI実績値等入力表_*.xlsx"))
+    r6 = sorted((built / "2024_R6" / "forms").glob("KPI実績値等入力表_*.xlsx"))
     assert r7 and r6
     for form in r7:
         shown = texts(form)
@@ -39,7 +39,7 @@ def test_a_kpi_form_of_a_year_no_review_covers_has_no_rating_columns(built):
     # issue 25 item 2: R7's form kept the 評価 / 評価理由 headers over locked cells; a clerk who unprotected the
     # sheet and filled them was told 改ざん. R8's forms follow the same rule (no review covers it either).
     for year in ("2025_R7", "2024_R6"):
-        forms = sorted((built / year / "forms").glob("KPI更新_*.xlsx"))
+        forms = sorted((built / year / "forms").glob("KPI実績値等入力表_*.xlsx"))
         assert forms
         for form in forms:
             shown = header_row(form)
@@ -54,7 +54,7 @@ def test_every_unlocked_cell_of_every_sent_form_is_one_collect_reads(built):
     """An unlocked cell is an input of a listed row (its key in column A, the field among the row's sent
     values, which collect judges): nothing is offered that collect refuses or ignores."""
     forms = sorted(built.glob("*/forms/*.xlsx"))
-    assert any("実施事業評価等入力表" in f.name for f in forms) and any("KPI更新" in f.name for f in forms)
+    assert any("実施事業評価等入力表" in f.name for f in forms) and any(f.name.startswith("KPI実績値等入力表_") for f in forms)
     for form in forms:
         wb = openpyxl.load_workbook(form)
         ident = identity(form)

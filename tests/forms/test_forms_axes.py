@@ -23,7 +23,7 @@ from reportgen.model.loader import load
 from reportgen.rules.era import NATIONAL, parse_fy
 
 R6 = parse_fy("R6")
-FORM = "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
+FORM = "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
 KPI = "kpi:3-③"  # 学童保育室待機児童数, 青少年課's; its R6 rating is removed in the copy: sent empty
 
 DECLARATION = """rating_axes:
@@ -219,7 +219,7 @@ IRUMA_R6 = {
 def test_irumas_kpi_forms_are_byte_identical(tmp_path):
     build(DATA, tmp_path / "out", years=[R6])
     got = {p.stem.rpartition("_")[2]: hashlib.sha256(p.read_bytes()).hexdigest()
-           for p in (tmp_path / "out/2024_R6/forms").glob("KPI更新_*.xlsx")}
+           for p in (tmp_path / "out/2024_R6/forms").glob("KPI実績値等入力表_*.xlsx")}
     assert got == IRUMA_R6
 
 
@@ -245,7 +245,7 @@ def _legacy_form(data: Path, dest: Path) -> Path:
 
 def test_a_form_sent_with_the_fixed_columns_is_read_as_the_first_axis_and_text(data, tmp_path, capsys):
     form = _legacy_form(data, tmp_path / "legacy.xlsx")
-    filled = fill(form, tmp_path / "KPI更新_old.xlsx", {"kpi:3-⑧": {7: "×", 8: "見直した理由"}})
+    filled = fill(form, tmp_path / "KPI実績値等入力表_old.xlsx", {"kpi:3-⑧": {7: "×", 8: "見直した理由"}})
     assert main(["collect", str(filled), "--data", str(data)]) == 0, capsys.readouterr().err
     k = next(k for k in load(data).strategies[1].measures.kpis if k.id == "3-⑧")
     # 改善・悪化 and ≪成果と見直し≫ from G and H; 達成度, which that form did not carry, kept

@@ -81,7 +81,7 @@ def test_a_declared_axis_drives_the_form_dropdown_collect_and_the_write_back(tmp
     replace(data_copy / "strategies/2/strategy.yaml", "goals:\n", FIVE + "goals:\n")
     out = tmp_path / "out"
     build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI更新_令和6年度_青少年課.xlsx"
+    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
     (dv,) = openpyxl.load_workbook(form).worksheets[0].data_validations.dataValidation
     assert dv.formula1 == '"1,2,3,4,-"'
     # a symbol outside the axis is refused with the axis's symbols

@@ -61,7 +61,7 @@ def _live_region(html: str) -> str:
 def test_a_refused_cell_is_shown_at_its_address_and_nothing_is_recorded(inbox, tmp_path):
     client, data, out, sent = inbox
     t = token(data, "青少年課")
-    bad = fill(sent / "KPI更新_令和7年度_青少年課.xlsx", tmp_path / "bad.xlsx", {"kpi:3-③": {6: "たくさん"}})
+    bad = fill(sent / "KPI実績値等入力表_令和7年度_青少年課.xlsx", tmp_path / "bad.xlsx", {"kpi:3-③": {6: "たくさん"}})
     before = tree(data)
     got = _check(client, t, bad)
     assert got.status_code == 200
@@ -77,7 +77,7 @@ def test_a_hand_in_is_collect_itself(inbox, tmp_path, capsys, monkeypatch):
     client, data, out, sent = inbox
     twin = tmp_path / "twin"
     shutil.copytree(data, twin)
-    name = "KPI更新_令和7年度_商工観光課.xlsx"
+    name = "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
     good = fill(sent / name, tmp_path / "upload.xlsx", {"kpi:1-①": {6: "265件"}})
     got = _check(client, token(data, "商工観光課"), good, "何でも.xlsx")
     change = re.search(r'<tr class="change">(.*?)</tr>', got.text, re.S).group(1)
@@ -106,7 +106,7 @@ def test_a_refused_form_handed_in_is_recorded_as_collect_records_it(inbox, tmp_p
     client, data, out, sent = inbox
     twin = tmp_path / "twin"
     shutil.copytree(data, twin)
-    name = "KPI更新_令和7年度_青少年課.xlsx"
+    name = "KPI実績値等入力表_令和7年度_青少年課.xlsx"
     bad = fill(sent / name, tmp_path / "bad.xlsx", {"kpi:3-③": {6: "たくさん"}})
     t = token(data, "青少年課")
     got = _check(client, t, bad)
@@ -120,7 +120,7 @@ def test_a_refused_form_handed_in_is_recorded_as_collect_records_it(inbox, tmp_p
 
 def test_another_departments_form_is_not_taken_through_a_link(inbox, tmp_path):
     client, data, out, sent = inbox
-    other = fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", tmp_path / "x.xlsx", {"kpi:1-①": {6: "265件"}})
+    other = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "x.xlsx", {"kpi:1-①": {6: "265件"}})
     t = token(data, "青少年課")
     got = _check(client, t, other)
     assert "このリンクの課（青少年課）の様式ではありません" in _live_region(got.text) and 'name="upload"' not in got.text
@@ -177,7 +177,7 @@ def test_only_the_hash_of_a_token_is_recorded(inbox):
 def test_every_post_needs_its_pages_csrf_token(inbox, tmp_path, how):
     client, data, out, sent = inbox
     t = token(data, "商工観光課")
-    good = fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", tmp_path / "g.xlsx", {"kpi:1-①": {6: "265件"}})
+    good = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "g.xlsx", {"kpi:1-①": {6: "265件"}})
     page = client.get(f"/d/{t}")
     fields = {"no token": {}, "wrong token": {"csrf": "0" * 64}, "another site": {"csrf": _csrf(page.text)}}[how]
     headers = {"origin": "http://evil.example"} if how == "another site" else {}
@@ -213,7 +213,7 @@ def test_a_body_over_the_cap_is_refused_unread(inbox, tmp_path, monkeypatch):
     client, data, out, sent = inbox
     monkeypatch.setattr(inbox_app, "MAX_COMPRESSED", 1000)
     monkeypatch.setattr(inbox_app, "BODY_SLACK", 0)
-    got = _check(client, token(data, "商工観光課"), sent / "KPI更新_令和7年度_商工観光課.xlsx")
+    got = _check(client, token(data, "商工観光課"), sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx")
     assert got.status_code == 413 and "ファイルが大きすぎます（上限 1,000 バイト）" in _live_region(got.text)
     assert not (out / "received").exists()  # not a byte of it kept
 
@@ -221,7 +221,7 @@ def test_a_body_over_the_cap_is_refused_unread(inbox, tmp_path, monkeypatch):
 def test_an_upload_over_the_cap_is_stopped_while_streaming(inbox, monkeypatch):
     client, data, out, sent = inbox
     monkeypatch.setattr(store, "MAX_COMPRESSED", 1000)  # the body's declared length passes; the stream is cut
-    got = _check(client, token(data, "商工観光課"), sent / "KPI更新_令和7年度_商工観光課.xlsx")
+    got = _check(client, token(data, "商工観光課"), sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx")
     assert got.status_code == 413 and not [p for p in (out / "received").rglob("*") if p.is_file()]
 
 
@@ -240,21 +240,21 @@ def test_a_form_breaking_the_memory_or_time_cap_is_stopped_and_the_inbox_goes_on
     client, data, out, sent = inbox
     monkeypatch.setattr(judge, cap, 32 * 1024 * 1024 if cap == "MEMORY_LIMIT" else 0.001)
     t = token(data, "商工観光課")
-    got = _check(client, t, sent / "KPI更新_令和7年度_商工観光課.xlsx")
+    got = _check(client, t, sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx")
     assert "読み取りの上限（時間・大きさ）を超えた" in _live_region(got.text)
     monkeypatch.undo()
-    assert "受け付けられます" in _live_region(_check(client, t, sent / "KPI更新_令和7年度_商工観光課.xlsx").text)
+    assert "受け付けられます" in _live_region(_check(client, t, sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx").text)
 
 
 def test_no_name_the_client_gives_becomes_a_path(inbox, tmp_path):
     client, data, out, sent = inbox
-    form = sent / "KPI更新_令和7年度_商工観光課.xlsx"
+    form = sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
     t = token(data, "商工観光課")
     got = _check(client, t, form, "../../../data/evil.xlsx")
     sha = hashlib.sha256(form.read_bytes()).hexdigest()
     client.post(f"/d/{t}/hand-in", data={"csrf": _csrf(got.text), "upload": sha})
     kept = sorted(p.relative_to(out).as_posix() for p in (out / "received").rglob("*") if p.is_file())
-    assert kept == [f"received/2025_R7/.uploads/{sha}.xlsx", f"received/2025_R7/{sha}/KPI更新_令和7年度_商工観光課.xlsx"]
+    assert kept == [f"received/2025_R7/.uploads/{sha}.xlsx", f"received/2025_R7/{sha}/KPI実績値等入力表_令和7年度_商工観光課.xlsx"]
     assert not list(tmp_path.rglob("evil.xlsx"))
     for bad in ("..%2f..%2fcycle.yaml", "0" * 64, "../" + sha):  # files only by the digests of the record
         assert client.get(f"/d/{t}/file/{bad}").status_code == 404
@@ -268,16 +268,16 @@ def test_the_office_sees_the_year_the_chase_list_and_each_conflicts_three_values
     kpis = data / "strategies/2/kpis.yaml"
     text = kpis.read_text(encoding="utf-8")
     kpis.write_text(text.replace("R6: 年間11名", "R6: 年間11名\n      R7: 年間13名"), encoding="utf-8")  # the office typed R7
-    form = fill(sent / "KPI更新_令和7年度_商工観光課.xlsx", tmp_path / "c.xlsx", {"kpi:1-②": {6: "年間12名"}})
+    form = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "c.xlsx", {"kpi:1-②": {6: "年間12名"}})
     got = _check(client, t, form)
     sha = hashlib.sha256(form.read_bytes()).hexdigest()
     client.post(f"/d/{t}/hand-in", data={"csrf": _csrf(got.text), "upload": sha})
     page = client.get(f"/o/{office_token(data)}")
     words = _text(page.text)
-    assert "商工観光課 KPI更新_令和7年度_商工観光課.xlsx 競合あり" in words
+    assert "商工観光課 KPI実績値等入力表_令和7年度_商工観光課.xlsx 競合あり" in words
     assert "未提出 15、提出済・反映済 0、差し戻し 0、競合あり 1" in words
     chase = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1).splitlines()
-    assert f"青少年課: KPI更新_令和7年度_青少年課.xlsx http://127.0.0.1:8765/d/{token(data, '青少年課')}" in chase
+    assert f"青少年課: KPI実績値等入力表_令和7年度_青少年課.xlsx http://127.0.0.1:8765/d/{token(data, '青少年課')}" in chase
     assert not any(line.startswith("商工観光課") for line in chase)  # a conflict is the office's, not a department to chase
     row = re.search(r'<tr class="conflict">(.*?)</tr>', page.text, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td>", row)[2:] == ["（空）", "年間12名", "年間13名"]  # as sent, as returned, now

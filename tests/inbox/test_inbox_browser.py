@@ -119,12 +119,12 @@ def verdict(driver, words: str) -> str:
 
 def test_a_departments_round_and_the_offices_overview_in_chromium(browser, server, tmp_path):
     base, data, sent = server
-    name = "KPI更新_令和7年度_青少年課.xlsx"
+    name = "KPI実績値等入力表_令和7年度_青少年課.xlsx"
     (tmp_path / "wrong").mkdir()
     wrong = fill(sent / name, tmp_path / "wrong" / name, {"kpi:3-③": {6: "たくさん"}})
     right = fill(sent / name, tmp_path / name, {"kpi:3-③": {6: "1,200人"}})
     browser.get(f"{base}/o/{office_token(data)}")
-    assert "青少年課 KPI更新_令和7年度_青少年課.xlsx 未提出" in browser.find_element(By.TAG_NAME, "table").text
+    assert "青少年課 KPI実績値等入力表_令和7年度_青少年課.xlsx 未提出" in browser.find_element(By.TAG_NAME, "table").text
     browser.get(f"{base}/d/{token(data, '青少年課')}")
     assert browser.find_element(By.TAG_NAME, "h1").text == "様式の提出"
     audit(browser, "department")
@@ -151,10 +151,10 @@ def test_a_departments_round_and_the_offices_overview_in_chromium(browser, serve
     assert statuses == ["提出済・反映済"]
     # the office's overview changed
     browser.get(f"{base}/o/{office_token(data)}")
-    assert "青少年課 KPI更新_令和7年度_青少年課.xlsx 提出済・反映済" in browser.find_element(By.TAG_NAME, "table").text
+    assert "青少年課 KPI実績値等入力表_令和7年度_青少年課.xlsx 提出済・反映済" in browser.find_element(By.TAG_NAME, "table").text
     assert "提出済・反映済 1" in browser.find_element(By.CLASS_NAME, "counts").text
     chase = browser.find_element(By.CSS_SELECTOR, "textarea.chase").get_attribute("value")
-    assert "青少年課" not in chase and "こども支援課: KPI更新_令和7年度_こども支援課.xlsx http" in chase
+    assert "青少年課" not in chase and "こども支援課: KPI実績値等入力表_令和7年度_こども支援課.xlsx http" in chase
     audit(browser, "office")
     shoot(browser, "inbox-office")
 

@@ -16,7 +16,7 @@ import yaml
 from formfill import fill
 from inboxkit import free_port, office_token, open_r7, serve, token
 
-NAME = "KPI更新_令和7年度_商工観光課.xlsx"
+NAME = "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
 
 
 def _csrf(html: str) -> str:
@@ -74,7 +74,7 @@ def test_a_hand_in_killed_midway_leaves_the_data_before_or_after_it_and_a_restar
             assert "提出しました" in done.text
             overview = client.get(f"http://127.0.0.1:{port}/o/{office_token(data_copy)}")
         assert _returns(data_copy) == 1 and "R7: 265件" in kpis.read_text(encoding="utf-8")  # recorded once
-        assert re.search(r"商工観光課</td><td>KPI更新_令和7年度_商工観光課.xlsx</td><td class=\"status-done\">提出済・反映済",
+        assert re.search(r"商工観光課</td><td>KPI実績値等入力表_令和7年度_商工観光課.xlsx</td><td class=\"status-done\">提出済・反映済",
                          overview.text)
         assert not list(data_copy.rglob(".*.new"))
     finally:

@@ -108,7 +108,7 @@ def test_a_full_width_decimal_collected_is_written_like_its_neighbours(data_copy
     monkeypatch.setenv("REPORTGEN_NOW", "2026-04-06T09:00:00+09:00")
     out = tmp_path / "out"
     assert main(["open", "R7", "--data", str(data_copy), "--out", str(out)]) == 0
-    form = fill(out / "sent/2025_R7/KPI更新_令和7年度_教育総務課.xlsx", tmp_path / "教育総務課.xlsx", {"kpi:3-⑤": {6: "０．２１０"}})
+    form = fill(out / "sent/2025_R7/KPI実績値等入力表_令和7年度_教育総務課.xlsx", tmp_path / "教育総務課.xlsx", {"kpi:3-⑤": {6: "０．２１０"}})
     assert main(["collect", str(form), "--data", str(data_copy)]) == 0
     assert "（空） → 0.210" in capsys.readouterr().out
     text = (data_copy / "strategies/2/kpis.yaml").read_text(encoding="utf-8")

@@ -75,7 +75,7 @@ def test_a_percentage_typed_as_a_fraction_is_warned_at_its_cell_and_by_check(dat
     monkeypatch.setenv("REPORTGEN_NOW", "2026-04-06T09:00:00+09:00")
     out = tmp_path / "out"
     assert cyclekit.run(capsys, "open", "R7", "--data", data_copy, "--out", out)[0] == 0
-    sent = out / cyclekit.R7_FOLDER / "KPI更新_令和7年度_保育幼稚園課.xlsx"
+    sent = out / cyclekit.R7_FOLDER / "KPI実績値等入力表_令和7年度_保育幼稚園課.xlsx"
     form = fill(sent, tmp_path / "保育幼稚園課.xlsx", {"kpi:3-②": {6: 0.992}})
     code, said, err = cyclekit.run(capsys, "collect", form, "--data", data_copy)
     assert code == 0 and "0.992%" in said  # taken, as every plausibility warning: a person decides

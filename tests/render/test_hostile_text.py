@@ -27,7 +27,7 @@ DEPARTMENT_KEYS = {"departments", "parent"}
 def prefix_texts(data: Path, prefix: str) -> int:
     """Prefix every free text of every data file (department names consistently everywhere).
 
-    Department names become file names (KPI更新_令和6年度_<課>.xlsx): they get the prefix without the
+    Department names become file names (KPI実績値等入力表_令和6年度_<課>.xlsx): they get the prefix without the
     characters Windows refuses in a file name (`<小学生> & "x" ` → `小学生 & x `), which the loader
     refuses in a department's name (tests/rules/test_file_names.py)."""
     count = 0

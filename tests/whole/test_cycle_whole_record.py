@@ -13,8 +13,8 @@ from registry_helpers import fill as fill_registry
 
 REGISTRY = "事業・KPI登録簿_令和7年度_戦略2.xlsx"
 PLEDGE = "市長公約進捗状況記入票_令和7年3月末_企画課.xlsx"
-SHOKO = "KPI更新_令和7年度_商工観光課.xlsx"
-HOIKU = "KPI更新_令和7年度_保育幼稚園課.xlsx"
+SHOKO = "KPI実績値等入力表_令和7年度_商工観光課.xlsx"
+HOIKU = "KPI実績値等入力表_令和7年度_保育幼稚園課.xlsx"
 
 
 def _returns(sent, ret):

@@ -80,8 +80,8 @@ def test_a_clerks_first_session(tmp_path):
     said = hints(r.stdout)
     assert said and all("--data town/data" in h for h in said)
     (desk / "返送").mkdir()
-    shutil.copy(desk / "town/out/sent/2025_R7/KPI更新_令和7年度_企画課.xlsx", desk / "返送")
-    collect = said[0].replace("返送/*.xlsx", "返送/KPI更新_令和7年度_企画課.xlsx")  # the hint, pasted
+    shutil.copy(desk / "town/out/sent/2025_R7/KPI実績値等入力表_令和7年度_企画課.xlsx", desk / "返送")
+    collect = said[0].replace("返送/*.xlsx", "返送/KPI実績値等入力表_令和7年度_企画課.xlsx")  # the hint, pasted
     r = subprocess.run(shlex.split(collect.replace("python3", sys.executable, 1)), cwd=desk, env=ENV,
                        capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr

@@ -40,7 +40,7 @@ def test_a_whole_year(tmp_path, data_copy, capsys):
     assert (data / "pledges" / "2025-03.yaml").is_file()
     sent = out / R7_FOLDER
     files = sorted(sent.iterdir())
-    forms = {f.name.rsplit("_", 1)[1][:-5]: f for f in files if f.name.startswith("KPI更新_令和7年度_")}
+    forms = {f.name.rsplit("_", 1)[1][:-5]: f for f in files if f.name.startswith("KPI実績値等入力表_令和7年度_")}
     assert set(forms) == kpi_departments(data)
     registry = sent / "事業・KPI登録簿_令和7年度_戦略2.xlsx"
     pledge = sent / "市長公約進捗状況記入票_令和7年3月末_企画課.xlsx"
