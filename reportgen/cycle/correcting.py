@@ -10,6 +10,7 @@ from reportgen.archive.manifest import KEPT, MANIFEST, folder_name, sha256
 from reportgen.archive.verification import verify
 from reportgen.cycle.closing import CloseFailed, finding_lines
 from reportgen.model import cycle_state as st
+from reportgen.model.loader import load
 from reportgen.model.lock import Waiting, data_lock, quietly
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -50,11 +51,12 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
     if not reason.strip():
         raise UsageError(Msg(ja=f"correct {code}: --reason に訂正の理由を書いてください。何も変更していません",
                              en=f"correct {code}: say why with --reason. Nothing was changed"))
-    folder = folder_name(fy, fy2019=era.NATIONAL)
     with data_lock(data, waiting):
         y = _closed_year(data, out, fy)
+        # the folder the build wrote: FY2019 as this city's city.yaml names it (2019_H31 or 2019_R1)
+        folder = folder_name(fy, fy2019=load(data).city.fy2019)
         editions = [dict(e) for e in y.editions]
-        restore_interrupted(out, fy, editions or [{"edition": 1}])
+        restore_interrupted(out, folder, editions or [{"edition": 1}])
         current = read_manifest(out / folder)
         if current is None:
             raise UsageError(Msg(ja=f"correct {code}: {out / folder} に締切時のアーカイブがありません。何も変更していません",
@@ -94,9 +96,8 @@ def correct_year(data: Path, out: Path, fy: FiscalYear, reason: str, *, pdf: boo
     return CorrectResult(fy, out / folder, number + 1, yb.changed, editions)
 
 
-def restore_interrupted(out: Path, fy: FiscalYear, editions: list[dict]) -> None:
+def restore_interrupted(out: Path, folder: str, editions: list[dict]) -> None:
     """A correction killed between moving the earlier edition aside and publishing the new one: put it back."""
-    folder = folder_name(fy, fy2019=era.NATIONAL)
     if editions and not (out / folder).exists():
         earlier = out / edition_folder(folder, editions[-1]["edition"])
         if earlier.is_dir():

@@ -193,3 +193,22 @@ def test_times_are_said_in_japan_time_with_their_zone(tmp_path, data_copy, capsy
     assert code == 0, stderr
     assert re.search(r"を締め切りました（\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00、", stdout)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", state(data)["years"]["H29"]["closed"])
+
+
+def test_a_city_that_names_fy2019_heisei31_corrects_its_closed_2019_h31_folder(tmp_path, data_copy, capsys):
+    """city.yaml `fy2019: 平成31年度`: the archive of FY2019 is 2019_H31, and `correct` finds it there
+    (not at the national name 2019_R1), keeping the first edition beside it."""
+    data, out = data_copy, tmp_path / "out"
+    city = data / "city.yaml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text((text.replace("fy2019: 令和元年度", "fy2019: 平成31年度") if "fy2019:" in text
+                     else text + "fy2019: 平成31年度\n"), encoding="utf-8")
+    assert run(capsys, "open", "H31", "--data", data, "--out", out)[0] == 0
+    assert run(capsys, "close", "H31", "--allow-missing", "--data", data, "--out", out)[0] == 0
+    assert (out / "2019_H31" / "manifest.json").is_file() and not (out / "2019_R1").exists()
+    kpis = data / "strategies" / "1" / "kpis.yaml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("name: 定住意向\n", "name: 定住意向（訂正）\n", 1), encoding="utf-8")
+    code, stdout, stderr = run(capsys, "correct", "H31", "--reason", "指標名の訂正", "--data", data, "--out", out)
+    assert code == 0, stderr
+    assert (out / "2019_H31_第1版" / "manifest.json").is_file() and (out / "2019_H31" / "manifest.json").is_file()
+    assert f"第2版  {out / '2019_H31'}" in stdout
