@@ -7,14 +7,19 @@ import fcntl
 import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
+from reportgen.archive.build import build
 from reportgen.archive.year import template_set
 from reportgen.rules.era import NATIONAL, parse_fy
 from reportgen.templating.year import YearSettings, year_settings
@@ -137,3 +142,29 @@ def with_departments(data):
     text = text[:i] + part + text[j:]
     text = text.replace("            status: A\n", "            status: A\n            department: 企画課未来共創政策推進室\n", 1)
     f.write_text(text, encoding="utf-8")
+
+
+def squeeze(text: str) -> str:
+    """The same characters, whatever the width and the blanks (590 人(2014 年), ① 新規就農者数)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def first_list_in_reading_order(example: Path, tmp_path_factory) -> list[tuple[str, object]]:
+    """An example's data built alone (a plan with no actual yet: its first year only), and its list in
+    reading order: ("p", text) for each paragraph with text, ("table", [[cell, …], …]) for each table."""
+    data = tmp_path_factory.mktemp(example.name) / "data"
+    shutil.copytree(example / "data", data, ignore=shutil.ignore_patterns(".lock"))
+    out = data.parent / "out"
+    build(data, out)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2015_H27"]
+    body = docx.Document(str(out / "2015_H27" / "01_指標一覧_平成27年度.docx")).element.body
+    items: list[tuple[str, object]] = []
+    for el in body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+            if text.strip():
+                items.append(("p", text))
+        elif el.tag == qn("w:tbl"):
+            items.append(("table", [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+                                    for tr in el.iter(qn("w:tr"))]))
+    return items

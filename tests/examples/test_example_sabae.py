@@ -3,48 +3,21 @@
 the built Word document, row by row, under its ターゲット's heading, in the page's order."""
 from __future__ import annotations
 
-import re
-import shutil
-import unicodedata
-
-import docx
 import pytest
 import yaml
-from docx.oxml.ns import qn
-from support import ROOT
+from support import ROOT, first_list_in_reading_order, squeeze
 
-from reportgen.archive.build import build
 from reportgen.model.loader import load
 
 EXAMPLE = ROOT / "examples" / "sabae"
 SOURCE = yaml.safe_load((EXAMPLE / "source" / "targets.yaml").read_text(encoding="utf-8"))
 
 
-def squeeze(text: str) -> str:
-    """The same characters, whatever the width and the blanks of the PDF's text layer (590 人(2014 年))."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 @pytest.fixture(scope="module")
 def document(tmp_path_factory) -> list[tuple[str, object]]:
     """The built list in reading order: ("p", text) for a paragraph, ("row", [cells]) for a table row."""
-    data = tmp_path_factory.mktemp("sabae") / "data"
-    shutil.copytree(EXAMPLE / "data", data, ignore=shutil.ignore_patterns(".lock"))
-    out = data.parent / "out"
-    build(data, out)
-    # no actual yet: the plan's first year only (baseline → target)
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2015_H27"]
-    body = docx.Document(str(out / "2015_H27" / "01_指標一覧_平成27年度.docx")).element.body
-    items: list[tuple[str, object]] = []
-    for el in body.iterchildren():
-        if el.tag == qn("w:p"):
-            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
-            if text.strip():
-                items.append(("p", text))
-        elif el.tag == qn("w:tbl"):
-            for tr in el.iter(qn("w:tr")):
-                items.append(("row", ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]))
-    return items
+    return [item for kind, value in first_list_in_reading_order(EXAMPLE, tmp_path_factory)
+            for item in ([("p", value)] if kind == "p" else [("row", row) for row in value])]
 
 
 def test_the_data_folder_builds_alone_without_a_warning():

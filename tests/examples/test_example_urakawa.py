@@ -4,17 +4,12 @@ the built Word document, row by row, under its goal's and its 施策's heading, 
 the one cell that differs is the publication's own slip, named here and in the README."""
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 
-import docx
 import pytest
 import yaml
-from docx.oxml.ns import qn
-from support import ROOT
+from support import ROOT, first_list_in_reading_order, squeeze
 
-from reportgen.archive.build import build
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError
 
@@ -25,32 +20,10 @@ SOURCE = yaml.safe_load((EXAMPLE / "source" / "targets.yaml").read_text(encoding
 SLIPS = {"4億3,0000万円": "4億3,000万円"}
 
 
-def squeeze(text: str) -> str:
-    """The same characters, whatever the width and the blanks (① 新規就農者数, (1) 第一次産業の振興)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 @pytest.fixture(scope="module")
 def document(tmp_path_factory) -> list[tuple[str, object]]:
-    """The built list in reading order: ("p", text) for a paragraph, ("row", [cells]) for a table row."""
-    data = tmp_path_factory.mktemp("urakawa") / "data"
-    shutil.copytree(EXAMPLE / "data", data, ignore=shutil.ignore_patterns(".lock"))
-    out = data.parent / "out"
-    build(data, out)
-    # no actual yet: the plan's first year only (現状値 → 5年後の目標)
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2015_H27"]
-    body = docx.Document(str(out / "2015_H27" / "01_指標一覧_平成27年度.docx")).element.body
-    items: list[tuple[str, object]] = []
-    for el in body.iterchildren():
-        if el.tag == qn("w:p"):
-            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
-            if text.strip():
-                items.append(("p", text))
-        elif el.tag == qn("w:tbl"):
-            rows = [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
-                    for tr in el.iter(qn("w:tr"))]
-            items.append(("table", rows))
-    return items
+    """The built list in reading order: ("p", text) for a paragraph, ("table", rows) for a table."""
+    return first_list_in_reading_order(EXAMPLE, tmp_path_factory)
 
 
 def test_the_data_folder_builds_alone_without_a_warning():
