@@ -1,14 +1,10 @@
-"""Crash safety: builds and collects killed at random moments leave out/ and data/ old or new, complete."""
-import random
+"""Crash safety: builds and collects killed before each change they make to the disk leave out/ and data/ old or new, complete."""
 import shutil
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
+from forked import run_cli
 from formfill import fill
-from support import DATA, ROOT, tree
+from support import DATA, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.publish import recover
@@ -17,26 +13,8 @@ from reportgen.model.datastore import recover_data
 from reportgen.model.loader import load
 from reportgen.rules.era import parse_fy
 
-BUILD_TRIALS, COLLECT_TRIALS = 30, 20
 YEAR = "2017_H29"
-
-
-def start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def run_and_kill(args: list[str], delay: float) -> None:
-    proc = start(args)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-
-def duration(args: list[str]) -> float:
-    t = time.monotonic()
-    assert start(args).wait() == 0
-    return time.monotonic() - t
+SPREAD = 12  # kill points spread over the run's changes before its commit protocol begins
 
 
 @pytest.fixture(scope="module")
@@ -64,44 +42,47 @@ def difference(state: dict, old: dict, new: dict) -> str:
     return "\n".join(lines)
 
 
-def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_year_and_verify_passes(states, tmp_path):
-    base, old_data, new_data, old, new, old_out = states
+def kill_points(changes: list[str], committing, each: int) -> list[int]:
+    """Before each of SPREAD changes spread evenly over the run up to its commit protocol (from the
+    first change that `committing` names), before each of the protocol's first `each` changes, before
+    SPREAD // 3 of the rest (the cleanup), and len(changes): the run left to finish."""
+    first = next(i for i, change in enumerate(changes) if committing(change))
+    rest = max(len(changes) - (first + each), 0)
+    return sorted({first * k // SPREAD for k in range(SPREAD)} | set(range(first, min(first + each, len(changes)))) |
+                  {first + each + rest * k // (SPREAD // 3) for k in range(SPREAD // 3)} | {len(changes)})
+
+
+def test_a_build_killed_before_each_change_it_makes_leaves_the_old_or_the_new_year_and_verify_passes(states, tmp_path):
+    _, _, new_data, old, new, old_out = states
     assert old != new
     args = ["--data", str(new_data), "--year", "H29"]
-    total = duration(args + ["--out", str(tmp_path / "calibrate")])
-    rng = random.Random(2024)
+    reference = tmp_path / "reference"
+    shutil.copytree(old_out, reference)
+    changes = run_cli(args + ["--out", str(reference)], tmp_path).changes
+    assert tree(reference / YEAR) == new
+    # the commit protocol: the staged year swapped into place (renameat2, or two renames where the
+    # system has none), the old one removed
+    points = kill_points(changes, lambda change: change == "ctypes.dlsym renameat2" or
+                         change.startswith("os.rename") and YEAR in change, each=4)
+    assert len(points) > SPREAD + 2, changes
     seen = {"old": 0, "new": 0}
-
-    def trial(n: int, delay: float) -> None:
-        out = tmp_path / f"out{n}"
+    for k in points:
+        out = tmp_path / f"out{k}"
         shutil.copytree(old_out, out)
-        run_and_kill(args + ["--out", str(out)], delay)
+        run_cli(args + ["--out", str(out)], tmp_path, kill_at=k)
         state = tree(out / YEAR)
-        assert state in (old, new), f"trial {n} (killed at {delay:.2f} s of {total:.2f} s): a mixed year folder\n" + \
-            difference(state, old, new)
+        assert state in (old, new), f"killed before change {k} of {len(changes)} ({changes[k] if k < len(changes) else 'the end'}): " \
+            "a mixed year folder\n" + difference(state, old, new)
         seen["old" if state == old else "new"] += 1
         recover(out)  # what the next build does first, under the lock
         assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".lock"] == []
         assert verify(out)[1] == []
         shutil.rmtree(out)
-
-    # one random moment in each of BUILD_TRIALS equal slots of 1.5× the measured run, as for collect.
-    # The swap comes at 73–82 % of a run (measured under load; after it only the old folder's removal
-    # and the exit remain): uniform moments over the measured run put a few kills after it, and a run
-    # slower than the measured one none, so that the last assert failed about one run in seven.
-    for n in range(BUILD_TRIALS):
-        trial(n, 1.5 * total * (n + rng.random()) / BUILD_TRIALS)
-    # a machine slowed down since the measurement can still push every kill before the swap: then kill
-    # later and later (the run's end is reached by 4× unless it ran four times slower)
-    extra = BUILD_TRIALS
-    while not seen["new"] and extra < BUILD_TRIALS + 3:
-        trial(extra, (2 + extra - BUILD_TRIALS) * total)
-        extra += 1
     assert seen["old"] and seen["new"], seen  # the kills fell both before and after the swap
 
 
-def test_a_collect_killed_at_random_moments_leaves_data_old_or_new_and_loadable(states, tmp_path):
-    base, old_data, new_data, old, new, old_out = states
+def test_a_collect_killed_before_each_change_it_makes_leaves_data_old_or_new_and_loadable(states, tmp_path):
+    _, old_data, _, _, _, old_out = states
     form = old_out / YEAR / "forms" / "実施事業評価等入力表_平成29年度_人権推進課.xlsx"
     filled = fill(form, tmp_path / "filled.xlsx", {"s1-001": {11: "確認済み"}, "s1-002": {6: "A"}})
     target = "strategies/1/projects.yaml"
@@ -109,21 +90,21 @@ def test_a_collect_killed_at_random_moments_leaves_data_old_or_new_and_loadable(
     reference = tmp_path / "reference"
     shutil.copytree(old_data, reference)
     args = ["collect", str(filled)]
-    total = duration(args + ["--data", str(reference)])
+    changes = run_cli(args + ["--data", str(reference)], tmp_path).changes
     after = (reference / target).read_bytes()
     assert after != before
-    rng = random.Random(7)
+    # the commit protocol, every step of it: the backups, the new files beside the old, the journal
+    # naming them (its rename is the commit point), the renames into place, the journal's removal
+    points = kill_points(changes, lambda change: "/.backups" in change, each=len(changes))
+    assert len(points) > SPREAD + 2, changes
     seen = {"old": 0, "new": 0}
-    for trial in range(COLLECT_TRIALS):
-        data = tmp_path / f"data{trial}"
+    for k in points:
+        data = tmp_path / f"data{k}"
         shutil.copytree(old_data, data)
-        # one random moment in each of COLLECT_TRIALS equal slots of 1.5× the measured run: kills
-        # early in the run and after its end happen whatever the machine's speed at the moment
-        # (uniform over the measured run alone once gave 20 kills before the commit point)
-        run_and_kill(args + ["--data", str(data)], 1.5 * total * (trial + rng.random()) / COLLECT_TRIALS)
+        run_cli(args + ["--data", str(data)], tmp_path, kill_at=k)
         recover_data(data)  # what the next collect or build does first
         state = (data / target).read_bytes()
-        assert state in (before, after), f"trial {trial}: a half-written file"
+        assert state in (before, after), f"killed before change {k} ({changes[k] if k < len(changes) else 'the end'}): a half-written file"
         seen["old" if state == before else "new"] += 1
         load(data)
         assert not list(data.rglob(".*.yaml.new")) and not (data / ".collect-journal.json").exists()
