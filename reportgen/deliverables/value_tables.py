@@ -126,6 +126,15 @@ def _notes(meas: Measure, label, fy2019: str) -> list[str]:
     return notes
 
 
+def _optional(key: str, year: YearSettings) -> str:
+    """A key added to the labels after some years were archived: their copy lacks it, and printed
+    nothing with it ("" rebuilds them byte for byte)."""
+    try:
+        return str(raw_label(KEY, key, templates=year.templates))
+    except KeyError:
+        return ""
+
+
 def context(ds: Dataset, year: YearSettings) -> dict:
     fy, fy2019 = year.fy, year.fy2019
     sd = ds.strategy_for(fy)
@@ -134,8 +143,8 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     raw = {k: raw_label(KEY, k, templates=year.templates) for k in PER_ROW}
     # a 単位 column and the text of an empty year cell, where the city's labels name them (shipped: "")
     per_measure = s.value_tables == "per_measure"
-    unit_header = str(raw_label(KEY, "unit_header", templates=year.templates)) if per_measure else ""
-    blank = str(raw_label(KEY, "blank_value", templates=year.templates))
+    unit_header = _optional("unit_header", year) if per_measure else ""
+    blank = _optional("blank_value", year)
 
     def label(key: str, values: dict) -> str:
         return fill(raw[key], values)
