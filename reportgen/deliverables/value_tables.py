@@ -15,7 +15,8 @@ KEY = "value_tables"
 DOCUMENT = "数値目標・重要業績評価指標の現状値"
 
 # Labels filled column by column with the column's year (`year`: 平成27 / 平成27年度 / 平成15年9月30日;
-# `year_long`: 平成27年 / 平成27年度 / 平成15年9月30日) and the strategy's labels (`baseline`, `target`),
+# `year_long`: 平成27年 / 平成27年度 / 平成15年9月30日; `year_short`: H27 / H15.9.30; a range of years:
+# 平成22~26年度 / H22~26) and the strategy's labels (`baseline`, `target`),
 # or row by row with a measure's `mark`, `name`, `baseline`, `target` (list_line, table_title).
 COLUMN_LABELS = ("baseline_column", "actual_column", "day_column", "latest_column", "forecast_column", "target_column")
 ROW_LABELS = ("list_line", "statement_line", "table_title", "reference_note")
