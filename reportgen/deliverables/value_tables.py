@@ -19,10 +19,11 @@ DOCUMENT = "数値目標・重要業績評価指標の現状値"
 # 平成22~26年度 / H22~26) and the strategy's labels (`baseline`, `target`),
 # or row by row with a measure's `mark`, `name`, `baseline`, `target` (list_line, table_title).
 COLUMN_LABELS = ("baseline_column", "actual_column", "day_column", "latest_column", "forecast_column", "target_column")
-ROW_LABELS = ("list_line", "statement_line", "table_title", "reference_note")
+ROW_LABELS = ("list_line", "statement_line", "table_title", "reference_note", "departments_line")
 PER_ROW = COLUMN_LABELS + ROW_LABELS
 COLUMN_NAMES = ("year", "year_long", "year_short", "baseline", "target")
-ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code", "statement")
+# `departments`: the measure's departments in charge, a list (`{{ departments|join("、") }}`)
+ROW_NAMES = ("mark", "name", "baseline", "target", "year", "value", "code", "statement", "departments")
 UNIT = object()  # the `when` of the 単位 column: no year
 
 
@@ -127,11 +128,15 @@ def _notes(meas: Measure, label, fy2019: str) -> list[str]:
     return notes
 
 
+# keys added to the labels after some years were archived: their copies lack them
+ADDED = ("unit_header", "blank_value", "departments_line")
+
+
 def _optional(key: str, year: YearSettings) -> str:
-    """A key added to the labels after some years were archived: their copy lacks it, and printed
-    nothing with it ("" rebuilds them byte for byte)."""
+    """A key of ADDED as the year's labels write it; "" where an archived copy lacks it (it printed
+    nothing with it, so the year rebuilds byte for byte)."""
     try:
-        return str(raw_label(KEY, key, templates=year.templates))
+        return raw_label(KEY, key, templates=year.templates)
     except KeyError:
         return ""
 
@@ -141,11 +146,11 @@ def context(ds: Dataset, year: YearSettings) -> dict:
     sd = ds.strategy_for(fy)
     s = sd.strategy
     notes = s.year_notes or ds.city.year_notation  # a figure's own year: the strategy's notes, else the city's
-    raw = {k: raw_label(KEY, k, templates=year.templates) for k in PER_ROW}
+    raw = {k: raw_label(KEY, k, templates=year.templates) if k not in ADDED else _optional(k, year) for k in PER_ROW}
     # a 単位 column and the text of an empty year cell, where the city's labels name them (shipped: "")
     per_measure = s.value_tables == "per_measure"
-    unit_header = _optional("unit_header", year) if per_measure else ""
-    blank = _optional("blank_value", year)
+    unit_header = str(_optional("unit_header", year)) if per_measure else ""
+    blank = str(_optional("blank_value", year))
 
     def label(key: str, values: dict) -> str:
         return fill(raw[key], values)
@@ -161,6 +166,7 @@ def context(ds: Dataset, year: YearSettings) -> dict:
         for i, (meas, kind) in enumerate(measures):
             mark = circled(i)
             row = {"mark": mark, "name": meas.name, "code": "・".join(getattr(meas, "policies", [])),
+                   "departments": list(meas.departments or []),
                    "baseline": figure_text(meas.baseline, as_of="always", style=notes, fy2019=fy2019),
                    "target": target_text(meas.target, notes, fy2019=fy2019), "statement": ""}
             if meas.statement:  # the 数値目標 as the city states it, one line, its figures the measure's
@@ -170,6 +176,8 @@ def context(ds: Dataset, year: YearSettings) -> dict:
                 lines.append(label("list_line", {**row, "year": "", "value": ""}))
             cols = _columns(sd, meas, fy, label, fy2019, ds.city.year_notation, unit_header, blank)
             tables.append({"title": label("table_title", {**row, "year": "", "value": ""}), "kind": kind, **row,
+                           # 指標担当部課等 under the title, where the labels name it (shipped: "", no line)
+                           "departments_line": label("departments_line", {**row, "year": "", "value": ""}),
                            "revised": revised.get(id(meas), False),
                            "headers": [c[0] for c in cols], "values": [c[2] for c in cols],
                            # a 目標値 row under the years, where the measure has yearly targets (labels: actual_row, target_row)

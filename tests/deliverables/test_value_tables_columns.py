@@ -20,7 +20,7 @@ from reportgen.templating.templateset import shipped
 
 URAKAWA = ROOT / "examples" / "urakawa" / "data"
 MATSUDO = ROOT / "examples" / "matsudo" / "data"
-NEW_KEYS = ("unit_header", "blank_value")
+NEW_KEYS = ("unit_header", "blank_value", "departments_line")
 
 
 def rows(book: Path) -> list[list[str]]:
@@ -63,8 +63,9 @@ def test_without_a_unit_header_there_is_no_unit_column(urakawa, tmp_path):
 
 
 def test_a_year_archived_before_the_new_keys_rebuilds_the_same_bytes(tmp_path):
-    """An archive keeps the labels file its year was made from; one made before unit_header and
-    blank_value lacks them, printed nothing with them, and must come out the same from that copy."""
+    """An archive keeps the labels file its year was made from; one made before unit_header,
+    blank_value and departments_line lacks them, printed nothing with them, and must come out the
+    same from that copy."""
     old = tmp_path / "templates"
     shutil.copytree(shipped(), old)
     labels = old / "value_tables.labels.yaml"

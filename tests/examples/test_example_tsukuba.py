@@ -27,11 +27,15 @@ def rows(tmp_path_factory) -> list[list[str]]:
     return [[rc.norm(c) for c in r] for sheet in rc.sheet_rows(out / WORKBOOK).values() for r in sheet]
 
 
+def _title(rows: list[list[str]], name: str) -> int:
+    return next(i for i, r in enumerate(rows) if r and r[0] == rc.norm(name))
+
+
 def _table(rows: list[list[str]], name: str) -> dict[str, dict[str, str]]:
     """The table titled `name`: {row label: {column header: cell}} (its header row, then its two rows)."""
-    at = next(i for i, r in enumerate(rows) if r and r[0] == rc.norm(name))
-    headers = rows[at + 1]
-    return {r[0]: dict(zip(headers[1:], r[1:])) for r in rows[at + 2: at + 4]}
+    at = next(i for i in range(_title(rows, name) + 1, len(rows)) if rows[i][0] == "区分")
+    headers = rows[at]
+    return {r[0]: dict(zip(headers[1:], r[1:])) for r in rows[at + 1: at + 3]}
 
 
 def test_the_data_folder_builds_alone_without_a_warning():
@@ -61,6 +65,12 @@ def test_the_figures_print_without_their_unit_and_nowhere_else(rows, sheet):
     table = _table(rows, sheet["measure"]["name"])
     figures = [c for cells in table.values() for h, c in cells.items() if h != "(単位)" and c]
     assert figures and not [c for c in figures if c.endswith(rc.norm(sheet["unit"]))]
+
+
+@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s["measure"]["label"])
+def test_the_departments_in_charge_under_the_title(rows, sheet):
+    """指標担当部課等 経済部産業振興課,経済部農業課: two departments in charge of one measure, as printed."""
+    assert rows[_title(rows, sheet["measure"]["name"]) + 1][0] == rc.norm(f"指標担当部課等{sheet['departments']}")
 
 
 def test_the_goal_is_headed_as_the_first_sheet_heads_it(rows):
