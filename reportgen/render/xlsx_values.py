@@ -62,6 +62,9 @@ def value_tables(ctx: dict, *, templates: TemplateSet) -> Workbook:
         for t in goal["tables"]:
             put(ws, row, 1, t["title"], bold=True, wrap=False, border=False)
             row += 1
+            if t.get("departments_line"):  # 指標担当部課等 経済部産業振興課,経済部農業課 (つくば市)
+                put(ws, row, 1, t["departments_line"], wrap=False, border=False)
+                row += 1
             # with yearly targets, a first column names the rows (実績値, 目標値: a 施策マネジメントシート)
             rows = ([[lab["actual_row"], *t["values"]], [lab["target_row"], *t["target_values"]]]
                     if t.get("target_values") else [t["values"]])
