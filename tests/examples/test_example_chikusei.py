@@ -1,8 +1,11 @@
 """筑西市 (examples/chikusei): its data folder builds alone, and the heading block of the first 平成28年度
 施策評価シート (examples/chikusei/source/sheet.yaml: the expected texts are the sheet's, not the code's) is
 in the built Word list as a person reads it: the sheet's title line, 基本構想 Ⅱ, the 施策, and under the
-施策, on lines of their own, its 主管課 and its two 関係課 in the sheet's order."""
+施策, on lines of their own, its 主管課 and its two 関係課 in the sheet's order; a 関係課 written wrong in
+the folder is refused at its line."""
 from __future__ import annotations
+
+import shutil
 
 import docx
 import pytest
@@ -12,6 +15,7 @@ from support import ROOT, once_a_run, squeeze
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
+from reportgen.rules.problems import DataError
 
 EXAMPLE = ROOT / "examples" / "chikusei"
 SHEET = yaml.safe_load((EXAMPLE / "source" / "sheet.yaml").read_text(encoding="utf-8"))["sheet"]
@@ -74,3 +78,23 @@ def test_no_table_is_invented_for_the_indicators_the_copy_does_not_hold(built):
     """目標指標・成果指標の推移: none of its cells is in the stored copy, so the list prints no table."""
     body = docx.Document(str(built / LIST)).element.body
     assert not list(body.iter(qn("w:tbl")))
+
+
+@pytest.mark.parametrize("related, message", [
+    ("[農政課, 商工観光課]", "担当課（departments）以外の部署が必要です。書かれていた値: '農政課'"),
+    ("[企画課, 商工課]", "未登録の部署（departments.yaml）です（商工観光課 の誤りでは？）: '商工課'"),
+], ids=["the-shukanka-again", "not-in-departments-yaml"])
+def test_a_関係課_written_wrong_is_refused_at_its_line(tmp_path, related, message):
+    """The 主管課 written again as a 関係課, or a 関係課 departments.yaml does not name (商工課 for
+    商工観光課): one located line in Japanese, at the `related:` line of strategy.yaml."""
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE / "data", data)
+    strategy = data / "strategies" / "1" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    strategy.write_text(text.replace("related: [企画課, 商工観光課]", f"related: {related}"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data)
+    [problem] = err.value.problems
+    line = next(n for n, t in enumerate(strategy.read_text(encoding="utf-8").splitlines(), 1) if "related:" in t)
+    assert (problem.file.endswith("strategy.yaml"), problem.line) == (True, line)
+    assert problem.path.startswith("goals[0].policies[0].related") and problem.message.ja == message
