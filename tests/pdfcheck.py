@@ -140,3 +140,12 @@ def ink(path, page: int, box: tuple[float, float, float, float], dpi: int = 100)
     for _ in range(3):
         header_end = out.index(b"\n", header_end) + 1
     return sum(1 for b in out[header_end:] if b < 128)
+
+
+MIN_PT = 8.0  # the smallest type a published page may print
+
+
+def small_type(pdf_path) -> list[tuple[int, float]]:
+    """(page, size) of every text shown below MIN_PT, as the page scales it (fit-to-page included)."""
+    with pikepdf.open(pdf_path) as doc:
+        return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})

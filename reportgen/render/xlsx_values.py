@@ -9,6 +9,11 @@ from reportgen.templating.labels import fill, labels
 from reportgen.templating.templateset import TemplateSet
 
 NAME_WIDTH, VALUE_WIDTH = 34, 16
+# columns of VALUE_WIDTH an A4 portrait page holds at full size between its margins: a wider table
+# (a 施策マネジメントシート's 従前値, 単位, five years and 目標値) is printed landscape, since fitting it to a
+# portrait page's width would shrink its type below 8 pt
+PORTRAIT_COLUMNS = 6
+LANDSCAPE_WIDTH = 110  # the width (in column units) an A4 landscape page holds at full size, measured with LibreOffice
 
 
 def value_tables(ctx: dict, *, templates: TemplateSet) -> Workbook:
@@ -21,7 +26,9 @@ def value_tables(ctx: dict, *, templates: TemplateSet) -> Workbook:
     # the one-table layout: 主要施策コード | 指標 | (区分, where the labels name it: 当初 or 修正) | values…
     kinds = table and bool(lab["revision_header"])
     first = (4 if kinds else 3) if table else 1
-    widths = {c: VALUE_WIDTH for c in range(first, first + n_cols + 1)}
+    wide = n_cols + 1 > PORTRAIT_COLUMNS  # landscape, its columns narrowed to fit the page at full size
+    value_width = max(10, min(VALUE_WIDTH, LANDSCAPE_WIDTH // (n_cols + 1))) if wide and not table else VALUE_WIDTH
+    widths = {c: value_width for c in range(first, first + n_cols + 1)}
     widths.update({1: 12, 2: NAME_WIDTH, **({3: 8} if kinds else {})} if table else {})
     set_widths(ws, widths)
     put(ws, 1, 1, lab["title"], bold=True, size=13, wrap=False, border=False)
@@ -82,6 +89,6 @@ def value_tables(ctx: dict, *, templates: TemplateSet) -> Workbook:
                 put(ws, row, 1, (lab["reference_prefix"] if i == 0 else "") + note, wrap=False, border=False, size=9)
                 row += 1
             row += 1
-    page_setup(ws, "1:2", landscape=table)
+    page_setup(ws, "1:2", landscape=table or wide)
     return wb
 

@@ -22,10 +22,9 @@ from reportgen.archive.build import build
 if not os.environ.get("CI"):  # pikepdf is a test extra: skip where absent, but fail when CI is set
     pytest.importorskip("pikepdf")
 import pikepdf
-from pdfcheck import elements, ink, raw_text, role, shown
+from pdfcheck import elements, ink, raw_text, role, shown, small_type
 
 EXAMPLE = ROOT / "examples" / "fuji" / "data"
-MIN_PT = 8.0
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +101,6 @@ def empty_header_cells(pdf: Path) -> int:
     """Header cells with nothing in them: a listener hears a column without its name."""
     with pikepdf.open(pdf) as doc:
         return sum(1 for e in elements(doc.Root.StructTreeRoot) if role(doc, e) == "/TH" and not marked_content(e))
-
-
-def small_type(pdf: Path) -> list[tuple[int, float]]:
-    with pikepdf.open(pdf) as doc:
-        return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})
 
 
 def words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:

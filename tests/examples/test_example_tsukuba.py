@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import realclient as rc
 import yaml
+from pdfcheck import small_type
 from support import ROOT, once_a_run
 
 from reportgen.archive.build import build
@@ -21,9 +22,13 @@ SHEETS = SOURCE["sheets"]
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory) -> list[list[str]]:
+def out(tmp_path_factory):
+    return once_a_run(tmp_path_factory, "tsukuba-out", lambda folder: build(EXAMPLE / "data", folder))
+
+
+@pytest.fixture(scope="module")
+def rows(out) -> list[list[str]]:
     """Every row of the built workbook, each cell as LibreOffice shows it (positions kept)."""
-    out = once_a_run(tmp_path_factory, "tsukuba-out", lambda folder: build(EXAMPLE / "data", folder))
     return [[rc.norm(c) for c in r] for sheet in rc.sheet_rows(out / WORKBOOK).values() for r in sheet]
 
 
@@ -77,3 +82,9 @@ def test_the_goal_is_headed_as_the_first_sheet_heads_it(rows):
     """基本目標 Ⅰ つくばの特性をいかした… (資料1-5's words; 資料2-7 writes つくば市の特性: README.md)."""
     goal = SHEETS[0]["goal"]
     assert rc.norm(f"基本目標{goal['number']}{goal['title']}") in [r[0] for r in rows if r]
+
+
+def test_the_sheet_prints_its_nine_columns_in_type_of_8_points_or_more(out, tmp_path):
+    """Fitted to a portrait page's width, the sheet's 区分, 従前値, (単位), five years and 目標値 printed at
+    about 5 pt: a table wider than a portrait page holds turns the page landscape."""
+    assert small_type(rc.pdf(out / WORKBOOK, tmp_path)) == []
