@@ -165,14 +165,22 @@ def _shows_current(sd: StrategyData) -> bool:
     return any(meas.actuals for meas in [*sd.measures.indicators, *sd.measures.kpis])
 
 
+class Names(list):
+    """Department names as a policy heading prints them: `{{ related }}` reads 企画課、商工観光課 (the
+    usual Japanese list), and a city that separates them otherwise writes `{{ related|join(' ') }}`."""
+
+    def __str__(self) -> str:
+        return "、".join(self)
+
+
 def _departments(sd: StrategyData, pids: list[str]) -> dict:
-    """A policy group's 担当課 and 関係課 as its heading may print them (農林課、水産商工課), each once, in order."""
-    found = {"departments": [], "related": []}
+    """A policy group's 担当課 and 関係課 as its heading may print them, each once, in order."""
+    found = {"departments": Names(), "related": Names()}
     for pid in pids:
         policy = sd.policy(pid)
         for key in found:
             found[key] += [d for d in getattr(policy, key) if d not in found[key]]
-    return {key: "、".join(names) for key, names in found.items()}
+    return found
 
 
 def context(ds: Dataset, year: YearSettings) -> dict:

@@ -107,6 +107,18 @@ def test_a_policys_related_departments_print_where_the_labels_put_them(data, tmp
     assert headings[:2] == ["(1) 第一次産業の振興（担当課：農林水産課　関係課：商工観光課、企画課）", "(2) 新たな観光産業の振興"]
 
 
+def test_a_city_separates_its_departments_as_its_labels_say(data, tmp_path):
+    """`{{ related }}` joins with 、; a city printing them otherwise (a cell each on 筑西市's sheet) says
+    so in its labels, with no separator fixed in code."""
+    departments(data, '      - {id: "1-1", name: 第一次産業の振興, departments: [農林水産課], related: [商工観光課, 企画課]}\n')
+    edit(data / "templates/target_list.labels.yaml", 'policy_heading: "{{ name }}"\n',
+         'policy_heading: "{{ name }}（関係課 {{ related|join(\' / \') }}）"\n')
+    build(data, tmp_path / "out")
+    headings = [p.text for p in docx.Document(str(tmp_path / "out" / H28 / "01_指標一覧_平成28年度.docx")).paragraphs
+                if p.text.startswith("(1)")]
+    assert headings == ["(1) 第一次産業の振興（関係課 商工観光課 / 企画課）"]
+
+
 @pytest.mark.parametrize("policy, message", [
     ("related: [水産課]", "部署（departments.yaml）"),
     ("departments: [農林水産課], related: [農林水産課]", "担当課（departments）以外の部署が必要です。書かれていた値: '農林水産課'"),
