@@ -1,6 +1,8 @@
 """Japanese fiscal years and dates: parse any common spelling, format in era style (pure)."""
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -120,6 +122,13 @@ def parse_fy(text: str) -> FiscalYear:
     """Parse a fiscal year from any spelling the documents use; raise EraError otherwise."""
     if not isinstance(text, str):
         raise EraError(EXPECTED_FY, text)
+    return _parse_fy(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_fy(text: str) -> FiscalYear:
+    # memoized (a pure function of the text, its value frozen): a build parses the same few dozen year
+    # keys hundreds of thousands of times; an error is raised again each time, not cached
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     m = _WESTERN.fullmatch(s)
     if m:

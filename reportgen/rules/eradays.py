@@ -1,6 +1,8 @@
 """Calendar years and days a KPI value may be dated by, beside fiscal years: parse, order, format (pure)."""
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -139,6 +141,12 @@ def parse_when(text: str) -> "FiscalYear | CalendarYear | Day":
     year (年度, H27, 2015); the measure's `period` then says which kinds it accepts."""
     if not isinstance(text, str):
         raise EraError(EXPECTED_FY, text)
+    return _parse_when(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_when(text: str) -> "FiscalYear | CalendarYear | Day":
+    # memoized as era.parse_fy is (a pure function of the text, its value frozen)
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if _DAY_ISO.fullmatch(s) or _DAY_JA.fullmatch(s):
         return parse_day(text)
