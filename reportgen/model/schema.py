@@ -485,14 +485,14 @@ class Measure(Model):
     def _amounts(self) -> "Measure":
         """Figures written in 万 or 億 of the measure's unit (4億円 where the unit is 円) are amounts in that
         unit (rules.numbers.in_unit): one number to compare and compute with, printed as written."""
-        def fig(f: Figure | None) -> Figure | None:
+        def fig(f: Figure | None, unit: str = self.unit) -> Figure | None:
             if f is None or (f.value is None and f.reference is None):
                 return f
             changes: dict[str, Any] = {}
-            if f.value is not None and in_unit(f.value, self.unit) is not f.value:
-                changes["value"] = in_unit(f.value, self.unit)
-            if f.reference is not None and in_unit(f.reference.value, self.unit) is not f.reference.value:
-                changes["reference"] = f.reference.model_copy(update={"value": in_unit(f.reference.value, self.unit)})
+            if f.value is not None and in_unit(f.value, unit) is not f.value:
+                changes["value"] = in_unit(f.value, unit)
+            if f.reference is not None and in_unit(f.reference.value, unit) is not f.reference.value:
+                changes["reference"] = f.reference.model_copy(update={"value": in_unit(f.reference.value, unit)})
             return f.model_copy(update=changes) if changes else f
 
         changes: dict[str, Any] = {"baseline": fig(self.baseline)}
@@ -501,6 +501,18 @@ class Measure(Model):
         changes["references"] = [r.model_copy(update={"value": fig(r.value)}) for r in self.references]
         if self.target.value is not None:
             changes["target"] = replace(self.target, value=in_unit(self.target.value, self.target_unit or self.unit))
+        # a revision's figures in the unit in force from its year (its own `unit`, else the last one set)
+        unit, revised = self.unit, {}
+        for rev in sorted(self.revisions, key=lambda r: r.since):
+            unit = rev.set.unit or unit
+            patch: dict[str, Any] = {}
+            if rev.set.baseline is not None:
+                patch["baseline"] = fig(rev.set.baseline, unit)
+            if rev.set.target is not None and rev.set.target.value is not None:
+                patch["target"] = replace(rev.set.target, value=in_unit(rev.set.target.value, unit))
+            if patch:
+                revised[id(rev)] = rev.model_copy(update={"set": rev.set.model_copy(update=patch)})
+        changes["revisions"] = [revised.get(id(rev), rev) for rev in self.revisions]
         # the model is frozen: its validated fields are set once, here, before anyone reads them
         self.__dict__.update(changes)
         return self

@@ -79,6 +79,16 @@ def test_an_amount_in_oku_alone_is_the_same_number_in_the_measures_unit(data, tm
     assert row[-2:] == ["4億円", "62.5%"]
 
 
+def test_a_revised_target_in_oku_is_the_same_number_in_the_measures_unit(data, tmp_path):
+    """A revision copied from a later document as the town writes amounts (`target: 5億円`): read as
+    500,000,000円 like the measure's own figures (it was refused: 単位 円 の数値が必要です), printed as written."""
+    edit(data / "strategies/1/kpis.yaml", "    target: 4億3,000万円\n",
+         "    target: 4億3,000万円\n    revisions:\n      - {since: H28, source: 改訂版, set: {target: 5億円}}\n")
+    build(data, tmp_path / "out")
+    row = strawberries(sheet_rows(tmp_path / "out" / H28 / "03_KPI目標値達成状況推移_平成28年度.xlsx"))
+    assert row[-2:] == ["5億円", "50.0%"]  # 250,000,000 ÷ 500,000,000
+
+
 def test_a_typed_amount_in_a_returned_form_is_kept_in_the_citys_notation(data):
     """What a department types into its form is written back as the town writes amounts."""
     meas = load(data).strategies[0].measures.indicators[0]
