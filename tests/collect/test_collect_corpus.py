@@ -122,6 +122,8 @@ def test_a_returned_form(i, returned, data_copy, capsys):
         assert tree(data_copy) == before_files  # byte-identical, and no backup written
         return
     assert code == 0, report
+    for text in case.get("says", []):
+        assert text in report, f"{text!r} not in:\n{report}"
     after = facts(data_copy)
     changed = {k: after.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == case["accept"], report
