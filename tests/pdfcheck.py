@@ -3,8 +3,10 @@ printed size and whether they are tagged content, an artifact or neither (pikepd
 tree's elements; the text in content-stream order (pdftotext -raw); ink in a rendered box (pdftoppm)."""
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 
@@ -87,6 +89,20 @@ def shown(pdf: pikepdf.Pdf) -> list[Shown]:
     for n, page in enumerate(pdf.pages, 1):
         walk(n, page, page.obj.get("/Resources"), (1, 0, 0, 1, 0, 0), [])
     return out
+
+
+_SHOWN: dict[str, list[Shown]] = {}
+
+
+def shown_in(path: Path) -> list[Shown]:
+    """shown() of the PDF at `path`, parsed once a process for the same bytes: several tests read every
+    string of the same published PDFs (their tags, their sizes), and parsing every page's content
+    stream in Python is the dearest part of reading them."""
+    key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    if key not in _SHOWN:
+        with pikepdf.open(path) as doc:
+            _SHOWN[key] = shown(doc)
+    return _SHOWN[key]
 
 
 def elements(node, kind: str | None = None) -> list:

@@ -22,7 +22,7 @@ from reportgen.archive.build import build
 if not os.environ.get("CI"):  # pikepdf is a test extra: skip where absent, but fail when CI is set
     pytest.importorskip("pikepdf")
 import pikepdf
-from pdfcheck import elements, ink, raw_text, role, shown
+from pdfcheck import elements, ink, raw_text, role, shown_in
 
 EXAMPLE = ROOT / "examples" / "fuji" / "data"
 MIN_PT = 8.0
@@ -50,8 +50,7 @@ def pairs(tmp_path_factory, request) -> list[tuple[Path, Path]]:
 
 def untagged(pdf: Path) -> list[tuple[int, int]]:
     """(page, glyphs) shown outside both the structure tree's content and artifacts."""
-    with pikepdf.open(pdf) as doc:
-        return [(s.page, s.glyphs) for s in shown(doc) if s.mark == "untagged" and s.glyphs]
+    return [(s.page, s.glyphs) for s in shown_in(pdf) if s.mark == "untagged" and s.glyphs]
 
 
 def structure_faults(pdf: Path) -> list[str]:
@@ -105,8 +104,7 @@ def empty_header_cells(pdf: Path) -> int:
 
 
 def small_type(pdf: Path) -> list[tuple[int, float]]:
-    with pikepdf.open(pdf) as doc:
-        return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})
+    return sorted({(s.page, round(s.size, 1)) for s in shown_in(pdf) if s.glyphs and s.size < MIN_PT - 0.05})
 
 
 def words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
