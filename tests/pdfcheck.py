@@ -3,8 +3,10 @@ printed size and whether they are tagged content, an artifact or neither (pikepd
 tree's elements; the text in content-stream order (pdftotext -raw); ink in a rendered box (pdftoppm)."""
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 
@@ -89,6 +91,20 @@ def shown(pdf: pikepdf.Pdf) -> list[Shown]:
     return out
 
 
+_SHOWN: dict[str, list[Shown]] = {}
+
+
+def shown_in(path: Path) -> list[Shown]:
+    """shown() of the PDF at `path`, parsed once a process for the same bytes: several tests read every
+    string of the same published PDFs (their tags, their sizes), and parsing every page's content
+    stream in Python is the dearest part of reading them."""
+    key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    if key not in _SHOWN:
+        with pikepdf.open(path) as doc:
+            _SHOWN[key] = shown(doc)
+    return _SHOWN[key]
+
+
 def elements(node, kind: str | None = None) -> list:
     """Structure elements under `node` in tree order (every one, or those of type `kind`)."""
     found = []
@@ -147,5 +163,4 @@ MIN_PT = 8.0  # the smallest type a published page may print
 
 def small_type(pdf_path) -> list[tuple[int, float]]:
     """(page, size) of every text shown below MIN_PT, as the page scales it (fit-to-page included)."""
-    with pikepdf.open(pdf_path) as doc:
-        return sorted({(s.page, round(s.size, 1)) for s in shown(doc) if s.glyphs and s.size < MIN_PT - 0.05})
+    return sorted({(s.page, round(s.size, 1)) for s in shown_in(pdf_path) if s.glyphs and s.size < MIN_PT - 0.05})

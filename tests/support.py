@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -168,3 +169,21 @@ def first_list_in_reading_order(example: Path, tmp_path_factory) -> list[tuple[s
             items.append(("table", [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
                                     for tr in el.iter(qn("w:tr"))]))
     return items
+
+
+def wait_until_blocked_on(lock_file: Path, pid: int, running: Callable[[], bool]) -> bool:
+    """Whether process `pid` came to wait for the flock on `lock_file`, in the kernel's own words (a
+    blocked request is a "->" line of /proc/locks naming the waiter's pid and the file's inode), rather
+    than guessed from how long it has not finished. False once `running()` says it ended without waiting
+    (bounded: 300 s)."""
+    inode = str(os.stat(lock_file).st_ino)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        for line in Path("/proc/locks").read_text(encoding="ascii").splitlines():
+            f = line.split()  # "1: -> FLOCK  ADVISORY  WRITE 4242 fd:01:1234567 0 EOF"
+            if len(f) > 6 and f[1] == "->" and f[2] == "FLOCK" and f[5] == str(pid) and f[6].rsplit(":", 1)[-1] == inode:
+                return True
+        if not running():
+            return False
+        time.sleep(0.01)  # a poll of the event, not a guess at a duration
+    return False

@@ -22,7 +22,7 @@ from reportgen.archive.build import build
 if not os.environ.get("CI"):  # pikepdf is a test extra: skip where absent, but fail when CI is set
     pytest.importorskip("pikepdf")
 import pikepdf
-from pdfcheck import elements, ink, raw_text, role, shown, small_type
+from pdfcheck import elements, ink, raw_text, role, shown_in, small_type
 
 EXAMPLE = ROOT / "examples" / "fuji" / "data"
 
@@ -49,8 +49,7 @@ def pairs(tmp_path_factory, request) -> list[tuple[Path, Path]]:
 
 def untagged(pdf: Path) -> list[tuple[int, int]]:
     """(page, glyphs) shown outside both the structure tree's content and artifacts."""
-    with pikepdf.open(pdf) as doc:
-        return [(s.page, s.glyphs) for s in shown(doc) if s.mark == "untagged" and s.glyphs]
+    return [(s.page, s.glyphs) for s in shown_in(pdf) if s.mark == "untagged" and s.glyphs]
 
 
 def structure_faults(pdf: Path) -> list[str]:

@@ -10,16 +10,15 @@ import pytest
 import yaml
 from formfill import fill, resave_all_with_libreoffice, resave_with_gnumeric
 from openpyxl.utils import column_index_from_string
-from support import DATA, ROOT, tree
+from support import ROOT, tree
 
-from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.deliverables.kpi_trend import measure_key
 from reportgen.forms import evaluation_values
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import load
 from reportgen.rules import era
-from reportgen.rules.era import NATIONAL, parse_fy
+from reportgen.rules.era import NATIONAL
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/returned_forms.yaml").read_text(encoding="utf-8"))
 FORMS = {"eval": "2017_H29/forms/実施事業評価等入力表_平成29年度_人権推進課.xlsx"}
@@ -70,11 +69,11 @@ def facts(data: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def returned(tmp_path_factory):
-    """Every case's returned file, made the way its program makes it (LibreOffice once for all)."""
+def returned(tmp_path_factory, built):
+    """Every case's returned file, made the way its program makes it (LibreOffice once for all), from the
+    forms the default build sends (the shared archive: read, never changed)."""
     tmp = tmp_path_factory.mktemp("returned")
-    out = tmp / "out"
-    build(DATA, out, years=[parse_fy("H29"), parse_fy("R6")])
+    out = built
     files, libre = {}, []
     for i, case in enumerate(CASES):
         form = form_path(out, case["form"])

@@ -1,9 +1,8 @@
-from support import tree
+from support import tree, wait_until_blocked_on
 
 """Starting the next pledge list (pledges_cycle.open_pledge_list): what the new file holds, and refusals that change nothing."""
-import shutil
+import os
 import threading
-import time
 
 import pytest
 import yaml
@@ -95,17 +94,13 @@ def test_data_that_does_not_load_is_reported_and_nothing_is_written(data_copy):
     assert tree(data_copy) == before
 
 
-def test_it_waits_for_the_lock_build_and_collect_take(data_copy, tmp_path):
-    spare = tmp_path / "spare"
-    shutil.copytree(data_copy, spare)
-    start = time.monotonic()
-    open_pledge_list(spare, "2025-03")
-    alone = time.monotonic() - start  # how long it takes when nobody holds the lock
+def test_it_waits_for_the_lock_build_and_collect_take(data_copy):
     done = []
     with data_lock(data_copy, quietly):
         t = threading.Thread(target=lambda: done.append(open_pledge_list(data_copy, "2025-03")))
         t.start()
-        time.sleep(3 * alone + 0.5)
+        # blocked in the kernel on data/.lock (this process's pid: flock names the process, not the thread)
+        assert wait_until_blocked_on(data_copy / ".lock", os.getpid(), t.is_alive)
         assert not done and not (data_copy / "pledges" / "2025-03.yaml").exists()
     t.join(10)
     assert done and done[0].is_file()

@@ -216,10 +216,9 @@ IRUMA_R6 = {
 }
 
 
-def test_irumas_kpi_forms_are_byte_identical(tmp_path):
-    build(DATA, tmp_path / "out", years=[R6])
+def test_irumas_kpi_forms_are_byte_identical(built):
     got = {p.stem.rpartition("_")[2]: hashlib.sha256(p.read_bytes()).hexdigest()
-           for p in (tmp_path / "out/2024_R6/forms").glob("KPI実績値等入力表_*.xlsx")}
+           for p in (built / "2024_R6/forms").glob("KPI実績値等入力表_*.xlsx")}
     assert got == IRUMA_R6
 
 
