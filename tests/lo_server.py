@@ -89,6 +89,14 @@ def stop(proc, desktop) -> None:
     proc.wait()
 
 
+def lost(proc, error: Exception) -> bool:
+    """Whether a failed request means LibreOffice died (its bridge is disposed, its process ends), not a bad file."""
+    if proc.poll() is not None:
+        return True
+    said = str(getattr(error, "Message", "") or error).lower()
+    return type(error).__name__ == "DisposedException" or "bridge" in said
+
+
 def target_parts(target: str) -> tuple[str, str, str | None]:
     """Split "ext[:filter[:options]]" as soffice does: the extension, the filter name, its options."""
     ext, _, rest = target.partition(":")
@@ -134,7 +142,7 @@ def main() -> int:
         return 1
     # a terminated client (SIGTERM) still ends LibreOffice
     signal.signal(signal.SIGTERM, lambda *_: (stop(proc, desktop), sys.exit(1)))
-    answer({"ready": True})
+    answer({"ready": True, "group": proc.pid})  # LibreOffice's process group, for the client to end if this server is killed
     try:
         for line in sys.stdin:
             if not line.strip():
@@ -143,7 +151,11 @@ def main() -> int:
                 req = json.loads(line)
                 answer({"files": convert(desktop, Path(req["path"]), req["target"], Path(req["outdir"]))})
             except Exception as e:  # noqa: BLE001 - one bad file fails its request, not the server
-                answer({"error": f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"})
+                said = f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"
+                if lost(proc, e):  # LibreOffice itself is gone: say so and end, the client starts another
+                    answer({"error": said, "died": True})
+                    break
+                answer({"error": said})
     finally:
         stop(proc, desktop)
     return 0

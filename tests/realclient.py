@@ -10,6 +10,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -76,6 +77,7 @@ class _Server:
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen | None = None
+        self.group: int | None = None  # its LibreOffice's process group
 
     def start(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="reportgen-lo-server-"))  # its own profile: never the one soffice() uses
@@ -87,6 +89,7 @@ class _Server:
         if "error" in ready:
             self.stop()
             raise RuntimeError(f"lo_server.py did not start LibreOffice: {ready['error']}")
+        self.group = ready["group"]
 
     def _answer(self, timeout: float) -> dict:
         assert self.proc is not None and self.proc.stdout is not None
@@ -100,7 +103,9 @@ class _Server:
         return json.loads(line)
 
     def request(self, path: Path, target: str, outdir: Path) -> dict:
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is not None and self.proc.poll() is not None:
+            self.stop()  # it died between requests
+        if self.proc is None:
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
         self.proc.stdin.write(json.dumps({"path": str(Path(path).resolve()), "target": target,
@@ -111,7 +116,9 @@ class _Server:
     def convert(self, path: Path, target: str, outdir: Path) -> None:
         try:
             answer = self.request(path, target, outdir)
-        except (BrokenPipeError, OSError):  # the server (or its LibreOffice) died: start it again, once
+        except OSError:  # the server died (BrokenPipeError: it ended): start it again, once
+            answer = {"died": True}
+        if answer.get("died"):  # the server or its LibreOffice died: start them again, once
             self.stop()
             answer = self.request(path, target, outdir)
         if "error" in answer:
@@ -132,6 +139,13 @@ class _Server:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        # a server that was killed could not end its LibreOffice: end what is left of that group
+        group, self.group = self.group, None
+        if group is not None:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 _SERVER = _Server()
