@@ -37,6 +37,7 @@ START_SECONDS = 120
 
 
 def props(**values) -> tuple:
+    """A UNO media descriptor (a sequence of PropertyValue) from keyword arguments."""
     out = []
     for name, value in values.items():
         p = PropertyValue()
@@ -62,12 +63,13 @@ def start(soffice: str, folder: Path):
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
         except NoConnectException:
-            # a first start with a new profile restarts soffice.bin once (oosplash): keep trying while the group lives
+            # not listening yet (a first start with a new profile even restarts soffice.bin once, inside oosplash)
+            if proc.poll() is not None:
+                stop(proc, None)
+                raise RuntimeError(f"LibreOffice exited with {proc.returncode} before answering")
             if time.monotonic() > deadline:
                 stop(proc, None)
                 raise RuntimeError(f"LibreOffice did not answer on its pipe within {START_SECONDS} s")
-            if proc.poll() is not None and proc.returncode not in (0, 81):
-                raise RuntimeError(f"LibreOffice exited with {proc.returncode} before answering")
             time.sleep(0.1)
     return proc, ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 
@@ -76,7 +78,7 @@ def stop(proc, desktop) -> None:
     if desktop is not None:
         try:
             desktop.terminate()
-        except Exception:  # noqa: BLE001 - the bridge drops while LibreOffice ends: that is the expected way out
+        except Exception:  # noqa: BLE001, S110 - the bridge drops while LibreOffice ends: that is the expected way out
             pass
     try:
         proc.wait(timeout=20)

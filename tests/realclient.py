@@ -57,7 +57,7 @@ LO_SERVER = Path(__file__).with_name("lo_server.py")
 @functools.cache
 def _has_uno() -> bool:
     try:
-        return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0
+        return subprocess.run([UNO_PYTHON, "-c", "import uno"], check=False, capture_output=True, timeout=60).returncode == 0
     except OSError:
         return False
 
