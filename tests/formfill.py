@@ -46,7 +46,11 @@ def resave_all_with_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, P
     for p in paths:
         shutil.copyfile(p, src / p.name)
         copies.append(src / p.name)
-    rc.soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, copies), timeout=600)
+    if rc.persistent():  # the running LibreOffice, one file after the other
+        for c in copies:
+            rc.convert(c, "xlsx:Calc MS Excel 2007 XML", outdir)
+    else:  # one cold soffice for all of them
+        rc.soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, copies), timeout=600)
     out = {p: outdir / p.name for p in paths}
     for p, q in out.items():
         assert q.is_file() and q.read_bytes() != p.read_bytes(), f"LibreOffice did not save {p.name}"

@@ -8,7 +8,9 @@ import hashlib
 import html.parser
 import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -48,9 +50,124 @@ def soffice(*args: str, timeout: int = 300) -> None:
                    check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile())})
 
 
+UNO_PYTHON = "/usr/bin/python3"  # the system Python: LibreOffice's `uno` module (python3-uno) is built for it
+LO_SERVER = Path(__file__).with_name("lo_server.py")
+
+
+@functools.cache
+def _has_uno() -> bool:
+    try:
+        return subprocess.run([UNO_PYTHON, "-c", "import uno"], check=False, capture_output=True, timeout=60).returncode == 0
+    except OSError:
+        return False
+
+
+def persistent() -> bool:
+    """Whether conversions go to one LibreOffice kept running (lo_server.py) instead of a cold soffice each;
+    CI must prove that path, so there a missing python3-uno fails instead of falling back."""
+    if _has_uno():
+        return True
+    if os.environ.get("CI"):
+        pytest.fail(f"LibreOffice's Python bridge is required in CI: `{UNO_PYTHON} -c 'import uno'` fails (python3-uno)")
+    return False
+
+
+class _Server:
+    """This process's lo_server.py (one per test process, so one per xdist worker); started on first use."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.group: int | None = None  # its LibreOffice's process group
+
+    def start(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="reportgen-lo-server-"))  # its own profile: never the one soffice() uses
+        atexit.register(shutil.rmtree, folder, True)
+        self.proc = subprocess.Popen([UNO_PYTHON, str(LO_SERVER), need_soffice(), str(folder)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, encoding="utf-8")
+        ready = self._answer(300)
+        if "error" in ready:
+            self.stop()
+            raise RuntimeError(f"lo_server.py did not start LibreOffice: {ready['error']}")
+        self.group = ready["group"]
+
+    def _answer(self, timeout: float) -> dict:
+        assert self.proc is not None and self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:  # a hung LibreOffice: end it, the next request starts another
+            self.stop()
+            raise RuntimeError(f"LibreOffice gave no answer within {timeout} s")
+        line = self.proc.stdout.readline()
+        if not line:
+            raise BrokenPipeError("lo_server.py ended")
+        return json.loads(line)
+
+    def request(self, path: Path, target: str, outdir: Path) -> dict:
+        if self.proc is not None and self.proc.poll() is not None:
+            self.stop()  # it died between requests
+        if self.proc is None:
+            self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"path": str(Path(path).resolve()), "target": target,
+                                          "outdir": str(Path(outdir).resolve())}, ensure_ascii=False) + "\n")
+        self.proc.stdin.flush()
+        return self._answer(300)
+
+    def convert(self, path: Path, target: str, outdir: Path) -> None:
+        try:
+            answer = self.request(path, target, outdir)
+        except OSError:  # the server died (BrokenPipeError: it ended): start it again, once
+            answer = {"died": True}
+        if answer.get("died"):  # the server or its LibreOffice died: start them again, once
+            self.stop()
+            answer = self.request(path, target, outdir)
+        if "error" in answer:
+            raise RuntimeError(f"LibreOffice could not convert {path} to {target!r}: {answer['error']}")
+
+    def stop(self) -> None:
+        """Close its stdin (it then ends its LibreOffice and exits); kill it only if it does not."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.terminate()  # its SIGTERM handler ends LibreOffice too
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # a server that was killed could not end its LibreOffice: end what is left of that group
+        group, self.group = self.group, None
+        if group is not None:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+_SERVER = _Server()
+atexit.register(_SERVER.stop)
+
+
 def convert(path: Path, target: str, outdir: Path) -> list[Path]:
-    soffice("--convert-to", target, "--outdir", str(outdir), str(path))
+    """Convert like `soffice --convert-to TARGET --outdir OUTDIR PATH`: through this process's running LibreOffice
+    where the system Python has uno, else by a cold soffice; the files written for `path`."""
+    path, outdir = Path(path), Path(outdir)
+    need_soffice()
+    if persistent():
+        _SERVER.convert(path, target, outdir)
+    else:
+        cold_convert(path, target, outdir)
     return sorted(p for p in outdir.iterdir() if p.is_file() and p.stem.startswith(path.stem))
+
+
+def cold_convert(path: Path, target: str, outdir: Path) -> list[Path]:
+    """The same conversion by a soffice started for it (the fallback, and the reference test_realclient compares with)."""
+    soffice("--convert-to", target, "--outdir", str(outdir), str(path))
+    return sorted(p for p in Path(outdir).iterdir() if p.is_file() and p.stem.startswith(Path(path).stem))
 
 
 _SHARED: list[Path] = []  # the run's folder of views, set by conftest for every worker
@@ -117,29 +234,26 @@ class _Tables(html.parser.HTMLParser):
             self._cell.append(data)
 
 
-@by_content
-def word_rows(path: Path) -> list[list[str]]:
+def read_word_rows(path: Path, conv=convert) -> list[list[str]]:
     """Every table row of a Word document as LibreOffice lays it out: a list of cell texts."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = convert(path, "html:HTML (StarWriter)", Path(tmp))
+        out = conv(path, "html:HTML (StarWriter)", Path(tmp))
         parser = _Tables()
         parser.feed(next(p for p in out if p.suffix == ".html").read_text(encoding="utf-8", errors="replace"))
         return parser.rows
 
 
-@by_content
-def word_text(path: Path) -> str:
+def read_word_text(path: Path, conv=convert) -> str:
     with tempfile.TemporaryDirectory() as tmp:
-        out = convert(path, "txt:Text (encoded):UTF8", Path(tmp))
+        out = conv(path, "txt:Text (encoded):UTF8", Path(tmp))
         return next(p for p in out if p.suffix == ".txt").read_text(encoding="utf-8")
 
 
-@by_content
-def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
+def read_sheet_rows(path: Path, conv=convert) -> dict[str, list[list[str]]]:
     """Each sheet's rows as displayed (number formats applied), by sheet name."""
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp)
-        files = convert(path, CSV_FILTER, outdir)
+        files = conv(path, CSV_FILTER, outdir)
         sheets = {}
         for f in files:
             if f.suffix != ".csv":
@@ -150,8 +264,24 @@ def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
         return sheets
 
 
-def pdf(path: Path, outdir: Path) -> Path:
-    return next(p for p in convert(path, "pdf", outdir) if p.suffix == ".pdf")
+# the readers the tests use, each view kept by the file's bytes (test_realclient calls the read_* ones, uncached)
+@by_content
+def word_rows(path: Path) -> list[list[str]]:
+    return read_word_rows(path)
+
+
+@by_content
+def word_text(path: Path) -> str:
+    return read_word_text(path)
+
+
+@by_content
+def sheet_rows(path: Path) -> dict[str, list[list[str]]]:
+    return read_sheet_rows(path)
+
+
+def pdf(path: Path, outdir: Path, conv=convert) -> Path:
+    return next(p for p in conv(path, "pdf", outdir) if p.suffix == ".pdf")
 
 
 def norm(text: str) -> str:
