@@ -14,7 +14,7 @@ from reportgen.model.loader import load
 from reportgen.rules.era import parse_fy
 
 YEAR = "2017_H29"
-SPREAD = 12  # kill points spread over the run's changes before its commit protocol begins
+SPREAD = 6  # kill points spread over the run's changes before its commit protocol begins (each leaves the old state)
 
 
 @pytest.fixture(scope="module")
