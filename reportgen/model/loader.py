@@ -129,12 +129,27 @@ class _Collector:
         (self.warnings if warning else self.problems).append(p)
 
 
-@functools.lru_cache(maxsize=512)
+# Texts up to this size are parsed once a process (a city's files are tens of KB; a parsed file holds
+# a place for every value, many times its text, so a big data set's files are parsed each time instead
+# of being kept: bench/run.py's peak memory at 100×)
+MEMO_TEXT = 256 * 1024
+
+
 def _parsed(text: str) -> tuple[tuple, Located | YamlProblem]:
     """A data file's text mended and parsed: its keyboard slips, then its values with their places
-    (or the YAML problem). A pure function of the text, memoized: one build loads the same files
-    again for each year's projection (up to 25 times) and a collect for its check, and parsing is
-    most of a load. Nothing downstream changes a Located (the loader and its checks only read it)."""
+    (or the YAML problem)."""
+    return _parsed_memo(text) if len(text) <= MEMO_TEXT else _parse(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_memo(text: str) -> tuple[tuple, Located | YamlProblem]:
+    """_parse, memoized (a pure function of the text): one build loads the same files again for each
+    year's projection (up to 25 times) and a collect for its check, and parsing is most of a load.
+    Nothing downstream changes a Located (the loader and its checks only read it)."""
+    return _parse(text)
+
+
+def _parse(text: str) -> tuple[tuple, Located | YamlProblem]:
     text, slips = keyboard.mend(text)  # target：0人 read as target: 0人; a full-width space or tab indenting named
     if slips:
         return tuple(slips), YamlProblem(1, 1, (), "")

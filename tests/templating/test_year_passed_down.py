@@ -172,7 +172,7 @@ MEMOS = {
     ("reportgen/fast/openpyxl.py", "_COMBINED"): "combined cell styles by value",
     ("reportgen/fast/openpyxl.py", "_CHART_XML"): "chart XML by its inputs",
     ("reportgen/fast/openpyxl.py", "_STYLESHEETS"): "stylesheets by value",
-}  # and functools.lru_cache memos, such as model/loader.py's _parsed (a data file's text parsed)
+}  # and functools.lru_cache memos, such as model/loader.py's _parsed_memo (a data file's text parsed)
 MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add", "discard",
             "popitem", "appendleft", "sort", "reverse"}
 CONTAINER_CALLS = {"list", "dict", "set", "defaultdict", "OrderedDict", "deque", "Counter"}
