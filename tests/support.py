@@ -90,6 +90,18 @@ def year(fy, ds=None, templates=None) -> YearSettings:
     return year_settings(fy, ds.city.fy2019 if ds is not None else NATIONAL, template_set(templates))
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` in a text file (a data or labels file a test edits as a clerk would)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def paragraphs(path: Path) -> list[str]:
+    """A Word document's non-empty paragraphs, as their text."""
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
 def edit_docx(path: Path, old: str, new: str, count: int = 1) -> None:
     """Rewrite word/document.xml of a .docx in place (the first `count` occurrences)."""
     src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from support import ROOT
+from support import ROOT, edit
 
 from reportgen.archive.build import build
 from reportgen.collect.cells import value
@@ -25,12 +25,6 @@ from reportgen.rules.problems import DataError
 
 URAKAWA = ROOT / "examples" / "urakawa" / "data"
 H28 = Path("2016_H28")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def tables(path: Path) -> list[list[list[str]]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from support import ROOT
+from support import ROOT, edit, paragraphs
 
 from reportgen.archive.build import build
 from reportgen.cli.init import init
@@ -18,16 +18,6 @@ from reportgen.rules.era import parse_fy
 from reportgen.rules.problems import DataError
 
 H29 = Path("2017_H29") / "01_対象事業一覧_平成29年度.docx"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
 
 
 def tables(path: Path) -> list[list[list[str]]]:

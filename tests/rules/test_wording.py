@@ -11,22 +11,13 @@ import docx
 import openpyxl
 import pytest
 import realclient as rc
+from support import edit, paragraphs
 
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 from reportgen.rules.era import parse_fy
 from reportgen.rules.numbering import parse
 from reportgen.rules.problems import DataError, Invalid
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
 
 
 def table_cells(path: Path) -> list[str]:
