@@ -13,7 +13,7 @@ from typing import Callable
 from reportgen.archive.manifest import CLOSED_KEPT, KEPT, MANIFEST, WRITTEN, YearBuild, manifest_bytes, sha256
 from reportgen.archive.pdf import convert_batch
 from reportgen.archive.publish import Durable, check_target, locked, new_staging, publish, write_file
-from reportgen.archive.projection import year_dataset
+from reportgen.archive.projection import year_datasets
 from reportgen.archive.year import record_document, write_document, write_snapshot, write_templates
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.templatecheck import planned as planned_jobs
@@ -180,7 +180,7 @@ def _build(ds: Dataset, out: Path, years, pdf: bool, progress, tset: templateset
     datasets: list[Dataset] = []
 
     def plan() -> list:
-        datasets[:] = [year_dataset(ds, year) for year in targets]
+        datasets[:] = year_datasets(ds, targets)
         return [outputs_for(yds, year) for year, yds in zip(targets, datasets)]
     planned = planned_jobs([f.path for f in tset.files], plan)
     # every template checked against these years' contexts before anything is written (out/ not even locked)

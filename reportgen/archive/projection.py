@@ -12,20 +12,14 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from reportgen.archive.publish import write_file
-from reportgen.deliverables import outputs_for
-from reportgen.model.loader import Dataset, SourceFile, load
+from reportgen.deliverables import outputs_by_deliverable, outputs_for
+from reportgen.model.loader import Dataset, Reads, SourceFile, load
 from reportgen.model.yamlsrc import Located, YamlProblem, read_yaml
 from reportgen.rules import eradays
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError, Invalid
 from reportgen.templating.year import YearSettings
-
-# libyaml's safe loader where installed: a pledge list is long, and the pure-Python one takes a tenth
-# of a second over it in every year of every build (the loader has read it safely already)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The key that dates an element of a list of dated entries (a revision's since, a reference's year, a
 # round's or review's id): a list is dated when every element carries a year under the same key.
@@ -50,10 +44,11 @@ def year_sources(ds: Dataset, fy: FiscalYear) -> list[SourceFile]:
 
 
 def _pledge_year(src: SourceFile) -> int | None:
-    """The fiscal year a pledge list is dated in (None when unreadable: such a file is kept)."""
+    """The fiscal year a pledge list is dated in, read from its name (the loader has checked that a
+    list's file is named by its as_of month, 2023-09.yaml); None for any other name: such a file is kept."""
     try:
-        year, month = (int(x) for x in str(yaml.load(src.content, Loader=_SAFE)["as_of"]).split("-")[:2])
-    except Exception:  # noqa: BLE001 - the loader has validated it; anything odd is simply kept
+        year, month = (int(x) for x in src.relpath.rsplit("/", 1)[-1].removesuffix(".yaml").split("-"))
+    except ValueError:
         return None
     return year if month >= 4 else year - 1
 
@@ -71,24 +66,31 @@ def later_entries(located: Located, fy: FiscalYear) -> dict[tuple, list[tuple]]:
     positions; their year): a year-keyed mapping's keys (actuals, ratings, listings, evaluations …)
     and the elements of a list of dated entries (revisions, references, rounds, reviews)."""
     groups: dict[tuple, list[tuple]] = {}
+    for group, path in dated_entries(located):
+        if group[1] > fy.year:
+            groups.setdefault(group, []).append(path)
+    return groups
+
+
+def dated_entries(located: Located) -> list[tuple[tuple, tuple]]:
+    """Every dated entry of one data file, as ((where it stands, its year), its path), in the order
+    `later_entries` groups them."""
+    entries: list[tuple[tuple, tuple]] = []
     stack: list[tuple[tuple, object]] = [((), located.value)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
             years = {k: _year_of(k) for k in value}
             if value and all(y is not None for y in years.values()):
-                for k, y in years.items():
-                    if y > fy.year:
-                        groups.setdefault((_shape(path), y), []).append(path + (k,))
+                entries.extend(((_shape(path), y), path + (k,)) for k, y in years.items())
             stack.extend((path + (k,), v) for k, v in value.items())
         elif isinstance(value, list):
             dating = next((key for key in _DATING_KEYS
                            if value and all(isinstance(v, dict) and _year_of(v.get(key)) is not None for v in value)), None)
-            for i, v in enumerate(value):
-                if dating and _year_of(v[dating]) > fy.year:
-                    groups.setdefault((_shape(path), _year_of(v[dating])), []).append(path + (i,))
+            if dating:
+                entries.extend(((_shape(path), _year_of(v[dating])), path + (i,)) for i, v in enumerate(value))
             stack.extend((path + (i,), v) for i, v in enumerate(value))
-    return groups
+    return entries
 
 
 def _shape(path: tuple) -> str:
@@ -155,13 +157,13 @@ def _span(lines: list[str], located: Located, path: tuple) -> tuple[int, int] | 
     return first, end
 
 
-def _load_texts(ds: Dataset, texts: dict[str, bytes]) -> Dataset | None:
+def _load_texts(ds: Dataset, texts: dict[str, bytes], reads: Reads) -> Dataset | None:
     """The data set of exactly these files, loaded as verify loads an archived copy (None: it does not load)."""
     with tempfile.TemporaryDirectory(prefix="reportgen-year-") as tmp:
         for relpath, content in texts.items():
             write_file(Path(tmp) / relpath, content)
         try:
-            sub = load(tmp)
+            sub = load(tmp, reads)
         except DataError:
             return None
     return dataclasses.replace(sub, root=ds.root, warnings=())
@@ -177,24 +179,60 @@ def _jobs(ds: Dataset, year: YearSettings, sources: tuple[SourceFile, ...]) -> l
         return []
 
 
-def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
+def _same_jobs(ds: Dataset, year: YearSettings, sources: tuple[SourceFile, ...], whole: list) -> bool:
+    """Whether `_jobs(ds, year, sources)` is `whole`, made and compared deliverable by deliverable
+    (most trials that fail, fail before the last)."""
+    at = 0
+    try:
+        for jobs in outputs_by_deliverable(dataclasses.replace(ds, sources=sources), year):
+            if jobs != whole[at:at + len(jobs)]:
+                return False
+            at += len(jobs)
+    except DataError:
+        return not whole
+    return at == len(whole)
+
+
+def year_datasets(ds: Dataset, years: list[YearSettings]) -> list[Dataset]:
+    """`year_dataset` of each year, the files read once for all of them."""
+    reads, raw = Reads(), {}
+    return [year_dataset(ds, year, reads, raw) for year in years]
+
+
+def _read_raw(content: bytes, raw: dict, reads: Reads) -> tuple[str, Located, list] | None:
+    """A file's text, its values with their places as written (no keyboard slip mended: the places
+    are those of the text cut) and its dated entries; None where it does not read."""
+    if content not in raw:
+        raw[content] = None
+        try:
+            text = content.decode("utf-8")
+            located = reads.as_written(text) or read_yaml(text)  # the loader's own parse, where it mended nothing
+            raw[content] = (text, located, dated_entries(located))
+        except (UnicodeDecodeError, YamlProblem):
+            pass
+    return raw[content]
+
+
+def year_dataset(ds: Dataset, year: YearSettings, reads: Reads | None = None, raw: dict | None = None) -> Dataset:
     """The data set `fy` is built from and its archive keeps: `year_sources`, less every group of
     later entries whose absence leaves the year's render jobs as they are. Should the files not
-    stand alone, the whole data is used."""
+    stand alone, the whole data is used. `reads`, `raw`: what other years' projections have read."""
+    reads = reads if reads is not None else Reads()
+    raw = raw if raw is not None else {}
     fy = year.fy
     kept = year_sources(ds, fy)
     texts = {src.relpath: src.content for src in kept}
     parsed: dict[str, tuple[str, Located]] = {}
     groups: dict[tuple, dict[str, list[tuple]]] = {}
     for src in kept:
-        try:
-            text = src.content.decode("utf-8")
-            located = read_yaml(text)
-        except (UnicodeDecodeError, YamlProblem):
+        read = _read_raw(src.content, raw, reads)
+        if read is None:
             continue
+        text, located, dated = read
         parsed[src.relpath] = (text, located)
-        for group, paths in later_entries(located, fy).items():
-            groups.setdefault(group, {})[src.relpath] = paths
+        for group, path in dated:
+            if group[1] > fy.year:
+                groups.setdefault(group, {}).setdefault(src.relpath, []).append(path)
     if not groups and len(kept) == len(ds.sources):
         return ds
     whole = _jobs(ds, year, ds.sources)
@@ -211,8 +249,8 @@ def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
             if new is None:
                 return None
             attempt[relpath] = new.encode("utf-8")
-        sub = _load_texts(ds, attempt)
-        return sub if sub is not None and _jobs(sub, year, ds.sources) == whole else None
+        sub = _load_texts(ds, attempt, reads)
+        return sub if sub is not None and _same_jobs(sub, year, ds.sources, whole) else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
     # group by group, each dropped on top of those already dropped and kept where some document of
@@ -225,7 +263,7 @@ def year_dataset(ds: Dataset, year: YearSettings) -> Dataset:
             if attempt is not None:
                 dropped, sub = [*dropped, g], attempt
     if sub is None:
-        sub = _load_texts(ds, texts) if len(kept) < len(ds.sources) else ds
-        if sub is None or _jobs(sub, year, ds.sources) != whole:
+        sub = _load_texts(ds, texts, reads) if len(kept) < len(ds.sources) else ds
+        if sub is None or not _same_jobs(sub, year, ds.sources, whole):
             return ds
     return sub

@@ -1,6 +1,7 @@
 """The deliverables, in the order a year's archive lists them; each builds pure render jobs."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from reportgen.deliverables import evaluation_table, kpi_trend, pledge_list, target_list, value_tables
@@ -20,11 +21,15 @@ def catalogue() -> tuple[Deliverable, ...]:
 
 def outputs_for(ds, year: YearSettings) -> list[Output]:
     """All render jobs of the year being built, in archive order."""
-    jobs: list[Output] = []
+    return [o for jobs in outputs_by_deliverable(ds, year) for o in jobs]
+
+
+def outputs_by_deliverable(ds, year: YearSettings) -> Iterator[list[Output]]:
+    """The year's render jobs, a list for each deliverable in turn, made as they are asked for (a
+    comparison can stop at the first that differs)."""
     for d in catalogue():
         if d.applies(ds, year.fy):
-            jobs.extend(replace(o, deliverable=d.key) for o in d.outputs(ds, year))
-    return jobs
+            yield [replace(o, deliverable=d.key) for o in d.outputs(ds, year)]
 
 
 def present_years(ds) -> list[FiscalYear]:

@@ -150,7 +150,11 @@ def _parsed_memo(text: str) -> tuple[tuple, Located | YamlProblem]:
 
 
 def _parse(text: str) -> tuple[tuple, Located | YamlProblem]:
-    text, slips = keyboard.mend(text)  # target：0人 read as target: 0人; a full-width space or tab indenting named
+    # target：0人 read as target: 0人; a full-width space or tab indenting named
+    return _parse_mended(*keyboard.mend(text))
+
+
+def _parse_mended(text: str, slips: list) -> tuple[tuple, Located | YamlProblem]:
     if slips:
         return tuple(slips), YamlProblem(1, 1, (), "")
     try:
@@ -159,12 +163,63 @@ def _parse(text: str) -> tuple[tuple, Located | YamlProblem]:
         return (), exc
 
 
-def load(data_dir: Path | str) -> Dataset:
-    """Read and validate every file under `data_dir`; raise DataError listing every problem."""
-    return _load(data_dir)
+class Reads:
+    """Data files one run has read already, by their text: the parse, and each model's validation.
+
+    A build loads the same files again for every year's projection and each of its trials; what it
+    reads is a pure function of the text, so it is done once. Up to `budget` characters of text are
+    kept (a parsed and validated file holds many times its text: bench/run.py's peak memory at 100×);
+    beyond that, files are read afresh. Nothing downstream changes what is kept (the models are frozen,
+    the loader and its checks only read a Located)."""
+
+    def __init__(self, budget: int = 8 * 1024 * 1024) -> None:
+        self._kept: dict[str, dict] = {}
+        self._room = budget
+
+    def _entry(self, text: str) -> dict | None:
+        entry = self._kept.get(text)
+        if entry is None and len(text) <= self._room:
+            self._room -= len(text)
+            entry = self._kept[text] = {}
+        return entry
+
+    def parsed(self, text: str) -> tuple[tuple, Located | YamlProblem]:
+        entry = self._entry(text)
+        if entry is None:
+            return _parsed(text)
+        if "parsed" not in entry:
+            mended, slips = keyboard.mend(text)
+            entry["parsed"], entry["as_written"] = _parse_mended(mended, slips), mended == text
+        return entry["parsed"]
+
+    def as_written(self, text: str) -> Located | None:
+        """The parse of `text` where no keyboard slip had to be mended (its places are those of the
+        text as written), else None."""
+        _, parsed = self.parsed(text)
+        entry = self._kept.get(text)
+        return parsed if entry is not None and entry["as_written"] and isinstance(parsed, Located) else None
+
+    def validated(self, text: str, model_cls: type[BaseModel], value) -> tuple[Any, list[dict]]:
+        """The model of `value` (the parse of `text`), or pydantic's errors."""
+        entry = self._entry(text)
+        if entry is not None and model_cls in entry:
+            return entry[model_cls]
+        try:
+            made = model_cls.model_validate(value), []
+        except ValidationError as exc:
+            made = None, exc.errors()
+        if entry is not None:
+            entry[model_cls] = made
+        return made
 
 
-def _load(data_dir: Path | str) -> Dataset:
+def load(data_dir: Path | str, reads: Reads | None = None) -> Dataset:
+    """Read and validate every file under `data_dir`; raise DataError listing every problem.
+    `reads`: the files this run has read already (a build's projection loads them many times)."""
+    return _load(data_dir, reads or Reads(budget=0))
+
+
+def _load(data_dir: Path | str, reads: Reads) -> Dataset:
     root = Path(data_dir)
     out = _Collector()
     display_root = display(root)
@@ -191,7 +246,7 @@ def _load(data_dir: Path | str) -> Dataset:
             out.add(f, (), Msg(ja=f"UTF-8 の文字列ではありません（{exc.start}バイト目）",
                                en=f"not UTF-8 text (byte {exc.start})"))
             return f
-        slips, parsed = _parsed(text)
+        slips, parsed = reads.parsed(text)
         for slip in slips:
             out.problems.append(Problem(f.display, slip.line, slip.column, "", slip.message))
         if slips:
@@ -208,11 +263,9 @@ def _load(data_dir: Path | str) -> Dataset:
         if value is None:
             out.add(f, (), Msg(ja="ファイルが空です", en="the file is empty"))
             return f
-        try:
-            f.obj = model_cls.model_validate(value)
-        except ValidationError as exc:
-            for err in exc.errors():
-                _report(out, f, model_cls, err)
+        f.obj, errors = reads.validated(text, model_cls, value)
+        for err in errors:
+            _report(out, f, model_cls, err)
         return f
 
     city = read(CITY, m.City)
