@@ -101,13 +101,7 @@ def without(text: str, located: Located, paths: list[tuple]) -> str | None:
     """`text` less the block entries at `paths`, every other line kept as written (comments, order,
     quoting). A container left empty goes whole (its field's default is empty). None where an entry
     is not written as a block of its own lines (a flow mapping): such a file is kept whole."""
-    drop = set(paths)
-    for path in paths:  # a container whose every entry goes is dropped itself
-        parent = path[:-1]
-        children = _children(located, parent)
-        if parent and children and all(parent + (c,) in drop for c in children):
-            drop.add(parent)
-    drop = {p for p in drop if not any(p[:n] in drop for n in range(len(p)))}  # the outermost of nested ones
+    drop = _outermost(located, paths)
     lines = text.splitlines(keepends=True)
     gone: set[int] = set()
     for path in drop:
@@ -118,10 +112,69 @@ def without(text: str, located: Located, paths: list[tuple]) -> str | None:
     return "".join(line for n, line in enumerate(lines) if n not in gone)
 
 
-def _children(located: Located, path: tuple) -> list:
+def _outermost(located: Located, paths: list[tuple]) -> set[tuple]:
+    """The entries that go with `paths`: a container whose every entry goes is dropped itself, and of
+    nested ones only the outermost is named."""
+    drop = set(paths)
+    for path in paths:
+        parent = path[:-1]
+        children = _children(located, parent)
+        if parent and children and all(parent + (c,) in drop for c in children):
+            drop.add(parent)
+    return {p for p in drop if not any(p[:n] in drop for n in range(len(p)))}
+
+
+def cut(located: Located, paths: list[tuple]) -> Located:
+    """`located` less the entries at `paths`, as `without` cuts them from the text: the values a
+    parse of that text gives (untouched parts shared, not copied), the places of the whole text
+    (a trial's messages are never shown)."""
+    return Located(_value_without(located.value, _outermost(located, paths)), located.marks, located.key_marks)
+
+
+def _value_without(value, drop: set[tuple]):
+    if not drop:
+        return value
+    inner: dict = {}
+    for path in drop:
+        inner.setdefault(path[0], set()).add(path[1:])
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    kept = [(k, v if k not in inner else _value_without(v, inner[k])) for k, v in items if () not in inner.get(k, ())]
+    return dict(kept) if isinstance(value, dict) else [v for _, v in kept]
+
+
+class _Trial(Reads):
+    """The files of one trial: those cut are taken as their values less the cut entries (no parse),
+    the others as the build has read them. `kept`: each cut file's latest validation, by its path
+    (group after group, a file's cut repeats until one of its own entries goes)."""
+
+    def __init__(self, reads: Reads, cuts: dict[str, tuple[str, Located]], kept: dict) -> None:
+        super().__init__(budget=0)
+        self._reads, self._cuts, self._kept = reads, cuts, kept
+
+    def parsed(self, text: str):
+        return ((), self._cuts[text][1]) if text in self._cuts else self._reads.parsed(text)
+
+    def validated(self, text: str, model_cls, value):
+        if text not in self._cuts:
+            return self._reads.validated(text, model_cls, value)
+        relpath = self._cuts[text][0]
+        if self._kept.get(relpath, (None,))[0] != text:
+            self._kept[relpath] = (text, {})
+        made = self._kept[relpath][1]
+        if model_cls not in made:
+            made[model_cls] = super().validated(text, model_cls, value)
+        return made[model_cls]
+
+
+def _value_at(located: Located, path: tuple):
     value = located.value
     for p in path:
         value = value[p]
+    return value
+
+
+def _children(located: Located, path: tuple) -> list:
+    value = _value_at(located, path)
     return list(value) if isinstance(value, dict) else list(range(len(value))) if isinstance(value, list) else []
 
 
@@ -144,13 +197,18 @@ def _span(lines: list[str], located: Located, path: tuple) -> tuple[int, int] | 
         column = lines[first].find("-")
         if column < 0 or lines[first][:column].strip() or column >= col - 1:
             return None
+        dashes = False
     else:
         line, col = located.key_marks.get(path, (0, 0))
         first, column = line - 1, col - 1
         if not 0 <= first < len(lines) or lines[first][:column].strip():
             return None
+        # a list under a key may stand at the key's own indent (`reviews:` then `- id: R6`, as PyYAML
+        # writes it): its dashes belong to the key's entry
+        dashes = isinstance(_value_at(located, path), list)
     end = first + 1
-    while end < len(lines) and (_blank(lines[end]) or _indent(lines[end]) > column):
+    while end < len(lines) and (_blank(lines[end]) or _indent(lines[end]) > column or
+                                dashes and _indent(lines[end]) == column and lines[end][column:column + 1] == "-"):
         end += 1
     while end > first + 1 and _blank(lines[end - 1]):
         end -= 1
@@ -237,31 +295,46 @@ def year_dataset(ds: Dataset, year: YearSettings, reads: Reads | None = None, ra
         return ds
     whole = _jobs(ds, year, ds.sources)
 
-    def trial(chosen: list[tuple]) -> Dataset | None:
+    validations: dict = {}
+
+    def cut_texts(chosen: list[tuple]) -> tuple[dict[str, bytes], dict[str, tuple[str, Located]]] | None:
+        """The files less the chosen groups' entries, and each cut file's values (None: one cannot be cut)."""
         drops: dict[str, list[tuple]] = {}
         for g in chosen:
             for relpath, paths in groups[g].items():
                 drops.setdefault(relpath, []).extend(paths)
-        attempt = dict(texts)
+        attempt, cuts = dict(texts), {}
         for relpath, paths in drops.items():
             text, located = parsed[relpath]
             new = without(text, located, paths)
             if new is None:
                 return None
             attempt[relpath] = new.encode("utf-8")
-        sub = _load_texts(ds, attempt, reads)
-        return sub if sub is not None and _same_jobs(sub, year, ds.sources, whole) else None
+            cuts[new.removeprefix("\ufeff")] = (relpath, cut(located, paths))  # the text as the loader decodes it
+        return attempt, cuts
+
+    def trial(chosen: list[tuple], parse: bool = True) -> tuple[Dataset, dict[str, bytes]] | None:
+        made = cut_texts(chosen)
+        if made is None:
+            return None
+        sub = _load_texts(ds, made[0], reads if parse else _Trial(reads, made[1], validations))
+        return (sub, made[0]) if sub is not None and _same_jobs(sub, year, ds.sources, whole) else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
     # group by group, each dropped on top of those already dropped and kept where some document of
-    # the year reads it: what is returned has always been loaded and compared as a whole
-    sub = trial(list(groups)) if groups else None
-    if sub is None:
+    # the year reads it. Those trials take a cut file's values as cut rather than parse its text again
+    # (most of a trial at 100×), so the files chosen are then loaded and compared as a whole once
+    # more, as verify loads them; should that differ, the groups are tried again, each file parsed
+    done = trial(list(groups)) if groups else None
+    for parse in (False, True) if done is None and len(groups) > 1 else ():
         dropped: list[tuple] = []
-        for g in groups if len(groups) > 1 else ():
-            attempt = trial([*dropped, g])
-            if attempt is not None:
-                dropped, sub = [*dropped, g], attempt
+        for g in groups:
+            if trial([*dropped, g], parse) is not None:
+                dropped = [*dropped, g]
+        done = trial(dropped) if dropped else None
+        if done is not None or not dropped:
+            break
+    sub = done[0] if done is not None else None
     if sub is None:
         sub = _load_texts(ds, texts, reads) if len(kept) < len(ds.sources) else ds
         if sub is None or not _same_jobs(sub, year, ds.sources, whole):
