@@ -313,28 +313,27 @@ def year_dataset(ds: Dataset, year: YearSettings, reads: Reads | None = None, ra
             cuts[new.removeprefix("\ufeff")] = (relpath, cut(located, paths))  # the text as the loader decodes it
         return attempt, cuts
 
-    def trial(chosen: list[tuple], parse: bool = True) -> tuple[Dataset, dict[str, bytes]] | None:
+    def trial(chosen: list[tuple], parse: bool = True) -> Dataset | None:
         made = cut_texts(chosen)
         if made is None:
             return None
         sub = _load_texts(ds, made[0], reads if parse else _Trial(reads, made[1], validations))
-        return (sub, made[0]) if sub is not None and _same_jobs(sub, year, ds.sources, whole) else None
+        return sub if sub is not None and _same_jobs(sub, year, ds.sources, whole) else None
 
     # every later entry at once first (the usual case: a year reads nothing of later years), else
     # group by group, each dropped on top of those already dropped and kept where some document of
     # the year reads it. Those trials take a cut file's values as cut rather than parse its text again
     # (most of a trial at 100×), so the files chosen are then loaded and compared as a whole once
     # more, as verify loads them; should that differ, the groups are tried again, each file parsed
-    done = trial(list(groups)) if groups else None
-    for parse in (False, True) if done is None and len(groups) > 1 else ():
+    sub = trial(list(groups)) if groups else None
+    for parse in (False, True) if sub is None and len(groups) > 1 else ():
         dropped: list[tuple] = []
         for g in groups:
             if trial([*dropped, g], parse) is not None:
                 dropped = [*dropped, g]
-        done = trial(dropped) if dropped else None
-        if done is not None or not dropped:
+        sub = trial(dropped) if dropped else None
+        if sub is not None or not dropped:
             break
-    sub = done[0] if done is not None else None
     if sub is None:
         sub = _load_texts(ds, texts, reads) if len(kept) < len(ds.sources) else ds
         if sub is None or not _same_jobs(sub, year, ds.sources, whole):
