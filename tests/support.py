@@ -6,9 +6,11 @@ import atexit
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 import unicodedata
@@ -20,6 +22,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from reportgen.archive import pdf, publish
 from reportgen.archive.build import build
 from reportgen.archive.year import template_set
 from reportgen.rules.era import NATIONAL, parse_fy
@@ -142,6 +145,33 @@ def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> P
                 raise
             done.touch()
     return folder
+
+
+def watched_pdf_build(data: Path, folder: Path) -> None:
+    """build(data, folder / "out", pdf=True), watched as test_cli_pdf_lock needs it, so that the run's one --pdf build of
+    the shipped data serves that test too (a second LibreOffice run of the same documents cost 8 s): every process
+    the build starts is listed in folder / "processes.json" (all the years' documents go to one LibreOffice), and
+    each file it writes reaches the disk 20 ms late (the build writes in the background, and LibreOffice must wait
+    until the documents it reads are there)."""
+    started: list[list[str]] = []
+    real_run, real_write = subprocess.run, publish.write_synced
+
+    def run(cmd, *args, **kwargs):
+        started.append([str(c) for c in cmd])
+        return real_run(cmd, *args, **kwargs)
+
+    def late(path: Path, content: bytes) -> None:
+        # a slow disk, not a wait for something: every file waits behind those before it, so the year's first
+        # documents are still queued when rendering ends (the data copies go first), and a build that did not
+        # wait for them would hand LibreOffice files that are not there yet
+        time.sleep(0.02)
+        real_write(path, content)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf.subprocess, "run", run)
+        patch.setattr(publish, "write_synced", late)
+        build(data, folder / "out", pdf=True)
+    (folder / "processes.json").write_text(json.dumps(started), encoding="utf-8")
 
 
 def with_departments(data):
