@@ -15,25 +15,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 import realclient as rc
-from support import ROOT
-
-from reportgen.archive.build import build
 
 if not os.environ.get("CI"):  # pikepdf is a test extra: skip where absent, but fail when CI is set
     pytest.importorskip("pikepdf")
 import pikepdf
 from pdfcheck import elements, ink, raw_text, role, shown_in, small_type
 
-EXAMPLE = ROOT / "examples" / "fuji" / "data"
-
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory, request) -> list[tuple[Path, Path]]:
-    """(published document, its PDF) of every year of the shipped data (the run's shared --pdf build) and of examples/fuji."""
+def pairs(request) -> list[tuple[Path, Path]]:
+    """(published document, its PDF) of every year of the shipped data and of examples/fuji (the run's shared --pdf builds)."""
     rc.need_soffice()
     found = []
-    fuji = tmp_path_factory.mktemp("pdf-fuji") / "out"
-    build(EXAMPLE, fuji, pdf=True)
+    fuji = request.getfixturevalue("built_pdf_fuji")  # examples/fuji's --pdf build, shared with test_example_fuji
     for out in (request.getfixturevalue("built_pdf"), fuji):
         for manifest in sorted(out.glob("*/manifest.json")):
             for f in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
