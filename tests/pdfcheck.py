@@ -137,12 +137,20 @@ def role(pdf: pikepdf.Pdf, element) -> str:
     return s
 
 
+_RAW: dict[tuple[str, int | None, int | None], list[str]] = {}
+
+
 def raw_text(path, first: int | None = None, last: int | None = None) -> list[str]:
-    """Each page's text in content-stream order."""
-    cmd = ["pdftotext", "-raw", "-enc", "UTF-8"]
-    if first:
-        cmd += ["-f", str(first), "-l", str(last or first)]
-    return subprocess.run([*cmd, str(path), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+    """Each page's text in content-stream order; read once a process for the same bytes (and pages): six checks
+    read the text of every published PDF, one pdftotext each cost 2 s more a run."""
+    key = (hashlib.sha256(Path(path).read_bytes()).hexdigest(), first, last)
+    if key not in _RAW:
+        cmd = ["pdftotext", "-raw", "-enc", "UTF-8"]
+        if first:
+            cmd += ["-f", str(first), "-l", str(last or first)]
+        _RAW[key] = subprocess.run([*cmd, str(path), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split("\f")[:-1]
+    return list(_RAW[key])
 
 
 def _pgm(data: bytes) -> tuple[int, int, bytes]:
