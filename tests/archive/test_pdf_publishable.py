@@ -53,25 +53,28 @@ def structure_faults(pdf: Path) -> list[str]:
         top = [k for k in (root.K if isinstance(root.K, pikepdf.Array) else [root.K])]
         if [role(doc, k) for k in top] != ["/Document"]:
             faults.append("no Document root")
-        kinds = [role(doc, e) for e in elements(root)]
+        # the tree walked once, and each table once (each walk and role look-up is Python over pikepdf objects)
+        flat = elements(root)
+        kinds = [role(doc, e) for e in flat]
         headings = [k for k in kinds if re.fullmatch(r"/H\d", k)]
         if not headings or headings[0] != "/H1":
             faults.append(f"first heading {headings[:1]}")
-        tables = [e for e in elements(root) if role(doc, e) == "/Table"]
+        tables = [e for e, k in zip(flat, kinds) if k == "/Table"]
         if not tables:
             faults.append("no table")
         for t in tables:
-            rows = [e for e in elements(t) if role(doc, e) == "/TR"]
+            inside = [(e, role(doc, e)) for e in elements(t)]
+            rows = [e for e, k in inside if k == "/TR"]
             if not rows or not any(role(doc, c) == "/TH" for c in elements(rows[0])):
                 faults.append("a table without a header row")
-            for th in (e for e in elements(t) if role(doc, e) == "/TH"):
+            for th in (e for e, k in inside if k == "/TH"):
                 attrs = th.get("/A")
                 attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []
                 if not any(isinstance(a, pikepdf.Dictionary) and a.get("/Scope") in ("/Column", "/Row", "/Both")
                            for a in attrs):
                     faults.append("a TH without Scope")
                     break
-        for fig in (e for e in elements(root) if role(doc, e) == "/Figure"):
+        for fig in (e for e, k in zip(flat, kinds) if k == "/Figure"):
             if not str(fig.get("/Alt", "")).strip():
                 faults.append("a figure without alternative text")
     return faults
