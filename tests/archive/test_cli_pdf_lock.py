@@ -17,7 +17,7 @@ from reportgen.rules.era import parse_fy
 
 def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_process(request):
     """The run's --pdf build of every year (conftest.built_pdf), watched while it ran: the processes it started,
-    and a disk that writes each document late, which LibreOffice must wait for (support.watched_pdf_build)."""
+    and a writer that writes the documents LibreOffice reads only once the build waits for it (support.watched_pdf_build)."""
     rc.need_soffice()  # skipped without LibreOffice (failed under CI) before the build is asked for
     built_pdf = request.getfixturevalue("built_pdf")
     started = json.loads((built_pdf.parent / "processes.json").read_text(encoding="utf-8"))
