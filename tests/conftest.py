@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import realclient
-from support import DATA, once_a_run, run_folder
+from support import DATA, ROOT, once_a_run, run_folder, watched_pdf_build
 
 from reportgen.archive.build import build
 
@@ -42,5 +42,13 @@ def built_copy(built, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_pdf(tmp_path_factory) -> Path:
-    """The default archive with --pdf (one LibreOffice run), built once a run (tests must not modify it)."""
-    return once_a_run(tmp_path_factory, "built-pdf", lambda folder: build(DATA, folder / "out", pdf=True)) / "out"
+    """The default archive with --pdf (one LibreOffice run), built once a run (tests must not modify it); beside it,
+    processes.json: what the build started (support.watched_pdf_build)."""
+    return once_a_run(tmp_path_factory, "built-pdf", lambda folder: watched_pdf_build(DATA, folder)) / "out"
+
+
+@pytest.fixture(scope="session")
+def built_pdf_fuji(tmp_path_factory) -> Path:
+    """examples/fuji built with --pdf (one LibreOffice run), once a run (tests must not modify it)."""
+    example = ROOT / "examples" / "fuji" / "data"
+    return once_a_run(tmp_path_factory, "built-pdf-fuji", lambda folder: build(example, folder / "out", pdf=True)) / "out"

@@ -170,6 +170,13 @@ def cold_convert(path: Path, target: str, outdir: Path) -> list[Path]:
     return sorted(p for p in Path(outdir).iterdir() if p.is_file() and p.stem.startswith(Path(path).stem))
 
 
+def cold_convert_all(paths: list[Path], target: str, outdir: Path) -> list[Path]:
+    """cold_convert of several files by one soffice started for them, as `soffice --convert-to TARGET --outdir OUTDIR A B`
+    does (a start is a second; the running LibreOffice too converts one file after another); the files written."""
+    soffice("--convert-to", target, "--outdir", str(outdir), *map(str, paths))
+    return sorted(p for p in Path(outdir).iterdir() if p.is_file())
+
+
 _SHARED: list[Path] = []  # the run's folder of views, set by conftest for every worker
 
 

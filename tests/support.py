@@ -6,10 +6,13 @@ import atexit
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import threading
 import time
 import unicodedata
 import zipfile
@@ -20,6 +23,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from reportgen.archive import pdf, publish
 from reportgen.archive.build import build
 from reportgen.archive.year import template_set
 from reportgen.rules.era import NATIONAL, parse_fy
@@ -142,6 +146,44 @@ def once_a_run(tmp_path_factory, name: str, make: Callable[[Path], object]) -> P
                 raise
             done.touch()
     return folder
+
+
+def watched_pdf_build(data: Path, folder: Path) -> None:
+    """build(data, folder / "out", pdf=True), watched as test_cli_pdf_lock needs it, so that the run's one --pdf build of
+    the shipped data serves that test too (a second LibreOffice run of the same documents cost 8 s). Every process the
+    build starts is listed in folder / "processes.json" (all the years' documents go to one LibreOffice). The build
+    writes in the background, and LibreOffice must wait until the documents it reads are there: here they are written
+    the latest a background writer may write them, only once the build waits for its writes (or closes the writer),
+    so a build that handed them to LibreOffice without waiting would find them missing, every time."""
+    started: list[list[str]] = []
+    asked = threading.Event()  # the build has waited for its writes (or closed the writer)
+    real_run, real_write = subprocess.run, publish.write_synced
+    real_wait, real_close = publish.Durable.wait, publish.Durable.close
+
+    def run(cmd, *args, **kwargs):
+        started.append([str(c) for c in cmd])
+        return real_run(cmd, *args, **kwargs)
+
+    def late(path: Path, content: bytes) -> None:
+        if path.parent.name.startswith(publish.STAGING) and path.suffix in (".docx", ".xlsx"):
+            asked.wait(60)  # the writer stops here (the files after it wait behind it); bounded, never a hang
+        real_write(path, content)
+
+    def wait(self) -> None:
+        asked.set()
+        real_wait(self)
+
+    def close(self) -> None:
+        asked.set()
+        real_close(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf.subprocess, "run", run)
+        patch.setattr(publish, "write_synced", late)
+        patch.setattr(publish.Durable, "wait", wait)
+        patch.setattr(publish.Durable, "close", close)
+        build(data, folder / "out", pdf=True)
+    (folder / "processes.json").write_text(json.dumps(started), encoding="utf-8")
 
 
 def with_departments(data):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import realclient as rc
-from support import DATA, ROOT
+from support import DATA, ROOT, tree
 
 from reportgen.archive.build import build
 from reportgen.archive.verification import verify
@@ -15,43 +15,26 @@ from reportgen.cli import main
 from reportgen.rules.era import parse_fy
 
 
-def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_process(tmp_path, monkeypatch):
-    rc.need_soffice()
-    import reportgen.archive.pdf as pdf
-
-    calls = []
-    real = subprocess.run
-
-    def counting(cmd, *a, **k):
-        calls.append(cmd)
-        return real(cmd, *a, **k)
-
-    monkeypatch.setattr(pdf.subprocess, "run", counting)
-    import time
-
-    from reportgen.archive import publish as archive
-
-    real_write = archive.write_synced
-
-    def slow_disk(path, data):  # the files are written in the background: LibreOffice must wait for them
-        time.sleep(0.02)
-        real_write(path, data)
-
-    monkeypatch.setattr(archive, "write_synced", slow_disk)
-    out = tmp_path / "out"
-    build(DATA, out, years=[parse_fy("H29"), parse_fy("R5")], pdf=True)
-    assert len(calls) == 1
-    published = sorted(Path(f["path"]).stem for m in out.glob("*/manifest.json")
+def test_pdf_converts_every_published_document_of_every_year_in_one_libreoffice_process(request):
+    """The run's --pdf build of every year (conftest.built_pdf), watched while it ran: the processes it started,
+    and a writer that writes the documents LibreOffice reads only once the build waits for it (support.watched_pdf_build)."""
+    rc.need_soffice()  # skipped without LibreOffice (failed under CI) before the build is asked for
+    built_pdf = request.getfixturevalue("built_pdf")
+    started = json.loads((built_pdf.parent / "processes.json").read_text(encoding="utf-8"))
+    assert len(started) == 1 and Path(started[0][0]).name in ("soffice", "libreoffice")
+    published = sorted(Path(f["path"]).stem for m in built_pdf.glob("*/manifest.json")
                        for f in json.loads(m.read_text(encoding="utf-8"))["files"] if f["publish"] and not f["path"].endswith(".pdf"))
-    pdfs = sorted(p.stem for p in out.glob("*/*.pdf"))
-    assert pdfs == published and len(pdfs) == 6 and not list(out.glob("*/forms/*.pdf"))
-    head = (out / "2017_H29" / "01_対象事業一覧_平成29年度.pdf").read_bytes()[:5]
-    assert head == b"%PDF-"
-    manifest = json.loads((out / "2017_H29" / "manifest.json").read_text(encoding="utf-8"))
+    pdfs = sorted(p.stem for p in built_pdf.glob("*/*.pdf"))
+    assert pdfs == published and len(pdfs) == 13 and not list(built_pdf.glob("*/forms/*.pdf"))
+    assert len({p.parent.name for p in built_pdf.glob("*/*.pdf")}) == 6
+    assert all(p.read_bytes()[:5] == b"%PDF-" for p in built_pdf.glob("*/*.pdf"))
+    manifest = json.loads((built_pdf / "2017_H29" / "manifest.json").read_text(encoding="utf-8"))
     entry = next(f for f in manifest["files"] if f["path"].endswith(".pdf"))
     assert entry["reproducible"] is False
-    folders, findings = verify(out)
-    assert findings == [] and folders == ["2017_H29", "2023_R5"]
+    before = tree(built_pdf)
+    folders, findings = verify(built_pdf)
+    assert findings == [] and folders == ["2016_H28", "2017_H29", "2022_R4", "2023_R5", "2024_R6", "2025_R7"]
+    assert tree(built_pdf) == before  # verify only reads: the run's shared build stays as it was
 
 
 def test_a_second_build_waits_for_the_first_to_publish_before_it_starts(tmp_path, monkeypatch):

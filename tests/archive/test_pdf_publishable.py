@@ -15,25 +15,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 import realclient as rc
-from support import ROOT
-
-from reportgen.archive.build import build
 
 if not os.environ.get("CI"):  # pikepdf is a test extra: skip where absent, but fail when CI is set
     pytest.importorskip("pikepdf")
 import pikepdf
-from pdfcheck import elements, ink, raw_text, role, shown_in, small_type
-
-EXAMPLE = ROOT / "examples" / "fuji" / "data"
+from pdfcheck import elements, inks, raw_text, role, shown_in, small_type
 
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory, request) -> list[tuple[Path, Path]]:
-    """(published document, its PDF) of every year of the shipped data (the run's shared --pdf build) and of examples/fuji."""
+def pairs(request) -> list[tuple[Path, Path]]:
+    """(published document, its PDF) of every year of the shipped data and of examples/fuji (the run's shared --pdf builds)."""
     rc.need_soffice()
     found = []
-    fuji = tmp_path_factory.mktemp("pdf-fuji") / "out"
-    build(EXAMPLE, fuji, pdf=True)
+    fuji = request.getfixturevalue("built_pdf_fuji")  # examples/fuji's --pdf build, shared with test_example_fuji
     for out in (request.getfixturevalue("built_pdf"), fuji):
         for manifest in sorted(out.glob("*/manifest.json")):
             for f in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
@@ -59,25 +53,28 @@ def structure_faults(pdf: Path) -> list[str]:
         top = [k for k in (root.K if isinstance(root.K, pikepdf.Array) else [root.K])]
         if [role(doc, k) for k in top] != ["/Document"]:
             faults.append("no Document root")
-        kinds = [role(doc, e) for e in elements(root)]
+        # the tree walked once, and each table once (each walk and role look-up is Python over pikepdf objects)
+        flat = elements(root)
+        kinds = [role(doc, e) for e in flat]
         headings = [k for k in kinds if re.fullmatch(r"/H\d", k)]
         if not headings or headings[0] != "/H1":
             faults.append(f"first heading {headings[:1]}")
-        tables = [e for e in elements(root) if role(doc, e) == "/Table"]
+        tables = [e for e, k in zip(flat, kinds) if k == "/Table"]
         if not tables:
             faults.append("no table")
         for t in tables:
-            rows = [e for e in elements(t) if role(doc, e) == "/TR"]
+            inside = [(e, role(doc, e)) for e in elements(t)]
+            rows = [e for e, k in inside if k == "/TR"]
             if not rows or not any(role(doc, c) == "/TH" for c in elements(rows[0])):
                 faults.append("a table without a header row")
-            for th in (e for e in elements(t) if role(doc, e) == "/TH"):
+            for th in (e for e, k in inside if k == "/TH"):
                 attrs = th.get("/A")
                 attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []
                 if not any(isinstance(a, pikepdf.Dictionary) and a.get("/Scope") in ("/Column", "/Row", "/Both")
                            for a in attrs):
                     faults.append("a TH without Scope")
                     break
-        for fig in (e for e in elements(root) if role(doc, e) == "/Figure"):
+        for fig in (e for e, k in zip(flat, kinds) if k == "/Figure"):
             if not str(fig.get("/Alt", "")).strip():
                 faults.append("a figure without alternative text")
     return faults
@@ -117,11 +114,15 @@ def invisible_page_numbers(pdf: Path) -> list[int]:
     faults = []
     with pikepdf.open(pdf) as doc:
         heights = [float(p.MediaBox[3]) for p in doc.pages]
+    boxes = {}
     for n, page in enumerate(words(pdf), 1):
         low = [w for w in page if w[0] == str(n) and w[2] > heights[n - 1] * 0.85]
-        if not low or ink(pdf, n, low[-1][1:]) == 0:
+        if low:
+            boxes[n] = low[-1][1:]
+        else:
             faults.append(n)
-    return faults
+    shown = inks(pdf, boxes) if boxes else {}  # one pdftoppm for the PDF's pages, not one a page
+    return sorted(faults + [n for n, dark in shown.items() if dark == 0])
 
 
 def squeeze(text: str) -> str:

@@ -16,7 +16,6 @@ import realclient as rc
 import yaml
 from support import ROOT
 
-from reportgen.archive import pdf
 from reportgen.archive.build import build
 from reportgen.model.loader import load
 
@@ -70,15 +69,16 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def test_libreoffice_prints_every_rate_on_its_rows_line(workbook, tmp_path):
+def test_libreoffice_prints_every_rate_on_its_rows_line(workbook, request):
     rc.need_soffice()
     if not shutil.which("pdftotext"):
         if os.environ.get("CI"):
             pytest.fail("poppler-utils (pdftotext) are required in CI")
         pytest.skip("poppler-utils are not installed")
-    [data] = pdf.convert_batch([workbook])
-    (tmp_path / "k.pdf").write_bytes(data)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "k.pdf"), "-"], capture_output=True, text=True,
+    # the PDF --pdf made of this very workbook, in the run's --pdf build of the same data (shared with test_pdf_publishable)
+    [printed] = sorted(request.getfixturevalue("built_pdf_fuji").glob("*/03_KPI*.xlsx"))
+    assert printed.read_bytes() == workbook.read_bytes()
+    text = subprocess.run(["pdftotext", "-layout", str(printed.with_suffix(".pdf")), "-"], capture_output=True, text=True,
                           check=True).stdout
     lines = [unicodedata.normalize("NFKC", ln).split() for ln in text.splitlines()]
     assert any(squeeze(RATE_HEADER) in "".join(ln) for ln in lines)

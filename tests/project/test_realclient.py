@@ -70,13 +70,20 @@ def test_sheet_rows_the_same_both_ways(built, persistent):
     assert sheets == rc.read_sheet_rows(path, rc.cold_convert)
 
 
+@pytest.fixture(scope="module")
+def cold_pdfs(built, persistent, tmp_path_factory) -> Path:
+    """The Word document's and the workbook's PDFs by one cold `soffice --convert-to pdf` of both (a start less)."""
+    folder = tmp_path_factory.mktemp("cold-pdfs")
+    assert [p.name for p in rc.cold_convert_all([docx(built), xlsx(built)], "pdf", folder)] == sorted(
+        f"{p.stem}.pdf" for p in (docx(built), xlsx(built)))
+    return folder
+
+
 @pytest.mark.parametrize("pick", [docx, xlsx], ids=["docx", "xlsx"])
-def test_pdf_the_same_both_ways(built, persistent, pick, tmp_path):
+def test_pdf_the_same_both_ways(built, persistent, pick, cold_pdfs, tmp_path):
     path = pick(built)
-    (tmp_path / "warm").mkdir()
-    (tmp_path / "cold").mkdir()
-    warm = rc.pdf(path, tmp_path / "warm", persistent)
-    cold = rc.pdf(path, tmp_path / "cold", rc.cold_convert)
+    warm = rc.pdf(path, tmp_path, persistent)
+    cold = cold_pdfs / f"{path.stem}.pdf"
     assert warm.name == cold.name == f"{path.stem}.pdf"
     seen = pdf_seen(warm)
     assert seen["pages"] and "".join(seen["pages"]).strip()
