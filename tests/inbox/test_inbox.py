@@ -7,13 +7,14 @@ import re
 import shutil
 import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
-from cyclekit import run, state
+from cyclekit import R7_FOLDER, run, state
 from support import tree
 from formfill import fill
-from inboxkit import R7, office_token, open_r7, token
+from inboxkit import NOW, R7, office_token, opened_r7, token
 
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2 (not locked); httpx is, and works
     warnings.simplefilter("ignore")
@@ -30,13 +31,18 @@ GONE = "リンクが間違っているか、期限が切れています"
 
 
 @pytest.fixture()
-def inbox(data_copy, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("REPORTGEN_NOW", "2026-12-01T02:21:32Z")
-    out = tmp_path / "out"
-    sent = open_r7(capsys, data_copy, out)
-    app = inbox_app.make_app(data_copy, out, links.key(data_copy))
+def opened(tmp_path_factory, tmp_path) -> tuple[Path, Path]:
+    """data/ and out/ of R7 opened (a copy of the year opened once a run)."""
+    return opened_r7(tmp_path_factory, tmp_path)
+
+
+@pytest.fixture()
+def inbox(opened, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_NOW", NOW)
+    data, out = opened
+    app = inbox_app.make_app(data, out, links.key(data))
     with TestClient(app) as client:
-        yield client, data_copy, out, sent
+        yield client, data, out, out / R7_FOLDER
 
 
 def _text(html: str) -> str:
@@ -196,12 +202,11 @@ def test_every_post_needs_its_pages_csrf_token(inbox, tmp_path, how):
     assert got.status_code == 403 and office.status_code == 200
 
 
-def test_failures_are_rate_limited(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    open_r7(capsys, data_copy, out)
-    app = inbox_app.make_app(data_copy, out, links.key(data_copy), gate=Gate(b"k", allowed=3))
+def test_failures_are_rate_limited(opened):
+    data, out = opened
+    app = inbox_app.make_app(data, out, links.key(data), gate=Gate(b"k", allowed=3))
     with TestClient(app) as client:
-        good = f"/d/{token(data_copy, '商工観光課')}"
+        good = f"/d/{token(data, '商工観光課')}"
         assert client.get(good).status_code == 200
         for n in range(3):
             assert client.get(f"/d/guess{n}").status_code == 404
@@ -311,10 +316,9 @@ def test_reissuing_a_department_no_year_sent_a_form_changes_nothing(inbox, capsy
     assert tree(data) == before
 
 
-def test_the_pages_speak_english_with_lang_en(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    open_r7(capsys, data_copy, out)
-    with TestClient(inbox_app.make_app(data_copy, out, links.key(data_copy), lang="en")) as client:
-        page = client.get(f"/d/{token(data_copy, '商工観光課')}").text
+def test_the_pages_speak_english_with_lang_en(opened):
+    data, out = opened
+    with TestClient(inbox_app.make_app(data, out, links.key(data), lang="en")) as client:
+        page = client.get(f"/d/{token(data, '商工観光課')}").text
         assert '<html lang="en">' in page and "<h1>Hand in your forms</h1>" in page and "not returned" in page
         assert "The link is wrong or has expired" in client.get("/d/nothing").text

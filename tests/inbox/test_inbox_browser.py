@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from cyclekit import R7_FOLDER
 from formfill import fill
-from inboxkit import free_port, office_token, open_r7, serve, token
+from inboxkit import free_port, office_token, opened_r7, serve, token
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
@@ -64,12 +65,11 @@ def browser():
 
 
 @pytest.fixture()
-def server(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    sent = open_r7(capsys, data_copy, out)
+def server(tmp_path_factory, tmp_path):
+    data, out = opened_r7(tmp_path_factory, tmp_path)
     port = free_port()
-    proc = serve(data_copy, out, port)
-    yield f"http://127.0.0.1:{port}", data_copy, sent
+    proc = serve(data, out, port)
+    yield f"http://127.0.0.1:{port}", data, out / R7_FOLDER
     proc.kill()
     proc.communicate()
 
