@@ -124,6 +124,22 @@ def test_a_refused_form_handed_in_is_recorded_as_collect_records_it(inbox, tmp_p
     assert state(data) == state(twin)  # the same record: outcome, reasons, digest, file name, date
 
 
+def test_a_form_is_judged_in_the_servers_environment_of_that_moment(inbox, tmp_path, monkeypatch):
+    """The judging children are forked from a process started before (with the inbox): the time a hand-in records
+    (REPORTGEN_NOW, read in the child) is the server's at the hand-in, not the one that process started with."""
+    client, data, out, sent = inbox
+    name = "KPI実績値等入力表_令和7年度_青少年課.xlsx"
+    good = fill(sent / name, tmp_path / "good.xlsx", {"kpi:3-③": {6: "1,200人"}})
+    t = token(data, "青少年課")
+    got = _check(client, t, good)  # the process children are forked from runs by now
+    assert "受け付けられます" in _live_region(got.text)
+    monkeypatch.setenv("REPORTGEN_NOW", "2026-12-02T09:00:00+09:00")
+    sha = hashlib.sha256(good.read_bytes()).hexdigest()
+    client.post(f"/d/{t}/hand-in", data={"csrf": _csrf(got.text), "upload": sha})
+    form = next(f for f in state(data)["years"]["R7"]["forms"] if f["file"] == name)
+    assert [r["date"] for r in form["returns"]] == ["2026-12-02T09:00:00+09:00"]
+
+
 def test_another_departments_form_is_not_taken_through_a_link(inbox, tmp_path):
     client, data, out, sent = inbox
     other = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "x.xlsx", {"kpi:1-①": {6: "265件"}})

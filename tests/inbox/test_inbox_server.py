@@ -129,7 +129,7 @@ def _point(changes: list[str], name: str) -> int:
 
 
 @pytest.mark.parametrize("whom, point", [("group", "kept"), ("group", "staged"), ("group", "half"),
-                                         ("group", "answered"), ("server", "staged")])
+                                         ("group", "answered"), ("server", "kept")])
 def test_a_hand_in_killed_midway_leaves_the_data_before_or_after_it_and_a_restart_carries_on(prepared, tmp_path, whom, point):
     """whom: the server with the child judging the form ("group"), or the server process alone (its child runs on)."""
     base, form, sha, changes = prepared
