@@ -6,8 +6,9 @@ read is stopped with the child; the server goes on. The child answers with one J
 
 The children are forked from one process that imported this module once (multiprocessing's
 forkserver, started with the inbox): a form costs its own reading and judging, not the second of
-imports a fresh interpreter would spend on every check. `python -m reportgen.inbox.judge` still
-judges one form in a process of its own.
+imports a fresh interpreter would spend on every check. As multiprocessing requires, a program
+serving the inbox guards its main module (`if __name__ == "__main__":`, as generate.py does): a
+child runs it again. `python -m reportgen.inbox.judge` still judges one form in a process of its own.
 """
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ def child(argv: list[str]) -> dict:
         return {"data_error": [p.message.ja for p in exc.problems]}
 
 
-# "__main__" too: a child prepares the server's main module (generate.py) unless its forkserver has it already
+# A child first runs the server's main script again (multiprocessing's preparation: generate.py, one import), unless
+# the forkserver holds it already: "__main__" asks for that, where Python's forkserver honours it (3.11 does not).
 _FORKS = multiprocessing.get_context("forkserver")
 _FORKS.set_forkserver_preload(["__main__", "reportgen.inbox.judge"])
 
