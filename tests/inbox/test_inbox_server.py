@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -70,20 +71,32 @@ def _hand_in(data: Path, out: Path, sha: str, kill: str, log: Path) -> list[str]
                    env={"PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS / "killpoint"), str(TESTS)]),
                         "REPORTGEN_KILL_AT": kill, "REPORTGEN_KILL_LOG": str(log),
                         "TMPDIR": str(_folder(log.parent / "tmp"))})  # a kill leaves collect's trial copy here
+    answered = False
     try:
         url = f"http://127.0.0.1:{port}/d/{token(data, '商工観光課')}"
         with httpx.Client(timeout=60) as client:
             page = client.get(url)
             try:
                 client.post(f"{url}/hand-in", data={"csrf": _csrf(page.text), "upload": sha})
+                answered = True
             except httpx.HTTPError:
                 pass  # the server was killed under the request: that is the test
     finally:
-        if server.poll() is None:
+        # killed under the request, the server may close its socket before it can be waited for: wait, never
+        # kill its group then (an orphaned child would die with it)
+        if answered or server.poll() is None and not _dead_within(server, 60):
             os.killpg(server.pid, signal.SIGKILL)
         server.communicate()
     _wait_for_session(server.pid)  # an orphaned child judging the form runs on: let it finish, as an office would find it
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def _dead_within(server, seconds: float) -> bool:
+    try:
+        server.wait(seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def _folder(path: Path) -> Path:
