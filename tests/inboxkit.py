@@ -81,13 +81,14 @@ def serve(data: Path, out: Path, port: int, env: dict[str, str] | None = None, *
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
     for _ in range(300):  # bounded: 30 s for the interpreter, the imports and the socket
         if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode())
+            raise AssertionError(proc.communicate()[1].decode())  # its pipes read and closed
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.1):
                 return proc
         except OSError:
             time.sleep(0.1)
     proc.kill()
+    proc.communicate()
     raise AssertionError("the inbox did not start")
 
 

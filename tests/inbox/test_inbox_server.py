@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,28 +67,30 @@ def prepared(tmp_path_factory):
 def _hand_in(data: Path, out: Path, sha: str, kill: str, log: Path) -> list[str]:
     """The uploaded form handed in to an inbox served with the kill point `kill` (tests/killpoint); the changes its
     judging child announced. Past the point (or with none), the group is killed once the hand-in has answered."""
-    port = free_port()
-    server = serve(data, out, port, start_new_session=True,  # its own session and group: the judging child's too
-                   env={"PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS / "killpoint"), str(TESTS)]),
-                        "REPORTGEN_KILL_AT": kill, "REPORTGEN_KILL_LOG": str(log),
-                        "TMPDIR": str(_folder(log.parent / "tmp"))})  # a kill leaves collect's trial copy here
-    answered = False
-    try:
-        url = f"http://127.0.0.1:{port}/d/{token(data, '商工観光課')}"
-        with httpx.Client(timeout=60) as client:
-            page = client.get(url)
-            try:
-                client.post(f"{url}/hand-in", data={"csrf": _csrf(page.text), "upload": sha})
-                answered = True
-            except httpx.HTTPError:
-                pass  # the server was killed under the request: that is the test
-    finally:
-        # killed under the request, the server may close its socket before it can be waited for: wait, never
-        # kill its group then (an orphaned child would die with it)
-        if answered or server.poll() is None and not _dead_within(server, 60):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.communicate()
-    _wait_for_session(server.pid)  # an orphaned child judging the form runs on: let it finish, as an office would find it
+    # a kill leaves collect's trial copy in TMPDIR: one of the test's own, removed after (short: the forkserver's
+    # socket is made there, and a socket's path has at most 107 bytes)
+    with tempfile.TemporaryDirectory(prefix="inbox-kill-") as scratch:
+        port = free_port()
+        server = serve(data, out, port, start_new_session=True,  # its own session and group: the judging child's too
+                       env={"PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS / "killpoint"), str(TESTS)]),
+                            "REPORTGEN_KILL_AT": kill, "REPORTGEN_KILL_LOG": str(log), "TMPDIR": scratch})
+        answered = False
+        try:
+            url = f"http://127.0.0.1:{port}/d/{token(data, '商工観光課')}"
+            with httpx.Client(timeout=60) as client:
+                page = client.get(url)
+                try:
+                    client.post(f"{url}/hand-in", data={"csrf": _csrf(page.text), "upload": sha})
+                    answered = True
+                except httpx.HTTPError:
+                    pass  # the server was killed under the request: that is the test
+        finally:
+            # killed under the request, the server may close its socket before it can be waited for: wait, never
+            # kill its group then (an orphaned child would die with it)
+            if answered or server.poll() is None and not _dead_within(server, 60):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.communicate()
+        _wait_for_session(server.pid)  # an orphaned child judging the form runs on: let it finish, as an office would
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
@@ -97,11 +100,6 @@ def _dead_within(server, seconds: float) -> bool:
     except subprocess.TimeoutExpired:
         return False
     return True
-
-
-def _folder(path: Path) -> Path:
-    path.mkdir(exist_ok=True)
-    return path
 
 
 def _wait_for_session(leader: int) -> None:
