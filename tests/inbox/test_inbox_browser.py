@@ -52,8 +52,9 @@ return out;
 """
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium for the module's tests (each opens its own pages; none keeps cookies or storage)."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=ja", "--window-size=1100,1000"):
@@ -64,9 +65,10 @@ def browser():
     driver.quit()
 
 
-@pytest.fixture()
-def server(tmp_path_factory, tmp_path):
-    data, out = opened_r7(tmp_path_factory, tmp_path)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One served inbox for the module's tests: a wrong link's page is the same whatever the round handed in."""
+    data, out = opened_r7(tmp_path_factory, tmp_path_factory.mktemp("served"))
     port = free_port()
     proc = serve(data, out, port)
     yield f"http://127.0.0.1:{port}", data, out / R7_FOLDER
