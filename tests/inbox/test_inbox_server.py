@@ -125,7 +125,7 @@ def _session(proc: Path) -> int | None:
 POINTS = {
     "kept": (lambda c: c.endswith("/data/.lock"), "before"),                         # the form kept, collect not begun
     "staged": (lambda c: c.startswith("os.rename") and c.endswith(".collect-journal.json.tmp"), "before"),  # all but the commit
-    "half": (lambda c: c.startswith("os.rename") and "/data/" in c and c.endswith(".new"), "after"),  # committed, one renamed
+    "half": (lambda c: c.startswith("os.rename") and "/data/" in c and c.endswith(".new"), "after"),  # committed, none moved
     "answered": (None, "after"),                                           # none: killed once it answered (the reference)
 }
 
