@@ -1,17 +1,23 @@
 """Helpers for the forms inbox's tests: an opened year, its links, a served inbox, a city of many departments."""
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import yaml
 from cyclekit import R7_FOLDER, run
+from support import DATA, once_a_run
 
+from reportgen.cli import main
 from reportgen.cli.init import init
 from reportgen.cycle import links
 from reportgen.model import cycle_state as st
@@ -19,12 +25,32 @@ from reportgen.rules.era import parse_fy
 
 ROOT = Path(__file__).resolve().parent.parent
 R7 = parse_fy("R7")
+NOW = "2026-12-01T02:21:32Z"  # the moment the tests' year was opened (REPORTGEN_NOW)
 
 
 def open_r7(capsys, data: Path, out: Path) -> Path:
     code, stdout, err = run(capsys, "open", "R7", "--data", data, "--out", out)
     assert code == 0, err
     return out / R7_FOLDER
+
+
+def opened_r7(tmp_path_factory, to: Path) -> tuple[Path, Path]:
+    """`to`/data and `to`/out as `open R7` of the shipped data at NOW (REPORTGEN_NOW) leaves them: opened once a run,
+    then copied (an open costs a build of the year's forms; a copy, its files)."""
+    def make(folder: Path) -> None:
+        shutil.copytree(DATA, folder / "data", ignore=shutil.ignore_patterns(".lock"))
+        with contextlib.redirect_stdout(io.StringIO()) as said, mock.patch.dict(os.environ, {"REPORTGEN_NOW": NOW}):
+            code = main(["open", "R7", "--data", str(folder / "data"), "--out", str(folder / "out")])
+        assert code == 0, said.getvalue()
+    return copy_year(once_a_run(tmp_path_factory, "opened-r7", make), to)
+
+
+def copy_year(source: Path, to: Path) -> tuple[Path, Path]:
+    """source's data/ and out/ at `to`, the year's record naming the copy's own sent folder (as `open` there would)."""
+    shutil.copytree(source, to, ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
+    record = to / "data" / "cycle.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(str(source / "out"), str(to / "out")), encoding="utf-8")
+    return to / "data", to / "out"
 
 
 def token(data: Path, department: str) -> str:
@@ -47,20 +73,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(data: Path, out: Path, port: int, **popen) -> subprocess.Popen:
-    """generate.py serve in its own process, on the loopback address; returns once it answers."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "REPORTGEN_INBOX_URL": f"http://127.0.0.1:{port}"}
+def serve(data: Path, out: Path, port: int, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    """generate.py serve in its own process, on the loopback address (with `env` added to the environment);
+    returns once it answers."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REPORTGEN_INBOX_URL": f"http://127.0.0.1:{port}", **(env or {})}
     proc = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "serve", "--data", str(data), "--out", str(out),
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
     for _ in range(300):  # bounded: 30 s for the interpreter, the imports and the socket
         if proc.poll() is not None:
-            raise AssertionError(proc.stderr.read().decode())
+            raise AssertionError(proc.communicate()[1].decode())  # its pipes read and closed
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.1):
                 return proc
         except OSError:
             time.sleep(0.1)
     proc.kill()
+    proc.communicate()
     raise AssertionError("the inbox did not start")
 
 

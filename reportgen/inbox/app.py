@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -225,6 +226,12 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+@asynccontextmanager
+async def _lifespan(app: Starlette):
+    judge.warm()  # the process judging children fork from imports while the first page is asked for
+    yield
+
+
 def make_app(data: Path, out: Path, secret: bytes, lang: str = "ja", gate: Gate | None = None, jobs: int = 2) -> Starlette:
     inbox = Inbox(data, out, secret, lang, gate, jobs)
     routes = [
@@ -238,6 +245,7 @@ def make_app(data: Path, out: Path, secret: bytes, lang: str = "ja", gate: Gate 
         Route("/o/{token}/file/{year}/{sha}", inbox.office_file),
         Mount("/static", StaticFiles(directory=views.PAGES / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: inbox.root, 500: inbox.error, Exception: inbox.error})
+    app = Starlette(routes=routes, exception_handlers={404: inbox.root, 500: inbox.error, Exception: inbox.error},
+                    lifespan=_lifespan)
     app.state.inbox = inbox
     return app

@@ -3,12 +3,20 @@
 The child runs collect's own transaction (reportgen.collect.collecting.collect: the same lock, record and
 backups), so the inbox and the command line can never disagree. A form too slow or too large to
 read is stopped with the child; the server goes on. The child answers with one JSON document.
+
+The children are forked from one process that imported this module once (multiprocessing's
+forkserver, started with the inbox): a form costs its own reading and judging, not the second of
+imports a fresh interpreter would spend on every check. As multiprocessing requires, a program
+serving the inbox guards its main module (`if __name__ == "__main__":`, as generate.py does): a
+child runs it again. `python -m reportgen.inbox.judge` still judges one form in a process of its own.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import shutil
@@ -119,37 +127,64 @@ def child(argv: list[str]) -> dict:
         return {"data_error": [p.message.ja for p in exc.problems]}
 
 
-def _limits() -> None:  # runs in the child before it starts
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    cpu = max(1, int(TIME_LIMIT))
+# A child first runs the server's main script again (multiprocessing's preparation: generate.py, one import), unless
+# the forkserver holds it already: "__main__" asks for that, where Python's forkserver honours it (3.11 does not).
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["__main__", "reportgen.inbox.judge"])
+
+
+def warm() -> None:
+    """Start the process the children are forked from (it imports in the background while the inbox starts)."""
+    multiprocessing.forkserver.ensure_running()
+
+
+def _forked(argv: list[str], memory: int, seconds: float, env: dict[str, str], answer) -> None:
+    """The child: the server's environment of this moment, nothing printed, held to the caps, one answer on `answer`.
+    A child that breaks a cap dies with no answer (its traceback, if any, goes nowhere: the page says it was stopped)."""
+    os.environ.clear()
+    os.environ.update(env)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = max(1, int(seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    answer.send_bytes(json.dumps(child(argv), ensure_ascii=False).encode("utf-8"))
+
+
+def _answer(reader, proc) -> bytes | None:
+    """The child's answer (None if it died without one), once it has ended."""
+    try:
+        return reader.recv_bytes()
+    except EOFError:
+        return None
+    finally:
+        reader.close()
+        proc.join()
 
 
 async def run(data: Path, file: Path, department: str, fy: era.FiscalYear, keep: Path | None = None,
               force: bool = False) -> dict:
     """Judge (or, with `keep`, hand in) one form in a child process; {"stopped": True} when it broke a cap."""
-    args = [sys.executable, "-m", "reportgen.inbox.judge", "--data", str(data), "--file", str(file),
-            "--department", department, "--year", str(fy.year)]
+    argv = ["--data", str(data), "--file", str(file), "--department", department, "--year", str(fy.year)]
     if keep is not None:
-        args += ["--keep", str(keep)] + (["--force"] if force else [])
-    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                                                preexec_fn=_limits, env={**os.environ, "PYTHONPATH": _pythonpath()})
+        argv += ["--keep", str(keep)] + (["--force"] if force else [])
+    reader, writer = _FORKS.Pipe(duplex=False)
+    proc = _FORKS.Process(target=_forked, args=(argv, MEMORY_LIMIT, TIME_LIMIT, dict(os.environ), writer))
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), TIME_LIMIT)
-    except asyncio.TimeoutError:
+        await asyncio.to_thread(proc.start)  # the first form waits for the forkserver's imports: off the event loop
+    finally:
+        writer.close()
+    waiting = asyncio.ensure_future(asyncio.to_thread(_answer, reader, proc))
+    try:
+        out = await asyncio.wait_for(asyncio.shield(waiting), TIME_LIMIT)
+    except TimeoutError:
         proc.kill()
-        await proc.wait()
+        await waiting
         return {"stopped": True}
-    if proc.returncode != 0:
+    if out is None or proc.exitcode != 0:
         return {"stopped": True}  # killed by a cap (memory, CPU) or failed: the form is not taken
     return json.loads(out)
-
-
-def _pythonpath() -> str:
-    """The child imports this very reportgen (a checkout run without installing it)."""
-    here = str(Path(__file__).resolve().parent.parent.parent)
-    rest = os.environ.get("PYTHONPATH", "")
-    return here + (os.pathsep + rest if rest else "")
 
 
 if __name__ == "__main__":

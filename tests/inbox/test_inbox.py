@@ -7,13 +7,14 @@ import re
 import shutil
 import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
-from cyclekit import run, state
+from cyclekit import R7_FOLDER, run, state
 from support import tree
 from formfill import fill
-from inboxkit import R7, office_token, open_r7, token
+from inboxkit import NOW, R7, office_token, opened_r7, token
 
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2 (not locked); httpx is, and works
     warnings.simplefilter("ignore")
@@ -30,13 +31,18 @@ GONE = "リンクが間違っているか、期限が切れています"
 
 
 @pytest.fixture()
-def inbox(data_copy, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("REPORTGEN_NOW", "2026-12-01T02:21:32Z")
-    out = tmp_path / "out"
-    sent = open_r7(capsys, data_copy, out)
-    app = inbox_app.make_app(data_copy, out, links.key(data_copy))
+def opened(tmp_path_factory, tmp_path) -> tuple[Path, Path]:
+    """data/ and out/ of R7 opened (a copy of the year opened once a run)."""
+    return opened_r7(tmp_path_factory, tmp_path)
+
+
+@pytest.fixture()
+def inbox(opened, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_NOW", NOW)
+    data, out = opened
+    app = inbox_app.make_app(data, out, links.key(data))
     with TestClient(app) as client:
-        yield client, data_copy, out, sent
+        yield client, data, out, out / R7_FOLDER
 
 
 def _text(html: str) -> str:
@@ -118,6 +124,22 @@ def test_a_refused_form_handed_in_is_recorded_as_collect_records_it(inbox, tmp_p
     assert state(data) == state(twin)  # the same record: outcome, reasons, digest, file name, date
 
 
+def test_a_form_is_judged_in_the_servers_environment_of_that_moment(inbox, tmp_path, monkeypatch):
+    """The judging children are forked from a process started before (with the inbox): the time a hand-in records
+    (REPORTGEN_NOW, read in the child) is the server's at the hand-in, not the one that process started with."""
+    client, data, out, sent = inbox
+    name = "KPI実績値等入力表_令和7年度_青少年課.xlsx"
+    good = fill(sent / name, tmp_path / "good.xlsx", {"kpi:3-③": {6: "1,200人"}})
+    t = token(data, "青少年課")
+    got = _check(client, t, good)  # the process children are forked from runs by now
+    assert "受け付けられます" in _live_region(got.text)
+    monkeypatch.setenv("REPORTGEN_NOW", "2026-12-02T09:00:00+09:00")
+    sha = hashlib.sha256(good.read_bytes()).hexdigest()
+    client.post(f"/d/{t}/hand-in", data={"csrf": _csrf(got.text), "upload": sha})
+    form = next(f for f in state(data)["years"]["R7"]["forms"] if f["file"] == name)
+    assert [r["date"] for r in form["returns"]] == ["2026-12-02T09:00:00+09:00"]
+
+
 def test_another_departments_form_is_not_taken_through_a_link(inbox, tmp_path):
     client, data, out, sent = inbox
     other = fill(sent / "KPI実績値等入力表_令和7年度_商工観光課.xlsx", tmp_path / "x.xlsx", {"kpi:1-①": {6: "265件"}})
@@ -196,12 +218,11 @@ def test_every_post_needs_its_pages_csrf_token(inbox, tmp_path, how):
     assert got.status_code == 403 and office.status_code == 200
 
 
-def test_failures_are_rate_limited(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    open_r7(capsys, data_copy, out)
-    app = inbox_app.make_app(data_copy, out, links.key(data_copy), gate=Gate(b"k", allowed=3))
+def test_failures_are_rate_limited(opened):
+    data, out = opened
+    app = inbox_app.make_app(data, out, links.key(data), gate=Gate(b"k", allowed=3))
     with TestClient(app) as client:
-        good = f"/d/{token(data_copy, '商工観光課')}"
+        good = f"/d/{token(data, '商工観光課')}"
         assert client.get(good).status_code == 200
         for n in range(3):
             assert client.get(f"/d/guess{n}").status_code == 404
@@ -311,10 +332,9 @@ def test_reissuing_a_department_no_year_sent_a_form_changes_nothing(inbox, capsy
     assert tree(data) == before
 
 
-def test_the_pages_speak_english_with_lang_en(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    open_r7(capsys, data_copy, out)
-    with TestClient(inbox_app.make_app(data_copy, out, links.key(data_copy), lang="en")) as client:
-        page = client.get(f"/d/{token(data_copy, '商工観光課')}").text
+def test_the_pages_speak_english_with_lang_en(opened):
+    data, out = opened
+    with TestClient(inbox_app.make_app(data, out, links.key(data), lang="en")) as client:
+        page = client.get(f"/d/{token(data, '商工観光課')}").text
         assert '<html lang="en">' in page and "<h1>Hand in your forms</h1>" in page and "not returned" in page
         assert "The link is wrong or has expired" in client.get("/d/nothing").text

@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from cyclekit import R7_FOLDER
 from formfill import fill
-from inboxkit import free_port, office_token, open_r7, serve, token
+from inboxkit import free_port, office_token, opened_r7, serve, token
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
@@ -51,8 +52,9 @@ return out;
 """
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium for the module's tests (each opens its own pages; none keeps cookies or storage)."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=ja", "--window-size=1100,1000"):
@@ -63,13 +65,13 @@ def browser():
     driver.quit()
 
 
-@pytest.fixture()
-def server(data_copy, tmp_path, capsys):
-    out = tmp_path / "out"
-    sent = open_r7(capsys, data_copy, out)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One served inbox for the module's tests: a wrong link's page is the same whatever the round handed in."""
+    data, out = opened_r7(tmp_path_factory, tmp_path_factory.mktemp("served"))
     port = free_port()
-    proc = serve(data_copy, out, port)
-    yield f"http://127.0.0.1:{port}", data_copy, sent
+    proc = serve(data, out, port)
+    yield f"http://127.0.0.1:{port}", data, out / R7_FOLDER
     proc.kill()
     proc.communicate()
 
