@@ -129,12 +129,16 @@ def child(argv: list[str]) -> dict:
 
 # A child first runs the server's main script again (multiprocessing's preparation: generate.py, one import), unless
 # the forkserver holds it already: "__main__" asks for that, where Python's forkserver honours it (3.11 does not).
-_FORKS = multiprocessing.get_context("forkserver")
-_FORKS.set_forkserver_preload(["__main__", "reportgen.inbox.judge"])
+def _forks():
+    """multiprocessing's forkserver context, told what its process imports (before it starts)."""
+    forks = multiprocessing.get_context("forkserver")
+    forks.set_forkserver_preload(["__main__", "reportgen.inbox.judge"])
+    return forks
 
 
 def warm() -> None:
     """Start the process the children are forked from (it imports in the background while the inbox starts)."""
+    _forks()
     multiprocessing.forkserver.ensure_running()
 
 
@@ -169,8 +173,9 @@ async def run(data: Path, file: Path, department: str, fy: era.FiscalYear, keep:
     argv = ["--data", str(data), "--file", str(file), "--department", department, "--year", str(fy.year)]
     if keep is not None:
         argv += ["--keep", str(keep)] + (["--force"] if force else [])
-    reader, writer = _FORKS.Pipe(duplex=False)
-    proc = _FORKS.Process(target=_forked, args=(argv, MEMORY_LIMIT, TIME_LIMIT, dict(os.environ), writer))
+    forks = _forks()
+    reader, writer = forks.Pipe(duplex=False)
+    proc = forks.Process(target=_forked, args=(argv, MEMORY_LIMIT, TIME_LIMIT, dict(os.environ), writer))
     try:
         await asyncio.to_thread(proc.start)  # the first form waits for the forkserver's imports: off the event loop
     finally:
