@@ -1,7 +1,9 @@
 """The fixtures: scratch copies of the shipped data and of the default build, built once a run (shared helpers: support.py)."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,14 @@ import realclient
 from support import DATA, ROOT, once_a_run, run_folder, watched_pdf_build
 
 from reportgen.archive.build import build
+
+
+def pytest_configure(config):
+    """The Python processes the tests start (the command line, generate.py, installs) keep their bytecode,
+    as an installed reportgen and CI's checkout do, in the system's temporary folder (not in the
+    tree): a shell that sets PYTHONDONTWRITEBYTECODE made every one of them compile reportgen again."""
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "reportgen-tests-pycache"))
 
 
 @pytest.fixture(scope="session", autouse=True)
