@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,9 @@ from reportgen.archive.build import build
 
 def pytest_configure(config):
     """The Python processes the tests start (the command line, generate.py, installs) keep their bytecode,
-    as an installed reportgen and CI's checkout do, in the system's temporary folder (not in the
-    tree): a shell that sets PYTHONDONTWRITEBYTECODE made every one of them compile reportgen again."""
-    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
-        os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "reportgen-tests-pycache"))
+    as an installed reportgen and CI's checkout do (in __pycache__ folders, which git ignores): a shell
+    that sets PYTHONDONTWRITEBYTECODE made every one of them compile reportgen again."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @pytest.fixture(scope="session", autouse=True)
