@@ -150,7 +150,7 @@ def test_what_trials_on_cut_values_choose_is_loaded_from_its_text_and_compared_b
     """Should the values a trial takes for a cut file ever differ from its text's (here: every cut
     taken as no cut at all, so every trial passes), the files chosen fail their load-and-compare
     as a whole, and the year is worked out again parsing each trial's files: the same year data."""
-    import reportgen.archive.projection as projection
+    from reportgen.archive import projection
 
     ds = load(DATA)
     year = year_settings(era.parse_fy("R4"), ds.city.fy2019, templateset.for_data(DATA))
