@@ -65,8 +65,12 @@ def later_entries(located: Located, fy: FiscalYear) -> dict[tuple, list[tuple]]:
     """The entries of one data file dated after `fy`, grouped by (where they stand, less list
     positions; their year): a year-keyed mapping's keys (actuals, ratings, listings, evaluations …)
     and the elements of a list of dated entries (revisions, references, rounds, reviews)."""
+    return _later(dated_entries(located), fy)
+
+
+def _later(dated: list[tuple[tuple, tuple]], fy: FiscalYear) -> dict[tuple, list[tuple]]:
     groups: dict[tuple, list[tuple]] = {}
-    for group, path in dated_entries(located):
+    for group, path in dated:
         if group[1] > fy.year:
             groups.setdefault(group, []).append(path)
     return groups
@@ -288,9 +292,8 @@ def year_dataset(ds: Dataset, year: YearSettings, reads: Reads | None = None, ra
             continue
         text, located, dated = read
         parsed[src.relpath] = (text, located)
-        for group, path in dated:
-            if group[1] > fy.year:
-                groups.setdefault(group, {}).setdefault(src.relpath, []).append(path)
+        for group, paths in _later(dated, fy).items():
+            groups.setdefault(group, {})[src.relpath] = paths
     if not groups and len(kept) == len(ds.sources):
         return ds
     whole = _jobs(ds, year, ds.sources)

@@ -43,8 +43,8 @@ def prefix_texts(data: Path, prefixes: str | list[str]) -> Counter:
 
     depts_file = data / "departments.yaml"
     depts = yaml.load(depts_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # all scalars as text
-    renamed = {d["name"]: re.sub(r'[<>:"/\\|?*]', "", prefixes[i % len(prefixes)]) + d["name"]
-               for i, d in enumerate(depts["departments"])}
+    dept_prefix = {d["name"]: prefixes[i % len(prefixes)] for i, d in enumerate(depts["departments"])}
+    renamed = {name: re.sub(r'[<>:"/\\|?*]', "", prefix) + name for name, prefix in dept_prefix.items()}
 
     def walk(node, key=None):
         if isinstance(node, dict):
@@ -52,7 +52,7 @@ def prefix_texts(data: Path, prefixes: str | list[str]) -> Counter:
         if isinstance(node, list):
             return [walk(v, key) for v in node]
         if isinstance(node, str) and key in DEPARTMENT_KEYS:
-            given[prefixes[list(renamed).index(node) % len(prefixes)]] += 1
+            given[dept_prefix[node]] += 1
             return renamed[node]
         if isinstance(node, str) and key in TEXT_KEYS:
             prefix = turn(key)
