@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -115,6 +113,11 @@ def _render_all(ds: Dataset, targets: list[YearSettings], staged, jobs: int, pro
         write_document(staging, result, job, data, durable.write)
 
     if jobs > 1 and len(work) > 1:
+        # the worker pool's modules (multiprocessing, pickle, concurrent.futures: about 10 ms) only
+        # where --jobs asks for workers: a one-process build, the default, starts without them
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         fork = "fork" in multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork") if fork else None
         key = id(work)

@@ -13,13 +13,13 @@ their alternative text; the workbook stays the working file.
 """
 from __future__ import annotations
 
+import html
 import io
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportgen.rules.problems import Msg, UsageError
 
@@ -50,8 +50,8 @@ def fontconfig_file(folder: Path) -> Path:
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f'  <include ignore_missing="yes">{escape(str(system))}</include>\n'
-        f"  <include>{escape(str(FONTS_CONF))}</include>\n</fontconfig>\n", encoding="utf-8")
+        f'  <include ignore_missing="yes">{html.escape(str(system), quote=False)}</include>\n'
+        f"  <include>{html.escape(str(FONTS_CONF), quote=False)}</include>\n</fontconfig>\n", encoding="utf-8")
     return conf
 
 

@@ -15,7 +15,7 @@ from jinja2 import Template
 from reportgen.fast.zipfile import Package
 from reportgen.ooxml.package import CoreProps
 from reportgen.rules.problems import DataError
-from reportgen.templating.sandbox import SecurityError, environment, refused
+from reportgen.templating.sandbox import SecurityError, compiled, environment, refused
 
 # Characters XML 1.0 cannot hold; the model refuses them, this is the renderer's own guard.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -45,9 +45,10 @@ ENV = environment(autoescape=True)
 
 class CompiledOnce:
     """What docxtpl's `render_xml_part` is given as its Jinja environment, whose one use there is
-    `from_string(source)`: each source is compiled by ENV the first time it is asked for and the
-    compiled template is reused after. Only a prepared template's fixed sources come here (its
-    body, headers, footers and footnotes as read from the template), so it holds one entry a part."""
+    `from_string(source)`: each source is compiled by ENV the first time it is asked for (or read
+    from Jinja's bytecode cache, `sandbox.compiled`) and the compiled template is reused after.
+    Only a prepared template's fixed sources come here (its body, headers, footers and footnotes
+    as read from the template), so it holds one entry a part."""
 
     def __init__(self) -> None:
         self.templates: dict[str, Template] = {}
@@ -55,7 +56,7 @@ class CompiledOnce:
     def from_string(self, source: str) -> Template:
         found = self.templates.get(source)
         if found is None:
-            found = self.templates[source] = ENV.from_string(source)
+            found = self.templates[source] = compiled(ENV, "word", source)
         return found
 
 

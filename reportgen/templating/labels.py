@@ -12,7 +12,7 @@ import jinja2
 
 from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
 from reportgen.rules.problems import DataError, Msg, Problem
-from reportgen.templating.sandbox import SecurityError, environment, refused
+from reportgen.templating.sandbox import SecurityError, compiled, environment, refused
 from reportgen.templating.templateset import TemplateSet
 
 # a labels file is untrusted (a data folder's, an archive's): its strings run in the immutable sandbox
@@ -72,7 +72,7 @@ def _parsed(content: bytes) -> Any:
 
 @lru_cache(maxsize=8192)
 def _compiled(text: str) -> jinja2.Template:
-    return _ENV.from_string(text)
+    return compiled(_ENV, "labels", text)
 
 
 # Labels filled with a row's own variables, through `fill` (a row of the evaluation table, a goal's

@@ -7,10 +7,15 @@ change the context they are given. The sandbox refuses both at render time (Secu
 """
 from __future__ import annotations
 
+import hashlib
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined
+import jinja2
+from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template
+from jinja2.bccache import Bucket
 from jinja2.sandbox import (
     UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
     UNSAFE_COROUTINE_ATTRIBUTES,
@@ -24,7 +29,7 @@ from jinja2.sandbox import (
 
 from reportgen.rules.problems import Msg, Problem
 
-__all__ = ["ATTRIBUTE_FILTERS", "SecurityError", "environment", "refused", "refused_attribute"]
+__all__ = ["ATTRIBUTE_FILTERS", "SecurityError", "compiled", "environment", "refused", "refused_attribute"]
 
 # Names refused whatever they are looked up on (the sandbox refuses them on the objects that have them).
 _INTERNAL = (UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES | UNSAFE_GENERATOR_ATTRIBUTES
@@ -45,6 +50,47 @@ def environment(**options: Any) -> ImmutableSandboxedEnvironment:
 
 
 _PROBE = environment()
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's own cache of compiled templates: a folder of this user's in the system's temporary
+    directory, which Jinja makes mode 0700 and refuses if another user owns it; none where it
+    cannot be made (a read-only machine: every template is then compiled, as before)."""
+    try:
+        return FileSystemBytecodeCache(pattern="reportgen-%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
+def compiled(env: jinja2.Environment, use: str, source: str) -> Template:
+    """`env.from_string(source)`, with the compiled code kept between processes in Jinja's bytecode
+    cache, so a fresh process (a one-document build, a `--jobs` worker) does not parse and compile
+    each template again: compiling the target list's body is most of its first render.
+
+    `use` names the environment (its options change the code Jinja generates: autoescape is
+    compiled in); with Jinja's version and the source's SHA-256 it makes the entry's name, and
+    Jinja checks the source's hash again on reading. The code is this process's own compile of the
+    template's text, run in the same sandbox as a fresh compile. A cache file that cannot be read
+    (cut short, damaged) is compiled anew and written again; one that cannot be written is
+    skipped; and as Python does with its own bytecode, nothing is written under
+    PYTHONDONTWRITEBYTECODE (-B)."""
+    cache = _bytecode_cache()
+    if cache is None:
+        return env.from_string(source)
+    name = f"reportgen {use} jinja {jinja2.__version__} {hashlib.sha256(source.encode('utf-8')).hexdigest()}"
+    try:
+        bucket = cache.get_bucket(env, name, None, source)
+    except Exception:  # noqa: BLE001 - whatever a damaged file raises (pickle, marshal): compile anew
+        bucket = Bucket(env, cache.get_cache_key(name), cache.get_source_checksum(source))
+    if bucket.code is None:
+        bucket.code = env.compile(source)  # what from_string compiles; a syntax error raises as there
+        if not sys.dont_write_bytecode:
+            try:
+                cache.set_bucket(bucket)
+            except OSError:  # a full disk, a folder removed meanwhile: the cache is only a saving
+                pass
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
 
 
 def refused_attribute(name: str, types_seen: set[type] | None) -> bool:
