@@ -1,0 +1,470 @@
+"""Frozen records declared by annotations: the data's validator, every problem of a file found in one pass.
+
+A record class lists its fields as annotations (`name: Str = Field("", description=…)`) and is
+validated from what the YAML holds (mappings, lists, text, None) by `Cls.model_validate(value)` or
+`Cls(**fields)`. The types a field may have are exactly those the data model uses:
+
+- `Annotated[T, parser, …]`: the parsers run on the value as written (the last one first), then
+  the value is checked against T; a parser refuses a value by raising `Invalid` (a ValueError);
+- `T | None` (None given: None, without asking T), `list[T]` (`Field(min_length=…)`),
+  `dict[K, V]` (keys checked too), `Literal[…]`, `str`, `Any`, a record class, any other class
+  (an instance of it: what a parser made);
+- per field: a default or a default factory, an alias (`from`), a description (docs/data.md);
+- per class: unknown keys refused, or `extra=<type>` to keep them (checked against that type);
+  `@after` methods that check the fields together once they all validated.
+
+Problems come back as records of one shape, which the loader turns into located messages:
+`{"type", "loc", "msg", "input", "ctx"}`, `type` one of missing, extra_forbidden, value_error
+(`ctx["error"]` the `Invalid`), dict_type, list_type, literal_error (`ctx["expected"]`: 'a' or 'b'),
+too_short, string_type, is_instance_of. Their order and `loc` are those pydantic gave the data before
+(fields in declared order, then unknown keys in the file's order; a mapping's bad key at
+`(…, key, "[key]")`), so every message the suite asserts stayed the same.
+
+A class's plan (one checking function per field, made from its annotations) is worked out on its first
+validation, so importing the model costs only the class statements. Nothing is ever generated from the
+data: annotations are our own source, evaluated in their module.
+"""
+from __future__ import annotations
+
+import sys
+import types
+import typing
+from typing import Annotated, Any, Literal
+
+_MISSING: Any = object()
+
+
+class FieldInfo:
+    """One field of a record: its name, the key it is written under, its default, what it is for."""
+
+    __slots__ = ("name", "alias", "default", "default_factory", "description", "min_length", "annotation")
+
+    def __init__(self, default: Any = _MISSING, *, default_factory=None, alias: str | None = None,
+                 description: str | None = None, min_length: int | None = None):
+        self.name = ""
+        self.alias, self.default, self.default_factory = alias, default, default_factory
+        self.description, self.min_length = description, min_length
+        self.annotation: Any = None  # the resolved type, once the class's plan is made
+
+    @property
+    def key(self) -> str:
+        return self.alias or self.name
+
+    def is_required(self) -> bool:
+        return self.default is _MISSING and self.default_factory is None
+
+    def make_default(self) -> Any:
+        if self.default_factory is not None:
+            return self.default_factory()
+        d = self.default
+        # a record's default list or mapping is its own (what one instance holds, another does not share)
+        return d.copy() if isinstance(d, (list, dict, set)) else d
+
+
+def Field(default: Any = _MISSING, **kw) -> Any:  # noqa: N802 (read as a type's companion, as dataclasses' field)
+    """A field's default and what else it declares (alias, description, min_length, default_factory)."""
+    return FieldInfo(default, **kw)
+
+
+def after(fn):
+    """Mark a record's method as a check across its fields, run once every field validated."""
+    fn.__after__ = True
+    return fn
+
+
+class ValidationError(ValueError):
+    """A record given as Python arguments that do not fit (the data's problems go to the loader instead)."""
+
+    def __init__(self, title: str, errors: list[dict]):
+        self._errors = errors
+        lines = [f"{len(errors)} problem(s) in {title}"]
+        lines += [f"  {'.'.join(map(str, e['loc'])) or '(record)'}: {e['msg']}" for e in errors]
+        super().__init__("\n".join(lines))
+
+    def errors(self) -> list[dict]:
+        return self._errors
+
+
+class _Problems(Exception):
+    """The problems of one value, their places relative to it (prefixed on the way out)."""
+
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+
+
+def _error(kind: str, msg: str, value: Any, ctx: dict | None = None) -> _Problems:
+    err = {"type": kind, "loc": (), "msg": msg, "input": value}
+    if ctx is not None:
+        err["ctx"] = ctx
+    return _Problems([err])
+
+
+def _under(errors: list[dict], *place) -> list[dict]:
+    for err in errors:
+        err["loc"] = place + err["loc"]
+    return errors
+
+
+# ---------------------------------------------------------------------------- checkers, one per type
+
+
+def _checker(tp: Any, min_length: int | None = None):
+    """The function that checks (and converts) a value of type `tp`, raising _Problems."""
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        inner, *parsers = typing.get_args(tp)
+        return _parsed(_checker(inner, min_length), list(reversed(parsers)))
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1 or len(typing.get_args(tp)) != 2:
+            raise TypeError(f"only `T | None` unions are supported, not {tp}")
+        return _nullable(_checker(args[0], min_length))
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return _list(_checker(item), min_length)
+    if origin is dict:
+        key, value = typing.get_args(tp)
+        return _dict(_checker(key), _checker(value))
+    if origin is Literal:
+        return _literal(typing.get_args(tp))
+    if tp is Any:
+        return _any
+    if tp is str:
+        return _str
+    if isinstance(tp, type) and issubclass(tp, Record):
+        return tp._validate
+    if isinstance(tp, type):
+        return _instance(tp)
+    raise TypeError(f"unsupported field type {tp!r}")
+
+
+def _any(value):
+    return value
+
+
+def _str(value):
+    if isinstance(value, str):
+        return value
+    raise _error("string_type", "Input should be a valid string", value)
+
+
+def _instance(cls: type):
+    def check(value):
+        if isinstance(value, cls):
+            return value
+        raise _error("is_instance_of", f"Input should be an instance of {cls.__name__}", value,
+                     {"class": cls.__name__})
+    return check
+
+
+def _parsed(inner, parsers):
+    def check(value):
+        written = value
+        try:
+            for parse in parsers:
+                value = parse(value)
+        except (ValueError, AssertionError) as exc:
+            raise _error("value_error", f"Value error, {exc}", written, {"error": exc}) from None
+        return inner(value)
+    return check
+
+
+def _nullable(inner):
+    def check(value):
+        return None if value is None else inner(value)
+    return check
+
+
+def _list(item, min_length: int | None):
+    def check(value):
+        if not isinstance(value, (list, tuple)):
+            raise _error("list_type", "Input should be a valid list", value)
+        out, errors = [], []
+        for i, v in enumerate(value):
+            try:
+                out.append(item(v))
+            except _Problems as p:
+                errors += _under(p.errors, i)
+        if errors:
+            raise _Problems(errors)
+        if min_length is not None and len(out) < min_length:
+            raise _error("too_short", f"List should have at least {min_length} item after validation, not {len(out)}",
+                         value, {"field_type": "List", "min_length": min_length, "actual_length": len(out)})
+        return out
+    return check
+
+
+def _dict(key_check, value_check):
+    def check(value):
+        if not isinstance(value, dict):
+            raise _error("dict_type", "Input should be a valid dictionary", value)
+        out, errors = {}, []
+        for k, v in value.items():
+            try:
+                key = key_check(k)
+            except _Problems as p:
+                key, errors = _MISSING, errors + _under(p.errors, k, "[key]")
+            try:
+                v = value_check(v)
+            except _Problems as p:
+                errors += _under(p.errors, k)
+                continue
+            if key is not _MISSING:
+                out[key] = v
+        if errors:
+            raise _Problems(errors)
+        return out
+    return check
+
+
+def _literal(allowed: tuple):
+    shown = [repr(a) for a in allowed]
+    expected = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+    def check(value):
+        # equal and of the same type (True is not 1, as pydantic had it)
+        for a in allowed:
+            if type(value) is type(a) and value == a:
+                return a
+        raise _error("literal_error", f"Input should be {expected}", value, {"expected": expected})
+    return check
+
+
+# ---------------------------------------------------------------------------- records
+
+
+class _Plan:
+    """What validating one record class takes: its fields' checkers, the keys it knows, its checks."""
+
+    __slots__ = ("fields", "by_key", "aliased", "extra", "afters")
+
+    def __init__(self, cls: type[Record]):
+        hints = _hints(cls)
+        self.fields = []
+        for f in cls.model_fields.values():
+            f.annotation = hints[f.name]
+            self.fields.append((f, f.key, f.name if f.alias else None, _checker(f.annotation, f.min_length)))
+        self.by_key = {f.key for f in cls.model_fields.values()} | {f.name for f in cls.model_fields.values()}
+        # a field with an alias (`from`) may be given by its name (`from_`: Python's callers); both given, the name is extra
+        self.aliased = {f.name: f.alias for f in cls.model_fields.values() if f.alias}
+        extra = cls.__record_extra__
+        self.extra = None if extra is None else _checker(extra)
+        afters = {}  # by name: a subclass's method of the same name replaces its base's
+        for klass in reversed(cls.__mro__):
+            afters.update({name: fn for name, fn in vars(klass).items() if getattr(fn, "__after__", False)})
+        self.afters = list(afters.values())
+
+
+_EVALUATED: dict[tuple[str, str], Any] = {}  # (module, annotation text) → type: one text, one evaluation
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """The fields' types, each from the nearest class that declares it."""
+    hints: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        namespace = vars(sys.modules[klass.__module__])
+        for name, ann in vars(klass).get("__annotations__", {}).items():
+            if name not in cls.model_fields:
+                continue
+            if isinstance(ann, str):  # `from __future__ import annotations`: our own source, in its module
+                key = (klass.__module__, ann)
+                if key not in _EVALUATED:
+                    _EVALUATED[key] = eval(ann, namespace)  # noqa: S307
+                ann = _EVALUATED[key]
+            hints[name] = ann
+    return hints
+
+
+class Record:
+    """Base of a frozen record: fields from its annotations, unknown keys refused (or kept: `extra=`)."""
+
+    __slots__ = ("__dict__", "_fields_set", "_extra")
+    model_fields: dict[str, FieldInfo] = {}
+    __record_extra__: Any = None
+    __record_plan__: _Plan | None = None
+
+    def __init_subclass__(cls, extra: Any = None, **kw):
+        super().__init_subclass__(**kw)
+        fields = dict(cls.model_fields)
+        for name, _ann in vars(cls).get("__annotations__", {}).items():
+            if name.startswith("_") or name in ("model_fields",):
+                continue
+            given = vars(cls).get(name, _MISSING)
+            info = given if isinstance(given, FieldInfo) else FieldInfo(given)
+            info.name = name
+            fields[name] = info
+            if name in vars(cls):
+                delattr(cls, name)  # the instance's value, not the class's default, answers `obj.name`
+        cls.model_fields = fields
+        cls.__record_extra__ = extra if extra is not None else cls.__record_extra__
+        cls.__record_plan__ = None
+
+    # ------------------------------------------------------------------ validation
+
+    @classmethod
+    def _plan(cls) -> _Plan:
+        plan = cls.__dict__.get("__record_plan__")
+        if plan is None:
+            plan = cls.__record_plan__ = _Plan(cls)
+        return plan
+
+    @classmethod
+    def _validate(cls, value: Any):
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, dict):
+            raise _error("dict_type", "Input should be a valid dictionary or instance of " + cls.__name__, value)
+        plan = cls.__dict__.get("__record_plan__") or cls._plan()
+        data, given, errors = {}, set(), []
+        for f, key, name, check in plan.fields:
+            if key in value:
+                raw = value[key]
+            elif name is not None and name in value:
+                raw, key = value[name], name  # its problems are placed at the key it was given under
+            elif f.default is _MISSING and f.default_factory is None:
+                errors.append({"type": "missing", "loc": (key,), "msg": "Field required", "input": value})
+                continue
+            else:
+                data[f.name] = f.make_default()
+                continue
+            given.add(f.name)
+            try:
+                data[f.name] = check(raw)
+            except _Problems as p:
+                errors += _under(p.errors, key)
+        extra = None
+        unknown = [k for k in value if k not in plan.by_key or (k in plan.aliased and plan.aliased[k] in value)]
+        if unknown:
+            if plan.extra is None:
+                errors += [{"type": "extra_forbidden", "loc": (k,), "msg": "Extra inputs are not permitted",
+                            "input": value[k]} for k in unknown]
+            else:
+                extra = {}
+                given.update(unknown)  # a kept key counts as given (pydantic's fields_set had them too)
+                for k in unknown:
+                    try:
+                        extra[k] = plan.extra(value[k])
+                    except _Problems as p:
+                        errors += _under(p.errors, k)
+        if errors:
+            raise _Problems(errors)
+        obj = object.__new__(cls)
+        object.__setattr__(obj, "__dict__", data)
+        object.__setattr__(obj, "_fields_set", given)
+        object.__setattr__(obj, "_extra", extra)
+        for fn in plan.afters:
+            try:
+                fn(obj)
+            except (ValueError, AssertionError) as exc:
+                raise _error("value_error", f"Value error, {exc}", value, {"error": exc}) from None
+        return obj
+
+    @classmethod
+    def validation_errors(cls, value: Any) -> tuple[Any, list[dict]]:
+        """(the record, []) or (None, every problem of `value`, in order)."""
+        try:
+            return cls._validate(value), []
+        except _Problems as p:
+            return None, p.errors
+
+    @classmethod
+    def model_validate(cls, value: Any):
+        made, errors = cls.validation_errors(value)
+        if errors:
+            raise ValidationError(cls.__name__, errors)
+        return made
+
+    def __init__(self, **data: Any):
+        made = type(self).model_validate(data)
+        object.__setattr__(self, "__dict__", made.__dict__)
+        object.__setattr__(self, "_fields_set", made._fields_set)
+        object.__setattr__(self, "_extra", made._extra)
+
+    # ------------------------------------------------------------------ what callers use
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The fields the data gave (not left to their defaults)."""
+        return self._fields_set
+
+    @property
+    def model_extra(self) -> dict[str, Any] | None:
+        return self._extra
+
+    def model_copy(self, update: dict[str, Any] | None = None):
+        """A copy with `update`'s fields replaced (not checked again: they come from the code, not the data)."""
+        new = object.__new__(type(self))
+        object.__setattr__(new, "__dict__", {**self.__dict__, **(update or {})})
+        object.__setattr__(new, "_fields_set", self._fields_set | set(update or ()))
+        object.__setattr__(new, "_extra", None if self._extra is None else dict(self._extra))
+        return new
+
+    def __iter__(self):
+        yield from self.__dict__.items()
+        if self._extra:
+            yield from self._extra.items()
+
+    def __getattr__(self, name: str):
+        extra = object.__getattribute__(self, "_extra") if name != "_extra" else None
+        if extra and name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any):
+        raise TypeError(f"{type(self).__name__} is frozen: make a changed copy with model_copy(update=…)")
+
+    def __delattr__(self, name: str):
+        raise TypeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__ and self._extra == other._extra
+
+    def __hash__(self) -> int:
+        return hash((type(self), *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        shown = [f"{k}={v!r}" for k, v in self]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __getstate__(self):
+        return self.__dict__, self._fields_set, self._extra
+
+    def __setstate__(self, state):
+        data, given, extra = state
+        object.__setattr__(self, "__dict__", data)
+        object.__setattr__(self, "_fields_set", given)
+        object.__setattr__(self, "_extra", extra)
+
+
+def known_keys(cls: type[Record], loc: tuple) -> set[str]:
+    """The keys accepted at `loc` under record class `cls` (an unknown key's message lists them)."""
+    tp: Any = cls
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, Record):
+            tp._plan()  # the fields' types are resolved with the plan
+            fld = next((f for f in tp.model_fields.values() if f.key == part), None)
+            if fld is None:
+                return set()
+            tp = fld.annotation
+        else:  # an item of a list, a value of a mapping
+            args = typing.get_args(tp)
+            tp = args[-1] if args else Any
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, Record):
+        return {f.key for f in tp.model_fields.values()}
+    return set()
+
+
+def _unwrap(tp: Any) -> Any:
+    """The type under its parsers and `| None`."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin is typing.Union or origin is types.UnionType:
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
