@@ -50,16 +50,6 @@ class FieldInfo:
     def key(self) -> str:
         return self.alias or self.name
 
-    def is_required(self) -> bool:
-        return self.default is _MISSING and self.default_factory is None
-
-    def make_default(self) -> Any:
-        if self.default_factory is not None:
-            return self.default_factory()
-        d = self.default
-        # a record's default list or mapping is its own (what one instance holds, another does not share)
-        return d.copy() if isinstance(d, (list, dict, set)) else d
-
 
 def Field(default: Any = _MISSING, **kw) -> Any:  # noqa: N802 (read as a type's companion, as dataclasses' field)
     """A field's default and what else it declares (alias, description, min_length, default_factory)."""
@@ -148,16 +138,32 @@ def _str(value):
     raise _error("string_type", "Input should be a valid string", value)
 
 
+_str.cls = str
+
+
 def _instance(cls: type):
     def check(value):
         if isinstance(value, cls):
             return value
         raise _error("is_instance_of", f"Input should be an instance of {cls.__name__}", value,
                      {"class": cls.__name__})
+    check.cls = cls
     return check
 
 
 def _parsed(inner, parsers):
+    if len(parsers) == 1 and (inner is _any or hasattr(inner, "cls")):
+        # the common case, one parser making a value of a class (or of any type): one call less per value
+        (parse,), cls = parsers, getattr(inner, "cls", object)
+
+        def check_one(value):
+            try:
+                made = parse(value)
+            except (ValueError, AssertionError) as exc:
+                raise _error("value_error", f"Value error, {exc}", value, {"error": exc}) from None
+            return made if isinstance(made, cls) else inner(made)
+        return check_one
+
     def check(value):
         written = value
         try:
@@ -240,10 +246,17 @@ class _Plan:
 
     def __init__(self, cls: type[Record]):
         hints = _hints(cls)
+        # per field: its name, its key, the name it may also be given under, its checker, and its default:
+        # (_MISSING: required), with `fresh` making a new one for each record (a list, a mapping, a factory)
         self.fields = []
         for f in cls.model_fields.values():
             f.annotation = hints[f.name]
-            self.fields.append((f, f.key, f.name if f.alias else None, _checker(f.annotation, f.min_length)))
+            d = f.default
+            fresh = f.default_factory or (type(d) if isinstance(d, (list, dict, set)) and not d else None)
+            if fresh is None and isinstance(d, (list, dict, set)):
+                fresh = d.copy
+            self.fields.append((f.name, f.key, f.name if f.alias else None, _checker(f.annotation, f.min_length),
+                                None if f.default_factory else d, fresh))
         self.by_key = {f.key for f in cls.model_fields.values()} | {f.name for f in cls.model_fields.values()}
         # a field with an alias (`from`) may be given by its name (`from_`: Python's callers); both given, the name is extra
         self.aliased = {f.name: f.alias for f in cls.model_fields.values() if f.alias}
@@ -273,6 +286,9 @@ def _hints(cls: type) -> dict[str, Any]:
                 ann = _EVALUATED[key]
             hints[name] = ann
     return hints
+
+
+_new, _set = object.__new__, object.__setattr__  # a frozen record's own __setattr__ refuses
 
 
 class Record:
@@ -316,24 +332,28 @@ class Record:
             raise _error("dict_type", "Input should be a valid dictionary or instance of " + cls.__name__, value)
         plan = cls.__dict__.get("__record_plan__") or cls._plan()
         data, given, errors = {}, set(), []
-        for f, key, name, check in plan.fields:
-            if key in value:
-                raw = value[key]
-            elif name is not None and name in value:
-                raw, key = value[name], name  # its problems are placed at the key it was given under
-            elif f.default is _MISSING and f.default_factory is None:
-                errors.append({"type": "missing", "loc": (key,), "msg": "Field required", "input": value})
-                continue
-            else:
-                data[f.name] = f.make_default()
-                continue
-            given.add(f.name)
+        for name, key, alt, check, default, fresh in plan.fields:
+            raw = value.get(key, _MISSING)
+            if raw is _MISSING:
+                if alt is not None and alt in value:
+                    raw, key = value[alt], alt  # its problems are placed at the key it was given under
+                elif fresh is not None:
+                    data[name] = fresh()
+                    continue
+                elif default is _MISSING:
+                    errors.append({"type": "missing", "loc": (key,), "msg": "Field required", "input": value})
+                    continue
+                else:
+                    data[name] = default
+                    continue
+            given.add(name)
             try:
-                data[f.name] = check(raw)
+                data[name] = check(raw)
             except _Problems as p:
                 errors += _under(p.errors, key)
         extra = None
-        unknown = [k for k in value if k not in plan.by_key or (k in plan.aliased and plan.aliased[k] in value)]
+        unknown = len(given) < len(value) and [
+            k for k in value if k not in plan.by_key or (k in plan.aliased and plan.aliased[k] in value)]
         if unknown:
             if plan.extra is None:
                 errors += [{"type": "extra_forbidden", "loc": (k,), "msg": "Extra inputs are not permitted",
@@ -348,10 +368,10 @@ class Record:
                         errors += _under(p.errors, k)
         if errors:
             raise _Problems(errors)
-        obj = object.__new__(cls)
-        object.__setattr__(obj, "__dict__", data)
-        object.__setattr__(obj, "_fields_set", given)
-        object.__setattr__(obj, "_extra", extra)
+        obj = _new(cls)
+        _set(obj, "__dict__", data)
+        _set(obj, "_fields_set", given)
+        _set(obj, "_extra", extra)
         for fn in plan.afters:
             try:
                 fn(obj)
