@@ -1,10 +1,17 @@
 """The typed data model: everything the four documents hold, validated at load.
 
-Pydantic v2 rather than dataclasses because it validates a whole file in one pass and
-reports *every* error with its field path (which the loader turns into file:line:col), forbids
-unknown keys, and lets each field carry its own parser; with dataclasses we would hand-write
-all of that. Every scalar arrives as the text the YAML file holds (see yamlsrc), and the
-types below decide what the text means, so no YAML 1.1 coercion happens anywhere.
+Each class is a frozen record of reportgen's own validator (rules/typed.py), not a pydantic model:
+- a process's cold start: the command line loads data/ before its first document, and importing
+  pydantic (with the standard library it pulls in) and building its 41 model classes took about
+  0.19 s of a one-document process that plain docxtpl runs in 0.25 s; these classes cost a few
+  milliseconds, their plans made on first use;
+- one record shape: the validator knows exactly the types below (a parser per field, `T | None`,
+  lists, mappings, literals, nested records) and nothing else, so its problems come in the one
+  shape the loader turns into file:line:col messages;
+- every error at once: it checks a whole file in one pass, every problem with its field path (a
+  mapping's bad key at its key), unknown keys refused, as pydantic did, message for message.
+Every scalar arrives as the text the YAML file holds (see yamlsrc), and the types below decide what
+the text means, so no YAML 1.1 coercion happens anywhere.
 """
 from __future__ import annotations
 

@@ -1,28 +1,18 @@
-"""Frozen records declared by annotations: the data's validator, every problem of a file found in one pass.
+"""Frozen records declared by annotations, and their validator: every problem of a file in one pass, located.
 
-A record class lists its fields as annotations (`name: Str = Field("", description=…)`) and is
-validated from what the YAML holds (mappings, lists, text, None) by `Cls.model_validate(value)` or
-`Cls(**fields)`. The types a field may have are exactly those the data model uses:
+A record's fields are its annotations (`name: Str = Field("", description=…)`); `Cls.model_validate(v)`
+or `Cls(**fields)` checks what the YAML holds (mappings, lists, text, None). The types are exactly
+those the model uses: `Annotated[T, parser]` (the parser takes the value as written and raises
+`Invalid`, then the result is checked against T), `T | None` (None: None, T not asked), `list[T]`
+(`Field(min_length=…)`), `dict[K, V]` (keys checked too), `Literal[…]`, `str`, `Any`, a record, an
+instance of a class. Per field: a default (or factory), an alias, a description (docs/data.md); per
+class: unknown keys refused (or kept, `extra=<type>`), `@after` checks once every field validated.
 
-- `Annotated[T, parser, …]`: the parsers run on the value as written (the last one first), then
-  the value is checked against T; a parser refuses a value by raising `Invalid` (a ValueError);
-- `T | None` (None given: None, without asking T), `list[T]` (`Field(min_length=…)`),
-  `dict[K, V]` (keys checked too), `Literal[…]`, `str`, `Any`, a record class, any other class
-  (an instance of it: what a parser made);
-- per field: a default or a default factory, an alias (`from`), a description (docs/data.md);
-- per class: unknown keys refused, or `extra=<type>` to keep them (checked against that type);
-  `@after` methods that check the fields together once they all validated.
-
-Problems come back as records of one shape, which the loader turns into located messages:
-`{"type", "loc", "msg", "input", "ctx"}`, `type` one of missing, extra_forbidden, value_error
-(`ctx["error"]` the `Invalid`), dict_type, list_type, literal_error (`ctx["expected"]`: 'a' or 'b'),
-too_short, string_type, is_instance_of. Their order and `loc` are those pydantic gave the data before
-(fields in declared order, then unknown keys in the file's order; a mapping's bad key at
-`(…, key, "[key]")`), so every message the suite asserts stayed the same.
-
-A class's plan (one checking function per field, made from its annotations) is worked out on its first
-validation, so importing the model costs only the class statements. Nothing is ever generated from the
-data: annotations are our own source, evaluated in their module.
+Its problems keep the shape and places pydantic gave this data before (the loader's messages stayed
+byte for byte the same): `{"type", "loc", "msg", "input", "ctx"}`, fields in declared order and then
+unknown keys in the file's order, a mapping's bad key at `(…, key, "[key]")`. A class's plan (one
+checking function per field) is made on its first validation, so importing the model costs only its
+class statements; annotations are our own source, evaluated in their own module, never the data.
 """
 from __future__ import annotations
 
@@ -37,7 +27,7 @@ _MISSING: Any = object()
 class FieldInfo:
     """One field of a record: its name, the key it is written under, its default, what it is for."""
 
-    __slots__ = ("name", "alias", "default", "default_factory", "description", "min_length", "annotation")
+    __slots__ = ("alias", "annotation", "default", "default_factory", "description", "min_length", "name")
 
     def __init__(self, default: Any = _MISSING, *, default_factory=None, alias: str | None = None,
                  description: str | None = None, min_length: int | None = None):
@@ -51,7 +41,7 @@ class FieldInfo:
         return self.alias or self.name
 
 
-def Field(default: Any = _MISSING, **kw) -> Any:  # noqa: N802 (read as a type's companion, as dataclasses' field)
+def Field(default: Any = _MISSING, **kw) -> Any:
     """A field's default and what else it declares (alias, description, min_length, default_factory)."""
     return FieldInfo(default, **kw)
 
@@ -242,7 +232,7 @@ def _literal(allowed: tuple):
 class _Plan:
     """What validating one record class takes: its fields' checkers, the keys it knows, its checks."""
 
-    __slots__ = ("fields", "by_key", "aliased", "extra", "afters")
+    __slots__ = ("afters", "aliased", "by_key", "extra", "fields")
 
     def __init__(self, cls: type[Record]):
         hints = _hints(cls)
@@ -282,7 +272,7 @@ def _hints(cls: type) -> dict[str, Any]:
             if isinstance(ann, str):  # `from __future__ import annotations`: our own source, in its module
                 key = (klass.__module__, ann)
                 if key not in _EVALUATED:
-                    _EVALUATED[key] = eval(ann, namespace)  # noqa: S307
+                    _EVALUATED[key] = eval(ann, namespace)
                 ann = _EVALUATED[key]
             hints[name] = ann
     return hints
@@ -294,16 +284,16 @@ _new, _set = object.__new__, object.__setattr__  # a frozen record's own __setat
 class Record:
     """Base of a frozen record: fields from its annotations, unknown keys refused (or kept: `extra=`)."""
 
-    __slots__ = ("__dict__", "_fields_set", "_extra")
-    model_fields: dict[str, FieldInfo] = {}
+    __slots__ = ("__dict__", "_extra", "_fields_set")
+    model_fields: typing.ClassVar[dict[str, FieldInfo]] = {}
     __record_extra__: Any = None
     __record_plan__: _Plan | None = None
 
     def __init_subclass__(cls, extra: Any = None, **kw):
         super().__init_subclass__(**kw)
         fields = dict(cls.model_fields)
-        for name, _ann in vars(cls).get("__annotations__", {}).items():
-            if name.startswith("_") or name in ("model_fields",):
+        for name in vars(cls).get("__annotations__", {}):
+            if name.startswith("_") or name == "model_fields":
                 continue
             given = vars(cls).get(name, _MISSING)
             info = given if isinstance(given, FieldInfo) else FieldInfo(given)
