@@ -46,7 +46,7 @@ class Outer(Record):
     title: Word = Field(description="What it is called.")
     note: Annotated[str, never_none] | None = None
     tags: list[Word] = Field([], min_length=1)
-    per_year: dict[Year, Inner] = {}
+    per_year: dict[Year, Inner] = Field({})
     inner: Inner | None = None
     made: list[str] = Field(default_factory=lambda: ["made"])
     start: Year = Field(1, alias="from")
@@ -238,8 +238,8 @@ def test_the_loader_reports_every_problem_of_a_file_at_once_in_order(data_copy):
     assert lines == [
         "name: expected text, got a list",
         "fy2019: expected one of '令和元年度' or '平成31年度', got '平成元年度'",
-        "year_notations: unknown key 'year_notations' (did you mean 'year_notation'?); expected one of: form_password, "
-        "fy2019, head, name, planning_office, pledge_title, prefecture, year_notation",
-        "planing_office: unknown key 'planing_office' (did you mean 'planning_office'?); expected one of: form_password, "
-        "fy2019, head, name, planning_office, pledge_title, prefecture, year_notation",
+        ("year_notations: unknown key 'year_notations' (did you mean 'year_notation'?); expected one of: form_password, "
+         "fy2019, head, name, planning_office, pledge_title, prefecture, year_notation"),
+        ("planing_office: unknown key 'planing_office' (did you mean 'planning_office'?); expected one of: form_password, "
+         "fy2019, head, name, planning_office, pledge_title, prefecture, year_notation"),
     ]
