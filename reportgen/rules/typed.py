@@ -11,7 +11,7 @@ class: unknown keys refused (or kept, `extra=<type>`), `@after` checks once ever
 Its problems keep the shape and places pydantic gave this data before (the loader's messages stayed
 byte for byte the same): `{"type", "loc", "msg", "input", "ctx"}`, fields in declared order and then
 unknown keys in the file's order, a mapping's bad key at `(…, key, "[key]")`. A class's plan (one
-checking function per field) is made on its first validation, so importing the model costs only its
+checking function per field, rules/checkers.py) is made on its first validation, so importing the model costs only its
 class statements; annotations are our own source, evaluated in their own module, never the data.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import sys
 import types
 import typing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-_MISSING: Any = object()
+from reportgen.rules.checkers import MISSING, Problems, checker, problem, under
 
 
 class FieldInfo:
@@ -29,7 +29,7 @@ class FieldInfo:
 
     __slots__ = ("alias", "annotation", "default", "default_factory", "description", "min_length", "name")
 
-    def __init__(self, default: Any = _MISSING, *, default_factory=None, alias: str | None = None,
+    def __init__(self, default: Any = MISSING, *, default_factory=None, alias: str | None = None,
                  description: str | None = None, min_length: int | None = None):
         self.name = ""
         self.alias, self.default, self.default_factory = alias, default, default_factory
@@ -41,7 +41,7 @@ class FieldInfo:
         return self.alias or self.name
 
 
-def Field(default: Any = _MISSING, **kw) -> Any:
+def Field(default: Any = MISSING, **kw) -> Any:
     """A field's default and what else it declares (alias, description, min_length, default_factory)."""
     return FieldInfo(default, **kw)
 
@@ -65,167 +65,6 @@ class ValidationError(ValueError):
         return self._errors
 
 
-class _Problems(Exception):
-    """The problems of one value, their places relative to it (prefixed on the way out)."""
-
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-
-
-def _error(kind: str, msg: str, value: Any, ctx: dict | None = None) -> _Problems:
-    err = {"type": kind, "loc": (), "msg": msg, "input": value}
-    if ctx is not None:
-        err["ctx"] = ctx
-    return _Problems([err])
-
-
-def _under(errors: list[dict], *place) -> list[dict]:
-    for err in errors:
-        err["loc"] = place + err["loc"]
-    return errors
-
-
-# ---------------------------------------------------------------------------- checkers, one per type
-
-
-def _checker(tp: Any, min_length: int | None = None):
-    """The function that checks (and converts) a value of type `tp`, raising _Problems."""
-    origin = typing.get_origin(tp)
-    if origin is Annotated:
-        inner, *parsers = typing.get_args(tp)
-        return _parsed(_checker(inner, min_length), list(reversed(parsers)))
-    if origin is typing.Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) != 1 or len(typing.get_args(tp)) != 2:
-            raise TypeError(f"only `T | None` unions are supported, not {tp}")
-        return _nullable(_checker(args[0], min_length))
-    if origin is list:
-        (item,) = typing.get_args(tp)
-        return _list(_checker(item), min_length)
-    if origin is dict:
-        key, value = typing.get_args(tp)
-        return _dict(_checker(key), _checker(value))
-    if origin is Literal:
-        return _literal(typing.get_args(tp))
-    if tp is Any:
-        return _any
-    if tp is str:
-        return _str
-    if isinstance(tp, type) and issubclass(tp, Record):
-        return tp._validate
-    if isinstance(tp, type):
-        return _instance(tp)
-    raise TypeError(f"unsupported field type {tp!r}")
-
-
-def _any(value):
-    return value
-
-
-def _str(value):
-    if isinstance(value, str):
-        return value
-    raise _error("string_type", "Input should be a valid string", value)
-
-
-_str.cls = str
-
-
-def _instance(cls: type):
-    def check(value):
-        if isinstance(value, cls):
-            return value
-        raise _error("is_instance_of", f"Input should be an instance of {cls.__name__}", value,
-                     {"class": cls.__name__})
-    check.cls = cls
-    return check
-
-
-def _parsed(inner, parsers):
-    if len(parsers) == 1 and (inner is _any or hasattr(inner, "cls")):
-        # the common case, one parser making a value of a class (or of any type): one call less per value
-        (parse,), cls = parsers, getattr(inner, "cls", object)
-
-        def check_one(value):
-            try:
-                made = parse(value)
-            except (ValueError, AssertionError) as exc:
-                raise _error("value_error", f"Value error, {exc}", value, {"error": exc}) from None
-            return made if isinstance(made, cls) else inner(made)
-        return check_one
-
-    def check(value):
-        written = value
-        try:
-            for parse in parsers:
-                value = parse(value)
-        except (ValueError, AssertionError) as exc:
-            raise _error("value_error", f"Value error, {exc}", written, {"error": exc}) from None
-        return inner(value)
-    return check
-
-
-def _nullable(inner):
-    def check(value):
-        return None if value is None else inner(value)
-    return check
-
-
-def _list(item, min_length: int | None):
-    def check(value):
-        if not isinstance(value, (list, tuple)):
-            raise _error("list_type", "Input should be a valid list", value)
-        out, errors = [], []
-        for i, v in enumerate(value):
-            try:
-                out.append(item(v))
-            except _Problems as p:
-                errors += _under(p.errors, i)
-        if errors:
-            raise _Problems(errors)
-        if min_length is not None and len(out) < min_length:
-            raise _error("too_short", f"List should have at least {min_length} item after validation, not {len(out)}",
-                         value, {"field_type": "List", "min_length": min_length, "actual_length": len(out)})
-        return out
-    return check
-
-
-def _dict(key_check, value_check):
-    def check(value):
-        if not isinstance(value, dict):
-            raise _error("dict_type", "Input should be a valid dictionary", value)
-        out, errors = {}, []
-        for k, v in value.items():
-            try:
-                key = key_check(k)
-            except _Problems as p:
-                key, errors = _MISSING, errors + _under(p.errors, k, "[key]")
-            try:
-                v = value_check(v)
-            except _Problems as p:
-                errors += _under(p.errors, k)
-                continue
-            if key is not _MISSING:
-                out[key] = v
-        if errors:
-            raise _Problems(errors)
-        return out
-    return check
-
-
-def _literal(allowed: tuple):
-    shown = [repr(a) for a in allowed]
-    expected = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
-
-    def check(value):
-        # equal and of the same type (True is not 1, as pydantic had it)
-        for a in allowed:
-            if type(value) is type(a) and value == a:
-                return a
-        raise _error("literal_error", f"Input should be {expected}", value, {"expected": expected})
-    return check
-
-
 # ---------------------------------------------------------------------------- records
 
 
@@ -237,7 +76,7 @@ class _Plan:
     def __init__(self, cls: type[Record]):
         hints = _hints(cls)
         # per field: its name, its key, the name it may also be given under, its checker, and its default:
-        # (_MISSING: required), with `fresh` making a new one for each record (a list, a mapping, a factory)
+        # (MISSING: required), with `fresh` making a new one for each record (a list, a mapping, a factory)
         self.fields = []
         for f in cls.model_fields.values():
             f.annotation = hints[f.name]
@@ -245,13 +84,13 @@ class _Plan:
             fresh = f.default_factory or (type(d) if isinstance(d, (list, dict, set)) and not d else None)
             if fresh is None and isinstance(d, (list, dict, set)):
                 fresh = d.copy
-            self.fields.append((f.name, f.key, f.name if f.alias else None, _checker(f.annotation, f.min_length),
+            self.fields.append((f.name, f.key, f.name if f.alias else None, checker(f.annotation, f.min_length),
                                 None if f.default_factory else d, fresh))
         self.by_key = {f.key for f in cls.model_fields.values()} | {f.name for f in cls.model_fields.values()}
         # a field with an alias (`from`) may be given by its name (`from_`: Python's callers); both given, the name is extra
         self.aliased = {f.name: f.alias for f in cls.model_fields.values() if f.alias}
         extra = cls.__record_extra__
-        self.extra = None if extra is None else _checker(extra)
+        self.extra = None if extra is None else checker(extra)
         afters = {}  # by name: a subclass's method of the same name replaces its base's
         for klass in reversed(cls.__mro__):
             afters.update({name: fn for name, fn in vars(klass).items() if getattr(fn, "__after__", False)})
@@ -295,7 +134,7 @@ class Record:
         for name in vars(cls).get("__annotations__", {}):
             if name.startswith("_") or name == "model_fields":
                 continue
-            given = vars(cls).get(name, _MISSING)
+            given = vars(cls).get(name, MISSING)
             info = given if isinstance(given, FieldInfo) else FieldInfo(given)
             info.name = name
             fields[name] = info
@@ -319,18 +158,18 @@ class Record:
         if isinstance(value, cls):
             return value
         if not isinstance(value, dict):
-            raise _error("dict_type", "Input should be a valid dictionary or instance of " + cls.__name__, value)
+            raise problem("dict_type", "Input should be a valid dictionary or instance of " + cls.__name__, value)
         plan = cls.__dict__.get("__record_plan__") or cls._plan()
         data, given, errors = {}, set(), []
         for name, key, alt, check, default, fresh in plan.fields:
-            raw = value.get(key, _MISSING)
-            if raw is _MISSING:
+            raw = value.get(key, MISSING)
+            if raw is MISSING:
                 if alt is not None and alt in value:
                     raw, key = value[alt], alt  # its problems are placed at the key it was given under
                 elif fresh is not None:
                     data[name] = fresh()
                     continue
-                elif default is _MISSING:
+                elif default is MISSING:
                     errors.append({"type": "missing", "loc": (key,), "msg": "Field required", "input": value})
                     continue
                 else:
@@ -339,8 +178,8 @@ class Record:
             given.add(name)
             try:
                 data[name] = check(raw)
-            except _Problems as p:
-                errors += _under(p.errors, key)
+            except Problems as p:
+                errors += under(p.errors, key)
         extra = None
         unknown = len(given) < len(value) and [
             k for k in value if k not in plan.by_key or (k in plan.aliased and plan.aliased[k] in value)]
@@ -354,10 +193,10 @@ class Record:
                 for k in unknown:
                     try:
                         extra[k] = plan.extra(value[k])
-                    except _Problems as p:
-                        errors += _under(p.errors, k)
+                    except Problems as p:
+                        errors += under(p.errors, k)
         if errors:
-            raise _Problems(errors)
+            raise Problems(errors)
         obj = _new(cls)
         _set(obj, "__dict__", data)
         _set(obj, "_fields_set", given)
@@ -366,7 +205,7 @@ class Record:
             try:
                 fn(obj)
             except (ValueError, AssertionError) as exc:
-                raise _error("value_error", f"Value error, {exc}", value, {"error": exc}) from None
+                raise problem("value_error", f"Value error, {exc}", value, {"error": exc}) from None
         return obj
 
     @classmethod
@@ -374,7 +213,7 @@ class Record:
         """(the record, []) or (None, every problem of `value`, in order)."""
         try:
             return cls._validate(value), []
-        except _Problems as p:
+        except Problems as p:
             return None, p.errors
 
     @classmethod
