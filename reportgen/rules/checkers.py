@@ -10,13 +10,17 @@ import types
 import typing
 from typing import Annotated, Any, Literal
 
+from reportgen.rules.problems import ReportgenError
+
 MISSING: Any = object()  # no value (a required field's default; a mapping's key that did not parse)
 
 
-class Problems(Exception):
-    """The problems of one value, their places relative to it (prefixed on the way out)."""
+class Problems(ReportgenError):
+    """The problems of one value, their places relative to it (prefixed on the way out); caught by the
+    record that asked (rules/typed.py), never shown as such."""
 
     def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} problem(s)")
         self.errors = errors
 
 

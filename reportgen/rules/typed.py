@@ -16,12 +16,14 @@ class statements; annotations are our own source, evaluated in their own module,
 """
 from __future__ import annotations
 
+import functools
 import sys
 import types
 import typing
 from typing import Annotated, Any
 
 from reportgen.rules.checkers import MISSING, Problems, checker, problem, under
+from reportgen.rules.problems import ReportgenError
 
 
 class FieldInfo:
@@ -52,7 +54,7 @@ def after(fn):
     return fn
 
 
-class ValidationError(ValueError):
+class ValidationError(ReportgenError, ValueError):
     """A record given as Python arguments that do not fit (the data's problems go to the loader instead)."""
 
     def __init__(self, title: str, errors: list[dict]):
@@ -97,23 +99,20 @@ class _Plan:
         self.afters = list(afters.values())
 
 
-_EVALUATED: dict[tuple[str, str], Any] = {}  # (module, annotation text) → type: one text, one evaluation
+@functools.cache
+def _evaluated(module: str, text: str) -> Any:
+    """The type an annotation's text names (`from __future__ import annotations`): our own source, in
+    its own module; one evaluation per text (Str | None is written many times)."""
+    return eval(text, vars(sys.modules[module]))
 
 
 def _hints(cls: type) -> dict[str, Any]:
     """The fields' types, each from the nearest class that declares it."""
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        namespace = vars(sys.modules[klass.__module__])
         for name, ann in vars(klass).get("__annotations__", {}).items():
-            if name not in cls.model_fields:
-                continue
-            if isinstance(ann, str):  # `from __future__ import annotations`: our own source, in its module
-                key = (klass.__module__, ann)
-                if key not in _EVALUATED:
-                    _EVALUATED[key] = eval(ann, namespace)
-                ann = _EVALUATED[key]
-            hints[name] = ann
+            if name in cls.model_fields:
+                hints[name] = _evaluated(klass.__module__, ann) if isinstance(ann, str) else ann
     return hints
 
 

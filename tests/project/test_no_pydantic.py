@@ -1,4 +1,4 @@
-"""The command line's process stays light: building from data/ imports no pydantic.
+"""The command line's process stays light: building from data/ imports no pydantic (rules/typed.py validates the data).
 
 pydantic is still installed on machines that have other uses for it, so nothing else would notice
 an import of it creeping back into the model (or anywhere a build reaches): only a fresh process that
