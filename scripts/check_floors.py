@@ -2,7 +2,7 @@
 floor into a fresh virtual environment, install reportgen (not editable), build data/ and verify it.
 
     python3 scripts/check_floors.py            # the floors of pyproject.toml's [project] dependencies
-    python3 scripts/check_floors.py pydantic==2.8.0 docxtpl==0.19.0   # try other versions of some
+    python3 scripts/check_floors.py jinja2==3.1.2 docxtpl==0.19.0   # try other versions of some
 
 It works in a temporary folder (removed afterwards unless --keep) and uses pip's configured index.
 The Quick start installs requirements.lock instead: these floors are for people who install

@@ -85,22 +85,15 @@ def library_differences(recorded: dict) -> list[tuple[str, str | None, str | Non
     now = environment()
     diffs = []
     for name, version in (recorded.get("libraries") or {}).items():
-        installed = now["libraries"].get(name) if name in now["libraries"] else _installed(name)
-        if version != installed:
-            diffs.append((name, version, installed, f"{name}=={version}" if version else None))
+        # only the libraries that shape the bytes now (manifest.SHAPING): an older manifest also records
+        # pydantic, which validated the data until reportgen's own validator (rules/typed.py) took its
+        # place; no build uses it now, so its version (or its absence) says nothing about a rebuild
+        if name in now["libraries"] and version != now["libraries"][name]:
+            diffs.append((name, version, now["libraries"][name], f"{name}=={version}" if version else None))
     for name in ("python", "zlib"):
         if name in recorded and recorded[name] != now[name]:
             diffs.append((name, recorded[name], now[name], None))
     return diffs
-
-
-def _installed(name: str) -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
 
 
 def _library_findings(folder: Path, manifest: dict) -> list[Finding]:

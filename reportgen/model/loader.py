@@ -6,18 +6,16 @@ import functools
 import hashlib
 import os
 import re
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from reportgen.model import keyboard
 from reportgen.model import schema as m
 from reportgen.model.yamlsrc import Located, YamlProblem, format_path, read_yaml
 from reportgen.rules import eradays, plausibility, valuekinds, wording
 from reportgen.rules.problems import DataError, Invalid, Msg, Problem, expected_got, show
+from reportgen.rules.typed import Record, known_keys
 
 # Where each kind of file lives, and the model that validates it.
 CITY = "city.yaml"
@@ -199,15 +197,12 @@ class Reads:
         entry = self._kept.get(text)
         return parsed if entry is not None and entry["as_written"] and isinstance(parsed, Located) else None
 
-    def validated(self, text: str, model_cls: type[BaseModel], value) -> tuple[Any, list[dict]]:
-        """The model of `value` (the parse of `text`), or pydantic's errors."""
+    def validated(self, text: str, model_cls: type[Record], value) -> tuple[Any, list[dict]]:
+        """The model of `value` (the parse of `text`), or its problems (rules/typed.py's records)."""
         entry = self._entry(text)
         if entry is not None and model_cls in entry:
             return entry[model_cls]
-        try:
-            made = model_cls.model_validate(value), []
-        except ValidationError as exc:
-            made = None, exc.errors()
+        made = model_cls.validation_errors(value)
         if entry is not None:
             entry[model_cls] = made
         return made
@@ -231,7 +226,7 @@ def _load(data_dir: Path | str, reads: Reads) -> Dataset:
 
     sources: list[SourceFile] = []
 
-    def read(rel: str, model_cls: type[BaseModel], required: bool = True) -> _File:
+    def read(rel: str, model_cls: type[Record], required: bool = True) -> _File:
         f = _File(rel, f"{display_root}/{rel}")
         path = root / rel
         if not path.is_file():
@@ -336,7 +331,7 @@ def _yaml_msg(text: str) -> Msg:
     return keyboard.yaml_message(text)
 
 
-# ---------------------------------------------------------------------------- pydantic errors
+# ---------------------------------------------------------------------------- the validator's problems
 
 
 # What to write when a required key has no value to give yet (a new KPI has no baseline).
@@ -346,7 +341,7 @@ MISSING_HINTS = {
 }
 
 
-def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) -> None:
+def _report(out: _Collector, f: _File, model_cls: type[Record], err: dict) -> None:
     loc = tuple(err["loc"])
     kind = err["type"]
     if loc and loc[-1] == "[key]":  # a bad key of a per-year mapping: point at the key
@@ -355,14 +350,14 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
     else:
         is_key = False
     got = err.get("input")
-    if kind == "value_error" and isinstance(err.get("ctx", {}).get("error"), Invalid):
+    if kind == "value_error" and isinstance(err["ctx"]["error"], Invalid):
         exc = err["ctx"]["error"]
         out.add(f, loc, expected_got(exc.expected, exc.got), key=is_key)
     elif kind == "missing":
         hint = MISSING_HINTS.get(str(loc[-1]), Msg(ja="", en=""))
         out.add(f, loc[:-1], Msg(ja=f"必須の項目 {loc[-1]} がありません{hint.ja}", en=f"required key {loc[-1]!r} is missing{hint.en}"))
     elif kind == "extra_forbidden":
-        known = sorted(_fields_at(model_cls, loc[:-1]))
+        known = sorted(known_keys(model_cls, loc[:-1]))
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint_ja = f"（{close[0]} の誤りでは？）" if close else ""
         hint_en = f" (did you mean {close[0]!r}?)" if close else ""
@@ -375,16 +370,16 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
         out.add(f, loc, Msg(
             ja=f"未知の項目 {loc[-1]} です{hint_ja}。使える項目: {', '.join(known)}",
             en=f"unknown key {loc[-1]!r}{hint_en}; expected one of: {', '.join(known)}"), key=True)
-    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+    elif kind == "dict_type":
         out.add(f, loc, expected_got(Msg(ja="項目の並び（key: value）", en="a mapping (key: value)"), got))
     elif kind == "list_type":
         out.add(f, loc, expected_got(Msg(ja="リスト（- で始まる行）", en="a list (lines starting with -)"), got))
     elif kind == "literal_error":
-        allowed = err.get("ctx", {}).get("expected", "")
+        allowed = err["ctx"]["expected"]
         out.add(f, loc, expected_got(Msg(ja=f"{allowed} のいずれか", en=f"one of {allowed}"), got))
-    elif kind in ("too_short",):
+    elif kind == "too_short":
         out.add(f, loc, expected_got(Msg(ja="1件以上の項目", en="at least one entry"), got))
-    elif kind in ("string_type", "str_type"):
+    elif kind == "string_type":
         out.add(f, loc, expected_got(m.EXPECTED_TEXT, got))
     else:
         out.add(f, loc, Msg(ja=err["msg"], en=err["msg"]))
@@ -392,37 +387,6 @@ def _report(out: _Collector, f: _File, model_cls: type[BaseModel], err: dict) ->
 
 # A key that is the rest of a figure split at a thousands separator (324人 of `3, 324人`)
 _SPLIT_FIGURE = re.compile(r"[0-9]{3}(?![0-9])")
-
-
-def _fields_at(model_cls: Any, loc: tuple) -> set[str]:
-    """The keys the model accepts at `loc` (for unknown-key messages)."""
-    tp: Any = model_cls
-    for part in loc:
-        tp = _unwrap(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            fld = next((fi for name, fi in tp.model_fields.items() if (fi.alias or name) == part), None)
-            if fld is None:
-                return set()
-            tp = fld.annotation
-        else:
-            args = typing.get_args(tp)
-            tp = args[-1] if args else Any
-    tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return {fi.alias or name for name, fi in tp.model_fields.items()}
-    return set()
-
-
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = args[0]
-        else:
-            return tp
 
 
 # ---------------------------------------------------------------------------- cross-references

@@ -6,10 +6,9 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-
 from reportgen.rules import rates, valuekinds
 from reportgen.rules.problems import Invalid, Msg
+from reportgen.rules.typed import Field, Record, after
 
 
 def _text(value: Any) -> str:
@@ -47,16 +46,15 @@ def _colour(value: Any) -> str:
     return text
 
 
-Str = Annotated[str, BeforeValidator(_text)]
-Flag = Annotated[bool, BeforeValidator(_flag)]
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Digits = Annotated[int, BeforeValidator(_digits)]
-Colour = Annotated[str, BeforeValidator(_colour)]
+Str = Annotated[str, _text]
+Flag = Annotated[bool, _flag]
+Num = Annotated[Decimal, _number]
+Digits = Annotated[int, _digits]
+Colour = Annotated[str, _colour]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
+class _Model(Record):
+    """Frozen, unknown keys refused (rules/typed.py)."""
 
 # ---------------------------------------------------------------------------- suggestion rules
 
@@ -98,7 +96,7 @@ class RatingAxis(_Model):
     symbols: list[Symbol] = Field(min_length=1)
     suggest: Literal["iruma_1_4", "rules"] | None = Field(None, description="How a symbol is suggested.")
 
-    @model_validator(mode="after")
+    @after
     def _symbols_distinct(self) -> "RatingAxis":
         seen = set()
         for s in self.typed:

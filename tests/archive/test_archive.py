@@ -402,6 +402,23 @@ def test_verify_says_first_which_library_differs_and_how_to_install_the_recorded
     assert f"openpyxl: recorded 3.0.10, installed {installed_version('openpyxl')}" in capsys.readouterr().err
 
 
+def test_verify_finds_no_library_difference_for_pydantic_that_an_older_manifest_records(built_copy):
+    """Archives built before reportgen validated its data itself record pydantic among their libraries;
+    no build uses it now, so whatever version (or none) is installed, verify reports nothing for it."""
+    year = built_copy / "2017_H29"
+    doc = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    assert "pydantic" not in doc["environment"]["libraries"]  # a build now records only what shapes its bytes
+    for recorded in ("2.13.4", "1.10.0", None):
+        doc["environment"]["libraries"]["pydantic"] = recorded
+        (year / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+        _, findings = verify(year)
+        assert findings == [], recorded
+    # a library that does shape the bytes is still compared, next to the recorded pydantic
+    doc["environment"]["libraries"]["openpyxl"] = "3.0.10"
+    (year / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert [(f.kind, f.path) for f in verify(year)[1]] == [("library", "openpyxl")]
+
+
 def test_verify_reports_rehashing_and_rebuilding_apart(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(DATA, out, years=[era_module.parse_fy("H29")])

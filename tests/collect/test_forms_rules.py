@@ -115,8 +115,8 @@ def test_a_value_that_is_not_the_measures_is_refused(typed):
 
 def test_the_loader_and_collect_share_one_rule_for_texts_and_numbers():
     # the loader's types are built on the very functions collect calls
-    assert model.Text.__metadata__[0].func is model.parse_text
-    assert model.Status.__metadata__[0].func is model.parse_status
+    assert model.Text.__metadata__[0] is model.parse_text
+    assert model.Status.__metadata__[0] is model.parse_status
     # a rating: the axis's own rule (Iruma's 1–4 unless the strategy declares its axes), loader and forms alike
     assert cells.rating.__defaults__[0] is model.DEFAULT_AXIS
     q = model.Quantity(Decimal(3), "件", "年間")

@@ -1,14 +1,14 @@
 """The documentation keeps up with the code: every data field is documented, the Quick start has two commands."""
 import re
 
-from pydantic import BaseModel
 from support import ROOT
 
 from reportgen.model import schema as model
+from reportgen.rules.typed import Record
 
 
 def model_classes():
-    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, BaseModel) and c is not model.Model]
+    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Record) and c not in (Record, model.Model)]
 
 
 def entries(doc: str) -> set[str]:
