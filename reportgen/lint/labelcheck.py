@@ -8,7 +8,7 @@ import jinja2
 from reportgen.deliverables.kpi_trend import CHART_ALT_HEADERS, CHART_ALT_NAMES
 from reportgen.deliverables.value_tables import COLUMN_LABELS, COLUMN_NAMES, ROW_LABELS, ROW_NAMES
 from reportgen.lint.templatenames import NameCheck, Shape, unknown
-from reportgen.lint.templatesyntax import ENV
+from reportgen.lint.templatesyntax import ENV, parsed
 from reportgen.model.yamlsrc import YamlProblem, format_path, read_yaml
 from reportgen.rules.problems import Msg, Problem
 
@@ -40,7 +40,7 @@ def check_labels(path: Path, shape: Shape | None, row_shapes: dict[str, Shape | 
     def one(text: str, at: tuple[int, int], path: str, scope: Shape | None) -> None:
         line, col = at
         try:
-            tree = ENV.parse(text)
+            tree = parsed(text)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(file, line, col, path, Msg(f"「{text}」を Jinja が読めません: {exc.message}",
                                                                f"Jinja cannot read \"{text}\": {exc.message}")))

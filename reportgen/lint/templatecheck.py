@@ -20,7 +20,7 @@ from lxml import etree
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.labelcheck import check_labels, label_variables
 from reportgen.lint.templatenames import NameCheck, Shape, shape_of, unknown
-from reportgen.lint.templatesyntax import ENV, Tag, balance, isolated, source, stand_in
+from reportgen.lint.templatesyntax import ENV, Tag, balance, isolated, parsed, source, stand_in
 from reportgen.model.loader import load
 from reportgen.rules.problems import DataError, Msg, Problem
 from reportgen.templating.labels import PER_ROW
@@ -258,7 +258,7 @@ def _check_properties(props: list[tuple[str, str]], shape: Shape | None, file: s
         def bad(ja: str, en: str) -> None:
             problems.append(TemplateProblem(file, 0, 0, "", Msg(ja, en), where=where, order=(-1, n)))
         try:
-            tree = ENV.parse(text)
+            tree = parsed(text)
         except jinja2.TemplateSyntaxError as exc:
             bad(f"「{text}」を Jinja が読めません: {exc.message}", f"Jinja cannot read \"{text}\": {exc.message}")
             continue
@@ -288,7 +288,7 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
 
         fixes = balance(tags, bad)
         try:
-            tree = ENV.parse(source(tags, fixes))
+            tree = parsed(source(tags, fixes))
         except jinja2.TemplateSyntaxError as exc:
             # one error at a time from Jinja: each tag parsed on its own finds them all
             found = len(problems)
@@ -299,7 +299,7 @@ def check_docx(path: Path, shape: Shape | None, file: str | None = None) -> list
                 tag = tags[min(max(exc.lineno, 1), len(tags)) - 1]
                 bad(tag, f"Jinja が読めません: {exc.message}", f"Jinja cannot read it: {exc.message}")
             try:
-                tree = ENV.parse(source(tags, fixes))
+                tree = parsed(source(tags, fixes))
             except jinja2.TemplateSyntaxError:
                 continue
         # the tags Jinja reads, whatever else is wrong around them (shape None: only what the sandbox refuses)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import jinja2
+from jinja2 import nodes
 
 from reportgen.rules.problems import Msg
 from reportgen.templating.sandbox import environment
@@ -24,6 +26,17 @@ _DOCXTPL_VALUE = re.compile(r"\s*(?:colspan|cellbg)\s+(.*)", re.DOTALL)  # docxt
 _DOCXTPL_MARK = re.compile(r"\s*(?:vm|hm)\s*")  # docxtpl's merge marks: no Jinja of their own
 # One environment for parsing and for the lists of filters and tests: the renderers' own kind, the sandbox.
 ENV = environment(autoescape=True)
+
+
+@lru_cache(maxsize=4096)
+def parsed(text: str) -> nodes.Template:
+    """ENV's parse of `text`, once per process for each text: a build checks its templates and labels
+    before it writes (verify before each year it rebuilds, `close` both), and the texts are the same
+    each time. The tree is only read (templatenames.NameCheck); a text Jinja cannot read raises
+    TemplateSyntaxError each time, as ENV.parse does (an exception is not kept)."""
+    return ENV.parse(text)
+
+
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\n": " ", "\r": " "})  # as docxtpl reads them
 
 

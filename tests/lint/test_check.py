@@ -21,6 +21,7 @@ from reportgen.archive.build import build
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.labelcheck import label_variables
 from reportgen.lint.templatecheck import check_templates, require_templates
+from reportgen.lint.templatesyntax import parsed
 from reportgen.model.loader import load
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import DataError
@@ -80,6 +81,19 @@ def test_misspelt_tag_is_reported_with_its_table_row_and_column(templates, outpu
     assert "r.baseilne" in line and "もしかして「baseline」" in line
     en = messages(check_templates([path], outputs), "en")[0]
     assert f"table {t}, row {r}, column {c}" in en and 'did you mean "baseline"' in en
+
+
+def test_a_template_checked_again_in_one_process_gets_the_first_checks_answer(templates, outputs):
+    """A build checks its templates before each year (verify before each it rebuilds) from one parse
+    of each text a process: a check must leave that shared tree as it found it."""
+    path = templates / "target_list.docx"
+    edit_docx(path, BASELINE, PLAIN.format("{{ r.baseilne }}"))
+    first = messages(check_templates([path], outputs))
+    assert len(first) == 1 and "r.baseilne" in first[0], first
+    assert messages(check_templates([path], None)) == []  # the data unknown: the same trees, no names checked
+    assert messages(check_templates([path], outputs)) == first
+    parsed.cache_clear()
+    assert messages(check_templates([path], outputs)) == first
 
 
 def test_name_of_another_document_is_unknown(templates, outputs):
