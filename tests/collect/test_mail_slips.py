@@ -9,6 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+from support import tree
 
 from reportgen.cli import main
 from reportgen.collect import package, sheet
@@ -41,11 +42,11 @@ def test_each_slip_gets_its_own_advice(capsys, monkeypatch, data_copy, tmp_path,
     monkeypatch.delenv("REPORTGEN_LANG", raising=False)
     path = tmp_path / name
     make(path)
-    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    before = tree(data_copy)  # every file, the lock any run takes aside
     assert main(["collect", str(path), "--data", str(data_copy)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"{path}: 受け付けません: {advice}"
-    assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
+    assert tree(data_copy) == before
 
 
 def test_a_1904_workbooks_date_is_quoted_as_typed(tmp_path):
