@@ -165,7 +165,7 @@ def main() -> int:
     ap.add_argument("--no-floor", action="store_true")
     # a short build is hit whole by a moment of load on a shared machine, a long one averages it
     # out: short ones are repeated more (the fastest run is the one least disturbed, as in timeit)
-    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement up to 10× (best kept)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement up to 10× (best kept)")
     # above 10× one run of each: a build of minutes averages a moment of load out, and two of them
     # (with their floors and paired blocks) took the default run past 10 minutes (issue 29)
     ap.add_argument("--repeat-large", type=int, default=1, help="runs per measurement above 10× (best kept)")
