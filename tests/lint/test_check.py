@@ -20,7 +20,7 @@ from reportgen import cli
 from reportgen.archive.build import build
 from reportgen.deliverables import outputs_for, present_years
 from reportgen.lint.labelcheck import label_variables
-from reportgen.lint.templatecheck import check_templates, require_templates
+from reportgen.lint.templatecheck import _read_docx, check_templates, require_templates
 from reportgen.lint.templatesyntax import parsed
 from reportgen.model.loader import load
 from reportgen.rules.era import FiscalYear
@@ -84,8 +84,9 @@ def test_misspelt_tag_is_reported_with_its_table_row_and_column(templates, outpu
 
 
 def test_a_template_checked_again_in_one_process_gets_the_first_checks_answer(templates, outputs):
-    """A build checks its templates before each year (verify before each it rebuilds) from one parse
-    of each text a process: a check must leave that shared tree as it found it."""
+    """A build checks its templates before each year (verify before each it rebuilds) from one reading
+    of each template and one parse of each text a process (templatecheck._read_docx,
+    templatesyntax.parsed): a check must leave what they keep as it found it."""
     path = templates / "target_list.docx"
     edit_docx(path, BASELINE, PLAIN.format("{{ r.baseilne }}"))
     first = messages(check_templates([path], outputs))
@@ -93,6 +94,7 @@ def test_a_template_checked_again_in_one_process_gets_the_first_checks_answer(te
     assert messages(check_templates([path], None)) == []  # the data unknown: the same trees, no names checked
     assert messages(check_templates([path], outputs)) == first
     parsed.cache_clear()
+    _read_docx.cache_clear()
     assert messages(check_templates([path], outputs)) == first
 
 
