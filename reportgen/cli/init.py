@@ -12,7 +12,7 @@ import jinja2
 
 from reportgen.cli import common
 from reportgen.cli.common import EXIT_OK, add_lang, text
-from reportgen.model.schema import check_text
+from reportgen.model.scalars import check_text
 from reportgen.rules.commands import command
 from reportgen.model.lock import confined, inside
 from reportgen.rules.filenames import name_problem

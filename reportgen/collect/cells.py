@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import replace
 
 from reportgen.collect.sheet import Cell
-from reportgen.model import schema as model
-from reportgen.model.schema import Figure
+from reportgen.model import measures, scalars
+from reportgen.model.measures import Figure
 from reportgen.rules import era
 from reportgen.rules.numbers import Quantity, in_unit, parse_quantity
 from reportgen.rules.problems import Invalid, Msg, expected_got
@@ -38,7 +38,7 @@ def text(cell: Cell) -> str | Msg:
     if bad:
         return bad
     try:
-        return model.parse_text(cell.text.rstrip())
+        return scalars.parse_text(cell.text.rstrip())
     except Invalid as exc:
         return expected_got(exc.expected, exc.got)
 
@@ -51,7 +51,7 @@ def status(cell: Cell) -> str | Msg:
     if not cell.text.strip():
         return ""
     try:
-        return model.parse_status(cell.text)
+        return scalars.parse_status(cell.text)
     except Invalid as exc:
         return expected_got(exc.expected, cell.text)
 
@@ -123,7 +123,7 @@ def value(cell: Cell, meas, states: tuple[str, ...] = STATES) -> Figure | Msg:
         written = getattr(getattr(meas, "baseline", None), "value", None)  # a registry row may hold no baseline
         if not q.notation and written is not None and written.notation:
             q = replace(q, notation=written.notation)  # 203960000 typed: kept as the city writes it, 2億396万円
-        if not model.quantity_problems(q, meas):
+        if not measures.quantity_problems(q, meas):
             return Figure(value=q, as_of=as_of)
     example = f"{meas.prefix}1,234{meas.unit}"
     return Msg(ja=f"単位 {meas.unit or '（なし）'} の数値（例: {example}）または {'、'.join(states)} が必要です。書かれていた値: {raw!r}",

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from reportgen.collect.merge import Overlay
 from reportgen.collect.report import FormReport
-from reportgen.model import schema
+from reportgen.model import measures
 from reportgen.model.figures import figure_text
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
@@ -135,7 +135,7 @@ def _redefined(meas, entry: _Registered, year: FiscalYear, quantity):
         setattr(new, name, word)
     wrong = {"unit": quantity.unit != new.unit, "prefix": bool(quantity.prefix) and quantity.prefix != new.prefix}
     return [(name, (*how, True)) for name, how in changed.items()
-            if wrong[name] and schema.quantity_problems(quantity, new)]
+            if wrong[name] and measures.quantity_problems(quantity, new)]
 
 
 def _evaluation_form(sd, r: FormReport, registered, taken) -> None:

@@ -9,8 +9,9 @@ from reportgen.collect.report import FormReport, _another_department, _refuse, _
 from reportgen.collect.sheet import Cell, ReturnedForm
 from reportgen.deliverables.common import circled
 from reportgen.deliverables.pledge_form import answering, list_of, newest, parse_item_key
-from reportgen.model import schema as model
 from reportgen.model.loader import Dataset
+from reportgen.model.scalars import parse_progress_line
+from reportgen.model.schema import PledgeList
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Invalid, Msg, expected_got
@@ -38,7 +39,7 @@ def progress_text(cell: Cell, now: list[str]) -> str | Msg:
         if line not in now and line[0] not in MARKERS:
             line = DEFAULT_MARKER + line
         try:
-            lines.append(model.parse_progress_line(line))
+            lines.append(parse_progress_line(line))
         except Invalid as exc:
             return expected_got(Msg(ja=f"{n}行目: {exc.expected.ja}", en=f"line {n}: {exc.expected.en}"), exc.got)
     return "\n".join(lines)
@@ -83,7 +84,7 @@ def examine_pledge(ds: Dataset, form: ReturnedForm, report: FormReport, current:
     return report
 
 
-def _pledge_row(r: _Row, pl: model.PledgeList, rel: str) -> None:
+def _pledge_row(r: _Row, pl: PledgeList, rel: str) -> None:
     found = parse_item_key(r.key)
     pledge = next((p for ch in pl.chapters for p in ch.pledges if found and p.no == found[0]), None)
     if found is None or pledge is None or found[1] >= len(pledge.items):

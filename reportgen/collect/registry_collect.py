@@ -20,7 +20,7 @@ from reportgen.deliverables.registry_form import kpi_values, project_values
 from reportgen.forms import registry_layout as rl
 from reportgen.forms.identity import digest
 from reportgen.forms.layout import column
-from reportgen.model import schema as model
+from reportgen.model import scalars, schema
 from reportgen.model.loader import Dataset, StrategyData
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
@@ -125,7 +125,7 @@ def _judge(s: _Sheet, key: str, base: dict, cells: dict) -> dict | None:
     if s.kind == rl.PROJECTS:
         out["first_year"] = rules.first_year(cell["first_year"])
         start = out["first_year"][1] if not isinstance(out["first_year"], Msg) else None
-        start_fy = model._parse_first_year(start).year if start else (item.first_year.year if item else s.year)
+        start_fy = scalars._parse_first_year(start).year if start else (item.first_year.year if item else s.year)
         out.update(name=rules.text(cell["name"]), description=rules.text(cell["description"]),
                    policy=rules.policy_ids(cell["policy"], known_policies, many=False),
                    departments=rules.departments(cell["departments"], s.ds.departments), work=rules.text(cell["work"]),
@@ -188,7 +188,7 @@ def _project(s: _Sheet, key: str, base: dict, judged: dict, names: dict) -> None
         _decide(s, Change(rel, target, f"{key} {now['name']}", name, current, txt, value), base.get(name, digest("")), current)
     ended = rules.year(_text_cell(after["ended"]))
     if ended[1] is None or ended[1] > s.year:  # an item ended by this year is out of its documents: its name is free
-        same = model.same_name_problem(after["name"], after["policy"], key, names)
+        same = schema.same_name_problem(after["name"], after["policy"], key, names)
         if same is not None:
             s.problem(s.ref(key, "name"), "name", same)
 
@@ -217,7 +217,7 @@ def _new_project(s: _Sheet, key: str, judged: dict, names: dict) -> None:
     if earlier is not None:  # the same form again: the row was registered the first time
         s.report.unchanged += 1
         return
-    same = model.same_name_problem(name, policy, "", names)
+    same = schema.same_name_problem(name, policy, "", names)
     if same is not None:
         s.problem(s.ref(key, "name"), "name", same)
         return

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from reportgen.collect import cells
 from reportgen.collect.sheet import Cell
 from reportgen.forms import registry_layout as rl
-from reportgen.model import schema as model
+from reportgen.model import measures, scalars, schema
 from reportgen.model.figures import figure_text, target_text
 from reportgen.rules import era
 from reportgen.rules.problems import Invalid, Msg, expected_got
@@ -81,7 +81,7 @@ def year(cell: Cell) -> Judged | Msg:
 
 
 def first_year(cell: Cell) -> Judged | Msg:
-    return _year_cell(cell, model._parse_first_year, lambda fy: (str(fy), str(fy)))
+    return _year_cell(cell, scalars._parse_first_year, lambda fy: (str(fy), str(fy)))
 
 
 @_optional
@@ -110,7 +110,7 @@ def baseline(cell: Cell, meas) -> Judged | Msg:
         return ("", None)
     m = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", unicodedata.normalize("NFKC", cell.text))
     if m and m.group(1) in BASELINE_STATES and not re.fullmatch(r"[RHS]\d{1,2}", m.group(2)):
-        fig = model.Figure(state=m.group(1), remark=m.group(2))  # - (新規)
+        fig = measures.Figure(state=m.group(1), remark=m.group(2))  # - (新規)
     else:
         fig = cells.value(cell, meas, BASELINE_STATES)
         if isinstance(fig, Msg):
@@ -122,23 +122,23 @@ def baseline(cell: Cell, meas) -> Judged | Msg:
 def target(t: str, meas, states: tuple[str, ...]) -> Judged | Msg:
     """A target with the model's own parser (270件, 2.0%以内, 現状値以上 …), or one of the states targets use (調整中)."""
     if t in states:
-        tgt = model.Target(state=t)
+        tgt = scalars.Target(state=t)
     else:
         try:
-            tgt = model._parse_target(t)
+            tgt = scalars._parse_target(t)
         except Invalid:
-            return expected_got(model.TARGET_EXPECTED, t)
+            return expected_got(scalars.TARGET_EXPECTED, t)
         if tgt.value is not None:
-            bad = model.quantity_problems(tgt.value, meas)
+            bad = measures.quantity_problems(tgt.value, meas)
             if bad:
                 return expected_got(*bad[0])
     return (target_text(tgt, fy2019=era.NATIONAL), {"state": t} if tgt.state else t)
 
 
 def ended(cell: Cell, start, period) -> Judged | Msg:
-    """廃止: a year of the strategy's period not before the item's first year (model.ended_problem), or nothing."""
+    """廃止: a year of the strategy's period not before the item's first year (schema.ended_problem), or nothing."""
     got = year(cell)
     if isinstance(got, Msg) or got[1] is None:
         return got
-    bad = model.ended_problem(got[1], start, period)
+    bad = schema.ended_problem(got[1], start, period)
     return expected_got(*bad) if bad else got

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from reportgen.model.figures import figure_text
-from reportgen.model.schema import Figure
+from reportgen.model.measures import Figure
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Invalid

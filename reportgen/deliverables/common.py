@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reportgen.model.loader import Dataset, StrategyData
-from reportgen.model.schema import Kpi
+from reportgen.model.measures import Kpi
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 

@@ -8,7 +8,8 @@ from reportgen.deliverables.common import circled, goal_number, group_name, grou
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.model.figures import NOT_REPORTED, figure_text, target_text
 from reportgen.model.loader import Dataset, StrategyData
-from reportgen.model.schema import Figure, Measure, Review
+from reportgen.model.measures import Figure, Measure
+from reportgen.model.schema import Review
 from reportgen.rules import era, eradays, ratings, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.rates import share_text

@@ -5,7 +5,8 @@ from reportgen.deliverables import pledge_form  # the departments' progress form
 from reportgen.deliverables.common import circled
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.model.loader import Dataset
-from reportgen.model.schema import STATUSES, PledgeList
+from reportgen.model.scalars import STATUSES
+from reportgen.model.schema import PledgeList
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.labels import fill, raw_label

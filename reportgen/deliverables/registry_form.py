@@ -10,7 +10,8 @@ from reportgen.forms import registry_layout as rl
 from reportgen.forms.identity import digest, identity
 from reportgen.model.figures import figure_text, target_text
 from reportgen.model.loader import Dataset, StrategyData
-from reportgen.model.schema import Kpi, Project
+from reportgen.model.measures import Kpi
+from reportgen.model.schema import Project
 from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.year import YearSettings

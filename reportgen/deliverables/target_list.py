@@ -6,7 +6,7 @@ from reportgen.deliverables.common import (column_year, goal_number, group_name,
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.model.figures import figure_text, measure_diff_text, split_dated, target_text
 from reportgen.model.loader import Dataset, StrategyData
-from reportgen.model.schema import Measure
+from reportgen.model.measures import Measure
 from reportgen.rules import era, eradays, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.problems import Msg

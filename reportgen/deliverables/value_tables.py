@@ -5,7 +5,7 @@ from reportgen.deliverables.common import circled, goal_number, strategy_title
 from reportgen.deliverables.output import Deliverable, Output
 from reportgen.model.figures import figure_text, quantity_text, statement_text, target_text
 from reportgen.model.loader import Dataset, StrategyData
-from reportgen.model.schema import Measure
+from reportgen.model.measures import Measure
 from reportgen.rules import era, eradays, valuekinds, yearranges
 from reportgen.rules.era import FiscalYear
 from reportgen.templating.labels import fill, raw_label

@@ -1,7 +1,8 @@
 """How figures, targets and differences read in a cell (pure; shared by every document)."""
 from __future__ import annotations
 
-from reportgen.model.schema import Figure, Target
+from reportgen.model.measures import Figure
+from reportgen.model.scalars import Target
 from reportgen.rules import era, valuekinds
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.numbers import Quantity, format_quantity

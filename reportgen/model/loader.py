@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.model import keyboard
+from reportgen.model import keyboard, measures, scalars
 from reportgen.model import schema as m
 from reportgen.model.yamlsrc import Located, YamlProblem, format_path, read_yaml
 from reportgen.rules import eradays, plausibility, valuekinds, wording
@@ -21,7 +21,7 @@ from reportgen.rules.typed import Record, known_keys
 CITY = "city.yaml"
 DEPARTMENTS = "departments.yaml"
 KPI_DOCUMENTS = ("target_list", "kpi_trend")  # deliverables that print KPIs under policy groups
-STRATEGY_FILES = {"strategy.yaml": m.Strategy, "kpis.yaml": m.Measures, "projects.yaml": m.Projects}
+STRATEGY_FILES = {"strategy.yaml": m.Strategy, "kpis.yaml": measures.Measures, "projects.yaml": m.Projects}
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class StrategyData:
     """One strategy with its measures and projects."""
 
     strategy: m.Strategy
-    measures: m.Measures
+    measures: measures.Measures
     projects: m.Projects
     folder: str = ""  # strategies/<folder>: where its files live (a year's archive keeps only its strategy's)
 
@@ -295,7 +295,7 @@ def _load(data_dir: Path | str, reads: Reads) -> Dataset:
 
     strategies = []
     for sf, kf, pf in strategy_files:
-        strategies.append(StrategyData(sf.obj, kf.obj or m.Measures(), pf.obj or m.Projects(),
+        strategies.append(StrategyData(sf.obj, kf.obj or measures.Measures(), pf.obj or m.Projects(),
                                        sf.relpath.split("/")[1]))
     strategies.sort(key=lambda s: s.strategy.period.from_)
     return Dataset(
@@ -380,7 +380,7 @@ def _report(out: _Collector, f: _File, model_cls: type[Record], err: dict) -> No
     elif kind == "too_short":
         out.add(f, loc, expected_got(Msg(ja="1件以上の項目", en="at least one entry"), got))
     elif kind == "string_type":
-        out.add(f, loc, expected_got(m.EXPECTED_TEXT, got))
+        out.add(f, loc, expected_got(scalars.EXPECTED_TEXT, got))
     else:
         out.add(f, loc, Msg(ja=err["msg"], en=err["msg"]))
 
@@ -572,9 +572,9 @@ def _check_measures(out, kf: _File, s: m.Strategy, policy_ids, groupings, review
     for key, items in (("indicators", kf.obj.indicators), ("kpis", kf.obj.kpis)):
         for i, meas in enumerate(items):
             where = (key, i)
-            if isinstance(meas, m.Indicator) and meas.goal not in goal_nos:
+            if isinstance(meas, measures.Indicator) and meas.goal not in goal_nos:
                 out.add(kf, where + ("goal",), _unknown("基本目標番号", "goal number", meas.goal, goal_nos))
-            if isinstance(meas, m.Kpi):
+            if isinstance(meas, measures.Kpi):
                 if meas.id in kpi_ids:
                     out.add(kf, where + ("id",), Msg(ja=f"KPI ID {meas.id} が重複しています", en=f"duplicate KPI id {meas.id!r}"))
                 kpi_ids.add(meas.id)
@@ -673,7 +673,7 @@ def _check_figures(out, kf, where, holder, meas) -> None:
                         meas.model_copy(update={"unit": unit}) if unit is not None else meas)
 
 
-def _check_figure(out, kf, path, fig: m.Figure, meas) -> None:
+def _check_figure(out, kf, path, fig: measures.Figure, meas) -> None:
     if fig.value is not None:
         _check_quantity(out, kf, path + (("value",) if _is_mapping(kf, path) else ()), fig.value, meas)
     if fig.reference is not None:
@@ -695,7 +695,7 @@ def _definitions(meas) -> list:
 
 
 def _check_quantity(out, kf, path, q, meas) -> None:
-    problems = m.quantity_problems(q, meas)
+    problems = measures.quantity_problems(q, meas)
     written = _written(kf, path) if problems else None
     for expected, got in problems:
         # quote the figure as the clerk wrote it (`30%以上`, not the `30%` left once the bound was read)
@@ -715,7 +715,7 @@ def _written(f: _File, path: tuple) -> str | None:
     return node if isinstance(node, str) else None
 
 
-def _check_rating(out, kf, path, rating: m.Rating, s: m.Strategy) -> None:
+def _check_rating(out, kf, path, rating: measures.Rating, s: m.Strategy) -> None:
     """A review's entry against the strategy's declaration: every axis rated with one of its
     symbols (reportgen/ratings.py RatingAxis.parse, the rule collect uses too), only known keys."""
     axes, texts = s.axes, s.texts

@@ -1,4 +1,4 @@
-"""The typed data model: everything the four documents hold, validated at load.
+"""The typed data model: city.yaml, departments.yaml, strategy.yaml, projects.yaml and the pledge lists.
 
 Each class is a frozen record of reportgen's own validator (rules/typed.py), not a pydantic model:
 - a process's cold start: the command line loads data/ before its first document, and importing
@@ -10,200 +10,35 @@ Each class is a frozen record of reportgen's own validator (rules/typed.py), not
   shape the loader turns into file:line:col messages;
 - every error at once: it checks a whole file in one pass, every problem with its field path (a
   mapping's bad key at its key), unknown keys refused, as pydantic did, message for message.
-Every scalar arrives as the text the YAML file holds (see yamlsrc), and the types below decide what
-the text means, so no YAML 1.1 coercion happens anywhere.
+Every scalar arrives as the text the YAML file holds (see yamlsrc), and the types of model/scalars.py
+decide what the text means, so no YAML 1.1 coercion happens anywhere. A strategy's measures (kpis.yaml)
+are in model/measures.py.
 """
 from __future__ import annotations
 
-import re
-import string
-import unicodedata
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-
-from reportgen.rules import era, eradays, yearranges
-from reportgen.rules.era import FiscalYear, YearMonth
-from reportgen.rules.filenames import check_name
+from reportgen.model.scalars import (
+    FY,
+    Count,
+    FileName,
+    FirstYearT,
+    Flag,
+    Model,
+    Month,
+    NumberingT,
+    ProgressLine,
+    Status,
+    Str,
+    Text,
+    distinct_years,
+)
+from reportgen.rules import era
+from reportgen.rules.era import FiscalYear
 from reportgen.rules.numbering import Numbering
-from reportgen.rules.numbering import parse as parse_numbering
-from reportgen.rules.numbers import Quantity, format_quantity, in_unit, parse_int, parse_quantity
 from reportgen.rules.problems import Invalid, Msg
-from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RateOverride, RatingAxis, RatingText, Shares
-from reportgen.rules.typed import Field, Record, after
-
-# ---------------------------------------------------------------------------- scalar types
-
-
-def _text_of(value: Any, what: Msg) -> str:
-    if not isinstance(value, str):
-        raise Invalid(what, value)
-    return value
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-EXPECTED_TEXT = Msg(ja="文字列", en="text")
-
-
-EXCEL_CELL_LIMIT = 32767
-
-
-def check_text(value: str) -> str:
-    """The rule for every text, in data/ and in a returned form: Excel's cell limit, no control
-    characters (U+2028/2029 included), line ends as LF."""
-    if len(value) > EXCEL_CELL_LIMIT:
-        raise Invalid(Msg(ja=f"{EXCEL_CELL_LIMIT:,}文字以内の文字列（Excel のセルの上限）",
-                          en=f"text of at most {EXCEL_CELL_LIMIT:,} characters (Excel's cell limit)"),
-                      f"{len(value):,} characters")
-    bad = _CONTROL.search(value)
-    if bad:
-        raise Invalid(
-            Msg(ja="制御文字を含まない文字列", en="text without control characters"),
-            f"{value[:bad.start()][-20:]}\\x{ord(bad.group()):02x}…",
-        )
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _parse_str(value: Any) -> str:
-    return check_text(_text_of(value, EXPECTED_TEXT))
-
-
-def parse_text(value: Any) -> str:
-    """A string, or a list of strings meaning one line each; stored as lines joined by \\n."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        lines = []
-        for i, line in enumerate(value):
-            if not isinstance(line, str):
-                raise Invalid(Msg(ja=f"文字列の並び（{i + 1}行目）", en=f"a list of text lines (line {i + 1})"), line)
-            lines.append(check_text(line))
-        return "\n".join(lines)
-    text = check_text(_text_of(value, Msg(ja="文字列または文字列の並び", en="text or a list of lines")))
-    return text.rstrip("\n") if text.endswith("\n") else text
-
-
-def _parse_fy(value: Any) -> FiscalYear:
-    if isinstance(value, FiscalYear):
-        return value
-    return era.parse_fy(_text_of(value, era.EXPECTED_FY))
-
-
-def _parse_when(value: Any):
-    if isinstance(value, (FiscalYear, eradays.CalendarYear, eradays.Day)):
-        return value
-    return eradays.parse_when(_text_of(value, era.EXPECTED_FY))
-
-
-def _parse_as_of(value: Any):
-    if isinstance(value, yearranges.YearRange):
-        return value
-    if yearranges.is_range(value):
-        return yearranges.parse_range(value)
-    return _parse_when(value)
-
-
-def _parse_month(value: Any) -> YearMonth:
-    if isinstance(value, YearMonth):
-        return value
-    return era.parse_year_month(_text_of(value, era.EXPECTED_MONTH))
-
-
-def _parse_flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    raise Invalid(Msg(ja="true または false", en="true or false"), value)
-
-
-def _parse_count(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    return parse_int(_text_of(value, Msg(ja="整数", en="a whole number")), 1, 9999)
-
-
-def parse_status(value: Any) -> str:
-    text = _text_of(value, STATUS_EXPECTED)
-    norm = unicodedata.normalize("NFKC", text).strip().upper()
-    if norm not in STATUSES:
-        raise Invalid(STATUS_EXPECTED, value)
-    return norm
-
-
-def _parse_quantity(value: Any) -> Quantity:
-    if isinstance(value, Quantity):
-        return value
-    return parse_quantity(_text_of(value, Msg(ja="数値", en="a number")))
-
-
-STATUSES = ("A", "B", "C", "D")
-STATUS_EXPECTED = Msg(ja="A, B, C, D のいずれか", en="one of A, B, C, D")
-
-Str = Annotated[str, _parse_str]
-# A name that becomes part of a file name (a department's, the head's, a strategy's id): rules/filenames.py
-FileName = Annotated[str, lambda v: check_name(_parse_str(v))]
-Text = Annotated[str, parse_text]
-EXPECTED_STATEMENT = Msg(
-    ja="数値目標の文（例: \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\"）: 1行で、目標値の入る {target} を含み、"
-       "使える差し込みは {target}, {baseline}, {baseline_year} だけ（数字は target と baseline に書きます）",
-    en="a 数値目標 sentence such as \"5年間で{target}の雇用の創出 ({baseline_year} {baseline})\": one line, holding {target}, "
-       "with no other places than {target}, {baseline} and {baseline_year} (the figures are the target and baseline)")
-STATEMENT_FIELDS = ("target", "baseline", "baseline_year")
-
-
-def _parse_statement(value: Any) -> str:
-    """The sentence a city states a 数値目標 in, its figures left as places the measure fills."""
-    text = check_text(_text_of(value, EXPECTED_STATEMENT))
-    try:
-        places = [(name, spec, conv) for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None]
-    except ValueError:  # a lone { or }
-        raise Invalid(EXPECTED_STATEMENT, value) from None
-    names = [name for name, _spec, _conv in places]
-    if "\n" in text or "target" not in names or any(name not in STATEMENT_FIELDS or spec or conv for name, spec, conv in places):
-        raise Invalid(EXPECTED_STATEMENT, value)
-    return text
-
-
-Statement = Annotated[str, _parse_statement]
-FY = Annotated[FiscalYear, _parse_fy]
-# a fiscal year (H27, 平成27年度), a calendar year (平成27年) or a day (2003-09-30): the kind as written;
-# which kinds a measure's values may have is its `period` (checked by the loader, valuekinds.KEY_KINDS)
-When = Annotated[Any, _parse_when]
-# a figure's as_of may also be a range of years it was measured over (2009~14年, H21~26: rules/yearranges)
-AsOf = Annotated[Any, _parse_as_of]
-Month = Annotated[YearMonth, _parse_month]
-Flag = Annotated[bool, _parse_flag]
-Count = Annotated[int, _parse_count]
-Status = Annotated[str, parse_status]
-QuantityT = Annotated[Quantity, _parse_quantity]
-
-
-def _distinct_years(value: Any) -> Any:
-    """Keys of a per-year mapping must name different years (R1 and H31 are both FY2019)."""
-    if isinstance(value, dict):
-        seen: dict[Any, str] = {}
-        for key in value:
-            try:
-                fy = eradays.parse_when(key)
-            except Invalid:
-                continue  # reported by the key validator with its own location
-            if fy in seen:
-                raise Invalid(
-                    Msg(ja=f"別々の年度（{seen[fy]} と {key} は同じ年度）",
-                        en=f"distinct years ({seen[fy]} and {key} are the same fiscal year)"),
-                    key,
-                )
-            seen[fy] = key
-    return value
-
-
-class Model(Record):
-    """Base of every data class: frozen, unknown keys refused."""
-
+from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RatingAxis, RatingText, Shares
+from reportgen.rules.typed import Field
 
 # ---------------------------------------------------------------------------- common pieces
 
@@ -248,324 +83,6 @@ class Departments(Model):
     departments: list[Department]
 
 
-# ---------------------------------------------------------------------------- figures
-
-RELATIONS = ("基準値", "基準値以上", "現状値以上", "現状維持")
-BOUNDS = ("以内", "以上", "以下", "未満")
-
-
-class Reference(Model):
-    source: Str = Field(description="The survey the reference figure comes from, e.g. 市政意向調査.")
-    value: QuantityT = Field(description="The reference figure.")
-
-
-class Figure(Model):
-    """A value as printed: a number, or a state, with its annotations."""
-
-    value: QuantityT | None = None
-    bound: Literal["以内", "以上", "以下", "未満"] | None = Field(
-        None, description="A bounded figure as printed (75%以上): the number counts as it is, the bound is printed after it.")
-    state: Str | None = None
-    none: Str | None = Field(None, description="No baseline (a new measure): the text its cell prints, e.g. 新規 or ―.")
-    as_of: AsOf | None = None
-    published: FY | None = Field(None, description="The first fiscal year whose documents show this value, where "
-                                                  "it is not the usual one (a calendar year's: the year after it).")
-    reference: Reference | None = None
-    remark: Str | None = None
-    footnote: Text | None = None
-    means_zero: Flag = False
-
-    @classmethod
-    def _coerce(cls, value: Any) -> Any:
-        # `75%以上` (an actual bounded as the source prints it): the number and its bound
-        text = value.get("value") if isinstance(value, dict) and "bound" not in value else value
-        bound = next((b for b in BOUNDS if isinstance(text, str) and text.strip().endswith(b)), None)
-        if bound is not None:
-            core = text.strip()[: -len(bound)]
-            try:
-                parse_quantity(core)
-            except Invalid:
-                bound = None
-        if isinstance(value, str):
-            return {"value": core, "bound": bound} if bound else {"value": value}
-        return {**value, "value": core, "bound": bound} if bound else value
-
-    @after
-    def _one_of_value_and_state(self) -> "Figure":
-        given = [k for k in ("value", "state", "none") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise Invalid(Msg(ja="value, state, none のどれか1つ", en="exactly one of value, state and none"),
-                          " と ".join(given) if given else "neither")
-        if self.bound is not None and self.value is None:
-            raise Invalid(Msg(ja="bound は value と共に", en="bound only with a value"), self.bound)
-        return self
-
-    @property
-    def number(self) -> Quantity | None:
-        """The number differences count from (a state that means zero counts as 0)."""
-        if self.value is not None:
-            return self.value
-        if self.means_zero:
-            return Quantity(Decimal(0))
-        return None
-
-
-FigureT = Annotated[Figure, Figure._coerce]
-
-
-@dataclass(frozen=True)
-class Target:
-    """A target: a number (optionally with a bound 以内/以上), a relation to the baseline, or a state."""
-
-    value: Quantity | None = None
-    bound: str | None = None
-    relation: str | None = None
-    state: str | None = None
-    year: Any = None  # the target's own year, when the table prints it: 5.9‰(平成31年)
-    remark: str | None = None  # a note printed in brackets after it: 610人(期間平均)
-
-
-TARGET_EXPECTED = Msg(
-    ja="目標値（例: 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年}, "
-       "{value: 610人, remark: 期間平均}）",
-    en="a target such as 270件, 2.0%以内, 基準値, 基準値以上, 現状値以上, 現状維持, {state: 調整中}, {value: 5.9‰, year: 平成31年} "
-       "or {value: 610人, remark: 期間平均}",
-)
-
-
-def _parse_target(value: Any) -> Target:
-    if isinstance(value, Target):
-        return value
-    if isinstance(value, dict):
-        # {value: 5.9‰, year: 平成31年}, {value: 10件, bound: 以下, year: R8}, {state: 調整中}
-        keys = set(value)
-        if not keys or not keys <= {"state", "value", "bound", "year", "remark"} or ("state" in keys) == ("value" in keys) \
-                or ("bound" in keys and "value" not in keys) or not all(isinstance(v, str) for v in value.values()):
-            raise Invalid(TARGET_EXPECTED, value)
-        year = _parse_when(value["year"]) if "year" in value else None
-        remark = check_text(value["remark"]) if "remark" in value else None
-        if "state" in keys:
-            return Target(state=check_text(value["state"]), year=year, remark=remark)
-        bound = value.get("bound")
-        if bound is not None and bound not in BOUNDS:
-            raise Invalid(Msg(ja=f"{', '.join(BOUNDS)} のいずれか", en=f"one of {', '.join(BOUNDS)}"), bound)
-        target = _parse_target(value["value"])
-        if target.value is None or (bound and target.bound):
-            raise Invalid(TARGET_EXPECTED, value["value"])
-        return Target(value=target.value, bound=bound or target.bound, year=year, remark=remark)
-    text = _text_of(value, TARGET_EXPECTED).strip()
-    if text in RELATIONS:
-        return Target(relation=text)
-    bound = next((b for b in BOUNDS if text.endswith(b)), None)
-    core = text[: -len(bound)] if bound else text
-    try:
-        return Target(value=parse_quantity(core), bound=bound)
-    except Invalid as exc:
-        if re.search(r"[億万][0-9]", core):  # an amount (4億3,0000万円): say what an amount looks like
-            raise
-        raise Invalid(TARGET_EXPECTED, value) from None
-
-
-TargetT = Annotated[Target, _parse_target]
-
-
-class Rating(Model, extra=Text):
-    """One review's ratings of a measure: a symbol per rating axis the strategy declares (Iruma's
-    `rating: 4`; Etajima's `improvement: ○, achievement: A`) and its texts (`reason`, `review`), as
-    written; the loader checks each key and symbol against the declaration (reportgen/ratings.py).
-    Every key is kept (each a Text): which keys fit depends on the strategy, not on this class."""
-
-    def get(self, key: str, default: str = "") -> str:
-        return (self.model_extra or {}).get(key, default)
-
-    @property
-    def values(self) -> dict[str, str]:
-        return dict(self.model_extra or {})
-
-    @property
-    def rating(self) -> str:
-        """The symbol of Iruma's axis (id `rating`)."""
-        return self.get("rating")
-
-    @property
-    def reason(self) -> str:
-        return self.get("reason")
-
-
-class SubItem(Model):
-    """One survey item of a composite KPI (4-①'s ①…⑩)."""
-
-    name: Str
-    departments: list[Str] = []
-    ratings: dict[FY, Rating] = {}
-
-
-YearFigures = Annotated[dict[When, FigureT], _distinct_years]
-
-
-class ReferenceValue(Model):
-    """A value of a year with no column of its own (参考: before the period, or between columns)."""
-
-    year: When
-    value: FigureT
-    text: Str | None = Field(None, description="The note as printed when it differs from the default "
-                                                "(H26 5.3‰), e.g. 平成25 4,016.")
-
-
-class Cumulative(Model):
-    """A quantity counted over several years (延べ, 累計, 5年間で100人)."""
-
-    kind: Literal["running_total", "yearly_sum"] = Field(
-        description="running_total: every value is the total so far (累計, 延べ); yearly_sum: the values are "
-                    "yearly and the target is their sum over the period (5年間で100人).")
-    baseline: Literal["total", "yearly"] = Field(
-        "total", description="running_total: whether the baseline is itself a total (延べ 2: the difference "
-                             "counts from it) or one year's figure (the difference is not computed).")
-YearRatings = Annotated[dict[FY, Rating], _distinct_years]
-
-
-class MeasurePatch(Model):
-    """The fields a revision may change."""
-
-    name: Str | None = None
-    unit: Str | None = None
-    prefix: Str | None = None
-    direction: Literal["up", "down", "keep"] | None = None
-    footnote: Text | None = None
-    baseline: FigureT | None = None
-    target: TargetT | None = None
-    departments: list[Str] | None = None
-    policies: list[Str] | None = None
-
-
-class Revision(Model):
-    """A change made after the strategy was published, in force from `since` on."""
-
-    since: FY
-    source: Str = Field(description="The document that made the change.")
-    set: MeasurePatch
-
-
-class Measure(Model):
-    """What goal indicators (指標) and KPIs have in common."""
-
-    name: Str
-    unit: Str = ""
-    prefix: Str = ""
-    direction: Literal["up", "down", "keep"] = Field(
-        description="up: higher is better; down: lower is better; keep: no change is best.")
-    footnote: Text | None = None
-    period: Literal["fiscal_year", "calendar_year", "point_in_time"] = Field(
-        "fiscal_year", description="What a value is: the end of a fiscal year (H27末), a calendar year's "
-                                   "statistic (平成27年), or a day (4月1日現在).")
-    cumulative: Cumulative | None = None
-    baseline: FigureT
-    target: TargetT
-    departments: list[Str] = []
-    actuals: YearFigures = {}
-    yearly_targets: YearFigures = Field({}, description="The target of each year, where the table prints a 目標値 "
-                                                         "row under the year columns (cumulative ones as running totals).")
-    forecasts: YearFigures = {}
-    references: list[ReferenceValue] = []
-    definition: Text | None = Field(None, description="How the value is defined, printed as a 参考 note.")
-    statement: Statement | None = Field(
-        None, description="The 数値目標 as one sentence, as the city prints it: 5年間で{target}の雇用の創出 "
-                          "({baseline_year} {baseline}); the figures stay the measure's target and baseline.")
-    table_unit: Flag = Field(True, description="false: the value tables print this measure's figures without the unit.")
-    ratings: YearRatings = {}
-    sub_items: list[SubItem] = []
-    since: FY | None = None
-    ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer print it.")
-    revisions: list[Revision] = []
-    achievement_rate: RateOverride | None = Field(None, description="This measure's own 達成率, or `none: true`.")
-    target_unit: Str | None = Field(None, description="The target's unit where the plan sets it in another unit than "
-                                                     "its baseline (1.4人/年 → 4組/年); the measure's unit otherwise.")
-    checked: list[Literal["target_side", "tenfold", "actual_unit", "target_unit"]] = Field(
-        [], description="Plausibility warnings a person has looked at and found right (a target below the "
-                        "baseline of a measure planned to fall): no longer printed for this measure.")
-
-    @after
-    def _amounts(self) -> "Measure":
-        """Figures written in 万 or 億 of the measure's unit (4億円 where the unit is 円) are amounts in that
-        unit (rules.numbers.in_unit): one number to compare and compute with, printed as written."""
-        def fig(f: Figure | None, unit: str = self.unit) -> Figure | None:
-            if f is None or (f.value is None and f.reference is None):
-                return f
-            changes: dict[str, Any] = {}
-            if f.value is not None and in_unit(f.value, unit) is not f.value:
-                changes["value"] = in_unit(f.value, unit)
-            if f.reference is not None and in_unit(f.reference.value, unit) is not f.reference.value:
-                changes["reference"] = f.reference.model_copy(update={"value": in_unit(f.reference.value, unit)})
-            return f.model_copy(update=changes) if changes else f
-
-        changes: dict[str, Any] = {"baseline": fig(self.baseline)}
-        for name in ("actuals", "yearly_targets", "forecasts"):
-            changes[name] = {w: fig(f) for w, f in getattr(self, name).items()}
-        changes["references"] = [r.model_copy(update={"value": fig(r.value)}) for r in self.references]
-        if self.target.value is not None:
-            changes["target"] = replace(self.target, value=in_unit(self.target.value, self.target_unit or self.unit))
-        # a revision's figures in the unit in force from its year (its own `unit`, else the last one set)
-        unit, revised = self.unit, {}
-        for rev in sorted(self.revisions, key=lambda r: r.since):
-            unit = rev.set.unit or unit
-            patch: dict[str, Any] = {}
-            if rev.set.baseline is not None:
-                patch["baseline"] = fig(rev.set.baseline, unit)
-            if rev.set.target is not None and rev.set.target.value is not None:
-                patch["target"] = replace(rev.set.target, value=in_unit(rev.set.target.value, unit))
-            if patch:
-                revised[id(rev)] = rev.model_copy(update={"set": rev.set.model_copy(update=patch)})
-        changes["revisions"] = [revised.get(id(rev), rev) for rev in self.revisions]
-        # the model is frozen: its validated fields are set once, here, before anyone reads them
-        self.__dict__.update(changes)
-        return self
-
-    def exists_in(self, fy: FiscalYear) -> bool:
-        return (self.since is None or fy >= self.since) and (self.ended is None or fy < self.ended)
-
-    def as_of(self, fy: FiscalYear):
-        """This measure as documents of FY `fy` print it: revisions up to `fy` applied."""
-        changes: dict[str, Any] = {}
-        for rev in sorted(self.revisions, key=lambda r: r.since):
-            if rev.since <= fy:
-                changes.update({k: v for k, v in rev.set if v is not None})
-        return self.model_copy(update=changes) if changes else self
-
-
-def quantity_problems(q: Quantity, meas) -> list[tuple[Msg, str]]:
-    """The rule for a number of a measure (baseline, target, actual; in data/ or typed in a form):
-    its unit, and its prefix if it has one; (what was expected, what was found) for each problem.
-    `meas` may be a list of definitions (revisions): any will do."""
-    if isinstance(meas, list):
-        if any(q.unit == d.unit and (not q.prefix or q.prefix == d.prefix) for d in meas):
-            return []
-        meas = meas[-1]
-    out = []
-    if q.unit != meas.unit:
-        out.append((Msg(ja=f"単位 {meas.unit or '（なし）'} の数値（例: 1,234{meas.unit}）",
-                        en=f"a number in {meas.unit or 'no unit'} such as 1,234{meas.unit}"), format_quantity(q)))  # 3,400 as written, not 3400
-    if q.prefix and q.prefix != meas.prefix:
-        out.append((Msg(ja=f"接頭語 {meas.prefix or '（なし）'}", en=f"the prefix {meas.prefix!r}" if meas.prefix else "no prefix"),
-                    q.prefix))
-    return out
-
-
-class Indicator(Measure):
-    goal: Count
-
-
-class Kpi(Measure):
-    id: Str
-    policies: list[Str] = Field(min_length=1)
-
-
-class Measures(Model):
-    """strategies/<n>/kpis.yaml."""
-
-    indicators: list[Indicator] = []
-    kpis: list[Kpi] = []
-
-
 # ---------------------------------------------------------------------------- strategy
 
 
@@ -585,9 +102,6 @@ class Goal(Model):
     title: Str
     project: Str | None = Field(None, description="The goal's project name, printed 〈…〉 after its title; optional.")
     policies: list[Policy]
-
-
-NumberingT = Annotated[Numbering, parse_numbering]
 
 
 class Numberings(Model):
@@ -733,37 +247,6 @@ class Strategy(Model):
 # ---------------------------------------------------------------------------- projects
 
 
-@dataclass(frozen=True)
-class FirstYear:
-    """The FY a project started: exact (`H29`) or only known as on-or-before (`H28以前`)."""
-
-    year: FiscalYear
-    or_before: bool = False
-
-    def __str__(self) -> str:  # the neutral form messages and data files use (FY2019 by the national rule)
-        return self.text(fy2019=era.NATIONAL)
-
-    def text(self, *, fy2019: str) -> str:
-        """H27, H27以前: as a document naming FY2019 `fy2019` prints it."""
-        return era.short(self.year, fy2019=fy2019) + ("以前" if self.or_before else "")
-
-
-def _parse_first_year(value: Any) -> FirstYear:
-    if isinstance(value, FirstYear):
-        return value
-    expected = Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前")
-    t = _text_of(value, expected).strip()
-    try:
-        if t.endswith("以前"):
-            return FirstYear(year=era.parse_fy(t[:-2]), or_before=True)
-        return FirstYear(year=era.parse_fy(t))
-    except Invalid:
-        raise Invalid(expected, value) from None
-
-
-FirstYearT = Annotated[FirstYear, _parse_first_year]
-
-
 class Listing(Model):
     """How a project is listed in one year's 対象事業一覧."""
 
@@ -789,8 +272,8 @@ class Project(Model):
     policy: Str
     departments: list[Str] = Field(min_length=1)
     first_year: FirstYearT
-    years: Annotated[dict[FY, Listing], _distinct_years] = {}
-    evaluations: Annotated[dict[FY, Evaluation], _distinct_years] = {}
+    years: Annotated[dict[FY, Listing], distinct_years] = {}
+    evaluations: Annotated[dict[FY, Evaluation], distinct_years] = {}
     ended: FY | None = Field(None, description="廃止: the first FY whose documents no longer list it.")
 
     def active_in(self, fy: FiscalYear) -> bool:
@@ -848,19 +331,6 @@ class Projects(Model):
 
 
 # ---------------------------------------------------------------------------- pledges
-
-
-def parse_progress_line(value: Any) -> str:
-    """One line of a pledge item's 取組状況, in data/ and in a returned form: text on one line, not blank
-    (a form's cell holds the lines one per line, so a line break inside a line could not come back)."""
-    text = _parse_str(value)
-    if "\n" in text or not text.strip():
-        raise Invalid(Msg(ja="1行の文字列（改行や空行は、行を分けて書いてください）",
-                          en="one line of text (write each line as its own list entry)"), value)
-    return text
-
-
-ProgressLine = Annotated[str, parse_progress_line]
 
 
 class PledgeItem(Model):

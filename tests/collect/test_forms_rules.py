@@ -11,8 +11,8 @@ from reportgen.collect.merge import APPLY, CONFLICT, UNCHANGED, decide
 from reportgen.collect.sheet import Cell
 from reportgen.forms import layout
 from reportgen.forms.identity import digest
-from reportgen.model import schema as model
-from reportgen.model.schema import Figure, Kpi
+from reportgen.model import measures, scalars, schema
+from reportgen.model.measures import Figure, Kpi
 from reportgen.rules.era import NATIONAL
 from reportgen.rules.problems import Msg
 
@@ -115,13 +115,13 @@ def test_a_value_that_is_not_the_measures_is_refused(typed):
 
 def test_the_loader_and_collect_share_one_rule_for_texts_and_numbers():
     # the loader's types are built on the very functions collect calls
-    assert model.Text.__metadata__[0] is model.parse_text
-    assert model.Status.__metadata__[0] is model.parse_status
+    assert scalars.Text.__metadata__[0] is scalars.parse_text
+    assert scalars.Status.__metadata__[0] is scalars.parse_status
     # a rating: the axis's own rule (Iruma's 1–4 unless the strategy declares its axes), loader and forms alike
-    assert cells.rating.__defaults__[0] is model.DEFAULT_AXIS
-    q = model.Quantity(Decimal(3), "件", "年間")
-    assert model.quantity_problems(q, kpi("年間", "名")) != [] and model.quantity_problems(
-        model.Quantity(Decimal(3), "名", "年間"), kpi("年間", "名")) == []
+    assert cells.rating.__defaults__[0] is schema.DEFAULT_AXIS
+    q = measures.Quantity(Decimal(3), "件", "年間")
+    assert measures.quantity_problems(q, kpi("年間", "名")) != [] and measures.quantity_problems(
+        measures.Quantity(Decimal(3), "名", "年間"), kpi("年間", "名")) == []
 
 
 S = digest("sent")

@@ -13,7 +13,7 @@ from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.deliverables import kpi_trend
 from reportgen.model.loader import load
-from reportgen.model.schema import Measure
+from reportgen.model.measures import Measure
 from reportgen.rules.era import parse_fy
 from reportgen.rules.ratings import iruma_1_4
 

@@ -14,7 +14,8 @@ from support import ROOT
 from reportgen.archive.build import build
 from reportgen.cli import main
 from reportgen.model.loader import load
-from reportgen.model.schema import Figure, Measure, Target
+from reportgen.model.measures import Figure, Measure
+from reportgen.model.scalars import Target
 from reportgen.rules import ratings
 from reportgen.rules.era import parse_fy
 from reportgen.rules.numbers import parse_quantity

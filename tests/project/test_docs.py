@@ -3,12 +3,14 @@ import re
 
 from support import ROOT
 
-from reportgen.model import schema as model
+from reportgen.model import measures, scalars, schema
 from reportgen.rules.typed import Record
 
 
 def model_classes():
-    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Record) and c not in (Record, model.Model)]
+    # the records of every data file: model/schema.py's and model/measures.py's (model/scalars.py holds their base)
+    return list(dict.fromkeys(c for module in (scalars, schema, measures) for c in vars(module).values()
+                              if isinstance(c, type) and issubclass(c, Record) and c not in (Record, scalars.Model)))
 
 
 def entries(doc: str) -> set[str]:

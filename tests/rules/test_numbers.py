@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from reportgen.model.figures import figure_text, measure_diff_text, target_text
-from reportgen.model.schema import Figure, Target
+from reportgen.model.measures import Figure
+from reportgen.model.scalars import Target
 from reportgen.rules.era import NATIONAL
 from reportgen.rules.numbers import FigureError, difference, format_number, format_quantity, parse_int, parse_quantity
 
@@ -60,7 +61,7 @@ def test_difference_from_a_state_that_means_zero_takes_the_current_unit_and_no_p
 
 
 def test_figure_annotations():
-    from reportgen.model.schema import Reference
+    from reportgen.model.measures import Reference
     from reportgen.rules.era import parse_fy
     assert figure_text(Figure(value=parse_quantity("4,743事業所"), as_of=parse_fy("R03")), as_of="note", fy2019=NATIONAL) == "4,743事業所 (R03)"
     ref = Reference(source="市政意向調査", value=parse_quantity("82.1%"))

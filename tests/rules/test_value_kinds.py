@@ -7,7 +7,7 @@ from support import year
 from reportgen.archive.build import build
 from reportgen.deliverables import kpi_trend, target_list
 from reportgen.model.loader import load
-from reportgen.model.schema import Kpi
+from reportgen.model.measures import Kpi
 from reportgen.rules import era, eradays, ratings, valuekinds
 from reportgen.rules.era import NATIONAL, EraError, FiscalYear
 from reportgen.rules.problems import DataError
