@@ -247,7 +247,7 @@ def _parse_target(value: Any) -> Target:
     core = text[: -len(bound)] if bound else text
     try:
         return Target(value=parse_quantity(core), bound=bound)
-    except Invalid:
+    except Invalid as exc:
         if re.search(r"[億万][0-9]", core):  # an amount (4億3,0000万円): say what an amount looks like
             raise
         raise Invalid(TARGET_EXPECTED, value) from None
