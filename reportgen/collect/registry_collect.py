@@ -125,7 +125,7 @@ def _judge(s: _Sheet, key: str, base: dict, cells: dict) -> dict | None:
     if s.kind == rl.PROJECTS:
         out["first_year"] = rules.first_year(cell["first_year"])
         start = out["first_year"][1] if not isinstance(out["first_year"], Msg) else None
-        start_fy = scalars._parse_first_year(start).year if start else (item.first_year.year if item else s.year)
+        start_fy = scalars.parse_first_year(start).year if start else (item.first_year.year if item else s.year)
         out.update(name=rules.text(cell["name"]), description=rules.text(cell["description"]),
                    policy=rules.policy_ids(cell["policy"], known_policies, many=False),
                    departments=rules.departments(cell["departments"], s.ds.departments), work=rules.text(cell["work"]),

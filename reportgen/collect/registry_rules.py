@@ -81,7 +81,7 @@ def year(cell: Cell) -> Judged | Msg:
 
 
 def first_year(cell: Cell) -> Judged | Msg:
-    return _year_cell(cell, scalars._parse_first_year, lambda fy: (str(fy), str(fy)))
+    return _year_cell(cell, scalars.parse_first_year, lambda fy: (str(fy), str(fy)))
 
 
 @_optional
@@ -125,7 +125,7 @@ def target(t: str, meas, states: tuple[str, ...]) -> Judged | Msg:
         tgt = scalars.Target(state=t)
     else:
         try:
-            tgt = scalars._parse_target(t)
+            tgt = scalars.parse_target(t)
         except Invalid:
             return expected_got(scalars.TARGET_EXPECTED, t)
         if tgt.value is not None:

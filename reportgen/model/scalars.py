@@ -220,7 +220,7 @@ TARGET_EXPECTED = Msg(
 )
 
 
-def _parse_target(value: Any) -> Target:
+def parse_target(value: Any) -> Target:
     if isinstance(value, Target):
         return value
     if isinstance(value, dict):
@@ -236,7 +236,7 @@ def _parse_target(value: Any) -> Target:
         bound = value.get("bound")
         if bound is not None and bound not in BOUNDS:
             raise Invalid(Msg(ja=f"{', '.join(BOUNDS)} のいずれか", en=f"one of {', '.join(BOUNDS)}"), bound)
-        target = _parse_target(value["value"])
+        target = parse_target(value["value"])
         if target.value is None or (bound and target.bound):
             raise Invalid(TARGET_EXPECTED, value["value"])
         return Target(value=target.value, bound=bound or target.bound, year=year, remark=remark)
@@ -253,7 +253,7 @@ def _parse_target(value: Any) -> Target:
         raise Invalid(TARGET_EXPECTED, value) from None
 
 
-TargetT = Annotated[Target, _parse_target]
+TargetT = Annotated[Target, parse_target]
 
 
 # ---------------------------------------------------------------------------- numbering, a project's first year, a pledge's progress
@@ -276,7 +276,7 @@ class FirstYear:
         return era.short(self.year, fy2019=fy2019) + ("以前" if self.or_before else "")
 
 
-def _parse_first_year(value: Any) -> FirstYear:
+def parse_first_year(value: Any) -> FirstYear:
     if isinstance(value, FirstYear):
         return value
     expected = Msg(ja="開始年度（例: H29, H28以前）", en="a first year such as H29 or H28以前")
@@ -289,7 +289,7 @@ def _parse_first_year(value: Any) -> FirstYear:
         raise Invalid(expected, value) from None
 
 
-FirstYearT = Annotated[FirstYear, _parse_first_year]
+FirstYearT = Annotated[FirstYear, parse_first_year]
 
 
 def parse_progress_line(value: Any) -> str:
