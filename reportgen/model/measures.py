@@ -5,25 +5,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from reportgen.model.scalars import (
-    BOUNDS,
-    FY,
-    AsOf,
-    Count,
-    Flag,
-    Model,
-    QuantityT,
-    Statement,
-    Str,
-    TargetT,
-    Text,
-    When,
-    distinct_years,
-)
+from reportgen.model.scalars import BOUNDS, FY, AsOf, Count, Model, QuantityT, Statement, Str, TargetT, Text, When, distinct_years
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.numbers import Quantity, format_quantity, in_unit, parse_quantity
 from reportgen.rules.problems import Invalid, Msg
-from reportgen.rules.ratings import RateOverride
+from reportgen.rules.ratings import Flag, RateOverride  # Flag: true or false, one parser for the data and the rating axes
 from reportgen.rules.typed import Field, after
 
 # ---------------------------------------------------------------------------- figures

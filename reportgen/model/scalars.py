@@ -99,16 +99,6 @@ def _parse_month(value: Any) -> YearMonth:
     return era.parse_year_month(_text_of(value, era.EXPECTED_MONTH))
 
 
-def _parse_flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    raise Invalid(Msg(ja="true または false", en="true or false"), value)
-
-
 def _parse_count(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
@@ -165,7 +155,6 @@ When = Annotated[Any, _parse_when]
 # a figure's as_of may also be a range of years it was measured over (2009~14年, H21~26: rules/yearranges)
 AsOf = Annotated[Any, _parse_as_of]
 Month = Annotated[YearMonth, _parse_month]
-Flag = Annotated[bool, _parse_flag]
 Count = Annotated[int, _parse_count]
 Status = Annotated[str, parse_status]
 QuantityT = Annotated[Quantity, _parse_quantity]

@@ -23,7 +23,6 @@ from reportgen.model.scalars import (
     Count,
     FileName,
     FirstYearT,
-    Flag,
     Model,
     Month,
     NumberingT,
@@ -37,7 +36,7 @@ from reportgen.rules import era
 from reportgen.rules.era import FiscalYear
 from reportgen.rules.numbering import Numbering
 from reportgen.rules.problems import Invalid, Msg
-from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, RateDeclaration, RatingAxis, RatingText, Shares
+from reportgen.rules.ratings import DEFAULT_AXIS, DEFAULT_TEXT, Flag, RateDeclaration, RatingAxis, RatingText, Shares
 from reportgen.rules.typed import Field
 
 # ---------------------------------------------------------------------------- common pieces
