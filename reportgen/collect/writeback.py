@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from reportgen.collect.merge import Change
-from reportgen.collect.yamltext import _figure_yaml, _key_for, _yaml, _yaml_text
+from reportgen.collect.yamltext import _figure_yaml, _key_for, _yaml_text, loaded
 from reportgen.forms.kind import Kinds
 from reportgen.forms.layout import parse_measure_key
 from reportgen.model.loader import load
@@ -52,14 +52,13 @@ def write_measure(doc, c: Change) -> None:
 def texts_with(data: Path, changes: list[Change], kinds: Kinds, base: dict[str, str] | None = None) -> dict[str, str]:
     """The new text of every file the changes touch (on top of `base`, texts already changed this run),
     each change written by the kind that owns its target (FormKind.write)."""
-    y = _yaml()
     by_file: dict[str, list[Change]] = {}
     for c in changes:
         by_file.setdefault(c.file, []).append(c)
     out = dict(base or {})
     for rel, items in by_file.items():
         text = out[rel] if rel in out else (data / rel).read_text(encoding="utf-8")
-        doc = y.load(text)
+        y, doc = loaded(text)  # each file written back with its own directives
         for c in items:
             kinds.writing(c.target[0]).write(doc, c)
         buf = io.StringIO()

@@ -121,6 +121,16 @@ def _parsed_memo(text: str) -> tuple[tuple, Located | YamlProblem]:
     return _parse(text)
 
 
+@functools.lru_cache(maxsize=16)
+def _validated_memo(text: str, model_cls: type[Record]) -> tuple[Any, list[dict]]:
+    """`model_cls`'s validation of `_parsed(text)`, memoized as the parse is: a pure function of the text
+    (the models are frozen, and the problems only read). A process that loads the same data again (a
+    collect's check of the merged files, the inbox's hand-ins, the suite) validates an unchanged file once."""
+    _, parsed = _parsed(text)
+    assert isinstance(parsed, Located)  # the caller validates only a text that parsed
+    return model_cls.validation_errors(parsed.value)
+
+
 def _parse(text: str) -> tuple[tuple, Located | YamlProblem]:
     # target：0人 read as target: 0人; a full-width space or tab indenting named
     return _parse_mended(*keyboard.mend(text))
@@ -174,7 +184,9 @@ class Reads:
     def validated(self, text: str, model_cls: type[Record], value) -> tuple[Any, list[dict]]:
         """The model of `value` (the parse of `text`), or its problems (rules/typed.py's records)."""
         entry = self._entry(text)
-        if entry is not None and model_cls in entry:
+        if entry is None:  # not kept by this run (a plain load, or past its budget): the process's memo
+            return _validated_memo(text, model_cls) if len(text) <= MEMO_TEXT else model_cls.validation_errors(value)
+        if model_cls in entry:
             return entry[model_cls]
         made = model_cls.validation_errors(value)
         if entry is not None:

@@ -143,3 +143,31 @@ def test_revisions_apply_from_their_year():
     assert establishments.as_of(parse_fy("R6")).baseline.value.number == 4713
     added = next(k for k in s2.measures.kpis if k.id == "2-③")
     assert not added.exists_in(parse_fy("R5")) and added.exists_in(parse_fy("R6"))
+
+
+def test_two_files_of_one_text_are_each_validated_by_their_own_model(data_copy):
+    """The process's validation memo is keyed by the text and the model: city.yaml and departments.yaml
+    holding the same text get the problems they get when their texts differ (by a comment), each its
+    own model's, in a first load and in a load after it."""
+    (data_copy / "city.yaml").write_text("unknown_key: 1\n", encoding="utf-8")
+    (data_copy / "departments.yaml").write_text("unknown_key: 1\n# apart\n", encoding="utf-8")
+    apart = problems(data_copy)
+    assert any("departments.yaml:1:1: required key 'departments' is missing" in line for line in apart), apart
+    (data_copy / "departments.yaml").write_text("unknown_key: 1\n", encoding="utf-8")
+    assert problems(data_copy) == apart
+    assert problems(data_copy) == apart
+
+
+def test_a_load_after_a_load_reports_the_same_problems_and_an_edit_is_validated_afresh(data_copy, monkeypatch):
+    """A second load of unchanged files takes their validation from the first (the memo), with every
+    problem again; a file edited between the loads is validated anew."""
+    import reportgen.rules.typed as typed
+
+    edit(data_copy / "strategies/2/kpis.yaml", "unit: 人", "unit: [人]")
+    first = problems(data_copy)
+    validated = []
+    real = typed.Record.validation_errors.__func__
+    monkeypatch.setattr(typed.Record, "validation_errors", classmethod(lambda cls, v: validated.append(cls) or real(cls, v)))
+    assert problems(data_copy) == first and validated == []
+    edit(data_copy / "city.yaml", "name: 入間市", "name: 入間市 ")
+    assert problems(data_copy) == first and [c.__name__ for c in validated] == ["City"]
