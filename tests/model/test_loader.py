@@ -5,6 +5,7 @@ import pytest
 from support import DATA
 
 from reportgen.model.loader import load
+from reportgen.rules import typed
 from reportgen.rules.problems import DataError
 
 
@@ -161,8 +162,6 @@ def test_two_files_of_one_text_are_each_validated_by_their_own_model(data_copy):
 def test_a_load_after_a_load_reports_the_same_problems_and_an_edit_is_validated_afresh(data_copy, monkeypatch):
     """A second load of unchanged files takes their validation from the first (the memo), with every
     problem again; a file edited between the loads is validated anew."""
-    import reportgen.rules.typed as typed
-
     edit(data_copy / "strategies/2/kpis.yaml", "unit: 人", "unit: [人]")
     first = problems(data_copy)
     validated = []
