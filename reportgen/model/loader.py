@@ -126,8 +126,8 @@ def _validated_memo(text: str, model_cls: type[Record]) -> tuple[Any, list[dict]
     """`model_cls`'s validation of `_parsed(text)`, memoized as the parse is: a pure function of the text
     (the models are frozen, and the problems only read). A process that loads the same data again (a
     collect's check of the merged files, the inbox's hand-ins, the suite) validates an unchanged file once."""
-    _, parsed = _parsed(text)
-    assert isinstance(parsed, Located)  # the caller validates only a text that parsed
+    _, parsed = _parsed(text)  # the value the plain load validates: its parse, kept by the parse's memo
+    assert isinstance(parsed, Located)  # only a text that parsed is validated
     return model_cls.validation_errors(parsed.value)
 
 
@@ -184,9 +184,7 @@ class Reads:
     def validated(self, text: str, model_cls: type[Record], value) -> tuple[Any, list[dict]]:
         """The model of `value` (the parse of `text`), or its problems (rules/typed.py's records)."""
         entry = self._entry(text)
-        if entry is None:  # not kept by this run (a plain load, or past its budget): the process's memo
-            return _validated_memo(text, model_cls) if len(text) <= MEMO_TEXT else model_cls.validation_errors(value)
-        if model_cls in entry:
+        if entry is not None and model_cls in entry:
             return entry[model_cls]
         made = model_cls.validation_errors(value)
         if entry is not None:
@@ -194,10 +192,20 @@ class Reads:
         return made
 
 
+class _Plain(Reads):
+    """A plain load's reads: nothing kept by the run, each text's parse and validation by the process's memos."""
+
+    def __init__(self) -> None:
+        super().__init__(budget=0)
+
+    def validated(self, text: str, model_cls: type[Record], value) -> tuple[Any, list[dict]]:
+        return _validated_memo(text, model_cls) if len(text) <= MEMO_TEXT else model_cls.validation_errors(value)
+
+
 def load(data_dir: Path | str, reads: Reads | None = None) -> Dataset:
     """Read and validate every file under `data_dir`; raise DataError listing every problem.
     `reads`: the files this run has read already (a build's projection loads them many times)."""
-    return _load(data_dir, reads or Reads(budget=0))
+    return _load(data_dir, reads or _Plain())
 
 
 def _load(data_dir: Path | str, reads: Reads) -> Dataset:
