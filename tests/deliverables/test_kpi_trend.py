@@ -21,6 +21,8 @@ R6 = "2024_R6/03_KPI目標値達成状況推移_令和6年度.xlsx"
 KINDS = ("重要業績評価指標(KPI)", "指標")
 
 
+SEINEN_FORM = "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"  # the run's shared build (`built`): read only
+
 def comparable(text: str) -> str:
     """A row as one string: whitespace out; the row-kind label dropped (the PDF attaches that merged
     cell to whichever row it likes); a lone dash of a year not yet reported read alike (— or -)."""
@@ -214,10 +216,9 @@ def test_print_setup(built):
     assert ws.print_title_rows.replace("$", "") == "9:10"
 
 
-def test_a_kpi_form_filled_resaved_and_collected_reaches_data_and_the_rebuilt_workbook(tmp_path, data_copy, capsys):
+def test_a_kpi_form_filled_resaved_and_collected_reaches_data_and_the_rebuilt_workbook(tmp_path, data_copy, built, capsys):
     out = tmp_path / "out"
-    build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
+    form = built / SEINEN_FORM  # the form a build of the shipped data sends (data_copy is that data)
     wb = openpyxl.load_workbook(form)
     ws = wb.worksheets[0]
     (dv,) = ws.data_validations.dataValidation
@@ -234,10 +235,8 @@ def test_a_kpi_form_filled_resaved_and_collected_reaches_data_and_the_rebuilt_wo
     assert row[6] == "30人" and row[10] == "4" and row[11] == "待機児童が減少した。"
 
 
-def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_copy, capsys):
-    out = tmp_path / "out"
-    build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
+def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_copy, built, capsys):
+    form = built / SEINEN_FORM
     filled = fill(form, tmp_path / "k.xlsx", {"kpi:3-③": {6: "30件", 7: "5"}})
     before = (data_copy / "strategies/2/kpis.yaml").read_bytes()
     assert main(["collect", str(filled), "--data", str(data_copy), "--lang", "en"]) == 1
@@ -246,10 +245,8 @@ def test_a_kpi_value_that_is_not_a_number_in_the_unit_is_refused(tmp_path, data_
     assert (data_copy / "strategies/2/kpis.yaml").read_bytes() == before
 
 
-def test_a_kpi_form_for_a_measure_moved_to_another_department_is_refused(tmp_path, data_copy, capsys):
-    out = tmp_path / "out"
-    build(data_copy, out, years=[parse_fy("R6")])
-    form = out / "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"
+def test_a_kpi_form_for_a_measure_moved_to_another_department_is_refused(tmp_path, data_copy, built, capsys):
+    form = built / SEINEN_FORM  # sent before the measure moved
     k = data_copy / "strategies/2/kpis.yaml"
     text = k.read_text(encoding="utf-8")
     i = text.index("name: 学童保育室待機児童数")
