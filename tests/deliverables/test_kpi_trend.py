@@ -19,9 +19,8 @@ from reportgen.rules.ratings import iruma_1_4
 
 R6 = "2024_R6/03_KPI目標値達成状況推移_令和6年度.xlsx"
 KINDS = ("重要業績評価指標(KPI)", "指標")
-
-
 SEINEN_FORM = "2024_R6/forms/KPI実績値等入力表_令和6年度_青少年課.xlsx"  # the run's shared build (`built`): read only
+
 
 def comparable(text: str) -> str:
     """A row as one string: whitespace out; the row-kind label dropped (the PDF attaches that merged
